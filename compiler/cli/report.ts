@@ -1,0 +1,24 @@
+// The check-corpus summary table.
+import type { CorpusReport } from '../corpus.js';
+
+const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
+
+export function corpusTable(r: CorpusReport): string {
+  const rows: [string, number, number][] = [
+    ['parsed', r.parsed, r.total],
+    ['round-trip (print is a fixed point)', r.roundTrip, r.parsed],
+    ['verified', r.verified, r.parsed],
+    ['canonical text printed byte-identical', r.canonical.identical, r.canonical.total],
+    ['interpreted (of interpretable)', r.interpreted, r.interpretable],
+    ['interpreted (of all)', r.interpreted, r.total],
+  ];
+  const lines = [`| stage | count | of | rate |`, `|---|---:|---:|---:|`];
+  for (const [name, n, d] of rows) lines.push(`| ${name} | ${n} | ${d} | ${pct(n, d)} |`);
+  const byStage = new Map<string, number>();
+  for (const f of r.failures) byStage.set(f.stage, (byStage.get(f.stage) ?? 0) + 1);
+  lines.push('', `files: ${r.total}, time: ${r.ms} ms`);
+  if (r.failures.length) lines.push(`failures by stage: ${[...byStage].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  const skipped = Object.entries(r.skipped).sort((a, b) => b[1] - a[1]);
+  if (skipped.length) lines.push(`not interpreted: ${skipped.map(([why, n]) => `${why} (${n})`).join(', ')}`);
+  return lines.join('\n');
+}
