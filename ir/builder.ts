@@ -10,24 +10,31 @@ import type { ConvDims, PadDim, SliceDim, WindowDim } from './attrs.js';
 import type { DType } from './dtype.js';
 import { ArrayLiteral, Literal, arrayLiteral } from './literal.js';
 import { CANONICAL_STYLE, Computation, Instruction, InstructionOf, Module } from './module.js';
-import type { OpAttrs, Opcode } from './opcodes.js';
+import type { OpAttrs, OpSchema, Opcode } from './opcodes.js';
 import { ArrayShape, Shape, array, defaultLayout, scalar } from './shape.js';
 import { ShapeError, inferShape, shapeMismatch } from './shape_inference.js';
 import { verifyModule } from './verify.js';
 
-/** XLA's NameUniquer: the first `add` is `add`, later ones `add.1`, `add.2`, ... */
+/**
+ * XLA's NameUniquer: a name is used as given the first time; a repeat gets the next free
+ * `.N` on its root, where `add.3` has root `add` (so repeats of `add.1` read `add.2`, ...).
+ */
 export class NameUniquer {
   private readonly used = new Set<string>();
   private readonly next = new Map<string, number>();
 
-  unique(base: string): string {
-    let name = base;
-    for (let k = this.next.get(base) ?? 1; this.used.has(name); k++) {
-      name = `${base}.${k}`;
-      this.next.set(base, k + 1);
+  unique(name: string): string {
+    const m = /^(.*)\.(\d+)$/.exec(name);
+    const root = m ? m[1] : name;
+    if (m) this.next.set(root, Math.max(this.next.get(root) ?? 1, Number(m[2]) + 1));
+    let out = name;
+    while (this.used.has(out)) {
+      const k = this.next.get(root) ?? 1;
+      this.next.set(root, k + 1);
+      out = `${root}.${k}`;
     }
-    this.used.add(name);
-    return name;
+    this.used.add(out);
+    return out;
   }
 }
 
@@ -107,6 +114,7 @@ export class ComputationBuilder {
   private readonly instructions: Instruction[] = [];
   private readonly own = new Set<Instruction>();
   private readonly params: Instruction[] = [];
+  private finished = false;
 
   constructor(readonly name: string, private readonly names: NameUniquer) {}
 
@@ -115,6 +123,7 @@ export class ComputationBuilder {
    * what the operands allow (and is required for reshape, broadcast, convert, iota, ...).
    */
   op<K extends Opcode>(opcode: K, operands: readonly Instruction[], attrs: OpAttrs<K>, shape?: Shape, name?: string): InstructionOf<K> {
+    if (this.finished) throw new Error(`computation %${this.name} is finished; add instructions inside its body`);
     operands.forEach((o, i) => {
       if (!this.own.has(o)) throw new Error(`${opcode}: operand ${i} %${o.name} does not belong to computation %${this.name}`);
     });
@@ -139,6 +148,7 @@ export class ComputationBuilder {
   /** Called by ModuleBuilder once the body returns. */
   finish(root: Instruction, isEntry: boolean): Computation {
     if (!this.own.has(root)) throw new Error(`the root %${root.name} does not belong to computation %${this.name}`);
+    this.finished = true;
     return { name: this.name, instructions: this.instructions, root, isEntry, params: this.params };
   }
 
@@ -169,10 +179,10 @@ export class ComputationBuilder {
 
   // --- Elementwise ---------------------------------------------------------------------
 
-  private unary<K extends UnaryOp>(op: K, x: Instruction): InstructionOf<K> {
+  private unary<K extends PlainOp>(op: K, x: Instruction): InstructionOf<K> {
     return this.op(op, [x], {} as OpAttrs<K>);
   }
-  private binary<K extends BinaryOp>(op: K, x: Instruction, y: Instruction): InstructionOf<K> {
+  private binary<K extends PlainOp>(op: K, x: Instruction, y: Instruction): InstructionOf<K> {
     return this.op(op, [x, y], {} as OpAttrs<K>);
   }
 
@@ -330,19 +340,17 @@ export class ComputationBuilder {
 
   /** With a pred index: [true branch, false branch]; with an s32 index: the branches in order. */
   conditional(index: Instruction, branches: readonly Computation[], args: readonly Instruction[]) {
-    const attrs: OpAttrs<'conditional'> = index.shape.kind === 'array' && index.shape.dtype === 'pred'
+    const byPred = index.shape.kind === 'array' && index.shape.dtype === 'pred';
+    if (byPred && branches.length !== 2) throw new ShapeError(`a pred index selects between 2 branches, got ${branches.length}`, 'conditional');
+    const attrs: OpAttrs<'conditional'> = byPred
       ? { true_computation: branches[0], false_computation: branches[1] }
       : { branch_computations: [...branches] };
     return this.op('conditional', [index, ...args], attrs);
   }
 }
 
-type UnaryOp = {
-  [K in Opcode]: (typeof import('./opcodes.js').OPCODES)[K]['family'] extends 'unary' ? K : never;
-}[Opcode];
-type BinaryOp = {
-  [K in Opcode]: (typeof import('./opcodes.js').OPCODES)[K]['family'] extends 'binary' ? K : never;
-}[Opcode];
+/** Opcodes without attributes: the elementwise ops (among others). */
+type PlainOp = { [K in Opcode]: keyof OpSchema<K> extends never ? K : never }[Opcode];
 
 const listOf = <T>(x: T | readonly T[]): T[] => (Array.isArray(x) ? [...(x as readonly T[])] : [x as T]);
 
@@ -378,7 +386,7 @@ export function parseDimLabels(text: string): ConvDims {
       else if (/[0-9]/.test(ch)) spatial[Number(ch)] = pos;
       else throw new Error(`dim_labels '${text}': unexpected '${ch}' in '${part}'`);
     });
-    if (first < 0 || second < 0 || spatial.length !== part.length - 2 || spatial.some((s) => s === undefined))
+    if (first < 0 || second < 0 || spatial.length !== part.length - 2 || Array.from(spatial).some((s) => s === undefined))
       throw new Error(`dim_labels '${text}': '${part}' needs one '${a}', one '${b}' and spatial dims 0..${part.length - 3}`);
     return { first, second, spatial };
   };

@@ -53,7 +53,11 @@ const u32buf = new Uint32Array(f32buf.buffer);
 export function roundBf16(x: number): number {
   if (Number.isNaN(x)) return NaN;
   f32buf[0] = x;
-  const bits = u32buf[0];
+  let bits = u32buf[0];
+  // Going through f32 rounds twice. When that first rounding was inexact, take the f32
+  // neighbour of x with an odd last bit instead (round to odd): the rounding below is then exact.
+  if (f32buf[0] !== x && Number.isFinite(f32buf[0]) && (bits & 1) === 0)
+    bits = Math.abs(f32buf[0]) > Math.abs(x) ? bits - 1 : bits + 1;
   const rounded = (bits + 0x7fff + ((bits >>> 16) & 1)) >>> 0;
   u32buf[0] = rounded & 0xffff0000;
   return f32buf[0];

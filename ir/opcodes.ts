@@ -27,6 +27,8 @@ const ANY: Arity = [0, Infinity];
 const unary = row('unary', 1, {});
 const binary = row('binary', 2, {});
 const opaque = row('opaque', ANY, {});
+/** The later halves of an asynchronous op (`*-done`, `async-update`): at least one operand, the state. */
+const opaqueDone = row('opaque', [1, Infinity], {});
 
 const dotSchema = {
   lhs_batch_dims: opt('ints', []),
@@ -131,11 +133,11 @@ export const OPCODES = {
 
   // Parsed and kept so real dumps verify and round-trip; kiln computes none of them yet.
   'after-all': opaque, 'add-dependency': opaque, 'all-gather': opaque, 'all-gather-start': opaque,
-  'all-gather-done': opaque, 'all-reduce': opaque, 'all-reduce-start': opaque, 'all-reduce-done': opaque,
+  'all-gather-done': opaqueDone, 'all-reduce': opaque, 'all-reduce-start': opaque, 'all-reduce-done': opaqueDone,
   'all-to-all': opaque, 'ragged-all-to-all': opaque, 'reduce-scatter': opaque, 'collective-broadcast': opaque,
-  'collective-permute': opaque, 'collective-permute-start': opaque, 'collective-permute-done': opaque,
-  'async-start': opaque, 'async-update': opaque, 'async-done': opaque, 'copy-start': opaque, 'copy-done': opaque,
-  send: opaque, 'send-done': opaque, recv: opaque, 'recv-done': opaque, infeed: opaque, outfeed: opaque,
+  'collective-permute': opaque, 'collective-permute-start': opaque, 'collective-permute-done': opaqueDone,
+  'async-start': opaque, 'async-update': opaqueDone, 'async-done': opaqueDone, 'copy-start': opaque, 'copy-done': opaqueDone,
+  send: opaque, 'send-done': opaqueDone, recv: opaque, 'recv-done': opaqueDone, infeed: opaque, outfeed: opaque,
   domain: opaque, 'opt-barrier': opaque, 'partition-id': opaque, 'replica-id': opaque,
   'get-dimension-size': opaque, 'set-dimension-size': opaque, 'rng-get-and-update-state': opaque,
   cholesky: opaque, 'triangular-solve': opaque, fft: opaque, topk: opaque, scan: opaque,

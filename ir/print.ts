@@ -5,7 +5,7 @@ import type { AttrKind, AttrTypes, FieldSpec, PadDim, WindowDim } from './attrs.
 import type { Computation, Instruction, Module, PrintStyle } from './module.js';
 import { OPCODES } from './opcodes.js';
 import { literalToString } from './print_literal.js';
-import { Shape, shapeToString } from './shape.js';
+import { shapeToString } from './shape.js';
 
 type Encoder<K extends AttrKind> = (v: AttrTypes[K], name: (n: string) => string) => string;
 
@@ -20,7 +20,11 @@ export const ENCODERS: { [K in AttrKind]: Encoder<K> } = {
   string: (v) => JSON.stringify(v),
   enum: (v) => v,
   enums: (v) => list(v),
-  slice: (v) => `{${v.map((d) => `[${d.start}:${d.limit}${d.stride !== 1 ? `:${d.stride}` : ''}]`).join(', ')}}`,
+  // Like XLA: strides are written for every dim or for none.
+  slice: (v) => {
+    const strided = v.some((d) => d.stride !== 1);
+    return `{${v.map((d) => `[${d.start}:${d.limit}${strided ? `:${d.stride}` : ''}]`).join(', ')}}`;
+  },
   padding: (v) => padding(v),
   window: (v) => windowToString(v),
   convDims: (d) => {
@@ -39,7 +43,11 @@ export const ENCODERS: { [K in AttrKind]: Encoder<K> } = {
   literal: (v) => literalToString(v),
 };
 
-const padding = (v: readonly PadDim[]) => v.map((p) => `${p.low}_${p.high}${p.interior ? `_${p.interior}` : ''}`).join('x');
+/** `0_0x1_1`; interior padding is written for every dim or for none, like XLA. */
+const padding = (v: readonly PadDim[]) => {
+  const interior = v.some((p) => p.interior !== 0);
+  return v.map((p) => `${p.low}_${p.high}${interior ? `_${p.interior}` : ''}`).join('x');
+};
 
 function windowToString(w: readonly WindowDim[]): string {
   if (w.length === 0) return '{}';
@@ -53,9 +61,21 @@ function windowToString(w: readonly WindowDim[]): string {
   return `{${parts.join(' ')}}`;
 }
 
+/** Header attributes XLA prints as blocks of their own lines rather than inline. */
+const HEADER_BLOCKS: Record<string, { before?: string; after?: string }> = {
+  debug_attributes: { before: ',\n' },
+  origin_recovery_table: { after: '\n' },
+};
+
 export function printModule(m: Module, style: PrintStyle = m.style): string {
-  const head = m.headerless ? [] : [[`HloModule ${m.name}`, ...m.headerAttrs.map((a) => `${a.name}=${a.text}`)].join(', '), ''];
-  if (m.debugInfo) head.push(m.debugInfo, '');
+  const head: string[] = [];
+  if (!m.headerless) {
+    let line = `HloModule ${m.name}`;
+    for (const a of m.headerAttrs) line += `${HEADER_BLOCKS[a.name]?.before ?? ', '}${a.name}=${a.text}${HEADER_BLOCKS[a.name]?.after ?? ''}`;
+    head.push(line, '');
+  }
+  // XLA ends its stack-frame sections with an extra blank line.
+  if (m.debugInfo) head.push(m.debugInfo, '', '');
   const bodies = m.computations.map((c) => printComputation(c, style));
   return [...head, bodies.join('\n\n'), ''].join('\n');
 }
@@ -80,12 +100,11 @@ function operandsText(i: Instruction, style: PrintStyle): string {
   if (i.opcode === 'parameter') return String(i.attrs.parameter_number);
   if (i.opcode === 'constant') return literalToString(i.attrs.literal);
   const name = namer(style);
+  // XLA marks every fifth operand only in its long form (the one that writes operand shapes).
   return i.operands
-    .map((o, k) => (k > 0 && k % 5 === 0 ? `/*index=${k}*/` : '') + (style.operandShapes ? `${operandShape(o.shape)} ` : '') + name(o.name))
+    .map((o, k) => (style.operandShapes ? `${k > 0 && k % 5 === 0 ? `/*index=${k}*/` : ''}${shapeToString(o.shape)} ` : '') + name(o.name))
     .join(', ');
 }
-
-const operandShape = (s: Shape) => shapeToString(s);
 
 /** `, name=value` for each attribute: in source order when known, else schema order then raw ones. */
 function attributesText(i: Instruction, name: (n: string) => string): string {

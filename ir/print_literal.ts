@@ -2,12 +2,12 @@
 // round-trip (f64: 15/17), nested braces compacted to one line, `/*iN=k*/` markers
 // on arrays of rank > 3, pred arrays as 0/1.
 import { DTYPES } from './dtype.js';
-import type { ArrayLiteral, Literal } from './literal.js';
+import { roundBf16, roundF16, type ArrayLiteral, type Literal } from './literal.js';
 
 export function literalToString(l: Literal): string {
   if (l.shape.kind === 'tuple') {
     const elements = (l as { elements: readonly Literal[] }).elements;
-    return `(${elements.map(literalToString).join(', ')})`;
+    return `( ${elements.map(literalToString).join(', ')} )`;
   }
   const a = l as ArrayLiteral;
   if (a.elided) return '{...}';
@@ -51,8 +51,16 @@ function scalarToString(a: ArrayLiteral, i: number): string {
   if (typeof v === 'bigint') return v.toString();
   if (t === 'pred') return v ? 'true' : 'false';
   if (DTYPES[t].cls !== 'float') return String(v);
-  return t === 'f64' ? roundTripG(v, 15, 17) : roundTripG(v, 6, 9, Math.fround);
+  return PRECISION[t] ? roundTripG(v, ...PRECISION[t]) : roundTripG(v, 6, 9, Math.fround);
 }
+
+/** XLA's digits per float type: `%.{short}g`, or `%.{wide}g` when the short form does not read back. */
+const PRECISION: Partial<Record<string, [number, number, (x: number) => number]>> = {
+  f64: [15, 17, (x) => x],
+  f32: [6, 9, Math.fround],
+  bf16: [4, 4, roundBf16],
+  f16: [5, 5, roundF16],
+};
 
 /** C's `%.{p}g`, widened from p to wide digits when the short form does not read back the same. */
 export function roundTripG(v: number, p: number, wide: number, read: (x: number) => number = (x) => x): string {

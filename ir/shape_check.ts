@@ -161,6 +161,19 @@ export function checkPredicate(c: Computation, paramTypes: readonly DType[], rol
   if (!sameShape(c.root.shape, scalarOf('pred'))) fail(`${compName(role, c)} returns ${fmt(c.root.shape)}, expected pred[]`);
 }
 
+// --- Written shapes -------------------------------------------------------------------
+
+export function written(extra: InferExtra, why = 'result shape must be written (the operands do not determine it)'): Shape {
+  if (!extra.written) throw new NeedsShapeError(why);
+  return extra.written;
+}
+
+export function writtenArray(extra: InferExtra): ArrayShape {
+  const w = written(extra);
+  if (w.kind !== 'array') fail(`the result must be an array, got ${fmt(w)}`);
+  return w as ArrayShape;
+}
+
 // --- The rule type ----------------------------------------------------------------------
 
 /** What a rule may read besides operands and attributes. */

@@ -288,7 +288,7 @@ export const conditional: ShapeRule<'conditional'> = (operands, a) => {
     if (!sameShape(index, scalar('s32'))) fail(`branch index has shape ${fmt(index)}, expected s32[] (with branch_computations)`);
   } else if (a.true_computation && a.false_computation) {
     branches = [a.true_computation, a.false_computation];
-    if (!sameShape(index, scalar('pred'))) fail(`branch index has shape ${fmt(index)}, expected pred[] (with true/false computations)`);
+    if (!sameShape(index, scalar('pred'))) fail(`branch index has shape ${fmt(index)}, expected pred[] (with true_computation and false_computation)`);
   } else {
     return fail('needs branch_computations, or both true_computation and false_computation');
   }

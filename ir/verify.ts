@@ -91,6 +91,8 @@ function verifyComputation(
       else if (callee === m.entry) here(instr, `calls the entry computation %${callee.name}`);
       else if (p >= index) here(instr, `calls computation %${callee.name}, which is defined after its caller (callees come first)`);
     }
+    const chainProblem = checkAsyncChain(instr);
+    if (chainProblem) here(instr, chainProblem);
     const attrProblems = checkAttributes(instr);
     attrProblems.forEach((p) => here(instr, p));
     const shapeProblem = checkShapeValid(instr.shape);
@@ -100,6 +102,13 @@ function verifyComputation(
       if (problem) here(instr, problem);
     }
   });
+}
+
+/** An async-update or async-done continues a started op; a finished one cannot go on. */
+function checkAsyncChain(instr: Instruction): string | undefined {
+  if (instr.opcode !== 'async-update' && instr.opcode !== 'async-done') return undefined;
+  const op = instr.operands[0];
+  return op?.opcode === 'async-done' ? `operand %${op.name} is an async-done: the asynchronous op has already finished` : undefined;
 }
 
 function verifyParameters(c: Computation, here: (i: Instruction | undefined, detail: string) => void): void {

@@ -3,6 +3,12 @@ import type { CorpusReport } from '../corpus.js';
 
 const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 
+/** A message's first line, fit for a markdown table cell. */
+const cell = (msg: string): string => {
+  const line = msg.split('\n')[0].replace(/\|/g, '\\|');
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+};
+
 export function corpusTable(r: CorpusReport): string {
   const rows: [string, number, number][] = [
     ['parsed', r.parsed, r.total],
@@ -20,5 +26,9 @@ export function corpusTable(r: CorpusReport): string {
   if (r.failures.length) lines.push(`failures by stage: ${[...byStage].map(([s, n]) => `${s} ${n}`).join(', ')}`);
   const skipped = Object.entries(r.skipped).sort((a, b) => b[1] - a[1]);
   if (skipped.length) lines.push(`not interpreted: ${skipped.map(([why, n]) => `${why} (${n})`).join(', ')}`);
+  if (r.failures.length) {
+    lines.push('', '| file | stage | reason |', '|---|---|---|');
+    for (const f of r.failures) lines.push(`| ${f.file} | ${f.stage} | ${cell(f.message)} |`);
+  }
   return lines.join('\n');
 }

@@ -31,7 +31,11 @@ export const EVAL: { [K in Opcode]: Evaluator<K> } = {
     const v = ctx.args[instr.attrs.parameter_number];
     return v ?? fail(instr, `no argument for parameter ${instr.attrs.parameter_number} (${ctx.args.length} given)`);
   },
-  constant: (instr) => instr.attrs.literal,
+  constant: (instr) => {
+    const l = instr.attrs.literal;
+    if ('elided' in l && l.elided) fail(instr, 'constant values were elided ({...}) in the source');
+    return l;
+  },
   iota: evalIota,
 
   abs: evalUnary, negate: evalUnary, exponential: evalUnary, 'exponential-minus-one': evalUnary, log: evalUnary,
@@ -166,21 +170,61 @@ function planOf(c: Computation): Plan {
   return plan;
 }
 
-/** Evaluate one computation on its arguments (by parameter number). */
-export function evaluate(c: Computation, args: Literal[]): Literal {
+/** Limits on one interpretation. */
+export interface InterpretOptions {
+  /**
+   * Stop with a BudgetExceeded error once the work done passes this many units: each
+   * instruction evaluated (called computations included) costs its result's element
+   * count plus INSTRUCTION_COST for its fixed overhead. A while
+   * loop whose condition never turns false would otherwise run forever; XLA's own
+   * evaluator has no such limit.
+   */
+  maxElements?: number;
+}
+
+/** Interpretation stopped by InterpretOptions.maxElements. */
+export class BudgetExceeded extends InterpretError {
+  override name = 'BudgetExceeded';
+}
+
+interface Meter { left: number; readonly limit: number }
+
+/** What evaluating one instruction costs beyond its elements, in elements' worth of time. */
+const INSTRUCTION_COST = 64;
+
+const elementsOf = (l: Literal): number =>
+  l.shape.kind === 'tuple' ? 0 : l.shape.dims.reduce((a, d) => a * d, 1);
+
+function spend(meter: Meter | undefined, instr: Instruction, out: Literal): void {
+  if (!meter) return;
+  meter.left -= elementsOf(out) + INSTRUCTION_COST;
+  if (meter.left < 0)
+    throw new BudgetExceeded(
+      `stopped at ${instrLabel(instr)} after ${meter.limit.toExponential(1)} units of work (the interpretation budget): ` +
+        'a while loop that does not end, or a module too large to interpret',
+    );
+}
+
+function evaluateMetered(c: Computation, args: Literal[], meter: Meter | undefined): Literal {
   const plan = planOf(c);
   const vals: (Literal | undefined)[] = new Array(plan.order.length);
-  const ctx: Ctx = { args, call: evaluate };
+  const ctx: Ctx = { args, call: (callee, a) => evaluateMetered(callee, a, meter) };
   for (let s = 0; s < plan.order.length; s++) {
-    vals[s] = run(plan.order[s], plan.operands[s].map((p) => vals[p]!), ctx);
+    const out = run(plan.order[s], plan.operands[s].map((p) => vals[p]!), ctx);
+    spend(meter, plan.order[s], out);
+    vals[s] = out;
     for (const p of plan.frees[s]) vals[p] = undefined;
   }
   return vals[plan.order.length - 1]!;
 }
 
+/** Evaluate one computation on its arguments (by parameter number), with no budget. */
+export const evaluate = (c: Computation, args: Literal[]): Literal => evaluateMetered(c, args, undefined);
+
 /** Run a module's entry computation. */
-export function interpret(m: Module, args: Literal[]): Literal {
+export function interpret(m: Module, args: Literal[], options: InterpretOptions = {}): Literal {
   const n = m.entry.params.length;
   if (args.length !== n) throw new InterpretError(`${m.name}: entry computation takes ${n} arguments, got ${args.length}`);
-  return evaluate(m.entry, args);
+  const limit = options.maxElements;
+  return evaluateMetered(m.entry, args, limit === undefined ? undefined : { left: limit, limit });
 }

@@ -32,7 +32,7 @@ function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   const values: Token[] = [];
   // A lone scalar for an array shape is a splat: every element takes it (newer XLA dumps).
   const splat = shape.dims.length > 0 && !c.is(T.LBrace);
-  collect(c, splat ? 0 : shape.dims.length, values, complex);
+  collect(c, splat ? [] : shape.dims, values, complex);
   if (splat) while (values.length < n * (complex ? 2 : 1)) values.push(...values.slice(0, complex ? 2 : 1));
   if (complex) {
     // Complex values are (real, imag) pairs, stored interleaved; kiln does not compute with them.
@@ -48,9 +48,9 @@ function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   return { shape, data };
 }
 
-/** Gather the scalar tokens of a nested brace literal of the given depth. */
-function collect(c: Cursor, depth: number, out: Token[], complex: boolean): void {
-  if (depth === 0 && complex) {
+/** Gather the scalar tokens of a nested brace literal, checking each level holds dims[0] entries. */
+function collect(c: Cursor, dims: readonly number[], out: Token[], complex: boolean): void {
+  if (dims.length === 0 && complex) {
     c.expect(T.LParen, "'(' to start a complex value");
     out.push(c.next());
     c.expect(T.Comma, "','");
@@ -58,15 +58,26 @@ function collect(c: Cursor, depth: number, out: Token[], complex: boolean): void
     c.expect(T.RParen, "')'");
     return;
   }
-  if (depth === 0) {
+  if (dims.length === 0) {
     out.push(c.next());
     return;
   }
-  c.expect(T.LBrace, "'{'");
-  if (c.accept(T.RBrace)) return;
-  do collect(c, depth - 1, out, complex);
-  while (c.accept(T.Comma));
+  const open = c.expect(T.LBrace, "'{'");
+  let n = 0;
+  if (!c.is(T.RBrace))
+    do {
+      collect(c, dims.slice(1), out, complex);
+      n++;
+    } while (c.accept(T.Comma));
   c.expect(T.RBrace, "',' or '}'");
+  if (n !== dims[0]) throw c.error(`this literal dimension has ${n} entries but the shape says ${dims[0]}`, open);
+}
+
+/** Whether an integer is representable in dt (an integer dtype). */
+function inRange(v: bigint, bits: number, signed: boolean): boolean {
+  const lo = signed ? -(1n << BigInt(bits - 1)) : 0n;
+  const hi = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
+  return v >= lo && v <= hi;
 }
 
 function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint {
@@ -82,13 +93,32 @@ function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint 
     return text.replace(/\(.*\)$/, '').replace(/^\+/, '').endsWith('nan') ? NaN : text.startsWith('-') ? -Infinity : Infinity;
   }
   if (tok.tokenType === T.Int || tok.tokenType === T.Digits || tok.tokenType === T.Hex) {
-    if (shape.dtype === 's64' || shape.dtype === 'u64') return BigInt(text);
-    return Number(text);
+    if (cls === 'signed' || cls === 'unsigned') {
+      const v = BigInt(text);
+      if (!inRange(v, DTYPES[shape.dtype].bits, cls === 'signed'))
+        throw c.error(`${text} is out of range for ${shape.dtype}`, tok);
+      return shape.dtype === 's64' || shape.dtype === 'u64' ? v : Number(v);
+    }
+    return finite(c, tok, Number(text), shape);
   }
   if (tok.tokenType === T.Float) {
     if (cls !== 'float') throw c.error(`'${text}' is not a value of ${shape.dtype}`, tok);
-    return Number(text);
+    return finite(c, tok, Number(text), shape);
   }
   if (text === 'true' || text === 'false') return text === 'true' ? 1 : 0;
   throw c.error(`expected a ${shape.dtype} value, found '${text}'`, tok);
 }
+
+/** A finite number written in the text must stay finite in its float type (XLA rejects overflow). */
+function finite(c: Cursor, tok: Token, v: number, shape: ArrayShape): number {
+  const limit = OVERFLOW_AT[shape.dtype] ?? Infinity;
+  if (Math.abs(v) >= limit) throw c.error(`${tok.image} overflows ${shape.dtype}`, tok);
+  return v;
+}
+
+/** Magnitudes at and above which a value rounds to infinity: the largest finite value plus half an ulp. */
+const OVERFLOW_AT: Partial<Record<string, number>> = {
+  f16: 65520,
+  bf16: (2 - 2 ** -8) * 2 ** 127,
+  f32: (2 - 2 ** -24) * 2 ** 127,
+};

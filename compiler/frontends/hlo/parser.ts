@@ -21,6 +21,8 @@ export interface ParsedInstruction {
   asyncOf?: string;
   opTok: Token;
   operandNames: Token[];
+  /** The type written before each operand name (`f32[2] %x`), checked against its definition. */
+  operandTypes?: (Shape | undefined)[];
   /** parameter(N) or constant(literal). */
   parenValue?: unknown;
   attrs: { name: Token; tokens: Token[] }[];
@@ -32,6 +34,14 @@ export interface ParsedComputation {
   isEntry: boolean;
   instructions: ParsedInstruction[];
   trailingAttrs: RawAttr[];
+  /** `(a: f32[], ...) -> f32[]` when written; checked against the parameters and root. */
+  signature?: Signature;
+}
+
+export interface Signature {
+  params: { nameTok: Token; shape: Shape }[];
+  result: Shape;
+  resultTok: Token;
 }
 
 export interface ParsedModule {
@@ -99,11 +109,10 @@ class TextParser {
     const isEntry = c.isWord('ENTRY');
     if (isEntry) c.next();
     const nameTok = c.expect(T.Name, 'a computation name');
-    if (c.is(T.LParen)) {
-      skipSignature(c);
-      this.signatures = true;
-    }
+    const signature = c.is(T.LParen) ? parseSignature(c) : undefined;
+    if (signature) this.signatures = true;
     const comp = this.computationBody(nameTok, isEntry);
+    if (signature) comp.signature = signature;
     while (c.accept(T.Comma)) comp.trailingAttrs.push(rawAttr(c));
     // Computations written inline in attributes come first: callees before callers.
     const out = [...this.inlined, comp];
@@ -165,15 +174,23 @@ class TextParser {
       if (!shape) throw c.error(`constant ${nameTok.image} needs a written shape`, opTok);
       instr.parenValue = parseLiteral(c, shape);
     } else if (!c.is(T.RParen)) {
-      do instr.operandNames.push(this.operand());
-      while (c.accept(T.Comma));
+      const types: (Shape | undefined)[] = [];
+      do {
+        const [tok, type] = this.operand();
+        instr.operandNames.push(tok);
+        types.push(type);
+      } while (c.accept(T.Comma));
+      if (types.some((t) => t)) instr.operandTypes = types;
     }
     c.expect(T.RParen, `')' to close the operands of ${nameTok.image}`);
     return instr;
   }
 
-  /** `[shape] name`, or a nested instruction `shape opcode(...)` that becomes its own instruction. */
-  operand(): Token {
+  /**
+   * `[shape] name`, or a nested instruction `shape opcode(...)` that becomes its own
+   * instruction. Returns the name and the type written before it, if any.
+   */
+  operand(): [Token, Shape | undefined] {
     const c = this.c;
     const shape = startsShape(c) ? parseShape(c) : undefined;
     if (shape) this.operandShapes = true;
@@ -181,25 +198,42 @@ class TextParser {
       const opTok = c.peek()!;
       const nested = this.instructionBody(synthetic(opTok, `${opTok.image}.nested.${this.generated++}`), false, shape);
       this.nested.push(nested);
-      return nested.nameTok;
+      return [nested.nameTok, undefined];
     }
-    return c.expect(T.Name, 'an operand name');
+    let nameTok = c.expect(T.Name, 'an operand name');
+    // `%p0#1#0`: shorthand for element 0 of element 1 of tuple %p0, read as get-tuple-elements.
+    while (c.isWord('#') && (c.is(T.Int, 1) || c.is(T.Digits, 1))) {
+      const hash = c.next();
+      const index = c.next();
+      const last = !(c.isWord('#') && (c.is(T.Int, 1) || c.is(T.Digits, 1)));
+      const gteName = synthetic(hash, `${stripPercent(nameTok.image)}.element.${this.generated++}`);
+      this.nested.push({
+        nameTok: gteName, name: gteName.image, isRoot: false, shape: last ? shape : undefined,
+        opcode: 'get-tuple-element', opTok: hash, operandNames: [nameTok],
+        attrs: [{ name: synthetic(hash, 'index'), tokens: [index] }],
+      });
+      nameTok = gteName;
+      if (last) return [nameTok, undefined];
+    }
+    return [nameTok, shape];
   }
 }
 
-/** `(a: f32[], b: (s32[], f32[2])) -> f32[]`: derived from the parameters, so only checked for form. */
-function skipSignature(c: Cursor): void {
+/** `(a: f32[], b: (s32[], f32[2])) -> f32[]`: what the parameters and root must be. */
+function parseSignature(c: Cursor): Signature {
+  const params: Signature['params'] = [];
   c.expect(T.LParen, "'('");
   if (!c.accept(T.RParen)) {
     do {
-      c.expect(T.Name, 'a parameter name');
+      const nameTok = c.expect(T.Name, 'a parameter name');
       c.expect(T.Colon, "':'");
-      parseShape(c);
+      params.push({ nameTok, shape: parseShape(c) });
     } while (c.accept(T.Comma));
     c.expect(T.RParen, "',' or ')'");
   }
   c.expect(T.Arrow, "'->'");
-  parseShape(c);
+  const resultTok = c.peek()!;
+  return { params, result: parseShape(c), resultTok };
 }
 
 /** A made-up token for a generated name, placed where its source construct is. */

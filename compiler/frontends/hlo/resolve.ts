@@ -4,10 +4,12 @@ import type { FieldSpec } from '../../../ir/attrs.js';
 import type { Literal } from '../../../ir/literal.js';
 import type { Computation, Instruction, Module, RawAttr } from '../../../ir/module.js';
 import { OPCODES } from '../../../ir/opcodes.js';
+import { sameShape, shapeToString, type Shape } from '../../../ir/shape.js';
 import { inferShape } from '../../../ir/shape_inference.js';
 import { DECODERS, DecodeContext } from './attributes.js';
 import { Cursor } from './cursor.js';
-import type { ParsedComputation, ParsedInstruction, ParsedModule } from './parser.js';
+import { Name } from './lexer.js';
+import type { ParsedComputation, ParsedInstruction, ParsedModule, Signature } from './parser.js';
 
 export function resolveModule(pm: ParsedModule, c: Cursor): Module {
   const parsed = new Map<string, ParsedComputation>();
@@ -69,10 +71,17 @@ function buildComputation(pc: ParsedComputation, c: Cursor, ctx: DecodeContext):
     if (have) return have;
     if (visiting.has(pi)) throw c.error(`instruction ${pi.nameTok.image} depends on itself`, pi.nameTok);
     visiting.add(pi);
-    const operands = pi.operandNames.map((tok) => {
+    const operands = pi.operandNames.map((tok, k) => {
       const def = byName.get(tok.image.replace(/^%/, ''));
       if (!def) throw c.error(`unknown operand ${tok.image} in computation ${pc.nameTok.image}`, tok);
-      return visit(def);
+      const operand = visit(def);
+      const written = pi.operandTypes?.[k];
+      if (written && !sameShape(written, operand.shape))
+        throw c.error(
+          `operand ${tok.image} is written as ${shapeToString(written, { layout: false })} but is ${shapeToString(operand.shape, { layout: false })}`,
+          tok,
+        );
+      return operand;
     });
     const instr = buildInstruction(pi, operands, c, ctx);
     visiting.delete(pi);
@@ -81,15 +90,39 @@ function buildComputation(pc: ParsedComputation, c: Cursor, ctx: DecodeContext):
     return instr;
   };
   pc.instructions.forEach(visit);
+  checkControlPredecessors(pc, byName, c);
 
   const roots = pc.instructions.filter((pi) => pi.isRoot);
   if (roots.length > 1) throw c.error(`computation ${pc.nameTok.image} has more than one ROOT`, roots[1].nameTok);
   const root = built.get(roots[0] ?? pc.instructions[pc.instructions.length - 1])!;
   const params = ordered.filter((i) => i.opcode === 'parameter');
   params.sort((a, b) => paramNumber(a) - paramNumber(b));
+  if (pc.signature) checkSignature(pc.signature, root, c);
   const comp: Computation = { name: pc.name, instructions: ordered, root, isEntry: pc.isEntry, params };
   if (pc.trailingAttrs.length > 0) comp.attrs = pc.trailingAttrs;
   return comp;
+}
+
+/** `control-predecessors={%a, %b}` (kept as a raw attribute) must name instructions of the computation. */
+function checkControlPredecessors(pc: ParsedComputation, byName: Map<string, ParsedInstruction>, c: Cursor): void {
+  for (const pi of pc.instructions)
+    for (const { name, tokens } of pi.attrs) {
+      if (name.image !== 'control-predecessors') continue;
+      for (const tok of tokens)
+        if (tok.tokenType === Name && !byName.has(tok.image.replace(/^%/, '')))
+          throw c.error(`control predecessor ${tok.image} is not an instruction of computation ${pc.nameTok.image}`, tok);
+    }
+}
+
+/**
+ * The result written in a computation's signature must be its root's shape, as XLA's
+ * parser requires. The parameter list is not checked: XLA's own test files have
+ * signatures that list fewer parameters than the body.
+ */
+function checkSignature(sig: Signature, root: Instruction, c: Cursor): void {
+  const fmt = (s: Shape) => shapeToString(s, { layout: false });
+  if (!sameShape(sig.result, root.shape))
+    throw c.error(`the computation returns ${fmt(sig.result)} but its root %${root.name} is ${fmt(root.shape)}`, sig.resultTok);
 }
 
 const paramNumber = (i: Instruction): number => (i.opcode === 'parameter' ? i.attrs.parameter_number : -1);
