@@ -64,12 +64,14 @@ export function canonicalFiles(dir: string): Set<string> {
   }
 }
 
+const emptyReport = (): CorpusReport => ({
+  total: 0, parsed: 0, roundTrip: 0, verified: 0, interpretable: 0, interpreted: 0,
+  canonical: { total: 0, identical: 0 }, failures: [], skipped: {}, ms: 0,
+});
+
 export function checkCorpus(dir: string, opts: CorpusOptions): CorpusReport {
   const t0 = performance.now();
-  const r: CorpusReport = {
-    total: 0, parsed: 0, roundTrip: 0, verified: 0, interpretable: 0, interpreted: 0,
-    canonical: { total: 0, identical: 0 }, failures: [], skipped: {}, ms: 0,
-  };
+  const r = emptyReport();
   for (const file of opts.files ?? hloFiles(dir)) {
     r.total++;
     const text = readFileSync(join(dir, file), 'utf8');
@@ -153,10 +155,7 @@ function firstDifference(a: string, b: string): string {
 
 /** One report for several parts of a corpus checked separately. */
 export function mergeReports(parts: readonly CorpusReport[]): CorpusReport {
-  const r: CorpusReport = {
-    total: 0, parsed: 0, roundTrip: 0, verified: 0, interpretable: 0, interpreted: 0,
-    canonical: { total: 0, identical: 0 }, failures: [], skipped: {}, ms: 0,
-  };
+  const r = emptyReport();
   for (const p of parts) {
     r.total += p.total;
     r.parsed += p.parsed;
