@@ -1,0 +1,91 @@
+// Reading an ONNX file: protobuf decoding (generated code from onnx.proto with
+// @bufbuild/protobuf; see proto/README.md), then the checks that keep a malformed or
+// hostile file from crashing, hanging or allocating without bound.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fromBinary } from '@bufbuild/protobuf';
+import type { ArrayLiteral } from '../../../ir/literal.js';
+import { OnnxError } from './errors.js';
+import { ModelProtoSchema, TensorProtoSchema, type ModelProto, type TensorProto } from './proto/onnx_pb.js';
+import { tensorToLiteral } from './tensor.js';
+
+/** Largest model file kiln reads (bytes): a protobuf message is limited to 2 GiB anyway. */
+export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+export interface LoadedModel {
+  proto: ModelProto;
+  /** Where the model was read from (for messages), and the folder external data lives in. */
+  file: string;
+  dir?: string;
+}
+
+/** Decodes a ModelProto; protobuf errors become OnnxErrors naming the file. */
+export function decodeModel(bytes: Uint8Array, file = '<model>', dir?: string): LoadedModel {
+  if (bytes.length > MAX_MODEL_BYTES) throw new OnnxError(`${file}: ${bytes.length} bytes is larger than a protobuf message may be`);
+  let proto: ModelProto;
+  try {
+    proto = fromBinary(ModelProtoSchema, bytes);
+  } catch (e) {
+    throw new OnnxError(`${file}: not a valid ONNX model (protobuf: ${(e as Error).message})`);
+  }
+  if (!proto.graph) throw new OnnxError(`${file}: the model has no graph`);
+  return { proto, file, ...(dir !== undefined ? { dir } : {}) };
+}
+
+export function readModel(path: string): LoadedModel {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new OnnxError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return decodeModel(bytes, path, dirname(path));
+}
+
+/** A TensorProto file (ONNX's test data `input_0.pb`). */
+export function readTensorFile(path: string): ArrayLiteral {
+  let t: TensorProto;
+  try {
+    t = fromBinary(TensorProtoSchema, readFileSync(path));
+  } catch (e) {
+    throw new OnnxError(`${path}: not a TensorProto (${(e as Error).message})`);
+  }
+  return tensorToLiteral(t, path);
+}
+
+/**
+ * A tensor's values, reading external data from the model's folder. The location must
+ * stay inside that folder (no absolute paths, no `..` out of it, no symlinks out of it).
+ */
+export function tensorValues(t: TensorProto, where: string, model: LoadedModel): ArrayLiteral {
+  if (t.dataLocation !== 1 /* EXTERNAL */) return tensorToLiteral(t, where);
+  return tensorToLiteral(t, where, readExternal(t, where, model));
+}
+
+function readExternal(t: TensorProto, where: string, model: LoadedModel): Uint8Array {
+  const info = new Map(t.externalData.map((e) => [e.key, e.value]));
+  const location = info.get('location');
+  if (!location) throw new OnnxError(`${where}: external data without a location`);
+  if (model.dir === undefined) throw new OnnxError(`${where}: external data '${location}' needs the model's folder`);
+  if (isAbsolute(location)) throw new OnnxError(`${where}: external data path '${location}' is absolute`);
+  const root = realpathSync(model.dir);
+  const path = resolve(root, location);
+  const escapes = (p: string) => {
+    const rel = relative(root, p);
+    return rel.startsWith('..') || isAbsolute(rel);
+  };
+  if (escapes(path)) throw new OnnxError(`${where}: external data path '${location}' leaves the model's folder`);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new OnnxError(`${where}: external data file '${location}' does not exist`);
+  }
+  if (escapes(real)) throw new OnnxError(`${where}: external data path '${location}' leaves the model's folder`);
+  const size = statSync(real).size;
+  const offset = Number(info.get('offset') ?? 0);
+  const length = info.has('length') ? Number(info.get('length')) : size - offset;
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size)
+    throw new OnnxError(`${where}: external data range ${offset}+${length} is outside '${location}' (${size} bytes)`);
+  return readFileSync(real).subarray(offset, offset + length);
+}
