@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { Module } from '../ir/module.js';
 import { VerifyError, verifyModule } from '../ir/verify.js';
 import { parseHlo } from './frontends/hlo/index.js';
+import { OnnxError } from './frontends/onnx/errors.js';
+import { importOnnxFile, type ImportOptions } from './frontends/onnx/import.js';
 
 /** Bad input (exit code 3): unreadable, malformed or invalid model files. */
 export class InputError extends Error {
@@ -17,8 +19,34 @@ export function readText(path: string): string {
   }
 }
 
-/** Parse and verify a model file. Formats are chosen by extension; HLO text is the default. */
-export function loadModule(path: string, opts: { verify?: boolean } = {}): Module {
+export interface LoadOptions {
+  verify?: boolean;
+  /** For ONNX models: symbolic dimension bindings and weights as parameters. */
+  onnx?: ImportOptions;
+}
+
+export interface LoadedModule {
+  module: Module;
+  /** Output names when the format has them (ONNX), in root order. */
+  outputNames?: string[];
+}
+
+/** Parse and verify a model file. */
+export function loadModule(path: string, opts: LoadOptions = {}): Module {
+  return loadModel(path, opts).module;
+}
+
+/** A model file as a verified Module: `.onnx` files are imported, anything else is HLO text. */
+export function loadModel(path: string, opts: LoadOptions = {}): LoadedModule {
+  if (path.endsWith('.onnx')) {
+    try {
+      const imported = importOnnxFile(path, opts.onnx);
+      return { module: verified(imported.module, path, opts), outputNames: imported.outputs };
+    } catch (e) {
+      if (e instanceof OnnxError) throw new InputError(e.message);
+      throw e;
+    }
+  }
   const text = readText(path);
   let m: Module;
   try {
@@ -26,6 +54,10 @@ export function loadModule(path: string, opts: { verify?: boolean } = {}): Modul
   } catch (e) {
     throw new InputError((e as Error).message);
   }
+  return { module: verified(m, path, opts) };
+}
+
+function verified(m: Module, path: string, opts: LoadOptions): Module {
   if (opts.verify !== false) {
     try {
       verifyModule(m);

@@ -9,9 +9,10 @@ import type { Literal } from '../../ir/literal.js';
 import { findBackend, interpreterBackend, UsageError } from '../backend.js';
 import { compareLiterals, leavesOf } from '../compare.js';
 import { canonicalFiles, checkCorpus } from '../corpus.js';
-import { loadModule } from '../load.js';
+import { loadModel, type LoadOptions } from '../load.js';
+import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
 import { entryInputs, writeOutputs } from './inputs.js';
-import { corpusTable } from './report.js';
+import { conformanceTable, corpusTable } from './report.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -34,9 +35,47 @@ const one = (positionals: string[], what: string): string => {
   return positionals[0];
 };
 
+/** How ONNX models are imported: `--shape x=1,3,224,224`, `--dim batch=8`, `--weights-as-params`. */
+const modelOptions = {
+  shape: { type: 'string', multiple: true },
+  dim: { type: 'string', multiple: true },
+  'weights-as-params': { type: 'boolean' },
+} as const;
+
+const MODEL_USAGE = `  FILE is HLO text, or an ONNX model (.onnx). For ONNX: --shape NAME=D0,D1,... gives an
+  input's dims, --dim SYMBOL=N binds a symbolic dimension everywhere, --weights-as-params
+  makes float initializers trailing parameters instead of constants.`;
+
+function loadOptions(v: Values): LoadOptions {
+  const shapes: Record<string, number[]> = {};
+  for (const spec of (v.shape as string[] | undefined) ?? []) {
+    const [name, dims] = splitPair(spec, '--shape', 'NAME=D0,D1,...');
+    shapes[name] = dims === '' ? [] : dims.split(',').map((d) => count(d, `--shape ${spec}`));
+  }
+  const dims: Record<string, number> = {};
+  for (const spec of (v.dim as string[] | undefined) ?? []) {
+    const [name, n] = splitPair(spec, '--dim', 'SYMBOL=N');
+    dims[name] = count(n, `--dim ${spec}`);
+  }
+  return { onnx: { shapes, dims, weightsAsParameters: Boolean(v['weights-as-params']) } };
+}
+
+function splitPair(spec: string, flag: string, form: string): [string, string] {
+  const eq = spec.lastIndexOf('=');
+  if (eq <= 0) throw new UsageError(`${flag} wants ${form}, got '${spec}'`);
+  return [spec.slice(0, eq), spec.slice(eq + 1)];
+}
+
+function count(text: string, where: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${where}: '${text}' is not a dimension size`);
+  return n;
+}
+
 const inputOptions = {
   input: { type: 'string', multiple: true },
   random: { type: 'string' },
+  ...modelOptions,
 } as const;
 
 export const COMMANDS: Record<string, Command> = {
@@ -48,15 +87,17 @@ export const COMMANDS: Record<string, Command> = {
   name or number as a NumPy .npy file; every other parameter gets deterministic random
   values from SEED (default 0): floats in [-1,1), signed ints in [-8,8), unsigned in [0,16).
   Outputs are printed as HLO literals; with --output-dir each output leaf is written as
-  <index>.npy (0.npy for a single array, 0.npy 1.npy ... for a tuple, 1.0.npy when nested).`,
+  <index>.npy (0.npy for a single array, 0.npy 1.npy ... for a tuple, 1.0.npy when nested),
+  or <output name>.npy for ONNX models.
+${MODEL_USAGE}`,
     options: { ...inputOptions, backend: { type: 'string' }, 'output-dir': { type: 'string' } },
     async run(pos, v) {
-      const m = loadModule(one(pos, 'module file'));
+      const { module: m, outputNames } = loadModel(one(pos, 'module file'), loadOptions(v));
       const backend = findBackend((v.backend as string) ?? 'interpreter');
       await ensureAvailable(backend.name);
       const result = await (await backend.prepare(m)).run(entryInputs(m, (v.input as string[]) ?? [], seedOf(v)));
       if (v['output-dir']) {
-        for (const f of writeOutputs(v['output-dir'] as string, result)) console.log(f);
+        for (const f of writeOutputs(v['output-dir'] as string, result, outputNames)) console.log(f);
       } else printResult(result);
       return 0;
     },
@@ -67,11 +108,12 @@ export const COMMANDS: Record<string, Command> = {
 
   Runs FILE on backend B and on the reference interpreter with the same inputs and
   prints, per output, the max absolute and relative error and the tolerance used.
-  Exit code 1 when any output is out of tolerance.`,
+  Exit code 1 when any output is out of tolerance.
+${MODEL_USAGE}`,
     options: { ...inputOptions, backend: { type: 'string' } },
     async run(pos, v) {
       if (!v.backend) throw new UsageError('compare needs --backend');
-      const m = loadModule(one(pos, 'module file'));
+      const m = loadModel(one(pos, 'module file'), loadOptions(v)).module;
       const backend = findBackend(v.backend as string);
       await ensureAvailable(backend.name);
       const args = entryInputs(m, (v.input as string[]) ?? [], seedOf(v));
@@ -89,10 +131,51 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'parse, verify and print a module as HLO text',
     usage: `kiln opt FILE
 
-  Parses and verifies FILE and prints it as HLO text on stdout.`,
-    options: {},
-    async run(pos) {
-      process.stdout.write(printModule(loadModule(one(pos, 'module file'))));
+  Parses (or imports) and verifies FILE and prints it as HLO text on stdout.
+${MODEL_USAGE}`,
+    options: { ...modelOptions },
+    async run(pos, v) {
+      process.stdout.write(printModule(loadModel(one(pos, 'module file'), loadOptions(v)).module));
+      return 0;
+    },
+  },
+  import: {
+    summary: 'import an ONNX model and write it as HLO text',
+    usage: `kiln import MODEL.onnx -o OUT.hlo [--shape NAME=DIMS ...] [--dim SYMBOL=N ...] [--weights-as-params]
+
+  Imports MODEL.onnx into kiln's IR, verifies it and writes it as HLO text (for bug
+  reports, golden tests and reading what the importer made of a model).
+${MODEL_USAGE}`,
+    options: { ...modelOptions, o: { type: 'string', short: 'o' } },
+    async run(pos, v) {
+      const file = one(pos, 'ONNX model');
+      if (!file.endsWith('.onnx')) throw new UsageError(`import reads .onnx files, got '${file}'`);
+      if (!v.o) throw new UsageError('import needs -o OUT.hlo');
+      writeFileSync(v.o as string, printModule(loadModel(file, loadOptions(v)).module));
+      return 0;
+    },
+  },
+  'check-onnx': {
+    summary: "run ONNX's backend test cases and print which pass",
+    usage: `kiln check-onnx [DIR] [--filter TEXT] [--out FILE] [--json]
+
+  Runs the cases of ONNX's backend tests (DIR, default ${ONNX_TESTDATA}, as Debian's
+  libonnx-testdata installs them: node/, pytorch-converted/, pytorch-operator/, simple/)
+  on the interpreter, comparing at rtol 1e-3, atol 1e-7. Prints a summary and a table of
+  every case with its status and reason, or with --json one object.`,
+    options: { filter: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    async run(pos, v) {
+      if (pos.length > 1) throw new UsageError(`expected at most one folder, got ${pos.length}`);
+      const root = pos[0] ?? ONNX_TESTDATA;
+      const cases = listCases(root).filter((c) => c.includes((v.filter as string) ?? ''));
+      if (cases.length === 0) throw new UsageError(`no ONNX test cases under ${root} (Debian: apt-get install libonnx-testdata)`);
+      const results: CaseResult[] = [];
+      for (const c of cases) results.push(await runCase(c, root));
+      const text = v.json ? JSON.stringify(results, null, 1) : conformanceTable(results);
+      const title = '# ONNX backend tests on the interpreter\n\nWritten by `kiln check-onnx --out FILE` from ' +
+        `${root} (ONNX 1.12, Debian's libonnx-testdata); tests/onnx/conformance.test.ts holds it.\n\n`;
+      if (v.out) writeFileSync(v.out as string, (v.json ? '' : title) + text + '\n');
+      else console.log(text);
       return 0;
     },
   },

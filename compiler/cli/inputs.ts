@@ -49,12 +49,20 @@ function loadInput(path: string, param: string, shape: ArrayLiteral['shape']): L
   throw new InputError(`${path} holds ${l.shape.dtype}, parameter ${param} wants ${shape.dtype}`);
 }
 
-/** Write each output leaf as `<index>.npy` (`0.npy`, or `1.0.npy` inside nested tuples). */
-export function writeOutputs(dir: string, result: Literal): string[] {
+/**
+ * Write each output leaf as `<index>.npy` (`0.npy`, or `1.0.npy` inside nested tuples),
+ * or as `<name>.npy` when the model names its outputs (ONNX).
+ */
+export function writeOutputs(dir: string, result: Literal, names?: readonly string[]): string[] {
   mkdirSync(dir, { recursive: true });
-  return leavesOf(result).map(({ index, value }) => {
-    const file = join(dir, `${index || '0'}.npy`);
+  const leaves = leavesOf(result);
+  return leaves.map(({ index, value }, k) => {
+    const name = names && names.length === leaves.length ? safeFileName(names[k]) : `${index || '0'}`;
+    const file = join(dir, `${name}.npy`);
     writeFileSync(file, writeNpy(value));
     return file;
   });
 }
+
+/** An output name as a file name: path separators and odd characters become '_'. */
+const safeFileName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');

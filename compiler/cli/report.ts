@@ -1,5 +1,6 @@
 // The check-corpus summary table.
 import type { CorpusReport } from '../corpus.js';
+import { outOfScope, RATED_SUITES, type CaseResult } from '../onnx_backend_tests.js';
 
 const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 
@@ -30,5 +31,27 @@ export function corpusTable(r: CorpusReport): string {
     lines.push('', '| file | stage | reason |', '|---|---|---|');
     for (const f of r.failures) lines.push(`| ${f.file} | ${f.stage} | ${cell(f.message)} |`);
   }
+  return lines.join('\n');
+}
+
+/**
+ * The ONNX conformance table: a summary per suite, then every case with its status
+ * and, when it does not pass, why.
+ */
+export function conformanceTable(results: readonly CaseResult[]): string {
+  const suites = [...new Set(results.map((r) => r.name.split('/')[0]))];
+  const lines = ['| suite | pass | fail | unsupported | total |', '|---|---:|---:|---:|---:|'];
+  const row = (name: string, rs: readonly CaseResult[]) => {
+    const n = (s: string) => rs.filter((r) => r.status === s).length;
+    lines.push(`| ${name} | ${n('pass')} | ${n('fail')} | ${n('unsupported')} | ${rs.length} |`);
+  };
+  for (const s of suites) row(s, results.filter((r) => r.name.startsWith(`${s}/`)));
+  row('all', results);
+  const rated = results.filter((r) => RATED_SUITES.includes(r.name.split('/')[0]) && !outOfScope(r));
+  const passed = rated.filter((r) => r.status === 'pass').length;
+  lines.push('', `pass rate over ${RATED_SUITES.join(', ')} without out-of-scope cases (string, complex, sequence, training): ` +
+    `${passed} of ${rated.length} (${pct(passed, rated.length)})`);
+  lines.push('', '| case | status | reason |', '|---|---|---|');
+  for (const r of results) lines.push(`| ${r.name} | ${r.status} | ${r.reason ? cell(r.reason) : ''} |`);
   return lines.join('\n');
 }

@@ -24,6 +24,11 @@ export interface ImportOptions {
   dims?: Readonly<Record<string, number>>;
   /** Floating-point initializers become trailing parameters instead of constants. */
   weightsAsParameters?: boolean;
+  /**
+   * Graph inputs whose values are fixed at compile time (a shape, axes, pads fed as an
+   * input): they become constants, so the ops that need them known see them.
+   */
+  constants?: Readonly<Record<string, ArrayLiteral>>;
 }
 
 export interface ImportedModel {
@@ -63,6 +68,11 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
     const inits = new Set(graph.initializer.map((t) => t.name));
     for (const vi of graph.input) {
       if (inits.has(vi.name)) continue; // older exporters list initializers as inputs too
+      const fixed = opts.constants?.[vi.name];
+      if (fixed) {
+        values.set(vi.name, { instr: b.constant(fixed, sanitize(vi.name)), literal: fixed });
+        continue;
+      }
       values.set(vi.name, { instr: b.parameter(inputShape(vi, model, opts), sanitize(vi.name)) });
       inputs.push(vi.name);
     }
@@ -89,9 +99,10 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
   return { module, inputs, outputs, opset };
 }
 
+/** The default domain's opset; 0 when the model imports none (then only other domains' nodes, which fail by domain). */
 function defaultOpset(model: LoadedModel): number {
   const imp = model.proto.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-  if (!imp) throw new OnnxError(`${model.file}: the model imports no opset of the default ONNX domain`);
+  if (!imp) return 0;
   const v = Number(imp.version);
   if (v < 1 || v > LATEST_OPSET) throw new OnnxError(`${model.file}: opset ${v} is outside what kiln supports (1-${LATEST_OPSET})`);
   return v;
@@ -131,6 +142,7 @@ function lowerNode(
     throw new OnnxError(`${label}: ${msg}`);
   };
   if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`domain '${node.domain}' is not supported`);
+  if (opset === 0) fail('the model imports no opset of the default ONNX domain');
   const entry = Object.hasOwn(ONNX_OPS, node.opType) ? ONNX_OPS[node.opType] : undefined;
   if (!entry) return fail('kiln has no lowering for this op');
   if (opset < entry.opsets[0] || opset > entry.opsets[1])
@@ -172,7 +184,8 @@ function lowerNode(
       if (k === 0) fail('produced no output');
       return; // an optional output kiln does not compute; using it fails as an unknown input
     }
-    values.set(name, inputsKnown ? fold(b, instr) : { instr });
+    // A lowering may return a constant even from unknown inputs (Shape, Size of a static shape).
+    values.set(name, inputsKnown || instr.opcode === 'constant' ? fold(b, instr) : { instr });
   });
 }
 

@@ -73,18 +73,20 @@ export function tensorToLiteral(t: TensorProto, where: string, raw?: Uint8Array)
   const dtype = dtypeOf(t.dataType, where);
   const dims = checkDims(t.dims, where);
   const n = dims.reduce((a, b) => a * b, 1);
-  const data = allocValues(dtype, n);
+  // Lengths are checked before allocating, so declared dims alone cannot make kiln allocate.
   const bytes = raw ?? (t.rawData.length > 0 ? t.rawData : undefined);
   if (bytes) {
     const size = RAW_BYTES[dtype]!;
     if (bytes.length !== n * size)
       throw new OnnxError(`${where}: raw data has ${bytes.length} bytes, ${dims.join('x')} ${dtype} needs ${n * size}`);
+    const data = allocValues(dtype, n);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < n; i++) setValue(data, dtype, i, readRaw(view, dtype, i));
     return { shape: array(dtype, dims), data };
   }
   const field = typedField(t, dtype);
   if (field.length !== n) throw new OnnxError(`${where}: tensor holds ${field.length} values, ${dims.join('x')} needs ${n}`);
+  const data = allocValues(dtype, n);
   for (let i = 0; i < n; i++) setValue(data, dtype, i, decodeField(dtype, field[i]));
   return { shape: array(dtype, dims), data };
 }

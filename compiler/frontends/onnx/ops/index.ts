@@ -4,7 +4,9 @@ import type { OnnxOp } from './types.js';
 import { ACTIVATION_OPS } from './activation.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import { LINALG_OPS } from './linalg.js';
+import { LOSS_OPS } from './loss.js';
 import { NN_OPS } from './nn.js';
+import { QUANT_OPS } from './quant.js';
 import { REDUCE_OPS } from './reduce.js';
 import { RNN_OPS } from './rnn.js';
 import { SHAPE_OPS } from './shape.js';
@@ -18,4 +20,6 @@ export const ONNX_OPS: Readonly<Record<string, OnnxOp<any>>> = {
   ...LINALG_OPS,
   ...NN_OPS,
   ...RNN_OPS,
+  ...LOSS_OPS,
+  ...QUANT_OPS,
 };

@@ -1,0 +1,70 @@
+// Models exported by PyTorch (tests/onnx/pytorch/export.py, run with Debian's
+// python3-torch) must match PyTorch's own outputs within 1e-4 relative on every backend.
+// The models are exported afresh into a temporary folder (LeNet-5's weights alone are
+// 13 MB, too big to commit); without python3-torch these tests are skipped.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../compiler/backend.js';
+import { importOnnxFile, type ImportOptions } from '../../compiler/frontends/onnx/import.js';
+import { readNpy } from '../../compiler/io/npy.js';
+import type { ArrayLiteral } from '../../ir/literal.js';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(import.meta.dirname, 'pytorch', 'export.py');
+const haveTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
+
+/** Relative tolerance against PyTorch, with an absolute floor for values near zero. */
+const RTOL = 1e-4, ATOL = 1e-5;
+
+/** Per model: how to bind its dims, and the inputs to run (batch sizes for LeNet-5). */
+const CASES: { model: string; opts?: ImportOptions }[] = [
+  { model: 'softmax_regression' },
+  { model: 'mlp' },
+  { model: 'lenet5_b1' },
+  { model: 'lenet5_b64' },
+  { model: 'resnet_folded' },
+  { model: 'resnet_batchnorm' },
+  { model: 'mobilenet_block' },
+  { model: 'transformer_layer' },
+  { model: 'gru' },
+  { model: 'mlp_dynamic_batch', opts: { dims: { batch: 5 } } },
+];
+
+function worstError(got: ArrayLiteral, want: ArrayLiteral): { rel: number; at: number } {
+  let rel = 0, at = -1;
+  for (let i = 0; i < want.data.length; i++) {
+    const a = Number(got.data[i]), b = Number(want.data[i]);
+    const r = (Math.abs(a - b) - ATOL) / Math.abs(b);
+    if (!(r <= rel)) { rel = r; at = i; }
+  }
+  return { rel, at };
+}
+
+describe.skipIf(!haveTorch)('PyTorch-exported models', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kiln-torch-'));
+    const r = spawnSync(PYTHON, [SCRIPT, dir], { encoding: 'utf8', timeout: 300_000 });
+    if (r.status !== 0) throw new Error(`export.py failed: ${r.stderr}`);
+  }, 300_000);
+
+  it('exports every model', () => {
+    expect(readdirSync(dir).sort()).toEqual(CASES.map((c) => c.model).sort());
+  });
+
+  for (const backend of BACKENDS)
+    for (const { model, opts } of CASES)
+      it(`${model} on ${backend.name} matches PyTorch`, async () => {
+        const d = join(dir, model);
+        const imported = importOnnxFile(join(d, 'model.onnx'), opts);
+        const input = readNpy(readFileSync(join(d, 'input_0.npy')));
+        const want = readNpy(readFileSync(join(d, 'output_0.npy')));
+        const got = (await (await backend.prepare(imported.module)).run([input])) as ArrayLiteral;
+        expect(got.shape.dims).toEqual(want.shape.dims);
+        const { rel, at } = worstError(got, want);
+        expect(rel, `element ${at}: ${got.data[at]} vs PyTorch ${want.data[at]}`).toBeLessThanOrEqual(RTOL);
+      }, 600_000);
+});
