@@ -1,17 +1,20 @@
 // The kiln commands. Each is a name, a help text, its options (node:util parseArgs
 // config) and a function; main.ts does argument parsing and error-to-exit-code mapping.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { elementCount, shapeToString } from '../../ir/shape.js';
 import { printModule } from '../../ir/print.js';
 import { literalToString } from '../../ir/print_literal.js';
-import type { Literal } from '../../ir/literal.js';
+import type { ArrayLiteral, Literal } from '../../ir/literal.js';
+import type { Module } from '../../ir/module.js';
+import { DEFAULT_PIPELINE, PASSES, resolvePasses, runPasses, UnknownPassError } from '../../passes/pipeline.js';
 import { findBackend, interpreterBackend, UsageError } from '../backend.js';
 import { compareLiterals, leavesOf } from '../compare.js';
 import { canonicalFiles, checkCorpus } from '../corpus.js';
 import { loadModel, type LoadOptions } from '../load.js';
 import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
-import { entryInputs, writeOutputs } from './inputs.js';
+import { entryInputs, readNpyFile, writeOutputs } from './inputs.js';
 import { conformanceTable, corpusTable } from './report.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -39,12 +42,14 @@ const one = (positionals: string[], what: string): string => {
 const modelOptions = {
   shape: { type: 'string', multiple: true },
   dim: { type: 'string', multiple: true },
+  bind: { type: 'string', multiple: true },
   'weights-as-params': { type: 'boolean' },
 } as const;
 
 const MODEL_USAGE = `  FILE is HLO text, or an ONNX model (.onnx). For ONNX: --shape NAME=D0,D1,... gives an
-  input's dims, --dim SYMBOL=N binds a symbolic dimension everywhere, --weights-as-params
-  makes float initializers trailing parameters instead of constants.`;
+  input's dims, --dim SYMBOL=N binds a symbolic dimension everywhere, --bind NAME=PATH.npy
+  fixes an input's values at compile time (a shape, axes or scales fed as an input),
+  --weights-as-params makes float initializers trailing parameters instead of constants.`;
 
 function loadOptions(v: Values): LoadOptions {
   const shapes: Record<string, number[]> = {};
@@ -57,7 +62,12 @@ function loadOptions(v: Values): LoadOptions {
     const [name, n] = splitPair(spec, '--dim', 'SYMBOL=N');
     dims[name] = count(n, `--dim ${spec}`);
   }
-  return { onnx: { shapes, dims, weightsAsParameters: Boolean(v['weights-as-params']) } };
+  const constants: Record<string, ArrayLiteral> = {};
+  for (const spec of (v.bind as string[] | undefined) ?? []) {
+    const [name, path] = splitPair(spec, '--bind', 'NAME=PATH.npy');
+    constants[name] = readNpyFile(path);
+  }
+  return { onnx: { shapes, dims, constants, weightsAsParameters: Boolean(v['weights-as-params']) } };
 }
 
 function splitPair(spec: string, flag: string, form: string): [string, string] {
@@ -128,14 +138,36 @@ ${MODEL_USAGE}`,
     },
   },
   opt: {
-    summary: 'parse, verify and print a module as HLO text',
-    usage: `kiln opt FILE
+    summary: 'parse, verify, optionally optimise, and print a module as HLO text',
+    usage: `kiln opt FILE [--passes NAME,NAME,...|default] [--dump DIR]
 
-  Parses (or imports) and verifies FILE and prints it as HLO text on stdout.
+  Parses (or imports) and verifies FILE, runs the passes named by --passes in order
+  (${Object.keys(PASSES).join(', ')}; 'default' is ${DEFAULT_PIPELINE.join(', ')}),
+  verifying after each, and prints the result as HLO text on stdout. Without --passes
+  the module is printed unchanged. --dump DIR writes DIR/00-input.hlo and then
+  DIR/NN-<pass>.hlo after every pass.
 ${MODEL_USAGE}`,
-    options: { ...modelOptions },
+    options: { ...modelOptions, passes: { type: 'string' }, dump: { type: 'string' } },
     async run(pos, v) {
-      process.stdout.write(printModule(loadModel(one(pos, 'module file'), loadOptions(v)).module));
+      const m = loadModel(one(pos, 'module file'), loadOptions(v)).module;
+      let names: string[] = [];
+      if (v.passes !== undefined) {
+        try {
+          names = resolvePasses(v.passes as string);
+        } catch (e) {
+          if (e instanceof UnknownPassError) throw new UsageError(`--passes: ${e.message}`);
+          throw e;
+        }
+      }
+      const dir = v.dump as string | undefined;
+      const width = Math.max(2, String(names.length).length);
+      const dump = (k: number, what: string, x: Module) => {
+        if (dir) writeFileSync(join(dir, `${String(k).padStart(width, '0')}-${what}.hlo`), printModule(x));
+      };
+      if (dir) mkdirSync(dir, { recursive: true });
+      dump(0, 'input', m);
+      let k = 0;
+      process.stdout.write(printModule(runPasses(m, names, (name, x) => dump(++k, name, x))));
       return 0;
     },
   },

@@ -34,13 +34,7 @@ export function entryInputs(m: Module, specs: readonly string[], seed: number): 
 
 function loadInput(path: string, param: string, shape: ArrayLiteral['shape']): Literal {
   if (shape.kind !== 'array') throw new UsageError(`parameter ${param} is a tuple; tuple inputs cannot come from .npy`);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const l = readNpy(bytes, path);
+  const l = readNpyFile(path);
   if (!sameDims(l.shape.dims, shape.dims))
     throw new InputError(`${path} has shape [${l.shape.dims.join(',')}], parameter ${param} wants ${shapeToString(shape, { layout: false })}`);
   if (l.shape.dtype === shape.dtype) return { shape, data: l.data };
@@ -66,3 +60,14 @@ export function writeOutputs(dir: string, result: Literal, names?: readonly stri
 
 /** An output name as a file name: path separators and odd characters become '_'. */
 const safeFileName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+
+/** A .npy file's array; unreadable or malformed files are InputErrors naming the path. */
+export function readNpyFile(path: string): ArrayLiteral {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return readNpy(bytes, path);
+}

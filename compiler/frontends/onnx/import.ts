@@ -164,7 +164,7 @@ function lowerNode(
     known: (i) => inputOf(i)?.literal,
     constant: (i, what) => {
       const v = inputOf(i) ?? fail(`input ${i} (${what}) is required`);
-      return v.literal ?? fail(`input ${i} (${what}) must be known at compile time (an initializer or a Constant)`);
+      return v.literal ?? fail(`input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`);
     },
     reducer: (opName, dtype) => reducer(mb, reducers, opName, dtype),
     fail,
