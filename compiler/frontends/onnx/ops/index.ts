@@ -8,6 +8,7 @@ import { LOSS_OPS } from './loss.js';
 import { NN_OPS } from './nn.js';
 import { QUANT_OPS } from './quant.js';
 import { REDUCE_OPS } from './reduce.js';
+import { RESIZE_OPS } from './resize.js';
 import { RNN_OPS } from './rnn.js';
 import { SHAPE_OPS } from './shape.js';
 
@@ -19,6 +20,7 @@ export const ONNX_OPS: Readonly<Record<string, OnnxOp<any>>> = {
   ...REDUCE_OPS,
   ...LINALG_OPS,
   ...NN_OPS,
+  ...RESIZE_OPS,
   ...RNN_OPS,
   ...LOSS_OPS,
   ...QUANT_OPS,

@@ -130,3 +130,12 @@ export function legacyBroadcastTo(ctx: LowerCtx, y: Instruction, dims: readonly 
   const aligned = padded.length === yd.length ? y : ctx.b.reshape(y, padded);
   return broadcastTo(ctx, aligned, dims);
 }
+
+/** v of dtype, broadcast to dims. */
+export function filled(ctx: LowerCtx, dtype: DType, dims: readonly number[], v: number): Instruction {
+  const s = ctx.b.constantScalar(dtype, v);
+  return dims.length === 0 ? s : ctx.b.broadcast(s, dims);
+}
+
+/** [from, from + 1, ..., from + n - 1]. */
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);

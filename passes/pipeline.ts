@@ -1,0 +1,51 @@
+// The passes by name and the orders they run in. `kiln opt --passes a,b,c` reads PASSES;
+// every pass leaves a module that verifies, and runPasses checks that after each one.
+import type { Module } from '../ir/module.js';
+import { verifyModule } from '../ir/verify.js';
+import { constantFold } from './constant_fold.js';
+import { cse } from './cse.js';
+import { dce } from './dce.js';
+import type { Pass } from './rewrite.js';
+import { simplify } from './simplify.js';
+
+export type { Pass } from './rewrite.js';
+
+export const PASSES: Record<string, Pass> = {
+  simplify: (m) => simplify(m),
+  'constant-fold': constantFold,
+  cse,
+  dce,
+};
+
+/** Simplify first (it exposes constants and duplicates), fold, merge, then sweep away the dead. */
+export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce'];
+
+/** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
+export function resolvePasses(spec: string): string[] {
+  const names = spec.split(',').map((s) => s.trim()).filter((s) => s !== '').flatMap((s) => (s === 'default' ? [...DEFAULT_PIPELINE] : [s]));
+  const unknown = names.filter((n) => !Object.prototype.hasOwnProperty.call(PASSES, n));
+  if (unknown.length > 0)
+    throw new UnknownPassError(`unknown pass${unknown.length > 1 ? 'es' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${[...Object.keys(PASSES), 'default'].join(', ')}`);
+  return names;
+}
+
+export class UnknownPassError extends Error {
+  override name = 'UnknownPassError';
+}
+
+/** Runs the named passes in order, verifying after each; `after` sees every intermediate module. */
+export function runPasses(m: Module, names: readonly string[] = DEFAULT_PIPELINE, after?: (pass: string, m: Module) => void): Module {
+  let cur = m;
+  for (const name of names) {
+    const pass = PASSES[name];
+    if (!pass) throw new UnknownPassError(`unknown pass '${name}'`);
+    cur = pass(cur);
+    try {
+      verifyModule(cur);
+    } catch (e) {
+      throw new Error(`pass ${name} left an invalid module: ${(e as Error).message}`, { cause: e });
+    }
+    after?.(name, cur);
+  }
+  return cur;
+}

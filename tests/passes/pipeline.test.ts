@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../compiler/cli/main.js';
+import { DEFAULT_PIPELINE, PASSES, resolvePasses } from '../../passes/pipeline.js';
+
+const TEXT = `HloModule m
+
+ENTRY %e (p: f32[2]) -> f32[2] {
+  %p = f32[2]{0} parameter(0)
+  %z = f32[] constant(0)
+  %b = f32[2]{0} broadcast(f32[] %z), dimensions={}
+  %dead = f32[2]{0} negate(f32[2]{0} %p)
+  ROOT %r = f32[2]{0} add(f32[2]{0} %p, f32[2]{0} %b)
+}
+`;
+
+async function kiln(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(console, 'error').mockImplementation((s) => void (err += String(s)));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('pipeline', () => {
+  it('names the passes and expands default', () => {
+    expect(Object.keys(PASSES).sort()).toEqual(['constant-fold', 'cse', 'dce', 'simplify']);
+    expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
+    expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: simplify, constant-fold, cse, dce, default/);
+  });
+
+  it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-opt-'));
+    const file = join(dir, 'm.hlo');
+    writeFileSync(file, TEXT);
+    expect((await kiln('opt', file)).out).toBe(TEXT);
+    const dump = join(dir, 'dump');
+    const r = await kiln('opt', file, '--passes', 'default', '--dump', dump);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ROOT %p = f32[2]{0} parameter(0)');
+    expect(readdirSync(dump).sort()).toEqual(['00-input.hlo', '01-simplify.hlo', '02-constant-fold.hlo', '03-cse.hlo', '04-dce.hlo']);
+    expect(readFileSync(join(dump, '00-input.hlo'), 'utf8')).toBe(TEXT);
+    expect(readFileSync(join(dump, '04-dce.hlo'), 'utf8')).toBe(r.out);
+  });
+
+  it('kiln opt --passes with an unknown name is a usage error listing the known ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-opt-'));
+    const file = join(dir, 'm.hlo');
+    writeFileSync(file, TEXT);
+    const r = await kiln('opt', file, '--passes', 'simplify,nope');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: simplify, constant-fold, cse, dce, default/);
+  });
+});
