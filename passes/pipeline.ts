@@ -5,6 +5,7 @@ import { verifyModule } from '../ir/verify.js';
 import { constantFold } from './constant_fold.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
+import { fusion } from './fusion.js';
 import type { Pass } from './rewrite.js';
 import { simplify } from './simplify.js';
 
@@ -15,10 +16,11 @@ export const PASSES: Record<string, Pass> = {
   'constant-fold': constantFold,
   cse,
   dce,
+  fusion,
 };
 
-/** Simplify first (it exposes constants and duplicates), fold, merge, then sweep away the dead. */
-export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce'];
+/** Simplify first (it exposes constants and duplicates), fold, merge, sweep away the dead, then fuse. */
+export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'fusion'];
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
 export function resolvePasses(spec: string): string[] {

@@ -114,14 +114,28 @@ function acceptable(instr: Instruction, r: Rewrite): boolean {
 /** Drops instructions no longer reachable from the root (parameters stay). */
 export function removeDead(c: Computation, keep: (i: Instruction) => boolean = () => false): void {
   const live = new Set<Instruction>();
+  const byName = new Map(c.instructions.map((i) => [i.name, i]));
   const stack = [c.root, ...c.instructions.filter((i) => i.opcode === 'parameter' || keep(i))];
   while (stack.length > 0) {
     const i = stack.pop()!;
     if (live.has(i)) continue;
     live.add(i);
-    stack.push(...i.operands);
+    stack.push(...i.operands, ...controlPredecessors(i, byName));
   }
   c.instructions = c.instructions.filter((i) => live.has(i));
+}
+
+/** Instructions a `control-predecessors={...}` attribute names: they must stay while i does. */
+export function controlPredecessors(i: Instruction, byName: ReadonlyMap<string, Instruction>): Instruction[] {
+  const out: Instruction[] = [];
+  for (const r of i.raw) {
+    if (r.name !== 'control-predecessors') continue;
+    for (const word of r.text.match(/[%A-Za-z_][\w.\-]*/g) ?? []) {
+      const p = byName.get(word.replace(/^%/, ''));
+      if (p) out.push(p);
+    }
+  }
+  return out;
 }
 
 // Opaque ops that only compute a value: dead ones may go. Every other opaque op may

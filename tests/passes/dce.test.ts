@@ -18,6 +18,16 @@ ENTRY e {
     ]);
   });
 
+  it('keeps an instruction a live one names as its control predecessor', () => {
+    const m = optimise(`HloModule m
+ENTRY e {
+  p0 = f32[2] parameter(0)
+  first = f32[2] multiply(p0, p0)
+  ROOT r = f32[2] add(p0, p0), control-predecessors={first}
+}`, ['dce']);
+    expect(lines(m.entry)).toContain('first = f32[2] multiply(p0, p0)');
+  });
+
   it('drops computations nothing live calls, keeps the ones still called', () => {
     const m = optimise(`HloModule m
 add {

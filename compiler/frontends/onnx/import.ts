@@ -85,10 +85,12 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
       } else values.set(t.name, { instr: b.constant(lit, sanitize(t.name)), literal: lit });
     }
     const reducers = new Map<string, Computation>();
-    graph.node.forEach((node, k) => lowerNode(node, k, b, mb, values, reducers, opset, model));
+    const skipped = new Map<string, string>(); // optional outputs not computed → their node
+    graph.node.forEach((node, k) => lowerNode(node, k, b, mb, values, reducers, opset, model, skipped));
     outputs = graph.output.map((o) => o.name);
     const roots = outputs.map((name) => {
       const v = values.get(name);
+      if (!v && skipped.has(name)) throw new OnnxError(`${model.file}: graph output '${name}' is an optional output of ${skipped.get(name)} that kiln does not compute`);
       if (!v) throw new OnnxError(`${model.file}: graph output '${name}' is not produced by any node`);
       return v.instr;
     });
@@ -135,7 +137,7 @@ function inputShape(vi: ValueInfoProto, model: LoadedModel, opts: ImportOptions)
 
 function lowerNode(
   node: NodeProto, index: number, b: ComputationBuilder, mb: ModuleBuilder, values: Map<string, Value>,
-  reducers: Map<string, Computation>, opset: number, model: LoadedModel,
+  reducers: Map<string, Computation>, opset: number, model: LoadedModel, skipped: Map<string, string>,
 ): void {
   const label = `${model.file}: ${nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset)}`;
   const fail = (msg: string): never => {
@@ -152,6 +154,7 @@ function lowerNode(
     const name = node.input[i];
     if (name === undefined || name === '') return undefined;
     const v = values.get(name);
+    if (!v && skipped.has(name)) fail(`input '${name}' is an optional output of ${skipped.get(name)} that kiln does not compute`);
     if (!v) fail(`input '${name}' is not a graph input, an initializer or an earlier node's output`);
     return v;
   };
@@ -182,7 +185,8 @@ function lowerNode(
     const instr = outs[k];
     if (!instr) {
       if (k === 0) fail('produced no output');
-      return; // an optional output kiln does not compute; using it fails as an unknown input
+      skipped.set(name, nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset));
+      return; // an optional output kiln does not compute: an error only if something reads it
     }
     // A lowering may return a constant even from unknown inputs (Shape, Size of a static shape).
     values.set(name, inputsKnown || instr.opcode === 'constant' ? fold(b, instr) : { instr });

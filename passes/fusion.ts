@@ -1,0 +1,289 @@
+// Instruction fusion, XLA style: groups of instructions become one `fusion` instruction
+// whose called computation (`fused_computation`, `fused_computation.1`, ...) holds them.
+//
+//   kLoop    elementwise ops with their cheap data-movement producers (broadcast, reshape,
+//            transpose, slice, iota, small constants...), one loop over the output.
+//   kInput   a reduce with the elementwise producers of the values it reduces.
+//   kOutput  a dot or convolution with the elementwise chain that consumes it (bias add,
+//            activation): the tiled kernel's epilogue.
+//
+// Like XLA's InstructionFusion the pass walks each computation from its root towards its
+// parameters; every instruction not yet taken may start a group and the group then pulls
+// in producers, latest first. A producer joins when every user it has is already in the
+// group (it moves in), or when it is cheap to duplicate (scalar constants, iota, broadcasts
+// of scalars or constants, reshape, bitcast, convert): then the group gets a copy and the
+// original stays for its other users. Each group stays convex (no path leaves it and comes
+// back) because a producer only moves in once all of its users are inside, and a group
+// has one output, its root; so fusing never makes a cycle. Multi-output fusion is not done
+// (docs/passes.md, "Fusion").
+import { calledComputations, type Computation, type Instruction, type Module, usersOf } from '../ir/module.js';
+import { NameUniquer } from '../ir/builder.js';
+import { isElementwise, type Opcode } from '../ir/opcodes.js';
+import type { ArrayShape, Shape } from '../ir/shape.js';
+import { cloneModule, hasSideEffect, isOpaqueOrRandom, makeInstruction, moduleNames } from './rewrite.js';
+
+export type FusionKind = 'kLoop' | 'kInput' | 'kOutput';
+
+/** Groups larger than this stop growing (XLA caps fusion size too). */
+const MAX_MEMBERS = 128;
+/** Non-scalar constants up to this many elements may move into a fusion. */
+const SMALL_CONSTANT = 64;
+
+/** Data movement a loop fusion computes by index arithmetic. */
+const LOOP_STRUCTURAL = new Set<Opcode>(['broadcast', 'reshape', 'bitcast', 'transpose', 'slice', 'reverse', 'pad', 'concatenate', 'iota', 'constant']);
+
+/** Elementwise ops worth not recomputing: fused below a broadcast they would run once per copy. */
+const EXPENSIVE = new Set<Opcode>([
+  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'sqrt', 'rsqrt', 'cbrt',
+  'sine', 'cosine', 'tan', 'erf', 'divide', 'remainder', 'power', 'atan2',
+  'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh',
+]);
+
+const elementCount = (s: Shape): number => (s.kind === 'array' ? s.dims.reduce((a, b) => a * b, 1) : Infinity);
+const isArray = (s: Shape): s is ArrayShape => s.kind === 'array';
+const isScalar = (s: Shape): boolean => s.kind === 'array' && s.dims.length === 0;
+
+/** May be copied into every fusion that reads it (XLA: cheap enough to duplicate). */
+export function cheapToDuplicate(i: Instruction): boolean {
+  switch (i.opcode) {
+    case 'constant': return isScalar(i.shape);
+    case 'iota': case 'reshape': case 'bitcast': case 'convert': return true;
+    case 'broadcast': return isScalar(i.operands[0].shape) || i.operands[0].opcode === 'constant';
+    default: return false;
+  }
+}
+
+/** Computed inside a loop fusion, one output element at a time. */
+function loopFusible(i: Instruction): boolean {
+  if (!isArray(i.shape)) return false;
+  if (i.opcode === 'constant') return elementCount(i.shape) <= SMALL_CONSTANT;
+  return isElementwise(i.opcode) || LOOP_STRUCTURAL.has(i.opcode);
+}
+
+/** Never fused, as producer or as consumer. */
+function neverFused(i: Instruction): boolean {
+  return i.opcode === 'parameter' || hasSideEffect(i) || isOpaqueOrRandom(i) || i.asyncOf !== undefined;
+}
+
+/** A broadcast that makes more elements than it reads: what it reads is used many times. */
+const expands = (i: Instruction): boolean => i.opcode === 'broadcast' && elementCount(i.shape) > elementCount(i.operands[0].shape);
+
+interface Group {
+  root: Instruction;
+  members: Set<Instruction>;
+  /** Member → read more than once per output element (below an expanding broadcast). */
+  reused: Map<Instruction, boolean>;
+  /** Member → every path from it to the root is elementwise (where a dot/conv may sit). */
+  ewPath: Map<Instruction, boolean>;
+  /** Members whose operands are not fused (the dot or convolution of a kOutput fusion). */
+  leaves: Set<Instruction>;
+  /** Members that are copies: something outside the group still reads the original. */
+  copies: Set<Instruction>;
+  kind: FusionKind;
+}
+
+/** Fuses the entry and the computations that while, conditional and call run. */
+export function fusion(input: Module): Module {
+  const m = cloneModule(input);
+  const names = moduleNames(m);
+  const compNames = new NameUniquer();
+  for (const c of m.computations) compNames.unique(c.name);
+  const targets = new Set<Computation>([m.entry]);
+  for (const c of m.computations)
+    for (const i of c.instructions)
+      if (i.opcode === 'while' || i.opcode === 'conditional' || i.opcode === 'call') for (const callee of calledComputations(i)) targets.add(callee);
+  const out: Computation[] = [];
+  for (const c of m.computations) {
+    if (targets.has(c)) out.push(...fuseComputation(c, names, compNames));
+    out.push(c);
+  }
+  m.computations = out;
+  return m;
+}
+
+/** Fuses inside one computation; returns the new fused computations (callees of `c`). */
+export function fuseComputation(c: Computation, names: NameUniquer, compNames: NameUniquer): Computation[] {
+  const order = new Map(c.instructions.map((i, k) => [i, k]));
+  const users = usersOf(c);
+  /** Instruction → the group it roots or moved into (duplicated copies are not recorded here). */
+  const owner = new Map<Instruction, Group>();
+  const groups: Group[] = [];
+  // Instructions with control dependencies (either end) stay put, as in XLA.
+  const pinned = controlDependent(c);
+  const fixed = (i: Instruction) => neverFused(i) || pinned.has(i);
+  /** Copied into some group: never a root itself (the copies would read what it fused). */
+  const copied = new Set<Instruction>();
+
+  for (let k = c.instructions.length - 1; k >= 0; k--) {
+    const root = c.instructions[k];
+    if (owner.has(root) || copied.has(root) || fixed(root) || !canRoot(root)) continue;
+    const g = grow(root, users, order, owner, fixed);
+    if (worthFusing(g)) {
+      groups.push(g);
+      owner.set(root, g);
+      for (const x of g.members) {
+        if (x === root) continue;
+        if (g.copies.has(x) || x === c.root) copied.add(x);
+        else owner.set(x, g);
+      }
+    }
+  }
+  if (groups.length === 0) return [];
+  return materialise(c, groups, users, names, compNames);
+}
+
+function canRoot(i: Instruction): boolean {
+  if (i.opcode === 'reduce') return true;
+  return loopFusible(i) && i.opcode !== 'constant' && i.opcode !== 'iota';
+}
+
+/** Worth a fusion: two or more members, one of which computes or moves data for real. */
+function worthFusing(g: Group): boolean {
+  if (g.members.size < 2) return false;
+  const trivial = new Set<Opcode>(['constant', 'iota', 'broadcast', 'reshape', 'bitcast']);
+  return [...g.members].some((i) => !trivial.has(i.opcode));
+}
+
+/** Instructions that name control predecessors, and those they name. */
+function controlDependent(c: Computation): Set<Instruction> {
+  const out = new Set<Instruction>();
+  const byName = new Map(c.instructions.map((i) => [i.name, i]));
+  for (const i of c.instructions)
+    for (const r of i.raw)
+      if (r.name === 'control-predecessors' || r.name === 'control-successors') {
+        out.add(i);
+        for (const w of r.text.match(/[A-Za-z_][\w.\-]*/g) ?? []) {
+          const d = byName.get(w);
+          if (d) out.add(d);
+        }
+      }
+  return out;
+}
+
+function grow(
+  root: Instruction, users: Map<Instruction, Instruction[]>, order: Map<Instruction, number>, owner: Map<Instruction, Group>,
+  fixed: (i: Instruction) => boolean,
+): Group {
+  const g: Group = {
+    root, members: new Set([root]), reused: new Map([[root, false]]), ewPath: new Map([[root, isElementwise(root.opcode)]]),
+    leaves: new Set(), copies: new Set(), kind: root.opcode === 'reduce' ? 'kInput' : 'kLoop',
+  };
+  // Candidates, taken latest first so that every user a producer has in the group is already there.
+  const pending = new Set<Instruction>();
+  const push = (i: Instruction) => {
+    for (const o of i.operands) if (!g.members.has(o)) pending.add(o);
+  };
+  push(root);
+  while (pending.size > 0 && g.members.size < MAX_MEMBERS) {
+    let p: Instruction | undefined;
+    for (const x of pending) if (p === undefined || order.get(x)! > order.get(p)!) p = x;
+    pending.delete(p!);
+    const producer = p!;
+    if (!order.has(producer) || owner.has(producer) || fixed(producer)) continue;
+    const inside = (users.get(producer) ?? []).filter((u) => g.members.has(u));
+    if (inside.length === 0) continue;
+    // A user that is itself a copy keeps the original alive outside, and so this producer too.
+    const allInside = inside.length === (users.get(producer) ?? []).length && !inside.some((u) => g.copies.has(u));
+    if (!allInside && !cheapToDuplicate(producer)) continue;
+    const reused = inside.some((u) => g.reused.get(u) || expands(u));
+    const ewPath = inside.every((u) => isElementwise(u.opcode) && g.ewPath.get(u) === true);
+    if (!acceptable(producer, inside, g, reused, ewPath, allInside)) continue;
+    g.members.add(producer);
+    g.reused.set(producer, reused);
+    g.ewPath.set(producer, ewPath);
+    if (!allInside) g.copies.add(producer);
+    if (producer.opcode === 'dot' || producer.opcode === 'convolution') {
+      g.leaves.add(producer);
+      g.kind = 'kOutput';
+    } else push(producer);
+  }
+  return g;
+}
+
+function acceptable(p: Instruction, inside: Instruction[], g: Group, reused: boolean, ewPath: boolean, allInside: boolean): boolean {
+  if (p.opcode === 'dot' || p.opcode === 'convolution') {
+    // Output fusion: one dot/conv per group, under an elementwise chain to an elementwise root, read once.
+    return g.kind === 'kLoop' && allInside && ewPath && !reused && isArray(p.shape);
+  }
+  if (g.root.opcode === 'reduce' && inside.includes(g.root)) {
+    // A reduce's init values: only scalar constants; its inputs: loop-fusible producers.
+    const n = g.root.operands.length / 2;
+    const asInit = g.root.operands.slice(n).includes(p);
+    if (asInit && !(p.opcode === 'constant' && isScalar(p.shape))) return false;
+  }
+  if (!loopFusible(p)) return false;
+  if (reused && EXPENSIVE.has(p.opcode)) return false;
+  return true;
+}
+
+/** Builds a fused computation per group and rewrites `c` to call them. */
+function materialise(c: Computation, groups: Group[], users: Map<Instruction, Instruction[]>, names: NameUniquer, compNames: NameUniquer): Computation[] {
+  const order = new Map(c.instructions.map((i, k) => [i, k]));
+  const groupOfRoot = new Map(groups.map((g) => [g.root, g]));
+  const memberOf = new Map<Instruction, Group[]>();
+  for (const g of groups) for (const x of g.members) if (x !== g.root) memberOf.set(x, [...(memberOf.get(x) ?? []), g]);
+
+  // Which instructions stay in `c`: users first, so each user's fate is known.
+  const kept = new Set<Instruction>();
+  for (let k = c.instructions.length - 1; k >= 0; k--) {
+    const x = c.instructions[k];
+    const gs = memberOf.get(x);
+    if (!gs || x === c.root || groupOfRoot.has(x)) { kept.add(x); continue; }
+    // Needed by a copy of a user that stays here, or by a group holding a user but not x.
+    const needed = (users.get(x) ?? []).some((u) =>
+      (kept.has(u) && !groupOfRoot.has(u)) ||
+      [...(memberOf.get(u) ?? []), ...(groupOfRoot.has(u) ? [groupOfRoot.get(u)!] : [])].some((g) => !g.members.has(x)));
+    if (needed) kept.add(x);
+  }
+
+  const fusionOf = new Map<Instruction, Instruction>();
+  const fused: Computation[] = [];
+  for (const g of [...groups].reverse()) {
+    // Members in the computation's order (operands before users).
+    const members = c.instructions.filter((i) => g.members.has(i));
+    // Parameters: what members read from outside, in the computation's order.
+    const outside = [...new Set(members.flatMap((x) => x.operands).filter((o) => !g.members.has(o)))].sort((a, b) => order.get(a)! - order.get(b)!);
+    const params = outside.map((o, k) => makeInstruction(names.unique(`param_${k}`), 'parameter', o.shape, [], { parameter_number: k }));
+    const copy = new Map<Instruction, Instruction>();
+    const inner = (o: Instruction): Instruction => copy.get(o) ?? params[outside.indexOf(o)];
+    for (const x of members) {
+      const exclusive = x === g.root || !kept.has(x) && (memberOf.get(x) ?? []).length === 1;
+      const attrs = { ...(x.attrs as object) };
+      const clone = { ...x, name: exclusive ? x.name : names.unique(x.name), operands: x.operands.map(inner), attrs, raw: [...x.raw] } as Instruction;
+      if (x.attrOrder) clone.attrOrder = [...x.attrOrder];
+      delete clone.loc;
+      copy.set(x, clone);
+    }
+    const body: Computation = {
+      name: compNames.unique('fused_computation'),
+      instructions: [...params, ...members.map((x) => copy.get(x)!)],
+      root: copy.get(g.root)!,
+      isEntry: false,
+      params,
+    };
+    fused.push(body);
+    const f = makeInstruction(names.unique('fusion'), 'fusion', g.root.shape, outside, { kind: g.kind, calls: body });
+    fusionOf.set(g.root, f);
+  }
+
+  // Rewrite `c`: a group's root becomes its fusion; members no one else needs go.
+  const replace = (i: Instruction) => fusionOf.get(i) ?? i;
+  const out: Instruction[] = [];
+  for (const x of c.instructions) {
+    const f = fusionOf.get(x);
+    if (f) {
+      f.operands = f.operands.map(replace);
+      out.push(f);
+    } else if (kept.has(x)) {
+      if (x.operands.some((o) => fusionOf.has(o))) x.operands = x.operands.map(replace);
+      out.push(x);
+    }
+  }
+  c.instructions = out;
+  c.root = replace(c.root);
+  // Callees first: the fused computations in the order their fusions appear.
+  const rank = new Map(out.map((i, k) => [i, k]));
+  const callerOf = new Map<Computation, Instruction>();
+  for (const [, f] of fusionOf) callerOf.set((f.attrs as { calls: Computation }).calls, f);
+  return fused.sort((a, b) => rank.get(callerOf.get(a)!)! - rank.get(callerOf.get(b)!)!);
+}
