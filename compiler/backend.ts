@@ -1,8 +1,12 @@
 // Backends: what runs a module. The list is explicit (no import-time registration):
 // a new backend is one import and one entry in BACKENDS.
 import { interpret } from '../ir/interpret/index.js';
+import { allocateMemory, runProgram } from '../ir/kernel/interpret.js';
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
+import { compileProgram } from './compile.js';
+import { inputBytes, readOutput, resultLiteral } from './program_io.js';
+import { wasmBackend } from './wasm_backend.js';
 
 export interface Executable {
   /** Run with one literal per entry parameter; returns the entry's result. */
@@ -22,7 +26,27 @@ export const interpreterBackend: Backend = {
   prepare: async (m) => ({ run: async (args) => interpret(m, [...args]) }),
 };
 
-export const BACKENDS: readonly Backend[] = [interpreterBackend];
+/**
+ * The compiled program run by the kernel IR's reference executor: checks passes and
+ * lowering (and every access's bounds) without any target.
+ */
+export const kernelsBackend: Backend = {
+  name: 'kernels',
+  unavailable: async () => undefined,
+  prepare: async (m) => {
+    const { program } = compileProgram(m);
+    return {
+      run: async (args) => {
+        const mem = allocateMemory(program);
+        for (const { offset, bytes } of inputBytes(program, args)) mem.arena.set(bytes, offset);
+        runProgram(program, mem);
+        return resultLiteral(m.entry.root.shape, program.outputs.map((_, i) => readOutput(program, i, mem.arena)));
+      },
+    };
+  },
+};
+
+export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, wasmBackend];
 
 export function findBackend(name: string): Backend {
   const b = BACKENDS.find((x) => x.name === name);

@@ -1,7 +1,7 @@
 // The kiln commands. Each is a name, a help text, its options (node:util parseArgs
 // config) and a function; main.ts does argument parsing and error-to-exit-code mapping.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { elementCount, shapeToString } from '../../ir/shape.js';
 import { printModule } from '../../ir/print.js';
@@ -11,6 +11,7 @@ import type { Module } from '../../ir/module.js';
 import { DEFAULT_PIPELINE, PASSES, resolvePasses, runPasses, UnknownPassError } from '../../passes/pipeline.js';
 import { findBackend, interpreterBackend, UsageError } from '../backend.js';
 import { compareLiterals, leavesOf } from '../compare.js';
+import { buildArtifact } from '../artifact.js';
 import { canonicalFiles, checkCorpus } from '../corpus.js';
 import { loadModel, type LoadOptions } from '../load.js';
 import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
@@ -168,6 +169,39 @@ ${MODEL_USAGE}`,
       dump(0, 'input', m);
       let k = 0;
       process.stdout.write(printModule(runPasses(m, names, (name, x) => dump(++k, name, x))));
+      return 0;
+    },
+  },
+  compile: {
+    summary: 'compile a model into a folder that runs without kiln',
+    usage: `kiln compile FILE --target wasm -o DIR [--threads] [--weights-file] [--no-fusion]
+
+  Compiles FILE (HLO text or ONNX) through the default passes and lowering to
+  WebAssembly SIMD and writes DIR/: model.wasm, model.json (tensor layout), the
+  runtime (runtime/index.js), and model.js + model.d.ts, a typed wrapper whose load()
+  and run() know the model's input and output names, dtypes and shapes. --threads
+  builds for shared memory (the runtime then runs on N threads where the host allows);
+  --weights-file writes the constants to weights.bin instead of into model.wasm.
+  The same input always gives the same bytes.
+${MODEL_USAGE}`,
+    options: {
+      ...modelOptions, target: { type: 'string' }, o: { type: 'string', short: 'o' },
+      threads: { type: 'boolean' }, 'weights-file': { type: 'boolean' }, 'no-fusion': { type: 'boolean' },
+    },
+    async run(pos, v) {
+      const file = one(pos, 'model file');
+      if ((v.target ?? 'wasm') !== 'wasm') throw new UsageError(`--target: only 'wasm' is built so far, got '${String(v.target)}'`);
+      if (!v.o) throw new UsageError('compile needs -o DIR');
+      const { module: m, outputNames } = loadModel(file, loadOptions(v));
+      const t0 = performance.now();
+      const art = buildArtifact(m, { threads: v.threads === true, embedWeights: v['weights-file'] !== true, fusion: v['no-fusion'] !== true, outputNames });
+      const ms = performance.now() - t0;
+      const dir = v.o as string;
+      for (const [name, bytes] of art.files) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), bytes);
+      }
+      console.log(`${dir}: ${[...art.files.keys()].join(', ')}; code ${art.codeBytes} bytes without weights; compiled in ${ms.toFixed(0)} ms`);
       return 0;
     },
   },

@@ -1,0 +1,118 @@
+// Timing one runner over the models, the same way for every runner: runtime start-up,
+// then per model cold start (prepare + first run), warm-up, and `reps` timed runs.
+import { statSync } from 'node:fs';
+import { modelInputs } from './models.js';
+import { isSkip, type BenchModel, type RunnerSpec } from './runner.js';
+
+export interface Stats {
+  median: number;
+  p10: number;
+  p90: number;
+  min: number;
+  n: number;
+}
+
+export interface ModelResult {
+  model: string;
+  /** Why there is no number: the runner skipped the model, or it threw. */
+  skip?: string;
+  coldMs?: number;
+  compileMs?: number;
+  codeBytes?: number;
+  stats?: Stats;
+  /** The outputs of the last timed run, for the cross-check against the reference runner. */
+  outputs?: Float32Array[];
+}
+
+export interface RunnerResult {
+  runner: string;
+  threads: number;
+  skip?: string;
+  /** Runtime start-up (import + instantiating its .wasm), once per process. */
+  initMs?: number;
+  note?: string;
+  runtime?: { file: string; bytes: number }[];
+  models: ModelResult[];
+}
+
+/** Linear interpolation between closest ranks, on sorted samples. */
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), min: s[0]!, n: s.length };
+}
+
+/** At least this many untimed runs after the cold one, and until this much time has passed. */
+const WARMUP_RUNS = 2;
+const WARMUP_MS = 250;
+
+async function measureModel(run: (inputs: Float32Array[]) => Promise<Float32Array[]>, inputs: Float32Array[], reps: number) {
+  const warmUntil = performance.now() + WARMUP_MS;
+  for (let i = 0; i < WARMUP_RUNS || (performance.now() < warmUntil && i < 100); i++) await run(inputs);
+  const samples: number[] = [];
+  let outputs: Float32Array[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    outputs = await run(inputs);
+    samples.push(performance.now() - t);
+  }
+  return { stats: stats(samples), outputs };
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+export async function measureRunner(spec: RunnerSpec, threads: number, models: BenchModel[], reps: number): Promise<RunnerResult> {
+  const base = { runner: spec.name, threads };
+  const t0 = performance.now();
+  let runner;
+  try {
+    runner = await spec.create(threads);
+  } catch (e) {
+    return { ...base, skip: `failed to start: ${message(e)}`, models: [] };
+  }
+  if (isSkip(runner)) return { ...base, skip: runner.skip, models: [] };
+  const initMs = performance.now() - t0;
+  const runtime = runner.runtimeFiles.map((file) => ({ file, bytes: statSync(file).size }));
+
+  const results: ModelResult[] = [];
+  for (const model of models) {
+    const inputs = modelInputs(model);
+    try {
+      const t = performance.now();
+      const prepared = await runner.prepare(model);
+      if (isSkip(prepared)) {
+        results.push({ model: model.name, skip: prepared.skip });
+        continue;
+      }
+      await prepared.run(inputs);
+      const coldMs = performance.now() - t;
+      const { stats, outputs } = await measureModel((x) => prepared.run(x), inputs, reps);
+      await prepared.dispose();
+      results.push({ model: model.name, coldMs, compileMs: prepared.compileMs, codeBytes: prepared.codeBytes, stats, outputs });
+    } catch (e) {
+      results.push({ model: model.name, skip: `error: ${message(e)}` });
+    }
+  }
+  return { ...base, initMs, note: runner.note, runtime, models: results };
+}
+
+/**
+ * Folds another round's result for the same runner into `into`, keeping each model's
+ * run with the lower median and the lower init: load from other processes only ever
+ * adds time, so over interleaved rounds the best median is the least disturbed one.
+ */
+export function keepBest(into: RunnerResult, next: RunnerResult): RunnerResult {
+  if (into.skip) return next;
+  if (next.skip) return into;
+  const models = into.models.map((m) => {
+    const n = next.models.find((x) => x.model === m.model);
+    return n?.stats && (!m.stats || n.stats.median < m.stats.median) ? n : m;
+  });
+  return { ...into, initMs: Math.min(into.initMs ?? Infinity, next.initMs ?? Infinity), models };
+}

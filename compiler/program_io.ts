@@ -1,0 +1,48 @@
+// Moving literals in and out of a Program's memory: inputs are written into their
+// arena buffers before a run, outputs read back after, in the little-endian layout every
+// target uses.
+import { byteSize } from '../ir/dtype.js';
+import { readElement, writeElement } from '../ir/interpret/scalar.js';
+import type { Program } from '../ir/kernel/kernel.js';
+import { arrayLiteral, type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
+import { array, type Shape } from '../ir/shape.js';
+
+/** Little-endian bytes of an array literal. */
+export function literalToBytes(l: ArrayLiteral): Uint8Array {
+  const size = byteSize(l.shape.dtype);
+  const out = new Uint8Array(l.data.length * size);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < l.data.length; i++) writeElement(dv, i * size, l.shape.dtype, l.data[i]);
+  return out;
+}
+
+/** The program's input buffers as (byte offset in the arena, bytes) for each argument. */
+export function inputBytes(p: Program, args: readonly Literal[]): { offset: number; bytes: Uint8Array }[] {
+  if (args.length !== p.inputs.length) throw new Error(`${p.name} takes ${p.inputs.length} inputs, got ${args.length}`);
+  return p.inputs.map((io, i) => {
+    const b = p.buffers[io.buffer];
+    const a = args[i];
+    if (!('data' in a)) throw new Error(`input ${io.name} must be an array`);
+    if (a.shape.dtype !== b.dtype || a.shape.dims.join(',') !== b.dims.join(','))
+      throw new Error(`input ${io.name}: expected ${b.dtype}[${b.dims}], got ${a.shape.dtype}[${a.shape.dims}]`);
+    return { offset: b.offset, bytes: literalToBytes(a) };
+  });
+}
+
+/** Output `i` read from arena bytes. */
+export function readOutput(p: Program, i: number, arena: Uint8Array): ArrayLiteral {
+  const b = p.buffers[p.outputs[i].buffer];
+  const size = byteSize(b.dtype);
+  const n = b.dims.reduce((a, c) => a * c, 1);
+  const dv = new DataView(arena.buffer, arena.byteOffset + b.offset, n * size);
+  const values = new Array<number>(n);
+  for (let j = 0; j < n; j++) values[j] = Number(readElement(dv, j * size, b.dtype));
+  return arrayLiteral(array(b.dtype, b.dims), values);
+}
+
+/** The outputs assembled into the entry's result shape (a tuple for a tuple root). */
+export function resultLiteral(shape: Shape, outputs: readonly ArrayLiteral[]): Literal {
+  let next = 0;
+  const build = (s: Shape): Literal => (s.kind === 'array' ? outputs[next++] : tupleLiteral(s.elements.map(build)));
+  return build(shape);
+}

@@ -1,0 +1,231 @@
+// A reference executor for kernel IR. It gives each construct its meaning (operators
+// are the HLO interpreter's own scalar kernels, so a kernel means what the HLO it came
+// from means), checks every access against its buffer's bounds, and lets lowering be
+// tested without any target. Kernels are compiled to JavaScript closures once, then run.
+import { binaryKernel, compareKernel, unaryKernel } from '../interpret/kernels.js';
+import { convertValue, readElement, writeElement } from '../interpret/scalar.js';
+import { rounder } from '../interpret/util.js';
+import { byteSize } from '../dtype.js';
+import type { Expr, Kernel, KernelParam, Program, ScalarType, Stmt } from './kernel.js';
+
+type Value = number | number[];
+/** Variables live in slots resolved at compile time. */
+type Env = Value[];
+type Fn = (env: Env) => Value;
+type Run = (env: Env) => void;
+
+export class KernelOutOfBounds extends Error {
+  override name = 'KernelOutOfBounds';
+}
+
+interface BoundParam {
+  readonly param: KernelParam;
+  readonly view: DataView;
+  readonly base: number;
+  readonly elementBytes: number;
+}
+
+/** Memory for a program: one byte array per region. */
+export interface ProgramMemory {
+  readonly constants: Uint8Array;
+  readonly arena: Uint8Array;
+}
+
+export function allocateMemory(p: Program): ProgramMemory {
+  const constants = new Uint8Array(p.constantsBytes);
+  for (const b of p.buffers) if (b.region === 'constants' && b.data) constants.set(b.data, b.offset);
+  return { constants, arena: new Uint8Array(p.arenaBytes) };
+}
+
+/** Runs every launch of the program in order over `mem`. */
+export function runProgram(p: Program, mem: ProgramMemory): void {
+  const compiled = p.kernels.map(compileKernel);
+  for (const launch of p.launches) {
+    const kernel = p.kernels[launch.kernel];
+    const params = kernel.params.map((param, i): BoundParam => {
+      const b = p.buffers[launch.args[i]];
+      const bytes = b.region === 'constants' ? mem.constants : mem.arena;
+      if (param.size * byteSize(param.dtype) > b.bytes)
+        throw new KernelOutOfBounds(`${kernel.name}: parameter ${param.name} (${param.size} × ${param.dtype}) is larger than buffer ${b.name} (${b.bytes} bytes)`);
+      return { param, view: new DataView(bytes.buffer, bytes.byteOffset), base: b.offset, elementBytes: byteSize(param.dtype) };
+    });
+    compiled[launch.kernel](params);
+  }
+}
+
+/** Compiles a kernel to a closure over bound parameters. */
+export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
+  const slots = new Map<string, number>();
+  const arrays = new Map<string, number>();
+  let current: BoundParam[] = [];
+  const slotOf = (name: string, define: boolean): number => {
+    let s = slots.get(name);
+    if (s === undefined) {
+      if (!define) throw new Error(`${kernel.name}: variable '${name}' used before it is defined`);
+      s = slots.size + arrays.size;
+      slots.set(name, s);
+    }
+    return s;
+  };
+
+  const access = (buf: number, i: number, lanes: number): BoundParam => {
+    const p = current[buf];
+    if (!p) throw new KernelOutOfBounds(`${kernel.name}: no buffer parameter ${buf}`);
+    if (!(i >= 0 && i + lanes <= p.param.size))
+      throw new KernelOutOfBounds(`${kernel.name}: ${p.param.name}[${i}${lanes > 1 ? `..${i + lanes - 1}` : ''}] is outside 0..${p.param.size - 1}`);
+    return p;
+  };
+
+  const expr = (e: Expr): Fn => {
+    const lanes = e.type.lanes;
+    const lanewise1 = (f: (x: number) => number, a: Fn): Fn =>
+      lanes === 1 ? (env) => f(a(env) as number) : (env) => (a(env) as number[]).map(f);
+    const lanewise2 = (f: (x: number, y: number) => number, a: Fn, b: Fn): Fn =>
+      lanes === 1
+        ? (env) => f(a(env) as number, b(env) as number)
+        : (env) => { const x = a(env) as number[], y = b(env) as number[]; return x.map((v, i) => f(v, y[i])); };
+    switch (e.k) {
+      case 'const': {
+        const v = finish(e.type.scalar)(e.value);
+        return lanes === 1 ? () => v : () => [v, v, v, v];
+      }
+      case 'var': { const s = slotOf(e.name, false); return (env) => env[s]; }
+      case 'load': {
+        const idx = expr(e.index);
+        const scalar = e.type.scalar;
+        return (env) => {
+          const i = idx(env) as number;
+          const p = access(e.buf, i, lanes);
+          const read = (j: number): number => Number(convertValue(readElement(p.view, p.base + j * p.elementBytes, p.param.dtype), p.param.dtype, dtypeOf(scalar)));
+          return lanes === 1 ? read(i) : [read(i), read(i + 1), read(i + 2), read(i + 3)];
+        };
+      }
+      case 'local': {
+        const s = arrays.get(e.array);
+        if (s === undefined) throw new Error(`${kernel.name}: array '${e.array}' used before it is declared`);
+        const idx = expr(e.index);
+        return (env) => {
+          const a = env[s] as number[], i = idx(env) as number;
+          if (!(i >= 0 && i + lanes <= a.length)) throw new KernelOutOfBounds(`${kernel.name}: ${e.array}[${i}] is outside 0..${a.length - 1}`);
+          return lanes === 1 ? a[i] : a.slice(i, i + lanes);
+        };
+      }
+      case 'unary': {
+        const k = unaryKernel(e.op, dtypeOf(e.a.type.scalar));
+        if (!k) throw new Error(`${kernel.name}: '${e.op}' is not defined on ${e.a.type.scalar}`);
+        const fin = finish(e.type.scalar);
+        return lanewise1((x) => fin(k(x) as number), expr(e.a));
+      }
+      case 'binary': {
+        const k = binaryKernel(e.op, dtypeOf(e.type.scalar));
+        if (!k) throw new Error(`${kernel.name}: '${e.op}' is not defined on ${e.type.scalar}`);
+        const fin = finish(e.type.scalar);
+        return lanewise2((x, y) => fin(k(x, y) as number), expr(e.a), expr(e.b));
+      }
+      case 'compare': {
+        const k = compareKernel(e.dir, undefined, dtypeOf(e.a.type.scalar))!;
+        return lanewise2((x, y) => k(x, y), expr(e.a), expr(e.b));
+      }
+      case 'select': {
+        const c = expr(e.cond), a = expr(e.a), b = expr(e.b);
+        if (lanes === 1) return (env) => (c(env) ? a(env) : b(env));
+        const cv = e.cond.type.lanes === 1;
+        return (env) => {
+          const cc = c(env), x = a(env) as number[], y = b(env) as number[];
+          return x.map((v, i) => ((cv ? (cc as number) : (cc as number[])[i]) ? v : y[i]));
+        };
+      }
+      case 'convert': {
+        const from = dtypeOf(e.a.type.scalar), to = dtypeOf(e.type.scalar);
+        return lanewise1((x) => Number(convertValue(x, from, to)), expr(e.a));
+      }
+      case 'bitcast': {
+        const from = dtypeOf(e.a.type.scalar), to = dtypeOf(e.type.scalar);
+        const dv = new DataView(new ArrayBuffer(4));
+        return lanewise1((x) => { writeElement(dv, 0, from, x); return Number(readElement(dv, 0, to)); }, expr(e.a));
+      }
+      case 'round': {
+        const r = rounder(e.to);
+        return lanewise1((x) => r(x), expr(e.a));
+      }
+      case 'splat': { const a = expr(e.a); return (env) => { const v = a(env) as number; return [v, v, v, v]; }; }
+      case 'vector': { const ls = e.lanes.map(expr); return (env) => ls.map((l) => l(env) as number); }
+      case 'extract': { const a = expr(e.a); return (env) => (a(env) as number[])[e.lane]; }
+    }
+  };
+
+  const block = (stmts: readonly Stmt[]): Run => {
+    const runs = stmts.map(stmt);
+    return (env) => { for (const r of runs) r(env); };
+  };
+
+  const stmt = (s: Stmt): Run => {
+    switch (s.k) {
+      case 'let': { const v = expr(s.value); const slot = slotOf(s.name, true); return (env) => { env[slot] = v(env); }; }
+      case 'assign': { const v = expr(s.value); const slot = slotOf(s.name, false); return (env) => { env[slot] = v(env); }; }
+      case 'store': {
+        const idx = expr(s.index), v = expr(s.value);
+        const lanes = s.value.type.lanes, scalar = s.value.type.scalar;
+        return (env) => {
+          const i = idx(env) as number, x = v(env);
+          const p = access(s.buf, i, lanes);
+          if (p.param.access === 'read') throw new Error(`${kernel.name}: store into read-only ${p.param.name}`);
+          const write = (j: number, val: number): void =>
+            writeElement(p.view, p.base + j * p.elementBytes, p.param.dtype, convertValue(val, dtypeOf(scalar), p.param.dtype));
+          if (lanes === 1) write(i, x as number);
+          else (x as number[]).forEach((val, l) => write(i + l, val));
+        };
+      }
+      case 'array': {
+        const slot = slots.size + arrays.size;
+        arrays.set(s.name, slot);
+        return (env) => { env[slot] = new Array<number>(s.size).fill(0); };
+      }
+      case 'localStore': {
+        const s0 = arrays.get(s.array);
+        if (s0 === undefined) throw new Error(`${kernel.name}: array '${s.array}' used before it is declared`);
+        const idx = expr(s.index), v = expr(s.value);
+        const lanes = s.value.type.lanes;
+        return (env) => {
+          const a = env[s0] as number[], i = idx(env) as number;
+          if (!(i >= 0 && i + lanes <= a.length)) throw new KernelOutOfBounds(`${kernel.name}: ${s.array}[${i}] is outside 0..${a.length - 1}`);
+          const x = v(env);
+          if (lanes === 1) a[i] = x as number;
+          else (x as number[]).forEach((val, l) => { a[i + l] = val; });
+        };
+      }
+      case 'loop': {
+        const l = s.loop;
+        const start = expr(l.start), end = expr(l.end);
+        const slot = slotOf(l.var, true);
+        const body = block(l.body);
+        return (env) => {
+          const e = end(env) as number;
+          for (let i = start(env) as number; i < e; i += l.step) { env[slot] = i; body(env); }
+        };
+      }
+      case 'if': {
+        const c = expr(s.cond), t = block(s.then), f = block(s.else);
+        return (env) => (c(env) ? t(env) : f(env));
+      }
+      case 'barrier': return () => {};
+    }
+  };
+
+  const body = block(kernel.body);
+  return (params) => {
+    current = params;
+    body([]);
+  };
+}
+
+const dtypeOf = (t: ScalarType): 'f32' | 's32' | 'u32' | 'pred' => t;
+
+function finish(t: ScalarType): (x: number) => number {
+  switch (t) {
+    case 'f32': return Math.fround;
+    case 's32': return (x) => x | 0;
+    case 'u32': return (x) => x >>> 0;
+    case 'pred': return (x) => (x ? 1 : 0);
+  }
+}

@@ -1,0 +1,182 @@
+// The kernel IR: one small, target-neutral imperative language that lowering writes
+// once and every target (wasm, WGSL, CUDA C) only renders. docs/kernel-ir.md shows how
+// each construct maps onto each target.
+//
+// A Program is what a compiled module is: buffers laid out in memory regions, kernels
+// over buffer parameters, and the order to launch them in. Nothing here knows which
+// target will render it.
+//
+// Types. Values are scalars or 4-lane vectors of a compute type. Compute types are
+// named like HLO element types so that every operator means exactly what the HLO
+// opcode of the same name means (the reference interpreter's scalar kernels define
+// them): f32, s32, u32 and pred. Narrower storage (f16, bf16, s8, u8, s16, u16, pred)
+// widens on load and narrows on store, with HLO `convert` rounding.
+import type { DType } from '../dtype.js';
+
+/** Element types arithmetic runs in. */
+export type ScalarType = 'f32' | 's32' | 'u32' | 'pred';
+/** Lanes of a value: a scalar, or a 128-bit vector of four 32-bit lanes. */
+export type Lanes = 1 | 4;
+
+export interface ValueType {
+  readonly scalar: ScalarType;
+  readonly lanes: Lanes;
+}
+
+/** Element types a buffer may hold; each widens on load to `computeTypeOf(dtype)`. */
+export const STORAGE_TYPES = ['pred', 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f16', 'bf16', 'f32'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+export function isStorageType(t: DType): t is StorageType {
+  return (STORAGE_TYPES as readonly string[]).includes(t);
+}
+
+/** The type a stored element computes in. */
+export function computeTypeOf(t: StorageType): ScalarType {
+  switch (t) {
+    case 'pred': return 'pred';
+    case 's8': case 's16': case 's32': return 's32';
+    case 'u8': case 'u16': case 'u32': return 'u32';
+    case 'f16': case 'bf16': case 'f32': return 'f32';
+  }
+}
+
+/** HLO elementwise opcodes with one operand that kernels compute. */
+export const UNARY_OPS = [
+  'abs', 'negate', 'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic',
+  'sqrt', 'rsqrt', 'cbrt', 'sine', 'cosine', 'tan', 'floor', 'ceil', 'round-nearest-afz', 'round-nearest-even',
+  'sign', 'not', 'is-finite', 'popcnt', 'clz', 'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** HLO elementwise opcodes with two operands of one type that kernels compute. */
+export const BINARY_OPS = [
+  'add', 'subtract', 'multiply', 'divide', 'remainder', 'power', 'maximum', 'minimum', 'atan2',
+  'and', 'or', 'xor', 'shift-left', 'shift-right-arithmetic', 'shift-right-logical',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** HLO compare directions; floats compare as IEEE (NaN unordered) like HLO's default. */
+export type CompareDir = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE';
+
+/**
+ * An expression: pure, typed, evaluated per use. Index arithmetic is s32 (buffers hold
+ * under 2^31 elements; lowering checks). Every node carries its result type.
+ */
+export type Expr =
+  | { readonly k: 'const'; readonly type: ValueType; readonly value: number }
+  | { readonly k: 'var'; readonly type: ValueType; readonly name: string }
+  /** Element `index` of buffer parameter `buf`; lanes 4 reads index..index+3. */
+  | { readonly k: 'load'; readonly type: ValueType; readonly buf: number; readonly index: Expr }
+  /** Element `index` of a local array. */
+  | { readonly k: 'local'; readonly type: ValueType; readonly array: string; readonly index: Expr }
+  | { readonly k: 'unary'; readonly type: ValueType; readonly op: UnaryOp; readonly a: Expr }
+  | { readonly k: 'binary'; readonly type: ValueType; readonly op: BinaryOp; readonly a: Expr; readonly b: Expr }
+  | { readonly k: 'compare'; readonly type: ValueType; readonly dir: CompareDir; readonly a: Expr; readonly b: Expr }
+  | { readonly k: 'select'; readonly type: ValueType; readonly cond: Expr; readonly a: Expr; readonly b: Expr }
+  /** HLO `convert` between compute types (float→int saturates, NaN→0). */
+  | { readonly k: 'convert'; readonly type: ValueType; readonly a: Expr }
+  /** Same bits, another 32-bit type (HLO `bitcast-convert`). */
+  | { readonly k: 'bitcast'; readonly type: ValueType; readonly a: Expr }
+  /** A vector with every lane `a`. */
+  | { readonly k: 'splat'; readonly type: ValueType; readonly a: Expr }
+  /** A vector of four scalars. */
+  | { readonly k: 'vector'; readonly type: ValueType; readonly lanes: readonly Expr[] }
+  /** One lane of a vector. */
+  | { readonly k: 'extract'; readonly type: ValueType; readonly a: Expr; readonly lane: number }
+  /** Round an f32 to a narrower float storage type and back (f16/bf16 arithmetic steps). */
+  | { readonly k: 'round'; readonly type: ValueType; readonly to: 'f16' | 'bf16'; readonly a: Expr };
+
+export type Stmt =
+  /** A new variable (mutable; `assign` changes it). */
+  | { readonly k: 'let'; readonly name: string; readonly value: Expr }
+  | { readonly k: 'assign'; readonly name: string; readonly value: Expr }
+  /** Store `value` at element `index` of buffer `buf` (lanes 4 writes index..index+3). */
+  | { readonly k: 'store'; readonly buf: number; readonly index: Expr; readonly value: Expr }
+  /** A local array (registers or workgroup memory), zero-filled. */
+  | { readonly k: 'array'; readonly name: string; readonly type: ScalarType; readonly size: number; readonly scope: 'private' | 'workgroup' }
+  | { readonly k: 'localStore'; readonly array: string; readonly index: Expr; readonly value: Expr }
+  | { readonly k: 'loop'; readonly loop: Loop }
+  | { readonly k: 'if'; readonly cond: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
+  /** Every invocation of a workgroup waits here (only inside a `parallel` loop's body on GPU targets). */
+  | { readonly k: 'barrier' };
+
+/**
+ * for (v = start; v < end; v += step). `parallel` iterations are independent (targets
+ * spread them over threads or GPU invocations); `unroll` asks for a fully unrolled loop
+ * (constant bounds); `serial` promises nothing.
+ */
+export interface Loop {
+  readonly var: string;
+  readonly start: Expr;
+  readonly end: Expr;
+  readonly step: number;
+  readonly mode: 'serial' | 'parallel' | 'unroll';
+  readonly body: readonly Stmt[];
+}
+
+export interface KernelParam {
+  readonly name: string;
+  readonly dtype: StorageType;
+  /** Elements (not bytes). */
+  readonly size: number;
+  readonly access: 'read' | 'write' | 'readwrite';
+}
+
+/**
+ * Scheduling decisions, chosen per target and searchable: lowering reads them, targets
+ * may too (e.g. a GPU workgroup size). Free-form so that templates add their own knobs.
+ */
+export type Schedule = Readonly<Record<string, number>>;
+
+export interface Kernel {
+  readonly name: string;
+  readonly params: readonly KernelParam[];
+  readonly body: readonly Stmt[];
+  readonly schedule: Schedule;
+  /** The HLO instruction it came from, for errors and profiles. */
+  readonly source: string;
+}
+
+/** Where a program buffer lives: read-only constants, or the working arena. */
+export type Region = 'constants' | 'arena';
+
+export interface ProgramBuffer {
+  readonly id: number;
+  readonly name: string;
+  readonly dtype: StorageType;
+  readonly dims: readonly number[];
+  readonly region: Region;
+  /** Byte offset within its region. */
+  readonly offset: number;
+  readonly bytes: number;
+  /** Little-endian contents of a constant. */
+  readonly data?: Uint8Array;
+}
+
+export interface Launch {
+  readonly kernel: number;
+  /** Program buffer id for each kernel parameter. */
+  readonly args: readonly number[];
+}
+
+export interface ProgramIO {
+  readonly name: string;
+  readonly buffer: number;
+}
+
+export interface Program {
+  readonly name: string;
+  readonly kernels: readonly Kernel[];
+  readonly buffers: readonly ProgramBuffer[];
+  readonly launches: readonly Launch[];
+  /** Entry parameters in order; the runtime copies each input into its buffer before a run. */
+  readonly inputs: readonly ProgramIO[];
+  /** Entry results in order (a root tuple's elements); read after the run. */
+  readonly outputs: readonly ProgramIO[];
+  readonly constantsBytes: number;
+  readonly arenaBytes: number;
+}
+
+export const SCALAR = (scalar: ScalarType): ValueType => ({ scalar, lanes: 1 });
+export const VEC4 = (scalar: ScalarType): ValueType => ({ scalar, lanes: 4 });

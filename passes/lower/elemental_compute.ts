@@ -1,0 +1,183 @@
+// Per-element rules that loop: reduce, reduce-window, dot and convolution, each as an
+// accumulator over serial loops (the reducer computation inlined). These are the
+// correct-everywhere forms; dot and convolution also have tiled kernels (tiled.ts)
+// that the program builder prefers when their shapes allow.
+import * as k from '../../ir/kernel/build.js';
+import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
+import type { Computation, Instruction, InstructionOf } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import type { WindowDim } from '../../ir/attrs.js';
+import { fixed, type Emitter, type Idx } from './emitter.js';
+import { NotCompiled } from './errors.js';
+import { convertValue, dtypeOf, narrow } from './elemental_math.js';
+import type { DType } from '../../ir/dtype.js';
+import { computeType } from './types.js';
+
+const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
+
+/** Mutable accumulators, one per value, initialised to `init`. */
+function accumulators(em: Emitter, hint: string, init: readonly Expr[]): { names: string[]; read: () => Expr[] } {
+  const names = init.map((v) => {
+    const name = em.kb.fresh(hint);
+    em.out.push(k.letStmt(name, v));
+    return name;
+  });
+  return { names, read: () => names.map((n, j) => k.variable(n, init[j].type)) };
+}
+
+/** Serial loops over `sizes` (outermost first) around `body(vars)`, written into em.out. */
+function loopNest(em: Emitter, hint: string, sizes: readonly number[], body: (vars: Expr[]) => void): void {
+  const vars = sizes.map(() => em.kb.fresh(hint));
+  const [inner] = em.nested(() => body(vars.map((v) => k.variable(v))));
+  let stmts: Stmt[] = inner;
+  for (let d = sizes.length - 1; d >= 0; d--) stmts = [k.loop(vars[d], 0, sizes[d], stmts)];
+  em.out.push(...stmts);
+}
+
+/** acc = reducer(acc..., x...) for every element of the reduced dims. */
+export function reduceRule(em: Emitter, instr: InstructionOf<'reduce'>, index: readonly Idx[]): Expr[] {
+  const n = instr.operands.length / 2;
+  const inputs = instr.operands.slice(0, n), inits = instr.operands.slice(n);
+  const inDims = dimsOf(inputs[0]);
+  const reduced = new Set(instr.attrs.dimensions);
+  const acc = accumulators(em, 'acc', inits.map((i) => em.value(i, [])));
+  const sizes = inDims.filter((_, d) => reduced.has(d));
+  loopNest(em, 'r', sizes, (vars) => {
+    let o = 0, r = 0;
+    const inIdx = inDims.map((_, d) => (reduced.has(d) ? fixed(vars[r++]) : index[o++]));
+    const xs = inputs.map((x) => em.value(x, inIdx));
+    combine(em, instr.attrs.to_apply, acc, xs);
+  });
+  return acc.read();
+}
+
+function combine(em: Emitter, reducer: Computation, acc: { names: string[]; read: () => Expr[] }, xs: Expr[]): void {
+  const next = em.inline(reducer, [...acc.read(), ...xs]);
+  // Evaluate every new value before assigning any: the reducer reads all accumulators.
+  const tmp = next.map((v) => em.bind('nx', v));
+  acc.names.forEach((name, j) => em.out.push(k.assign(name, tmp[j])));
+}
+
+/** Window positions over padding or base-dilation holes are skipped, as in the interpreter. */
+export function reduceWindowRule(em: Emitter, instr: InstructionOf<'reduce-window'>, index: readonly Idx[]): Expr[] {
+  const n = instr.operands.length / 2;
+  const inputs = instr.operands.slice(0, n), inits = instr.operands.slice(n);
+  const inDims = dimsOf(inputs[0]);
+  const win = fullWindow(instr.attrs.window, inDims.length);
+  if (win.some((w) => w.reversal)) throw new NotCompiled(instr, 'window reversal');
+  const trivial = (w: WindowDim): boolean => w.size === 1 && w.stride === 1 && w.padLow === 0 && w.padHigh === 0 && w.lhsDilate === 1;
+  if (index.some((i, d) => i.lane && !trivial(win[d]))) return em.perLane(index, (s, idx) => reduceWindowRule(s, instr as InstructionOf<'reduce-window'>, idx));
+  const acc = accumulators(em, 'acc', inits.map((i) => em.value(i, [])));
+  const windowed = win.map((w, d) => (trivial(w) ? -1 : d)).filter((d) => d >= 0);
+  loopNest(em, 'w', windowed.map((d) => win[d].size), (vars) => {
+    const inIdx: Idx[] = index.map((i) => i);
+    let inside: Expr = k.constant('pred', 1);
+    windowed.forEach((d, j) => {
+      const { pos, ok } = windowPosition(index[d].e, vars[j], win[d], inDims[d]);
+      inIdx[d] = fixed(pos);
+      inside = k.and(inside, ok);
+    });
+    const [body] = em.nested(() => combine(em, instr.attrs.to_apply, acc, inputs.map((x) => em.value(x, inIdx))));
+    em.out.push(...(inside.k === 'const' && inside.value === 1 ? body : [k.ifStmt(inside, body)]));
+  });
+  return acc.read();
+}
+
+const UNIT: WindowDim = { size: 1, stride: 1, padLow: 0, padHigh: 0, lhsDilate: 1, rhsDilate: 1, reversal: false };
+export const fullWindow = (w: readonly WindowDim[] | undefined, rank: number, sizeOf: (i: number) => number = () => 1): WindowDim[] =>
+  Array.from({ length: rank }, (_, i) => w?.[i] ?? { ...UNIT, size: sizeOf(i) });
+
+/** Input position read by output position `o`, window offset `w`; `ok` false over padding or holes. Clamped in bounds. */
+export function windowPosition(o: Expr, w: Expr, d: WindowDim, inSize: number): { pos: Expr; ok: Expr } {
+  const p = k.sub(k.add(k.mul(o, k.int(d.stride)), k.mul(w, k.int(d.rhsDilate))), k.int(d.padLow));
+  let ok = k.inRange(p, (inSize - 1) * d.lhsDilate + 1);
+  let pos = p;
+  if (d.lhsDilate > 1) {
+    const clamped = k.min(k.max(p, k.int(0)), k.int((inSize - 1) * d.lhsDilate));
+    ok = k.and(ok, k.compare('EQ', k.mod(clamped, d.lhsDilate), k.int(0)));
+    pos = k.div(clamped, d.lhsDilate);
+  }
+  return { pos: k.min(k.max(pos, k.int(0)), k.int(inSize - 1)), ok };
+}
+
+/** dot: Σ over the contracting dims; the result dims are batch, lhs free, rhs free. */
+export function dotRule(em: Emitter, instr: InstructionOf<'dot'>, index: readonly Idx[]): Expr[] {
+  const [lhs, rhs] = instr.operands;
+  const a = instr.attrs;
+  const lb = a.lhs_batch_dims ?? [], lc = a.lhs_contracting_dims ?? [], rb = a.rhs_batch_dims ?? [], rc = a.rhs_contracting_dims ?? [];
+  const ld = dimsOf(lhs), rd = dimsOf(rhs);
+  const lFree = ld.map((_, d) => d).filter((d) => !lb.includes(d) && !lc.includes(d));
+  const rFree = rd.map((_, d) => d).filter((d) => !rb.includes(d) && !rc.includes(d));
+  const dt = dtypeOf(instr);
+  const acc = accumulators(em, 'acc', [em.constant(computeType(dt), 0)]);
+  loopNest(em, 'c', lc.map((d) => ld[d]), (vars) => {
+    const li: Idx[] = new Array(ld.length), ri: Idx[] = new Array(rd.length);
+    let o = 0;
+    lb.forEach((d, j) => { li[d] = index[o]; ri[rb[j]] = index[o]; o++; });
+    for (const d of lFree) li[d] = index[o++];
+    for (const d of rFree) ri[d] = index[o++];
+    lc.forEach((d, j) => { li[d] = fixed(vars[j]); ri[rc[j]] = fixed(vars[j]); });
+    const x = asType(em, em.value(lhs, li), dtypeOf(lhs), dt), y = asType(em, em.value(rhs, ri), dtypeOf(rhs), dt);
+    const [name] = acc.names;
+    const prod = dt === 'pred' ? k.binary('and', x, y) : k.binary('multiply', x, y);
+    const sum = dt === 'pred' ? k.binary('or', acc.read()[0], prod) : k.binary('add', acc.read()[0], prod);
+    em.out.push(k.assign(name, narrowInt(sum, dt)));
+  });
+  // Floats accumulate in f32 and round to f16/bf16 once, at the end (as the interpreter does).
+  return acc.read().map((v) => narrow(v, dt));
+}
+
+/** Integers wrap at every step (hardware does); floats are left in f32. */
+const narrowInt = (e: Expr, dt: Parameters<typeof narrow>[1]): Expr => (dt === 'f16' || dt === 'bf16' ? e : narrow(e, dt));
+
+/** Direct convolution: Σ over input features (of the output feature's group) and the window. */
+export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>, index: readonly Idx[]): Expr[] {
+  const a = instr.attrs;
+  const cd = a.dim_labels;
+  if ((a.batch_group_count ?? 1) !== 1) throw new NotCompiled(instr, 'batch_group_count > 1');
+  const [input, kernel] = instr.operands;
+  const id = dimsOf(input), kd = dimsOf(kernel);
+  const nsp = cd.inputSpatial.length;
+  const win = fullWindow(a.window, nsp, (i) => kd[cd.kernelSpatial[i]]);
+  if (win.some((w) => w.reversal)) throw new NotCompiled(instr, 'window reversal');
+  const groups = a.feature_group_count ?? 1;
+  const cin = kd[cd.kernelInput];
+  const coutPerGroup = kd[cd.kernelOutput] / groups;
+  const dt = dtypeOf(instr);
+  if (index[cd.outputFeature].lane === false && index.some((i) => i.lane))
+    return em.perLane(index, (s, idx) => convolutionRule(s, instr, idx));
+  const acc = accumulators(em, 'acc', [em.constant(computeType(dt), 0)]);
+  const f = index[cd.outputFeature];
+  // The group of a lane-varying output feature is the same for all four lanes only when groups divide evenly by 4.
+  if (f.lane && groups > 1 && coutPerGroup % 4 !== 0) return em.perLane(index, (s, idx) => convolutionRule(s, instr, idx));
+  const groupBase = groups === 1 ? k.int(0) : em.bind('g', k.mul(k.div(f.e, coutPerGroup), k.int(cin)));
+  loopNest(em, 'k', [cin, ...win.map((w) => w.size)], ([c, ...ws]) => {
+    const ii: Idx[] = new Array(id.length), ki: Idx[] = new Array(kd.length);
+    ii[cd.inputBatch] = index[cd.outputBatch];
+    ii[cd.inputFeature] = fixed(k.add(groupBase, c));
+    ki[cd.kernelInput] = fixed(c);
+    ki[cd.kernelOutput] = f;
+    let inside: Expr = k.constant('pred', 1);
+    for (let s = 0; s < nsp; s++) {
+      const { pos, ok } = windowPosition(index[cd.outputSpatial[s]].e, ws[s], win[s], id[cd.inputSpatial[s]]);
+      ii[cd.inputSpatial[s]] = fixed(pos);
+      ki[cd.kernelSpatial[s]] = fixed(ws[s]);
+      inside = k.and(inside, ok);
+    }
+    const [body] = em.nested(() => {
+      const x = asType(em, em.value(input, ii), dtypeOf(input), dt), w = asType(em, em.value(kernel, ki), dtypeOf(kernel), dt);
+      em.out.push(k.assign(acc.names[0], narrowInt(k.binary('add', acc.read()[0], k.binary('multiply', x, w)), dt)));
+    });
+    em.out.push(...(inside.k === 'const' && inside.value === 1 ? body : [k.ifStmt(inside, body)]));
+  });
+  return acc.read().map((v) => narrow(v, dt));
+}
+
+/** An operand of another element type than the result (HLO allows it for dot and convolution) is converted first. */
+function asType(em: Emitter, v: Expr, from: DType, to: DType): Expr {
+  return from === to ? v : convertValue(em, v, from, to);
+}
+
+export function mapRule(em: Emitter, instr: InstructionOf<'map'>, index: readonly Idx[]): Expr[] {
+  return em.inline(instr.attrs.to_apply, instr.operands.map((o) => em.value(o, index)));
+}

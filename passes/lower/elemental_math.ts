@@ -1,0 +1,101 @@
+// Per-element rules for arithmetic: unary and binary ops, compare, select, clamp,
+// convert and bitcast-convert. Kernels compute narrow types in their wide compute type
+// and narrow after every op, so each op rounds (or wraps) exactly as the HLO
+// interpreter does.
+import type { DType } from '../../ir/dtype.js';
+import { byteSize, isFloat, isInteger } from '../../ir/dtype.js';
+import * as k from '../../ir/kernel/build.js';
+import type { BinaryOp, CompareDir, Expr, UnaryOp } from '../../ir/kernel/kernel.js';
+import type { Instruction, InstructionOf } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import type { Emitter, Idx } from './emitter.js';
+import { NotCompiled } from './errors.js';
+import { computeType } from './types.js';
+
+export const dtypeOf = (i: Instruction): DType => (i.shape as ArrayShape).dtype;
+const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
+
+/** Wraps (narrow ints) or rounds (f16, bf16) a value computed in the wide type to `dt`. */
+export function narrow(e: Expr, dt: DType): Expr {
+  switch (dt) {
+    case 'f16': case 'bf16': return { k: 'round', type: e.type, to: dt, a: e };
+    case 's8': case 's16': {
+      const sh = k.constant('s32', 32 - 8 * byteSize(dt), e.type.lanes);
+      return k.binary('shift-right-arithmetic', k.binary('shift-left', e, sh), sh);
+    }
+    case 'u8': case 'u16': return k.binary('and', e, k.constant('u32', dt === 'u8' ? 0xff : 0xffff, e.type.lanes));
+    default: return e;
+  }
+}
+
+const narrowInt = (dt: DType): boolean => isInteger(dt) && byteSize(dt) < 4;
+/** Ops whose result on an 8/16-bit int is not the 32-bit result narrowed. */
+const WIDTH_SENSITIVE = new Set(['popcnt', 'clz', 'shift-left', 'shift-right-arithmetic', 'shift-right-logical']);
+
+/** A scalar operand (rank 0) is read at no index; others at the output's. */
+export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] => (dimsOf(operand).length === 0 ? [] : index);
+
+export function unaryRule(op: UnaryOp) {
+  return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
+    const x = instr.operands[0];
+    if (narrowInt(dtypeOf(x)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(x)}`);
+    return [narrow(k.unary(op, em.value(x, index)), dtypeOf(instr))];
+  };
+}
+
+export function binaryRule(op: BinaryOp) {
+  return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
+    const [a, b] = instr.operands;
+    if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(a)}`);
+    return [narrow(k.binary(op, em.value(a, index), em.value(b, index)), dtypeOf(instr))];
+  };
+}
+
+export function compareRule(em: Emitter, instr: InstructionOf<'compare'>, index: readonly Idx[]): Expr[] {
+  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(instr.operands[0])))
+    throw new NotCompiled(instr, 'compare with type=TOTALORDER');
+  const [a, b] = instr.operands;
+  return [k.compare(instr.attrs.direction as CompareDir, em.value(a, index), em.value(b, index))];
+}
+
+export function selectRule(em: Emitter, instr: InstructionOf<'select'>, index: readonly Idx[]): Expr[] {
+  if (instr.shape.kind !== 'array') throw new NotCompiled(instr, 'select of tuples');
+  const [p, t, f] = instr.operands;
+  return [k.select(em.value(p, at(p, index)), em.value(t, index), em.value(f, index))];
+}
+
+/** min(max(x, lo), hi); NaN propagates as in the interpreter (which NaN may differ). */
+export function clampRule(em: Emitter, instr: InstructionOf<'clamp'>, index: readonly Idx[]): Expr[] {
+  const [lo, x, hi] = instr.operands;
+  const v = k.binary('maximum', em.value(x, index), em.value(lo, at(lo, index)));
+  return [k.binary('minimum', v, em.value(hi, at(hi, index)))];
+}
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  s8: [-128, 127], s16: [-32768, 32767], u8: [0, 255], u16: [0, 65535],
+};
+
+/** HLO convert: float → int saturates (NaN → 0), int → int wraps, → pred is `!= 0`. */
+export function convertValue(em: Emitter, x: Expr, from: DType, to: DType): Expr {
+  if (to === 'pred') return k.compare('NE', x, em.constant(x.type.scalar, 0));
+  const target = computeType(to);
+  const range = INT_RANGE[to];
+  if (isFloat(from) && range) {
+    const lo = em.constant('f32', range[0]), hi = em.constant('f32', range[1]);
+    return k.convert(k.binary('minimum', k.binary('maximum', x, lo), hi), target);
+  }
+  return narrow(k.convert(x, target), to);
+}
+
+export function convertRule(em: Emitter, instr: InstructionOf<'convert'>, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
+  return [convertValue(em, em.value(x, index), dtypeOf(x), dtypeOf(instr))];
+}
+
+export function bitcastConvertRule(em: Emitter, instr: InstructionOf<'bitcast-convert'>, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
+  const from = dtypeOf(x), to = dtypeOf(instr);
+  if (byteSize(from) !== 4 || byteSize(to) !== 4 || from === 'pred' || to === 'pred')
+    throw new NotCompiled(instr, `bitcast-convert ${from} → ${to} (only between 32-bit types)`);
+  return [k.bitcast(em.value(x, index), computeType(to))];
+}

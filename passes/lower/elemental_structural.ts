@@ -1,0 +1,185 @@
+// Per-element rules for data movement: each maps the output index to the operand index
+// it reads (XLA's elemental index maps). Loads stay in bounds by construction: every
+// index a rule builds is either in range or clamped before it is used.
+import * as k from '../../ir/kernel/build.js';
+import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
+import type { Instruction, InstructionOf } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import { fixed, type Emitter, type Idx } from './emitter.js';
+import { NotCompiled } from './errors.js';
+import { convertValue, dtypeOf, narrow } from './elemental_math.js';
+import { computeType } from './types.js';
+
+const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
+const anyLane = (index: readonly Idx[]): boolean => index.some((i) => i.lane);
+const clampIdx = (e: Expr, lo: number, hi: number): Expr => k.min(k.max(e, k.int(lo)), k.int(hi));
+
+export function broadcastRule(em: Emitter, instr: InstructionOf<'broadcast'>, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
+  const map = instr.attrs.dimensions ?? [];
+  const xd = dimsOf(x);
+  return em.values(x, map.map((od, j) => (xd[j] === 1 && dimsOf(instr)[od] !== 1 ? fixed(k.int(0)) : index[od])));
+}
+
+export function transposeRule(em: Emitter, instr: InstructionOf<'transpose'>, index: readonly Idx[]): Expr[] {
+  const perm = instr.attrs.dimensions;
+  const inIdx: Idx[] = new Array(perm.length);
+  perm.forEach((p, i) => { inIdx[p] = index[i]; });
+  return em.values(instr.operands[0], inIdx);
+}
+
+/** Row-major reshape: through the linear index. Lanes survive when both minor dims hold whole vectors. */
+export function reshapeRule(em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
+  if (dtypeOf(x) !== dtypeOf(instr)) throw new NotCompiled(instr, `${instr.opcode} from ${dtypeOf(x)} to ${dtypeOf(instr)}`);
+  const out = dimsOf(instr), inn = dimsOf(x);
+  if (out.length === inn.length && out.every((d, i) => d === inn[i])) return em.values(x, index);
+  const laneAtMinor = index.length > 0 && index[index.length - 1].lane && !index.slice(0, -1).some((i) => i.lane);
+  if (anyLane(index) && !(laneAtMinor && inn.length > 0 && inn[inn.length - 1] % 4 === 0 && out[out.length - 1] % 4 === 0))
+    return em.perLane(index, (s, idx) => reshapeRule(s, instr, idx));
+  const lin = em.bind('lin', k.linear(index.map((i) => i.e), out));
+  const inIdx = k.delinear(lin, inn).map(fixed);
+  if (laneAtMinor) inIdx[inIdx.length - 1] = { e: inIdx[inIdx.length - 1].e, lane: true };
+  return em.values(x, inIdx);
+}
+
+export function sliceRule(em: Emitter, instr: InstructionOf<'slice'>, index: readonly Idx[]): Expr[] {
+  const sl = instr.attrs.slice;
+  if (index.some((i, d) => i.lane && sl[d].stride !== 1)) return em.perLane(index, (s, idx) => sliceRule(s, instr, idx));
+  return em.values(instr.operands[0], index.map((i, d) => ({ e: k.add(k.mul(i.e, k.int(sl[d].stride)), k.int(sl[d].start)), lane: i.lane })));
+}
+
+export function reverseRule(em: Emitter, instr: InstructionOf<'reverse'>, index: readonly Idx[]): Expr[] {
+  const rev = new Set(instr.attrs.dimensions);
+  if (index.some((i, d) => i.lane && rev.has(d))) return em.perLane(index, (s, idx) => reverseRule(s, instr, idx));
+  const dims = dimsOf(instr);
+  return em.values(instr.operands[0], index.map((i, d) => (rev.has(d) ? fixed(k.sub(k.int(dims[d] - 1), i.e)) : i)));
+}
+
+export function iotaRule(em: Emitter, instr: InstructionOf<'iota'>, index: readonly Idx[]): Expr[] {
+  const d = instr.attrs.iota_dimension;
+  const dt = dtypeOf(instr);
+  const i = index[d];
+  const scalar = computeType(dt);
+  let v = em.widen(k.convert(i.e, scalar));
+  if (i.lane) v = k.binary('add', v, k.vector([0, 1, 2, 3].map((l) => k.constant(scalar, l))));
+  return [narrow(v, dt)];
+}
+
+export function constantRule(em: Emitter, instr: InstructionOf<'constant'>, index: readonly Idx[]): Expr[] {
+  const lit = instr.attrs.literal;
+  if (!('data' in lit)) throw new NotCompiled(instr, 'tuple constant');
+  if (lit.shape.dims.length === 0) return [em.constant(computeType(lit.shape.dtype), Number(lit.data[0]))];
+  return [em.load(em.kb.constant(instr), lit.shape, index)];
+}
+
+/** Pad: the operand where the index lands on it, else the padding value. */
+export function padRule(em: Emitter, instr: InstructionOf<'pad'>, index: readonly Idx[]): Expr[] {
+  const pads = instr.attrs.padding;
+  const [x, padValue] = instr.operands;
+  if (index.some((i, d) => i.lane && (pads[d].low !== 0 || pads[d].high !== 0 || pads[d].interior !== 0)))
+    return em.perLane(index, (s, idx) => padRule(s, instr, idx));
+  const inDims = dimsOf(x);
+  let inside: Expr = k.constant('pred', 1);
+  const inIdx: Idx[] = index.map((i, d) => {
+    const p = pads[d];
+    if (p.low === 0 && p.high === 0 && p.interior === 0) return i;
+    const t = k.sub(i.e, k.int(p.low));
+    const step = p.interior + 1;
+    const q = step === 1 ? t : k.div(t, step);
+    inside = k.and(inside, k.inRange(t, (inDims[d] - 1) * step + 1));
+    if (step > 1) inside = k.and(inside, k.compare('EQ', k.mod(clampIdx(t, 0, (inDims[d] - 1) * step), step), k.int(0)));
+    return fixed(clampIdx(q, 0, inDims[d] - 1));
+  });
+  const v = em.value(x, inIdx), pv = em.value(padValue, []);
+  return [k.select(inside, v, pv)];
+}
+
+/** Concatenate: an if-chain over the operands, each read at a clamped index. */
+export function concatenateRule(em: Emitter, instr: InstructionOf<'concatenate'>, index: readonly Idx[]): Expr[] {
+  const c = instr.attrs.dimensions[0];
+  if (index[c].lane) return em.perLane(index, (s, idx) => concatenateRule(s, instr, idx));
+  const at = em.bind('cat', index[c].e);
+  const type = computeType(dtypeOf(instr));
+  const result = em.kb.fresh('cat_v');
+  em.out.push(k.letStmt(result, em.constant(type, 0)));
+  let offset = 0;
+  const branches: { limit: number; body: Stmt[] }[] = [];
+  for (const op of instr.operands) {
+    const n = dimsOf(op)[c];
+    const idx = index.map((i, d) => (d === c ? fixed(k.sub(at, k.int(offset))) : i));
+    const [body] = em.nested(() => { em.out.push(k.assign(result, em.value(op, idx))); });
+    offset += n;
+    branches.push({ limit: offset, body });
+  }
+  let chain: Stmt[] = branches[branches.length - 1].body;
+  for (let j = branches.length - 2; j >= 0; j--) chain = [k.ifStmt(k.compare('LT', at, k.int(branches[j].limit)), branches[j].body, chain)];
+  em.out.push(...chain);
+  return [k.variable(result, em.constant(type, 0).type)];
+}
+
+/** Start indices of dynamic-slice / dynamic-update-slice, clamped so the window fits. */
+function starts(em: Emitter, operands: readonly Instruction[], full: readonly number[], window: readonly number[]): Expr[] {
+  return operands.map((s, d) => {
+    const sc = em.scalar();
+    const v = convertValue(sc, sc.value(s, []), dtypeOf(s), 's32');
+    return em.bind('start', clampIdx(v, 0, full[d] - window[d]));
+  });
+}
+
+export function dynamicSliceRule(em: Emitter, instr: InstructionOf<'dynamic-slice'>, index: readonly Idx[]): Expr[] {
+  const [x, ...rest] = instr.operands;
+  if (rest.length !== dimsOf(x).length) throw new NotCompiled(instr, 'start indices as one array operand (the old form)');
+  const st = starts(em, rest, dimsOf(x), instr.attrs.dynamic_slice_sizes);
+  return em.values(x, index.map((i, d) => ({ e: k.add(i.e, st[d]), lane: i.lane })));
+}
+
+export function dynamicUpdateSliceRule(em: Emitter, instr: InstructionOf<'dynamic-update-slice'>, index: readonly Idx[]): Expr[] {
+  if (index.some((i) => i.lane)) return em.perLane(index, (s, idx) => dynamicUpdateSliceRule(s, instr, idx));
+  const [x, update, ...rest] = instr.operands;
+  if (rest.length !== dimsOf(x).length) throw new NotCompiled(instr, 'start indices as one array operand (the old form)');
+  const ud = dimsOf(update);
+  const st = starts(em, rest, dimsOf(x), ud);
+  let inside: Expr = k.constant('pred', 1);
+  const uIdx = index.map((i, d) => {
+    const t = k.sub(i.e, st[d]);
+    inside = k.and(inside, k.inRange(t, ud[d]));
+    return fixed(clampIdx(t, 0, ud[d] - 1));
+  });
+  return [k.select(inside, em.value(update, uIdx), em.value(x, index))];
+}
+
+/** XLA gather: each output index splits into batch coordinates (which start vector) and offsets. */
+export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: readonly Idx[]): Expr[] {
+  const a = instr.attrs;
+  if ((a.operand_batching_dims ?? []).length > 0) throw new NotCompiled(instr, 'gather with operand_batching_dims');
+  if (index.some((i) => i.lane)) return em.perLane(index, (s, idx) => gatherRule(s, instr, idx));
+  const [x, indices] = instr.operands;
+  const D = dimsOf(x), outRank = dimsOf(instr).length, idxDims = dimsOf(indices);
+  const collapsed = new Set(a.collapsed_slice_dims ?? []);
+  const offsetDims = new Set(a.offset_dims);
+  const batch = index.filter((_, d) => !offsetDims.has(d)).map((i) => i.e);
+  const offsets = index.filter((_, d) => offsetDims.has(d)).map((i) => i.e);
+  const ivd = a.index_vector_dim;
+  const sc = em.scalar();
+  const component = (j: number): Expr => {
+    const at = [...batch];
+    if (ivd < idxDims.length) at.splice(ivd, 0, k.int(j));
+    return convertValue(sc, sc.value(indices, at.map(fixed)), dtypeOf(indices), 's32');
+  };
+  const start = D.map(() => k.int(0));
+  a.start_index_map.forEach((od, j) => { start[od] = em.bind('gs', clampIdx(component(j), 0, D[od] - a.slice_sizes[od])); });
+  let o = 0;
+  const inIdx = D.map((_, d) => fixed(collapsed.has(d) ? start[d] : k.add(start[d], offsets[o++])));
+  void outRank;
+  return em.values(x, inIdx);
+}
+
+export function getTupleElementRule(em: Emitter, instr: InstructionOf<'get-tuple-element'>, index: readonly Idx[]): Expr[] {
+  return [em.values(instr.operands[0], index)[instr.attrs.index]];
+}
+
+export function tupleRule(em: Emitter, instr: InstructionOf<'tuple'>, index: readonly Idx[]): Expr[] {
+  if (instr.operands.some((o) => o.shape.kind !== 'array')) throw new NotCompiled(instr, 'nested tuple');
+  return instr.operands.map((o) => em.value(o, index));
+}

@@ -1,0 +1,116 @@
+// The loop kernel: one parallel loop over the output's rows (its leading dims, split
+// into chunks when there are few), an inner loop over the minor dim in 4-lane vectors
+// with a scalar tail, and at each element the root's value from the elemental emitter.
+// Every kernel that is not a tiled dot or convolution is a loop kernel: elementwise
+// chains, loop fusions, reductions (the accumulation is inside the element), windows.
+import * as k from '../../ir/kernel/build.js';
+import type { Expr, Kernel, Lanes, Stmt } from '../../ir/kernel/kernel.js';
+import type { Computation, Instruction } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import { Emitter, type Leaf } from './emitter.js';
+import { elementRule } from './elemental.js';
+import type { ConstantBuffers } from './kernel_builder.js';
+import { KernelBuilder } from './kernel_builder.js';
+import { storageType } from './types.js';
+
+/** A program buffer seen by a kernel. */
+export interface BufferRef {
+  readonly id: number;
+  readonly name: string;
+  readonly shape: ArrayShape;
+}
+
+export interface LoopKernelSpec {
+  readonly name: string;
+  /** The entry instruction, for errors and the kernel's `source`. */
+  readonly source: Instruction;
+  /** What to compute: the instruction itself, or a fusion's root. */
+  readonly root: Instruction;
+  /** The computation `root` lives in when it is a fusion body (its values may be shared). */
+  readonly body?: Computation;
+  /** Instructions read from buffers: the operands (or the fusion's parameters). */
+  readonly inputs: ReadonlyMap<Instruction, BufferRef>;
+  /** One per leaf of the root's result, all of the same dims. */
+  readonly outputs: readonly BufferRef[];
+  readonly constants: ConstantBuffers;
+  /** 4 to vectorise the minor dim (default), 1 for scalar code only. */
+  readonly lanes?: Lanes;
+}
+
+const WORD = new Set(['f32', 's32', 'u32']);
+/** Rows below this many get their minor dim split into chunks, so threads have work to share. */
+const MIN_ROWS = 16;
+const CHUNK = 1024;
+
+/** A kernel with the program buffer bound to each of its parameters. */
+export interface LoweredKernel {
+  readonly kernel: Kernel;
+  readonly args: readonly number[];
+}
+
+export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
+  const kb = new KernelBuilder(spec.constants);
+  const outs = spec.outputs.map((o) => kb.param(o.id, o.name, storageType(o.shape.dtype), count(o.shape.dims), 'write'));
+  const leaves = new Map<Instruction, Leaf>();
+  for (const [instr, ref] of spec.inputs)
+    leaves.set(instr, { k: 'buffer', buf: kb.param(ref.id, ref.name, storageType(ref.shape.dtype), count(ref.shape.dims), 'read'), shape: ref.shape });
+
+  const dims = spec.outputs[0].shape.dims;
+  const r = dims.length;
+  const inner = r === 0 ? 1 : dims[r - 1];
+  const rowDims = dims.slice(0, Math.max(0, r - 1));
+  const rows = count(rowDims);
+  const vectorOk = (spec.lanes ?? 4) === 4 && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype));
+  const chunks = rows >= MIN_ROWS ? 1 : Math.max(1, Math.floor(inner / CHUNK));
+  const chunk = Math.ceil(inner / chunks / 4) * 4;
+  const vecEnd = vectorOk ? Math.floor(inner / 4) * 4 : 0;
+
+  const emitter = (lanes: Lanes): Emitter => {
+    const em = new Emitter(kb, lanes, leaves, elementRule);
+    if (spec.body) em.noteUses(spec.body);
+    return em;
+  };
+
+  const p = kb.fresh('p');
+  const pv = k.variable(p);
+  const body: Stmt[] = [];
+  /** Index arithmetic done once per row, not per element. */
+  const bindOnce = (hint: string, e: Expr): Expr => {
+    if (e.k === 'const' || e.k === 'var') return e;
+    const name = kb.fresh(hint);
+    body.push(k.letStmt(name, e));
+    return k.variable(name);
+  };
+  const row = chunks === 1 ? pv : bindOnce('row', k.div(pv, chunks));
+  const start = chunks === 1 ? k.int(0) : bindOnce('start', k.mul(k.mod(pv, chunks), k.int(chunk)));
+  const end = chunks === 1 ? k.int(inner) : bindOnce('end', k.min(k.add(start, k.int(chunk)), k.int(inner)));
+  const rowIndex = k.delinear(row, rowDims).map((e, d) => bindOnce(`i${d}`, e));
+  const rowBase = bindOnce('base', k.mul(row, k.int(inner)));
+
+  const minorLoop = (lanes: Lanes, from: Expr, to: Expr): void => {
+    const em = emitter(lanes);
+    const j = kb.fresh('j');
+    const jv = k.variable(j);
+    const [stmts] = em.nested(() => {
+      const index = r === 0 ? [] : [...rowIndex.map((e) => ({ e, lane: false })), { e: jv, lane: lanes === 4 }];
+      const values = em.values(spec.root, index);
+      const at = k.add(rowBase, jv);
+      values.forEach((v, o) => em.out.push(k.store(outs[o], at, em.widen(v))));
+    });
+    body.push(k.loop(j, from, to, stmts, 'serial', lanes));
+  };
+
+  if (r === 0) {
+    const em = emitter(1);
+    const [stmts] = em.nested(() => em.values(spec.root, []).forEach((v, o) => em.out.push(k.store(outs[o], k.int(0), v))));
+    body.push(...stmts);
+  } else {
+    if (vecEnd > 0) minorLoop(4, start, chunks === 1 ? k.int(vecEnd) : k.min(end, k.int(vecEnd)));
+    if (vecEnd < inner) minorLoop(1, chunks === 1 ? k.int(vecEnd) : k.max(start, k.int(vecEnd)), end);
+  }
+  const total = r === 0 ? 1 : rows * chunks;
+  const kernel = kb.finish(spec.name, [k.loop(p, 0, total, body, 'parallel')], spec.source.name, { rows, chunks, lanes: vectorOk ? 4 : 1 });
+  return { kernel, args: kb.args };
+}
+
+const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);

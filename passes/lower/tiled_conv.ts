@@ -1,0 +1,216 @@
+// The tiled direct convolution: the dot's register tile over a convolution, without
+// im2col. The output's minor dim is the vector (column) axis:
+//   spatial  (NCHW, bf01_oi01->bf01): columns are 4·g consecutive output x positions
+//            (contiguous input rows when the stride is 1), rows are output features
+//            whose weights are splatted;
+//   feature  (NHWC, b01f_01io->b01f): columns are output features (contiguous weights),
+//            rows are output x positions whose inputs are splatted.
+// The other output dims (batch, the other spatial dims) and the row tiles are the
+// parallel loop; the reduction runs over input features and the window, innermost the
+// one the input is most contiguous in. Padding never reads out of bounds: window rows
+// over padding on the outer spatial dims are skipped, and tiles along x whose window
+// may leave the input (border tiles, known statically) clamp every address and select
+// zero; interior tiles load directly.
+import * as k from '../../ir/kernel/build.js';
+import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
+import type { InstructionOf } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import type { WindowDim } from '../../ir/attrs.js';
+import { fixed, type Idx } from './emitter.js';
+import { fullWindow } from './elemental_compute.js';
+import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
+import { ceilDiv, count, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
+
+export interface ConvSchedule {
+  /** Register tile: rows (splatted) × columns (a multiple of 4, in vectors). */
+  readonly mr: number;
+  readonly nr: number;
+}
+
+/** Mutable so that tests and tuning scripts can try others. */
+export const CONV_DEFAULTS: ConvSchedule = { mr: 4, nr: 8 };
+
+function strides(dims: readonly number[]): number[] {
+  const s = new Array<number>(dims.length);
+  let acc = 1;
+  for (let d = dims.length - 1; d >= 0; d--) { s[d] = acc; acc *= dims[d]; }
+  return s;
+}
+
+/** Output positions [lo, hi) whose whole window lies inside the input along one spatial dim. */
+function interior(w: WindowDim, inSize: number, outSize: number): [number, number] {
+  const lo = Math.ceil(w.padLow / w.stride);
+  const hi = Math.floor((inSize - 1 - (w.size - 1) * w.rhsDilate + w.padLow) / w.stride) + 1;
+  return [Math.min(Math.max(lo, 0), outSize), Math.min(Math.max(hi, 0), outSize)];
+}
+
+export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, over: Partial<ConvSchedule> = {}): LoweredKernel | undefined {
+  const a = conv.attrs, cd = a.dim_labels;
+  const { mr, nr } = { ...CONV_DEFAULTS, ...over };
+  if ((a.batch_group_count ?? 1) !== 1 || (a.feature_group_count ?? 1) !== 1 || nr % 4 !== 0) return undefined;
+  const [input, kernel] = conv.operands;
+  const id = (input.shape as ArrayShape).dims, kd = (kernel.shape as ArrayShape).dims, od = (conv.shape as ArrayShape).dims;
+  const nsp = cd.inputSpatial.length;
+  const win = fullWindow(a.window, nsp, (i) => kd[cd.kernelSpatial[i]]);
+  if (nsp === 0 || win.some((w) => w.reversal || w.lhsDilate !== 1)) return undefined;
+  if (count(od) === 0 || count(id) === 0) return undefined;
+  const is = strides(id), ks = strides(kd), os = strides(od);
+  const minor = od.length - 1;
+  const featureMode = cd.outputFeature === minor;
+  // The tiled spatial dim (x): the output's minor dim, or in feature mode its innermost spatial dim.
+  const xs = featureMode ? cd.outputSpatial.indexOf(Math.max(...cd.outputSpatial)) : cd.outputSpatial.indexOf(minor);
+  if (xs < 0) return undefined;
+  const xDim = cd.outputSpatial[xs], X = od[xDim], O = od[cd.outputFeature], Cin = kd[cd.kernelInput];
+  const wx = win[xs], inX = id[cd.inputSpatial[xs]];
+  const [xLo, xHi] = interior(wx, inX, X);
+
+  const tk = new TiledKernel(spec, conv);
+  const IN = tk.param.get(input)!, W = tk.param.get(kernel)!;
+  // Rows and columns: sizes, and what one step along each adds to the input, weight and output offsets.
+  const rowsN = featureMode ? X : O, colsN = featureMode ? O : X;
+  const xIn = wx.stride * is[cd.inputSpatial[xs]];
+  const row = featureMode ? { inp: xIn, wt: 0, out: os[xDim] } : { inp: 0, wt: ks[cd.kernelOutput], out: os[cd.outputFeature] };
+  const col = featureMode ? { inp: 0, wt: ks[cd.kernelOutput], out: 1 } : { inp: xIn, wt: 0, out: 1 };
+
+  // Outer output dims: everything but the row and column dims.
+  const outer = od.map((_, d) => d).filter((d) => d !== xDim && d !== cd.outputFeature);
+  const nRowTiles = ceilDiv(rowsN, mr);
+  const tasks = count(outer.map((d) => od[d])) * nRowTiles;
+
+  const body: Stmt[] = [];
+  const tName = tk.kb.fresh('t');
+  const t = k.variable(tName);
+  const bind = (hint: string, e: Expr): Expr => tk.bind(body, hint, e);
+  const rt = bind('rt', k.mod(t, nRowTiles));
+  const outerIdx = k.delinear(k.div(t, nRowTiles), outer.map((d) => od[d])).map((e, j) => bind(`o${outer[j]}`, e));
+  const pos = new Map<number, Expr>(outer.map((d, j) => [d, outerIdx[j]]));
+  const row0 = bind('r0', k.mul(rt, k.int(mr)));
+  const batch = pos.get(cd.outputBatch)!;
+  const outBase = bind('out_base', outer.reduce((acc, d) => k.add(acc, k.mul(pos.get(d)!, k.int(os[d]))), k.int(0) as Expr));
+  const inBase = bind('in_base', k.mul(batch, k.int(is[cd.inputBatch])));
+
+  // Reduction dims, outermost first: input features and each window dim, by input stride.
+  type Red = { kind: 'c' } | { kind: 'w'; s: number };
+  const reds: Red[] = [{ kind: 'c' }, ...win.map((_, s): Red => ({ kind: 'w', s }))];
+  const redStride = (r: Red): number => (r.kind === 'c' ? is[cd.inputFeature] : is[cd.inputSpatial[r.s]] * win[r.s].rhsDilate);
+  reds.sort((p, q) => redStride(q) - redStride(p));
+  const redSize = (r: Red): number => (r.kind === 'c' ? Cin : win[r.s].size);
+
+  /**
+   * One register tile at rows r0.., columns c0..: the reduction loop nest around the
+   * multiply-adds, then the epilogue. `border` clamps and selects along x.
+   */
+  const tile = (out: Stmt[], shape: TileShape, r0: Expr, c0: Expr, border: boolean): void => {
+    const acc = new RegisterTile(tk, shape);
+    acc.declare(out);
+    const x0 = featureMode ? r0 : c0;
+    const o0 = featureMode ? c0 : r0;
+    const vars = new Map<Red, Expr>();
+    const names = reds.map((r) => tk.kb.fresh(r.kind === 'c' ? 'ci' : `w${r.s}`));
+    reds.forEach((r, j) => vars.set(r, k.variable(names[j])));
+    const cVar = vars.get(reds.find((r) => r.kind === 'c')!)!;
+    const wVar = (s: number): Expr => vars.get(reds.find((r) => r.kind === 'w' && r.s === s)!)!;
+    // Input offset at the tile origin (x position x0), without x's window term when bordered.
+    const inAt = (x: Expr): Expr => {
+      let e = k.add(inBase, k.mul(cVar, k.int(is[cd.inputFeature])));
+      for (let s = 0; s < nsp; s++) {
+        const w = win[s];
+        const o = s === xs ? x : pos.get(cd.outputSpatial[s])!;
+        e = k.add(e, k.mul(k.sub(k.add(k.mul(o, k.int(w.stride)), k.mul(wVar(s), k.int(w.rhsDilate))), k.int(w.padLow)), k.int(is[cd.inputSpatial[s]])));
+      }
+      return e;
+    };
+    const wAt = (o: Expr): Expr => {
+      let e = k.add(k.mul(o, k.int(ks[cd.kernelOutput])), k.mul(cVar, k.int(ks[cd.kernelInput])));
+      for (let s = 0; s < nsp; s++) e = k.add(e, k.mul(wVar(s), k.int(ks[cd.kernelSpatial[s]])));
+      return e;
+    };
+    /** The input at output x position `x` (scalar), zero over padding when bordered. */
+    const inputAt = (x: Expr): Expr => {
+      if (!border) return k.load(IN, inAt(x), 'f32');
+      const p = k.sub(k.add(k.mul(x, k.int(wx.stride)), k.mul(wVar(xs), k.int(wx.rhsDilate))), k.int(wx.padLow));
+      const clamped = k.min(k.max(p, k.int(0)), k.int(inX - 1));
+      const at = k.add(inAt(x), k.mul(k.sub(clamped, p), k.int(is[cd.inputSpatial[xs]])));
+      return k.select(k.inRange(p, inX), k.load(IN, at, 'f32'), k.constant('f32', 0));
+    };
+    const aRow = (r: number): Expr => (featureMode ? inputAt(k.add(x0, k.int(r))) : k.load(W, wAt(k.add(o0, k.int(r))), 'f32'));
+    const bCol = (c: number): Expr => {
+      const off = acc.colOffset(c);
+      if (!acc.isVector(c)) return featureMode ? k.load(W, wAt(k.add(o0, k.int(off))), 'f32') : inputAt(k.add(x0, k.int(off)));
+      if (featureMode) {
+        const at = wAt(k.add(o0, k.int(off)));
+        return ks[cd.kernelOutput] === 1 ? k.load(W, at, 'f32', 4) : k.vector([0, 1, 2, 3].map((l) => k.load(W, k.add(at, k.int(l * ks[cd.kernelOutput])), 'f32')));
+      }
+      if (!border && col.inp === 1) return k.load(IN, inAt(k.add(x0, k.int(off))), 'f32', 4);
+      return k.vector([0, 1, 2, 3].map((l) => inputAt(k.add(x0, k.int(off + l)))));
+    };
+    const step: Stmt[] = [];
+    acc.step(step, Array.from({ length: shape.rows }, (_, r) => aRow(r)), Array.from({ length: shape.groups + shape.tail }, (_, c) => bCol(c)));
+    // Loops, innermost first; a window dim over an outer spatial dim skips positions in the padding.
+    let stmts = step;
+    for (let j = reds.length - 1; j >= 0; j--) {
+      const r = reds[j];
+      let inner = stmts;
+      if (r.kind === 'w' && r.s !== xs) {
+        const w = win[r.s], inS = id[cd.inputSpatial[r.s]];
+        const p = k.sub(k.add(k.mul(pos.get(cd.outputSpatial[r.s])!, k.int(w.stride)), k.mul(wVar(r.s), k.int(w.rhsDilate))), k.int(w.padLow));
+        const [lo, hi] = interior(w, inS, od[cd.outputSpatial[r.s]]);
+        if (!(lo === 0 && hi === od[cd.outputSpatial[r.s]])) inner = [k.ifStmt(k.inRange(p, inS), inner)];
+      }
+      stmts = [k.loop(names[j], 0, redSize(r), inner)];
+    }
+    out.push(...stmts);
+    acc.each((r, c) => {
+      const off = acc.colOffset(c);
+      const rowPos = k.add(r0, k.int(r)), colPos = k.add(c0, k.int(off));
+      const index: Idx[] = od.map((_, d) => fixed(pos.get(d) ?? k.int(0)));
+      index[featureMode ? xDim : cd.outputFeature] = fixed(rowPos);
+      index[featureMode ? cd.outputFeature : xDim] = { e: colPos, lane: acc.isVector(c) };
+      const at = k.add(k.add(outBase, k.mul(rowPos, k.int(row.out))), k.mul(colPos, k.int(col.out)));
+      tk.epilogue(out, acc.get(r, c), index, at);
+    });
+  };
+
+  /** Column tiles of a row tile: full nr tiles (interior ones without checks), then the remainder. */
+  const colTiles = (out: Stmt[], rows: number, r0: Expr, rowBorder: boolean): void => {
+    const full = Math.floor(colsN / nr), rem = colsN - full * nr;
+    const loopOver = (from: number, to: number, border: boolean): void => {
+      if (to <= from) return;
+      const c = tk.kb.fresh('ct');
+      const inner: Stmt[] = [];
+      tile(inner, { rows, groups: nr / 4, tail: 0 }, r0, tk.bind(inner, 'c0', k.mul(k.variable(c), k.int(nr))), border);
+      out.push(k.loop(c, from, to, inner));
+    };
+    if (featureMode) loopOver(0, full, rowBorder);
+    else {
+      // Tiles [tLo, tHi) have every window inside the input along x.
+      const tLo = Math.min(full, ceilDiv(xLo, nr)), tHi = Math.max(tLo, Math.min(full, Math.floor(xHi / nr)));
+      loopOver(0, tLo, true);
+      loopOver(tLo, tHi, false);
+      loopOver(tHi, full, true);
+    }
+    if (rem > 0) {
+      const c0 = full * nr;
+      const border = featureMode ? rowBorder : !(c0 >= xLo && colsN <= xHi);
+      tile(out, { rows, groups: Math.floor(rem / 4), tail: rem % 4 }, r0, k.int(c0), border);
+    }
+  };
+
+  const fullRows: Stmt[] = [];
+  if (featureMode && !(xLo === 0 && xHi === X)) {
+    // Row tiles along x: interior ones load without checks.
+    const inside: Stmt[] = [], edge: Stmt[] = [];
+    colTiles(inside, mr, row0, false);
+    colTiles(edge, mr, row0, true);
+    fullRows.push(k.ifStmt(k.and(k.compare('GE', row0, k.int(xLo)), k.compare('LE', k.add(row0, k.int(mr)), k.int(xHi))), inside, edge));
+  } else colTiles(fullRows, mr, row0, false);
+  const remRows = rowsN % mr;
+  if (remRows === 0) body.push(...fullRows);
+  else {
+    const last: Stmt[] = [];
+    const r0 = k.int(rowsN - remRows);
+    colTiles(last, remRows, r0, featureMode && !(rowsN - remRows >= xLo && rowsN <= xHi));
+    body.push(...when(k.compare('EQ', rt, k.int(nRowTiles - 1)), last, fullRows));
+  }
+  return tk.finish([k.loop(tName, 0, tasks, body, 'parallel')], { mr, nr, conv: featureMode ? 2 : 1 });
+}

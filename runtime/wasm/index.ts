@@ -1,0 +1,254 @@
+// The kiln wasm runtime: load a module compiled by targets/wasm, copy inputs in, run,
+// copy outputs out. Depends on nothing of kiln; runs in Node (≥ 20) and browsers.
+//
+// Threads: with `threads > 1`, a shared-memory build, and SharedArrayBuffer + workers
+// available, N−1 workers instantiate the same module on the same memory once at load;
+// each run posts `run` to them and calls `run_thread(0, N)` on this thread. The module's
+// own barrier (atomics on scratch words) orders the launches. Without threads support
+// the model runs on one thread, silently.
+import { memoryBytes, type WasmDType, type WasmManifest, type WasmTensor } from './manifest.js';
+
+export type { WasmDType, WasmManifest, WasmTensor } from './manifest.js';
+
+export type TypedArray = Float32Array | Int32Array | Uint32Array | Int8Array | Uint8Array | Int16Array | Uint16Array;
+type TypedArrayCtor = { new (b: ArrayBufferLike, off?: number, len?: number): TypedArray; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+
+const ARRAY_OF: Record<WasmDType, TypedArrayCtor> = {
+  f32: Float32Array, s32: Int32Array, u32: Uint32Array, s8: Int8Array, u8: Uint8Array, pred: Uint8Array,
+  s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array,
+};
+
+export interface LoadOptions {
+  /** Contents of the constants region, for modules built without embedded constants. */
+  readonly weights?: Uint8Array;
+  /** Threads to run on (default 1). Needs a shared-memory build. */
+  readonly threads?: number;
+}
+
+export interface Model {
+  readonly manifest: WasmManifest;
+  /** Threads actually used. */
+  readonly threads: number;
+  run(inputs: Record<string, TypedArray> | readonly TypedArray[]): Promise<Record<string, TypedArray>>;
+  dispose(): void;
+}
+
+interface Exports {
+  run_thread(tid: number, n: number): void;
+  init?: () => void;
+}
+
+/** A worker thread, as seen from here (Node's worker_threads or a Web Worker). */
+interface Thread {
+  post(msg: unknown): void;
+  next(): Promise<WorkerReply>;
+  terminate(): void;
+  /** Keep the host alive while waiting on this thread (Node), or not. */
+  hold(on: boolean): void;
+}
+type WorkerReply = { type: 'ready' | 'done' } | { type: 'error'; message: string };
+
+export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifest: WasmManifest, opts: LoadOptions = {}): Promise<Model> {
+  if (manifest.format !== 'kiln-wasm/1') throw new Error(`kiln wasm: unknown manifest format '${String(manifest.format)}'`);
+  const layout = manifest.memory;
+  if (!layout.constantsEmbedded && layout.constantsBytes > 0) {
+    if (!opts.weights) throw new Error(`kiln wasm: ${manifest.name} needs its weights (${layout.constantsBytes} bytes)`);
+    if (opts.weights.byteLength !== layout.constantsBytes)
+      throw new Error(`kiln wasm: ${manifest.name} weights are ${opts.weights.byteLength} bytes, expected ${layout.constantsBytes}`);
+  }
+  const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+  const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
+  const canThread = manifest.shared && typeof SharedArrayBuffer !== 'undefined' && (await threadSupport()) !== undefined;
+  let threads = canThread ? wanted : 1;
+
+  const pages = Math.ceil(memoryBytes(layout, threads) / 65536);
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory(manifest.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  } catch (e) {
+    throw new Error(`kiln wasm: ${manifest.name} is a shared-memory build and this host cannot make shared memory (${String(e)}); use a non-shared build`);
+  }
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const ex = instance.exports as unknown as Exports;
+  ex.init?.();
+  if (!layout.constantsEmbedded && opts.weights) new Uint8Array(memory.buffer, layout.constantsOffset, layout.constantsBytes).set(opts.weights);
+
+  const workers: Thread[] = [];
+  if (threads > 1) {
+    try {
+      const spawn = (await threadSupport())!;
+      for (let t = 1; t < threads; t++) workers.push(spawn(WORKER_SOURCE));
+      for (const w of workers) w.post({ type: 'init', module, memory, abort: layout.barrier.abort });
+      for (const w of workers) {
+        const r = await w.next();
+        w.hold(false);
+        if (r.type !== 'ready') throw new Error(r.type === 'error' ? r.message : 'worker did not start');
+      }
+    } catch {
+      for (const w of workers) w.terminate();
+      workers.length = 0;
+      threads = 1;
+    }
+  }
+
+  const words = () => new Int32Array(memory.buffer, 0, 4);
+  let broken: string | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const runOnce = async (inputs: Record<string, TypedArray> | readonly TypedArray[]): Promise<Record<string, TypedArray>> => {
+    if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
+    const given = inputsByName(manifest, inputs);
+    for (const t of manifest.inputs) write(memory, t, given[t.name]);
+    const n = workers.length + 1;
+    if (n > 1) {
+      const w = words();
+      Atomics.store(w, layout.barrier.count / 4, 0);
+      Atomics.store(w, layout.barrier.abort / 4, 0);
+      workers.forEach((wk, i) => { wk.hold(true); wk.post({ type: 'run', tid: i + 1, n }); });
+    }
+    let error: unknown;
+    try {
+      ex.run_thread(0, n);
+    } catch (e) {
+      error = e;
+      if (n > 1) Atomics.store(words(), layout.barrier.abort / 4, 1);
+    }
+    const replies = await Promise.all(workers.map((w) => w.next()));
+    for (const w of workers) w.hold(false);
+    const failed = replies.find((r): r is { type: 'error'; message: string } => r.type === 'error');
+    if (error !== undefined || failed) {
+      broken = error !== undefined ? String(error) : failed!.message;
+      throw error ?? new Error(`kiln wasm: ${manifest.name}: worker failed: ${failed!.message}`);
+    }
+    const out: Record<string, TypedArray> = {};
+    for (const t of manifest.outputs) out[t.name] = read(memory, t);
+    return out;
+  };
+
+  return {
+    manifest,
+    threads: workers.length + 1,
+    run(inputs) {
+      // One run at a time: runs share the memory.
+      const r = queue.then(() => runOnce(inputs));
+      queue = r.catch(() => undefined);
+      return r;
+    },
+    dispose() {
+      for (const w of workers) w.terminate();
+      workers.length = 0;
+      broken = 'disposed';
+    },
+  };
+}
+
+function inputsByName(manifest: WasmManifest, inputs: Record<string, TypedArray> | readonly TypedArray[]): Record<string, TypedArray> {
+  const ins = manifest.inputs;
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== ins.length) throw new Error(`kiln wasm: ${manifest.name} takes ${ins.length} inputs (${ins.map((t) => t.name).join(', ')}), got ${inputs.length}`);
+    return Object.fromEntries(ins.map((t, i) => [t.name, inputs[i]]));
+  }
+  const named = inputs as Record<string, TypedArray>;
+  const unknown = Object.keys(named).filter((k) => !ins.some((t) => t.name === k));
+  if (unknown.length) throw new Error(`kiln wasm: ${manifest.name} has no input ${unknown.map((k) => `'${k}'`).join(', ')} (inputs: ${ins.map((t) => t.name).join(', ')})`);
+  for (const t of ins) if (!(t.name in named)) throw new Error(`kiln wasm: ${manifest.name}: missing input '${t.name}'`);
+  return named;
+}
+
+function write(memory: WebAssembly.Memory, t: WasmTensor, x: TypedArray): void {
+  const ctor = ARRAY_OF[t.dtype];
+  if (!(x instanceof ctor)) throw new Error(`kiln wasm: input '${t.name}' is ${t.dtype} and wants a ${ctor.name}, got ${x?.constructor?.name ?? typeof x}`);
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  if (x.length !== count) throw new Error(`kiln wasm: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${x.length}`);
+  new Uint8Array(memory.buffer, t.offset, x.byteLength).set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+}
+
+function read(memory: WebAssembly.Memory, t: WasmTensor): TypedArray {
+  const ctor = ARRAY_OF[t.dtype];
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  const bytes = new Uint8Array(memory.buffer, t.offset, count * ctor.BYTES_PER_ELEMENT).slice();
+  return new ctor(bytes.buffer, 0, count);
+}
+
+// ---- workers ----
+
+/** Runs in each worker: Node (CommonJS eval) or a browser Web Worker. */
+const WORKER_SOURCE = `
+const node = typeof self === 'undefined';
+const port = node ? require('node:worker_threads').parentPort : self;
+const post = (m) => port.postMessage(m);
+let ex, abortWord;
+const handle = async (msg) => {
+  try {
+    if (msg.type === 'init') {
+      const inst = await WebAssembly.instantiate(msg.module, { env: { memory: msg.memory } });
+      ex = inst.exports;
+      abortWord = new Int32Array(msg.memory.buffer, msg.abort, 1);
+      post({ type: 'ready' });
+    } else if (msg.type === 'run') {
+      ex.run_thread(msg.tid, msg.n);
+      post({ type: 'done' });
+    }
+  } catch (e) {
+    if (abortWord) Atomics.store(abortWord, 0, 1);
+    post({ type: 'error', message: String(e && e.stack || e) });
+  }
+};
+if (node) port.on('message', handle); else self.onmessage = (e) => handle(e.data);
+`;
+
+type Spawn = (source: string) => Thread;
+let support: Promise<Spawn | undefined> | undefined;
+
+function threadSupport(): Promise<Spawn | undefined> {
+  support ??= detect();
+  return support;
+}
+
+async function detect(): Promise<Spawn | undefined> {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  if (g.process?.versions?.node) {
+    try {
+      const spec = 'node:worker_threads';
+      const wt = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
+      return (source) => {
+        const w = new wt.Worker(source, { eval: true });
+        return wrap((f) => { w.on('message', f); w.on('error', (e) => f({ type: 'error', message: String(e) })); },
+          (m) => w.postMessage(m), () => void w.terminate(), (on) => (on ? w.ref() : w.unref()));
+      };
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof g.Worker === 'function' && typeof g.Blob === 'function' && typeof g.URL?.createObjectURL === 'function') {
+    return (source) => {
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      URL.revokeObjectURL(url);
+      return wrap((f) => {
+        w.onmessage = (e: MessageEvent) => f(e.data as WorkerReply);
+        w.onerror = (e: ErrorEvent) => f({ type: 'error', message: e.message });
+      }, (m) => w.postMessage(m), () => w.terminate(), () => {});
+    };
+  }
+  return undefined;
+}
+
+/** Replies in arrival order, awaited one at a time. */
+function wrap(listen: (f: (r: WorkerReply) => void) => void, post: (m: unknown) => void, terminate: () => void, hold: (on: boolean) => void): Thread {
+  const pending: WorkerReply[] = [];
+  const waiting: ((r: WorkerReply) => void)[] = [];
+  listen((r) => {
+    const w = waiting.shift();
+    if (w) w(r); else pending.push(r);
+  });
+  return {
+    post,
+    terminate,
+    hold,
+    next: () => new Promise<WorkerReply>((resolve) => {
+      const r = pending.shift();
+      if (r) resolve(r); else waiting.push(resolve);
+    }),
+  };
+}

@@ -1,0 +1,173 @@
+// targets/wasm: a kernel-IR Program → one wasm module (binaryen, v128 SIMD) + its manifest.
+//
+// The module imports its memory (`env.memory`) so that a runtime can share one memory
+// between worker threads, and exports `run()` and `run_thread(tid, nthreads)`. Memory
+// layout and the threading rule are in docs/kernel-ir.md; the manifest type is the
+// runtime's own (runtime/wasm/manifest.ts), imported as a type only.
+import binaryen from 'binaryen';
+import type { Program } from '../../ir/kernel/kernel.js';
+import type { WasmManifest, WasmMemoryLayout, WasmTensor } from '../../runtime/wasm/manifest.js';
+import { emitKernel, planKernel } from './kernel.js';
+import { Lib, type X } from './lib.js';
+import { Ops } from './ops.js';
+
+export type { WasmManifest } from '../../runtime/wasm/manifest.js';
+export { NotSupported } from './ops.js';
+
+export interface WasmOptions {
+  /** Shared memory + atomics, so a runtime may run the module on several threads. */
+  readonly shared?: boolean;
+  /** Run binaryen's optimizer (default true). */
+  readonly optimize?: boolean;
+  /** Put constants in the module (default true); otherwise `weights` holds them. */
+  readonly embedConstants?: boolean;
+}
+
+export interface WasmArtifact {
+  readonly wasm: Uint8Array;
+  readonly manifest: WasmManifest;
+  /** The constants region image, when constants are not embedded. */
+  readonly weights?: Uint8Array;
+}
+
+const SCRATCH_BYTES = 1024;
+const ALIGN = 64;
+const PAGE = 65536;
+const BARRIER = { count: 0, generation: 4, abort: 8 };
+const align = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
+
+export function memoryLayout(p: Program, frameBytes: number, embedded: boolean): WasmMemoryLayout {
+  const constantsOffset = align(SCRATCH_BYTES);
+  const arenaOffset = align(constantsOffset + p.constantsBytes);
+  const stackOffset = align(arenaOffset + p.arenaBytes);
+  return {
+    scratchBytes: SCRATCH_BYTES, constantsOffset, constantsBytes: p.constantsBytes, constantsEmbedded: embedded,
+    arenaOffset, arenaBytes: p.arenaBytes, stackOffset, stackBytesPerThread: frameBytes, barrier: BARRIER,
+  };
+}
+
+export function compileWasm(p: Program, opts: WasmOptions = {}): WasmArtifact {
+  const art = build(p, opts);
+  return art ?? (build(p, { ...opts, optimize: false }) as WasmArtifact);
+}
+
+function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
+  let optimizerFailed = false;
+  const shared = opts.shared ?? false;
+  const embed = opts.embedConstants ?? true;
+  const plans = p.kernels.map(planKernel);
+  const frameBytes = align(Math.max(0, ...plans.map((k) => k.frameBytes)), 16);
+  const layout = memoryLayout(p, frameBytes, embed);
+  const address = (id: number): number => {
+    const b = p.buffers[id];
+    if (!b) throw new Error(`${p.name}: no buffer ${id}`);
+    return (b.region === 'constants' ? layout.constantsOffset : layout.arenaOffset) + b.offset;
+  };
+
+  const m = new binaryen.Module();
+  try {
+    let features = binaryen.Features.SIMD128 | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.NontrappingFPToInt
+      | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
+    if (shared) features |= binaryen.Features.Atomics;
+    m.setFeatures(features);
+
+    const constants = p.buffers.filter((b) => b.region === 'constants' && b.data && b.data.length > 0);
+    const segments = embed
+      ? constants.map((b) => ({ offset: shared ? 0 : m.i32.const(address(b.id)), data: b.data!, passive: shared }))
+      : [];
+    const pages = Math.max(1, Math.ceil((layout.stackOffset + frameBytes) / PAGE));
+    m.setMemory(pages, shared ? 65536 : -1, null, segments, shared, false, 'mem');
+    m.addMemoryImport('mem', 'env', 'memory', shared);
+
+    const lib = new Lib(m);
+    const ops = new Ops(lib);
+    p.kernels.forEach((k, i) => emitKernel(ops, k, kernelName(i, k.name), plans[i], { stackOffset: layout.stackOffset, frameBytes }));
+
+    const I = binaryen.i32;
+    const tid = () => m.local.get(0, I), n = () => m.local.get(1, I);
+    const calls: X[] = [];
+    if (shared) defineBarrier(m);
+    p.launches.forEach((l) => {
+      const k = p.kernels[l.kernel];
+      if (!k) throw new Error(`${p.name}: launch of missing kernel ${l.kernel}`);
+      if (l.args.length !== k.params.length) throw new Error(`${p.name}: ${k.name} takes ${k.params.length} buffers, launch passes ${l.args.length}`);
+      const args = l.args.map((b) => m.i32.const(address(b)));
+      calls.push(m.call(kernelName(l.kernel, k.name), shared ? [...args, tid(), n()] : [...args, m.i32.const(0), m.i32.const(1)], binaryen.none));
+      // Between launches (and after the last, so that thread 0 returns when all are done).
+      if (shared) calls.push(m.if(m.i32.gt_u(n(), m.i32.const(1)), m.if(m.call('barrier', [n()], I), m.return())));
+    });
+    // Non-shared builds run everything on thread 0: other threads have nothing to do.
+    const body = shared ? calls : [m.if(tid(), m.return()), ...calls];
+    m.addFunction('run_thread', binaryen.createType([I, I]), binaryen.none, [], m.block(null, body, binaryen.none));
+    m.addFunction('run', binaryen.none, binaryen.none, [], m.call('run_thread', [m.i32.const(0), m.i32.const(1)], binaryen.none));
+    m.addFunctionExport('run_thread', 'run_thread');
+    m.addFunctionExport('run', 'run');
+    if (shared) {
+      const init = segments.flatMap((s, i) => [
+        m.memory.init(String(i), m.i32.const(address(constants[i].id)), m.i32.const(0), m.i32.const(s.data.length)),
+        m.data.drop(String(i)),
+      ]);
+      m.addFunction('init', binaryen.none, binaryen.none, [], m.block(null, init, binaryen.none));
+      m.addFunctionExport('init', 'init');
+    }
+
+    if (!m.validate()) throw new Error(`${p.name}: binaryen rejected the generated module`);
+    if (opts.optimize ?? true) {
+      binaryen.setOptimizeLevel(3);
+      binaryen.setShrinkLevel(0);
+      try {
+        m.optimize();
+      } catch {
+        // binaryen 132's optimizer asserts on a few valid modules (seen: pow with a
+        // constant vector exponent, in its interpreter's precompute). The unoptimised
+        // module is valid and computes the same, so build that instead.
+        optimizerFailed = true;
+      }
+    }
+    if (optimizerFailed) return undefined;
+    const wasm = m.emitBinary();
+
+    const tensor = (io: { name: string; buffer: number }): WasmTensor => {
+      const b = p.buffers[io.buffer];
+      return { name: io.name, dtype: b.dtype, dims: [...b.dims], offset: address(b.id), bytes: b.bytes };
+    };
+    const manifest: WasmManifest = {
+      format: 'kiln-wasm/1', name: p.name, shared, memory: layout,
+      inputs: p.inputs.map(tensor), outputs: p.outputs.map(tensor),
+    };
+    let weights: Uint8Array | undefined;
+    if (!embed) {
+      weights = new Uint8Array(p.constantsBytes);
+      for (const b of constants) weights.set(b.data!, b.offset);
+    }
+    return weights ? { wasm, manifest, weights } : { wasm, manifest };
+  } finally {
+    m.dispose();
+  }
+}
+
+const kernelName = (i: number, name: string): string => `k${i}_${name.replace(/[^A-Za-z0-9_.]/g, '_')}`;
+
+/**
+ * A generation barrier on words in the scratch area. Spins with atomic loads (the browser
+ * main thread may not block in memory.atomic.wait). Returns 1 if another thread aborted.
+ */
+function defineBarrier(m: binaryen.Module): void {
+  const I = binaryen.i32;
+  const n = () => m.local.get(0, I), gen = () => m.local.get(1, I);
+  const at = (addr: number) => m.i32.const(addr);
+  m.addFunction('barrier', I, I, [I], m.block(null, [
+    m.local.set(1, m.i32.atomic.load(0, at(BARRIER.generation))),
+    m.if(m.i32.eq(m.i32.atomic.rmw.add(0, at(BARRIER.count), m.i32.const(1)), m.i32.sub(n(), m.i32.const(1))),
+      m.block(null, [
+        m.i32.atomic.store(0, at(BARRIER.count), m.i32.const(0)),
+        m.drop(m.i32.atomic.rmw.add(0, at(BARRIER.generation), m.i32.const(1))),
+        m.return(m.i32.const(0)),
+      ])),
+    m.loop('spin', m.block(null, [
+      m.if(m.i32.atomic.load(0, at(BARRIER.abort)), m.return(m.i32.const(1))),
+      m.br('spin', m.i32.eq(m.i32.atomic.load(0, at(BARRIER.generation)), gen())),
+    ])),
+    m.i32.const(0),
+  ], I));
+}

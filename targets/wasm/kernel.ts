@@ -1,0 +1,417 @@
+// One kernel → one wasm function `(param addresses..., tid, nthreads)`.
+//
+// Threads: when every buffer store of a kernel lies inside its first top-level `parallel`
+// loop, that loop's iterations are split into contiguous chunks by (tid, nthreads) and the
+// rest of the body (side-effect free: lets, arrays) runs on every thread. Otherwise the
+// whole kernel runs on thread 0 and the others return at once. Nested parallel loops run
+// serially. `unroll` loops with constant bounds are unrolled at emission with the loop
+// variable folded into index arithmetic; private arrays whose indices are all constant
+// after unrolling live in locals, the others in a per-thread frame of linear memory.
+import binaryen from 'binaryen';
+import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/kernels.js';
+import { convertValue } from '../../ir/interpret/scalar.js';
+import { computeTypeOf, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { Fn, Local, type X } from './lib.js';
+import { ELEMENT_BYTES, loadScalar, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
+import { NotSupported, wasmType, type Ops } from './ops.js';
+
+/** Unroll loops of at most this many iterations; longer ones stay loops. */
+const MAX_UNROLL = 1024;
+/** Private arrays up to this many elements may live in locals. */
+const MAX_REGISTER_ARRAY = 64;
+
+interface ArrayPlan {
+  readonly scalar: ScalarType;
+  size: number;
+  registers: boolean;
+  /** Byte offset in the thread's frame (memory arrays). */
+  offset: number;
+}
+
+export interface KernelPlan {
+  readonly arrays: Map<string, ArrayPlan>;
+  /** Bytes of per-thread frame the kernel's memory arrays need. */
+  readonly frameBytes: number;
+  readonly split: boolean;
+}
+
+// ---- analysis ----
+
+function isStatic(e: Expr, vars: ReadonlySet<string>): boolean {
+  switch (e.k) {
+    case 'const': return true;
+    case 'var': return vars.has(e.name);
+    case 'unary': case 'convert': return isStatic(e.a, vars);
+    case 'binary': case 'compare': return isStatic(e.a, vars) && isStatic(e.b, vars);
+    case 'select': return isStatic(e.cond, vars) && isStatic(e.a, vars) && isStatic(e.b, vars);
+    default: return false;
+  }
+}
+
+function walkExpr(e: Expr, visit: (e: Expr) => void): void {
+  visit(e);
+  switch (e.k) {
+    case 'load': case 'local': walkExpr(e.index, visit); break;
+    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': walkExpr(e.a, visit); break;
+    case 'binary': case 'compare': walkExpr(e.a, visit); walkExpr(e.b, visit); break;
+    case 'select': walkExpr(e.cond, visit); walkExpr(e.a, visit); walkExpr(e.b, visit); break;
+    case 'vector': e.lanes.forEach((l) => walkExpr(l, visit)); break;
+    default: break;
+  }
+}
+
+function hasStore(stmts: readonly Stmt[]): boolean {
+  return stmts.some((s) => s.k === 'store' || (s.k === 'loop' && hasStore(s.loop.body)) || (s.k === 'if' && (hasStore(s.then) || hasStore(s.else))));
+}
+
+export function planKernel(k: Kernel): KernelPlan {
+  const arrays = new Map<string, ArrayPlan>();
+  const access = (e: Expr, vars: ReadonlySet<string>) => walkExpr(e, (x) => {
+    if (x.k === 'local') noteIndex(x.array, x.index, vars, x.type.lanes);
+  });
+  // Vector accesses read four elements at once: such arrays live in memory.
+  const noteIndex = (name: string, index: Expr, vars: ReadonlySet<string>, lanes = 1) => {
+    const a = arrays.get(name);
+    if (a && (lanes > 1 || !isStatic(index, vars))) a.registers = false;
+  };
+  const walk = (stmts: readonly Stmt[], vars: ReadonlySet<string>): void => {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'let': case 'assign': access(s.value, vars); break;
+        case 'store': access(s.index, vars); access(s.value, vars); break;
+        case 'array': {
+          const a = arrays.get(s.name);
+          if (a) a.size = Math.max(a.size, s.size);
+          else arrays.set(s.name, { scalar: s.type, size: s.size, registers: s.size <= MAX_REGISTER_ARRAY, offset: 0 });
+          break;
+        }
+        case 'localStore': access(s.index, vars); access(s.value, vars); noteIndex(s.array, s.index, vars, s.value.type.lanes); break;
+        case 'loop': {
+          const l = s.loop;
+          access(l.start, vars); access(l.end, vars);
+          const unrolled = l.mode === 'unroll' && isStatic(l.start, vars) && isStatic(l.end, vars);
+          const inner = new Set(vars);
+          if (unrolled) inner.add(l.var); else inner.delete(l.var);
+          walk(l.body, inner);
+          break;
+        }
+        case 'if': access(s.cond, vars); walk(s.then, vars); walk(s.else, vars); break;
+        case 'barrier': break;
+      }
+    }
+  };
+  walk(k.body, new Set());
+  let frameBytes = 0;
+  for (const a of arrays.values()) {
+    if (a.registers) continue;
+    a.offset = frameBytes;
+    frameBytes += Math.ceil((a.size * 4) / 16) * 16;
+  }
+  const first = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
+  const split = first >= 0 && !hasStore(k.body.filter((_, i) => i !== first));
+  return { arrays, frameBytes, split };
+}
+
+// ---- emission ----
+
+const typeKey = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `${t.scalar}x4`);
+const finish: Record<ScalarType, (x: number) => number> = {
+  f32: Math.fround, s32: (x) => x | 0, u32: (x) => x >>> 0, pred: (x) => (x ? 1 : 0),
+};
+
+export interface KernelLayout {
+  /** Absolute address of thread 0's frame, and the frame size (all kernels share one size). */
+  readonly stackOffset: number;
+  readonly frameBytes: number;
+}
+
+export function emitKernel(ops: Ops, k: Kernel, name: string, plan: KernelPlan, layout: KernelLayout): void {
+  new KernelEmitter(ops, k, plan, layout).emit(name);
+}
+
+class KernelEmitter {
+  private readonly m: binaryen.Module;
+  private readonly fn: Fn;
+  private readonly locals = new Map<string, Local>();
+  private readonly registers = new Map<string, Local[]>();
+  private readonly consts = new Map<string, number>();
+  private labels = 0;
+  private frame?: Local;
+  private readonly tid: Local;
+  private readonly nthreads: Local;
+
+  constructor(private readonly ops: Ops, private readonly k: Kernel, private readonly plan: KernelPlan, private readonly layout: KernelLayout) {
+    this.m = ops.m;
+    const n = k.params.length;
+    this.fn = new Fn(this.m, [...k.params.map(() => binaryen.i32), binaryen.i32, binaryen.i32]);
+    this.tid = new Local(this.m, n, binaryen.i32);
+    this.nthreads = new Local(this.m, n + 1, binaryen.i32);
+  }
+
+  private fail(msg: string): never {
+    throw new NotSupported(`${this.k.name}: ${msg}`);
+  }
+
+  emit(name: string): void {
+    const m = this.m;
+    const body: X[] = [];
+    if (this.plan.frameBytes > 0) {
+      this.frame = this.fn.local(binaryen.i32);
+      body.push(this.frame.set(m.i32.add(m.i32.const(this.layout.stackOffset), m.i32.mul(this.tid.g, m.i32.const(this.layout.frameBytes)))));
+    }
+    for (const [arr, a] of this.plan.arrays)
+      if (a.registers) this.registers.set(arr, Array.from({ length: a.size }, () => this.fn.local(a.scalar === 'f32' ? binaryen.f32 : binaryen.i32)));
+    if (this.plan.split) {
+      let splitDone = false;
+      for (const s of this.k.body) {
+        if (!splitDone && s.k === 'loop' && s.loop.mode === 'parallel') {
+          splitDone = true;
+          body.push(this.parallel(s.loop));
+        } else body.push(this.stmt(s));
+      }
+    } else {
+      body.push(m.if(this.tid.g, m.return()));
+      body.push(...this.k.body.map((s) => this.stmt(s)));
+    }
+    m.addFunction(name, binaryen.createType([...this.fn.params]), binaryen.none, this.fn.vars, m.block(null, body, binaryen.none));
+  }
+
+  // ---- statements ----
+
+  private block(stmts: readonly Stmt[]): X {
+    return this.m.block(null, stmts.map((s) => this.stmt(s)), binaryen.none);
+  }
+
+  private local(name: string, t: ValueType, define: boolean): Local {
+    const key = `${name}:${typeKey(t)}`;
+    let l = this.locals.get(key);
+    if (!l) {
+      if (!define) this.fail(`variable '${name}' (${typeKey(t)}) used before it is defined`);
+      l = this.fn.local(wasmType(t));
+      this.locals.set(key, l);
+    }
+    return l;
+  }
+
+  private stmt(s: Stmt): X {
+    const m = this.m;
+    switch (s.k) {
+      case 'let': { const v = this.expr(s.value); return this.local(s.name, s.value.type, true).set(v); }
+      case 'assign': { const v = this.expr(s.value); return this.local(s.name, s.value.type, false).set(v); }
+      case 'store': {
+        const p = this.k.params[s.buf];
+        if (!p) this.fail(`no buffer parameter ${s.buf}`);
+        const addr = this.address(s.buf, s.index);
+        const value = this.expr(s.value);
+        return s.value.type.lanes === 1
+          ? storeScalar(this.ops, p.dtype, addr, value, s.value.type.scalar)
+          : storeVector(this.ops, this.fn, p.dtype, addr, value, s.value.type.scalar);
+      }
+      case 'array': {
+        const a = this.plan.arrays.get(s.name)!;
+        const regs = this.registers.get(s.name);
+        if (regs) return m.block(null, regs.map((r) => r.set(a.scalar === 'f32' ? m.f32.const(0) : m.i32.const(0))), binaryen.none);
+        return m.memory.fill(this.arrayBase(a), m.i32.const(0), m.i32.const(s.size * 4));
+      }
+      case 'localStore': {
+        const a = this.plan.arrays.get(s.array);
+        if (!a) this.fail(`array '${s.array}' used before it is declared`);
+        const value = this.expr(s.value);
+        const regs = this.registers.get(s.array);
+        if (regs) return this.register(regs, s.array, s.index).set(value);
+        const addr = this.arrayAddress(a, s.index);
+        if (s.value.type.lanes === 4) return m.v128.store(0, 4, addr, value);
+        return a.scalar === 'f32' ? m.f32.store(0, 4, addr, value) : m.i32.store(0, 4, addr, value);
+      }
+      case 'loop': return this.loop(s.loop);
+      case 'if': return m.if(this.expr(s.cond), this.block(s.then), s.else.length ? this.block(s.else) : undefined);
+      case 'barrier': return m.nop();
+    }
+  }
+
+  private register(regs: Local[], name: string, index: Expr): Local {
+    const i = this.fold(index);
+    if (i === undefined) this.fail(`array '${name}' index is not constant`);
+    if (!(i >= 0 && i < regs.length)) this.fail(`${name}[${i}] is outside 0..${regs.length - 1}`);
+    return regs[i];
+  }
+
+  private arrayBase(a: ArrayPlan): X {
+    return this.m.i32.add(this.frame!.g, this.m.i32.const(a.offset));
+  }
+
+  private arrayAddress(a: ArrayPlan, index: Expr): X {
+    const i = this.fold(index);
+    if (i !== undefined) return this.m.i32.add(this.frame!.g, this.m.i32.const(a.offset + 4 * i));
+    return this.m.i32.add(this.arrayBase(a), this.m.i32.shl(this.expr(index), this.m.i32.const(2)));
+  }
+
+  private loop(l: Loop): X {
+    if (l.mode === 'unroll') {
+      const s = this.fold(l.start), e = this.fold(l.end);
+      if (s !== undefined && e !== undefined && Math.ceil((e - s) / l.step) <= MAX_UNROLL) {
+        const saved = this.consts.get(l.var);
+        const out: X[] = [];
+        for (let i = s; i < e; i += l.step) {
+          this.consts.set(l.var, i);
+          out.push(this.block(l.body));
+        }
+        if (saved === undefined) this.consts.delete(l.var); else this.consts.set(l.var, saved);
+        return this.m.block(null, out, binaryen.none);
+      }
+    }
+    const start = this.fn.local(binaryen.i32), end = this.fn.local(binaryen.i32);
+    return this.m.block(null, [start.set(this.expr(l.start)), end.set(this.expr(l.end)), this.serial(l, start, end)], binaryen.none);
+  }
+
+  /** for (i = lo; i < hi; i += step), the loop variable a copy of the counter. */
+  private serial(l: Loop, lo: Local, hi: Local): X {
+    const m = this.m;
+    const id = this.labels++;
+    const brk = `b${id}`, cont = `l${id}`;
+    const saved = this.consts.get(l.var);
+    this.consts.delete(l.var);
+    const v = this.local(l.var, { scalar: 's32', lanes: 1 }, true);
+    const body = this.block(l.body);
+    if (saved !== undefined) this.consts.set(l.var, saved);
+    return m.block(brk, [m.loop(cont, m.block(null, [
+      m.br(brk, m.i32.ge_s(lo.g, hi.g)),
+      v.set(lo.g),
+      body,
+      lo.set(m.i32.add(lo.g, m.i32.const(l.step))),
+      m.br(cont),
+    ], binaryen.none))], binaryen.none);
+  }
+
+  /** The top-level parallel loop: this thread's contiguous chunk of the iterations. */
+  private parallel(l: Loop): X {
+    const m = this.m, i32 = m.i32;
+    const s = this.fn.local(binaryen.i32), e = this.fn.local(binaryen.i32), chunk = this.fn.local(binaryen.i32);
+    const lo = this.fn.local(binaryen.i32), hi = this.fn.local(binaryen.i32);
+    const step = i32.const(l.step);
+    const count = m.select(i32.gt_s(e.g, s.g), i32.div_u(i32.add(i32.sub(e.g, s.g), i32.const(l.step - 1)), step), i32.const(0));
+    return m.block(null, [
+      s.set(this.expr(l.start)),
+      e.set(this.expr(l.end)),
+      chunk.set(i32.mul(i32.div_u(i32.add(count, i32.sub(this.nthreads.g, i32.const(1))), this.nthreads.g), i32.const(l.step))),
+      lo.set(i32.add(s.g, i32.mul(this.tid.g, chunk.g))),
+      hi.set(i32.add(lo.g, chunk.g)),
+      hi.set(m.select(i32.lt_s(hi.g, e.g), hi.g, e.g)),
+      this.serial(l, lo, hi),
+    ], binaryen.none);
+  }
+
+  // ---- expressions ----
+
+  /** The value of a scalar integer expression when loop unrolling made it constant. */
+  private fold(e: Expr): number | undefined {
+    if (e.type.lanes !== 1 || e.type.scalar === 'f32') return undefined;
+    const fin = finish[e.type.scalar];
+    switch (e.k) {
+      case 'const': return fin(e.value);
+      case 'var': return this.consts.get(e.name);
+      case 'unary': {
+        const a = this.fold(e.a);
+        const k = a === undefined ? undefined : unaryKernel(e.op, e.a.type.scalar);
+        return k ? fin(k(a!) as number) : undefined;
+      }
+      case 'binary': {
+        const a = this.fold(e.a);
+        if (a === undefined) return undefined;
+        const b = this.fold(e.b);
+        const k = b === undefined ? undefined : binaryKernel(e.op, e.type.scalar);
+        return k ? fin(k(a, b!) as number) : undefined;
+      }
+      case 'compare': {
+        const a = this.fold(e.a);
+        if (a === undefined) return undefined;
+        const b = this.fold(e.b);
+        return b === undefined ? undefined : compareKernel(e.dir, undefined, e.a.type.scalar)!(a, b);
+      }
+      case 'convert': {
+        const a = this.fold(e.a);
+        return a === undefined ? undefined : fin(Number(convertValue(a, e.a.type.scalar, e.type.scalar)));
+      }
+      case 'select': {
+        const c = this.fold(e.cond);
+        return c === undefined ? undefined : this.fold(c ? e.a : e.b);
+      }
+      default: return undefined;
+    }
+  }
+
+  private address(buf: number, index: Expr): X {
+    const p = this.k.params[buf];
+    if (!p) this.fail(`no buffer parameter ${buf}`);
+    const m = this.m;
+    const base = m.local.get(buf, binaryen.i32);
+    const i = this.fold(index);
+    if (i !== undefined) return i === 0 ? base : m.i32.add(base, m.i32.const(i * ELEMENT_BYTES[p.dtype]));
+    const shift = log2Bytes(p.dtype);
+    const idx = this.expr(index);
+    return m.i32.add(base, shift ? m.i32.shl(idx, m.i32.const(shift)) : idx);
+  }
+
+  private expr(e: Expr): X {
+    const m = this.m, ops = this.ops;
+    const t = e.type;
+    if (e.k !== 'const' && e.k !== 'load' && e.k !== 'local') {
+      const c = this.fold(e);
+      if (c !== undefined) return ops.constant(t, c);
+    }
+    switch (e.k) {
+      case 'const': return ops.constant(t, e.value);
+      case 'var': return this.local(e.name, t, false).g;
+      case 'load': {
+        const p = this.k.params[e.buf];
+        if (!p) this.fail(`no buffer parameter ${e.buf}`);
+        const addr = this.address(e.buf, e.index);
+        const from = computeTypeOf(p.dtype);
+        const v = t.lanes === 1 ? loadScalar(ops, p.dtype, addr) : loadVector(ops, p.dtype, addr);
+        return ops.convert(from, t.scalar, t.lanes, v);
+      }
+      case 'local': {
+        const a = this.plan.arrays.get(e.array);
+        if (!a) this.fail(`array '${e.array}' used before it is declared`);
+        const regs = this.registers.get(e.array);
+        if (regs) return this.register(regs, e.array, e.index).g;
+        const addr = this.arrayAddress(a, e.index);
+        if (t.lanes === 4) return m.v128.load(0, 4, addr);
+        return a.scalar === 'f32' ? m.f32.load(0, 4, addr) : m.i32.load(0, 4, addr);
+      }
+      case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a));
+      case 'binary': {
+        const b = e.b;
+        const shift = e.op.startsWith('shift') && t.lanes === 4;
+        // Vector shifts take one count: pass it as a scalar when every lane has the same.
+        const bScalar = !shift ? undefined : b.k === 'splat' ? () => this.expr(b.a)
+          : b.k === 'const' ? () => ops.constant({ scalar: b.type.scalar, lanes: 1 }, b.value) : undefined;
+        const a = this.expr(e.a);
+        return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar);
+      }
+      case 'compare': return ops.compare(e.dir, e.a.type, this.expr(e.a), this.expr(e.b));
+      case 'select': {
+        const a = this.expr(e.a), b = this.expr(e.b), c = this.expr(e.cond);
+        if (e.cond.type.lanes === 4) return m.v128.bitselect(a, b, c);
+        // Only the chosen operand is evaluated, as in the reference: the other may index out of bounds.
+        return mayTrap(e.a) || mayTrap(e.b) ? m.if(c, a, b) : m.select(c, a, b);
+      }
+      case 'convert': return ops.convert(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
+      case 'bitcast': return ops.bitcast(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
+      case 'round': return ops.round(e.to, t.lanes, this.expr(e.a));
+      case 'splat': return ops.splat(e.a.type.scalar, this.expr(e.a));
+      case 'vector': {
+        let v = ops.splat(t.scalar, this.expr(e.lanes[0]));
+        for (let l = 1; l < 4; l++) v = ops.replace(t.scalar, v, l, this.expr(e.lanes[l]));
+        return v;
+      }
+      case 'extract': return ops.extract(t.scalar, this.expr(e.a), e.lane);
+    }
+  }
+}
+
+function mayTrap(e: Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => { if (x.k === 'load' || x.k === 'local') found = true; });
+  return found;
+}

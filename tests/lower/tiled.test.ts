@@ -1,0 +1,209 @@
+// Tiled dot and convolution kernels: each case compiles an HLO module, checks that the
+// tiled kernel (not the elemental fallback) computed the contraction, runs the program on
+// the kernel IR interpreter (which checks every access's bounds) and compares with the
+// HLO interpreter.
+import { describe, expect, it } from 'vitest';
+import { compileProgram } from '../../compiler/compile.js';
+import { inputBytes, readOutput } from '../../compiler/program_io.js';
+import { parseHlo } from '../../compiler/frontends/hlo/index.js';
+import { interpret } from '../../ir/interpret/index.js';
+import { allocateMemory, runProgram } from '../../ir/kernel/interpret.js';
+import type { Program } from '../../ir/kernel/kernel.js';
+import { printKernel } from '../../ir/kernel/print.js';
+import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
+import type { Module } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import { DOT_DEFAULTS } from '../../passes/lower/tiled_dot.js';
+import { verifyModule } from '../../ir/verify.js';
+
+/** Deterministic inputs in [-1, 1). */
+function inputs(m: Module, seed = 1): ArrayLiteral[] {
+  let s = seed;
+  const next = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  };
+  return m.entry.params.map((p) => {
+    const shape = p.shape as ArrayShape;
+    const n = shape.dims.reduce((a, b) => a * b, 1);
+    return arrayLiteral(shape, Array.from({ length: n }, next));
+  });
+}
+
+/** Kernels whose schedule has the tiled keys of `kind` (mr for dot, conv tiles for convolution). */
+const tiledKernels = (p: Program, key: string) => p.kernels.filter((k) => key in k.schedule);
+
+function check(text: string, key: string): Program {
+  const m = parseHlo(text);
+  verifyModule(m);
+  const { program } = compileProgram(m);
+  expect(tiledKernels(program, key).length, program.kernels.map(printKernel).join('\n')).toBeGreaterThan(0);
+  const args = inputs(m);
+  const mem = allocateMemory(program);
+  for (const { offset, bytes } of inputBytes(program, args)) mem.arena.set(bytes, offset);
+  runProgram(program, mem);
+  const got = readOutput(program, 0, mem.arena);
+  const want = interpret(m, args) as ArrayLiteral;
+  expect(got.data.length).toBe(want.data.length);
+  let worst = 0, at = -1;
+  for (let i = 0; i < want.data.length; i++) {
+    const w = Number(want.data[i]), g = Number(got.data[i]);
+    const err = Math.abs(w - g) / Math.max(1, Math.abs(w));
+    if (!(err <= worst)) { worst = err; at = i; }
+  }
+  expect(worst, `element ${at}: got ${Number(got.data[at])}, want ${Number(want.data[at])}`).toBeLessThanOrEqual(1e-5);
+  return program;
+}
+
+const dotModule = (lhs: number[], rhs: number[], out: number[], dims: string): string => `
+HloModule d
+ENTRY main {
+  a = f32[${lhs.join(',')}] parameter(0)
+  b = f32[${rhs.join(',')}] parameter(1)
+  ROOT d = f32[${out.join(',')}] dot(a, b), ${dims}
+}`;
+
+const MATMUL = 'lhs_contracting_dims={1}, rhs_contracting_dims={0}';
+
+describe('tiled dot', () => {
+  it.each([
+    [8, 16, 8], [16, 32, 24], [7, 13, 5], [1, 9, 20], [13, 5, 17], [4, 3, 4], [9, 2, 3],
+  ])('[%i,%i] x [K,N=%i]', (M, K, N) => {
+    check(dotModule([M, K], [K, N], [M, N], MATMUL), 'mr');
+  });
+
+  it('several K blocks with partial sums (K > kc)', () => {
+    check(dotModule([5, 300], [300, 11], [5, 11], MATMUL), 'mr');
+  });
+
+  it('transposed rhs [N,K]', () => {
+    check(dotModule([6, 10], [13, 10], [6, 13], 'lhs_contracting_dims={1}, rhs_contracting_dims={1}'), 'mr');
+  });
+
+  it('transposed lhs [K,M]', () => {
+    check(dotModule([10, 6], [10, 9], [6, 9], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
+  });
+
+  it('vector x matrix', () => {
+    check(dotModule([12], [12, 10], [10], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
+  });
+
+  it('batched', () => {
+    check(dotModule([3, 5, 7], [3, 7, 9], [3, 5, 9], 'lhs_batch_dims={0}, lhs_contracting_dims={2}, rhs_batch_dims={0}, rhs_contracting_dims={1}'), 'mr');
+  });
+
+  it('two batch dims, transposed rhs', () => {
+    check(dotModule([2, 2, 5, 6], [2, 2, 9, 6], [2, 2, 5, 9], 'lhs_batch_dims={0,1}, lhs_contracting_dims={3}, rhs_batch_dims={0,1}, rhs_contracting_dims={3}'), 'mr');
+  });
+
+  it('fused bias + relu epilogue', () => {
+    const p = check(`
+HloModule d
+ENTRY main {
+  a = f32[9,12] parameter(0)
+  b = f32[12,14] parameter(1)
+  bias = f32[14] parameter(2)
+  d = f32[9,14] dot(a, b), ${MATMUL}
+  bb = f32[9,14] broadcast(bias), dimensions={1}
+  s = f32[9,14] add(d, bb)
+  z = f32[] constant(0)
+  zb = f32[9,14] broadcast(z), dimensions={}
+  ROOT r = f32[9,14] maximum(s, zb)
+}`, 'mr');
+    expect(p.kernels.length).toBe(1);
+  });
+
+  it('fused epilogue with K blocks and a residual', () => {
+    check(`
+HloModule d
+ENTRY main {
+  a = f32[6,260] parameter(0)
+  b = f32[260,10] parameter(1)
+  res = f32[6,10] parameter(2)
+  d = f32[6,10] dot(a, b), ${MATMUL}
+  ROOT s = f32[6,10] add(d, res)
+}`, 'mr');
+  });
+});
+
+describe('tiled dot, other schedules', () => {
+  it.each([
+    ['B read in place', { pack: 0 }],
+    ['small blocks', { mc: 4, nc: 8, kc: 5 }],
+    ['6x4 tile', { mr: 6, nr: 4 }],
+    ['2x12 tile, B in place, K blocks', { mr: 2, nr: 12, kc: 7, pack: 0 }],
+  ])('%s', (_, over) => {
+    const saved = { ...DOT_DEFAULTS };
+    Object.assign(DOT_DEFAULTS, over);
+    try {
+      check(dotModule([11, 17], [17, 19], [11, 19], MATMUL), 'mr');
+      check(dotModule([6, 10], [13, 10], [6, 13], 'lhs_contracting_dims={1}, rhs_contracting_dims={1}'), 'mr');
+      check(dotModule([2, 5, 9], [2, 9, 7], [2, 5, 7], 'lhs_batch_dims={0}, lhs_contracting_dims={2}, rhs_batch_dims={0}, rhs_contracting_dims={1}'), 'mr');
+    } finally {
+      Object.assign(DOT_DEFAULTS, saved);
+    }
+  });
+});
+
+const convModule = (x: number[], w: number[], y: number[], attrs: string, epilogue = ''): string => `
+HloModule c
+ENTRY main {
+  x = f32[${x.join(',')}] parameter(0)
+  w = f32[${w.join(',')}] parameter(1)
+  ${epilogue ? 'y' : 'ROOT y'} = f32[${y.join(',')}] convolution(x, w), ${attrs}${epilogue}
+}`;
+
+describe('tiled convolution', () => {
+  it.each([
+    ['3x3 pad 1', [1, 3, 9, 10], [5, 3, 3, 3], [1, 5, 9, 10], 'window={size=3x3 pad=1_1x1_1}'],
+    ['no padding, 2 batches', [2, 2, 6, 13], [4, 2, 3, 3], [2, 4, 4, 11], 'window={size=3x3}'],
+    ['stride 2, pad 1', [1, 3, 9, 11], [6, 3, 3, 3], [1, 6, 5, 6], 'window={size=3x3 stride=2x2 pad=1_1x1_1}'],
+    ['dilation 2, asymmetric pad', [1, 2, 8, 12], [3, 2, 3, 3], [1, 3, 6, 11], 'window={size=3x3 pad=1_1x2_1 rhs_dilate=2x2}'],
+    ['1x1', [1, 8, 4, 9], [7, 8, 1, 1], [1, 7, 4, 9], 'window={size=1x1}'],
+    ['1-D', [2, 3, 20], [5, 3, 4], [2, 5, 19], 'window={size=4 pad=1_1}'],
+  ])('NCHW %s', (_, x, w, y, win) => {
+    const spatial = x.length === 3 ? '0' : '01';
+    check(convModule(x, w, y, `${win}, dim_labels=bf${spatial}_oi${spatial}->bf${spatial}`), 'conv');
+  });
+
+  it.each([
+    ['3x3 pad 1', [1, 9, 10, 3], [3, 3, 3, 12], [1, 9, 10, 12], 'window={size=3x3 pad=1_1x1_1}'],
+    ['stride 2', [2, 7, 9, 4], [3, 3, 4, 6], [2, 3, 4, 6], 'window={size=3x3 stride=2x2}'],
+    ['dilation, pad, odd features', [1, 6, 11, 2], [2, 3, 2, 9], [1, 7, 9, 9], 'window={size=2x3 pad=1_1x1_1 rhs_dilate=1x2}'],
+  ])('NHWC %s', (_, x, w, y, win) => {
+    check(convModule(x, w, y, `${win}, dim_labels=b01f_01io->b01f`), 'conv');
+  });
+
+  it('NCHW with fused bias + relu', () => {
+    const p = check(`
+HloModule c
+ENTRY main {
+  x = f32[1,3,7,9] parameter(0)
+  w = f32[6,3,3,3] parameter(1)
+  bias = f32[6] parameter(2)
+  y = f32[1,6,7,9] convolution(x, w), window={size=3x3 pad=1_1x1_1}, dim_labels=bf01_oi01->bf01
+  bb = f32[1,6,7,9] broadcast(bias), dimensions={1}
+  s = f32[1,6,7,9] add(y, bb)
+  z = f32[] constant(0)
+  zb = f32[1,6,7,9] broadcast(z), dimensions={}
+  ROOT r = f32[1,6,7,9] maximum(s, zb)
+}`, 'conv');
+    expect(p.kernels.length).toBe(1);
+  });
+
+  it('NHWC with fused bias + relu', () => {
+    check(`
+HloModule c
+ENTRY main {
+  x = f32[1,6,7,5] parameter(0)
+  w = f32[3,3,5,10] parameter(1)
+  bias = f32[10] parameter(2)
+  y = f32[1,6,7,10] convolution(x, w), window={size=3x3 pad=1_1x1_1}, dim_labels=b01f_01io->b01f
+  bb = f32[1,6,7,10] broadcast(bias), dimensions={3}
+  s = f32[1,6,7,10] add(y, bb)
+  z = f32[] constant(0)
+  zb = f32[1,6,7,10] broadcast(z), dimensions={}
+  ROOT r = f32[1,6,7,10] maximum(s, zb)
+}`, 'conv');
+  });
+});
