@@ -3,6 +3,7 @@
 import type { Module } from '../ir/module.js';
 import { verifyModule } from '../ir/verify.js';
 import { constantFold } from './constant_fold.js';
+import { convPadding } from './conv_padding.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { fusion } from './fusion.js';
@@ -17,10 +18,15 @@ export const PASSES: Record<string, Pass> = {
   cse,
   dce,
   fusion,
+  'conv-padding': convPadding,
 };
 
-/** Simplify first (it exposes constants and duplicates), fold, merge, sweep away the dead, then fuse. */
-export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'fusion'];
+/**
+ * Simplify first (it exposes constants and duplicates), fold, merge, sweep away the dead,
+ * make convolution padding explicit (so tiled convolutions read without bounds checks),
+ * then fuse.
+ */
+export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'conv-padding', 'fusion'];
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
 export function resolvePasses(spec: string): string[] {

@@ -188,7 +188,9 @@ ENTRY main {
   zb = f32[1,6,7,9] broadcast(z), dimensions={}
   ROOT r = f32[1,6,7,9] maximum(s, zb)
 }`, 'conv');
-    expect(p.kernels.length).toBe(1);
+    // The explicit pad (the conv-padding pass), then the convolution with bias + relu in one kernel.
+    expect(p.kernels.length).toBe(2);
+    expect(p.kernels.filter((k) => k.schedule.conv !== undefined).length).toBe(1);
   });
 
   it('NHWC with fused bias + relu', () => {
