@@ -8,7 +8,7 @@
 // reshapes that keep the minor dimension's multiple of 4); anything else is emitted lane
 // by lane and packed, which is always correct.
 import type { Computation, Instruction } from '../../ir/module.js';
-import type { ArrayShape } from '../../ir/shape.js';
+import { strides as rowMajorStrides, type ArrayShape } from '../../ir/shape.js';
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Lanes, ScalarType, Stmt } from '../../ir/kernel/kernel.js';
 import { printExpr } from '../../ir/kernel/print.js';
@@ -108,7 +108,7 @@ export class Emitter {
   /** Element `index` of a buffer holding an array of `shape`. */
   load(buf: number, shape: ArrayShape, index: readonly Idx[]): Expr {
     const scalar = computeType(shape.dtype);
-    const strides = rowStrides(shape.dims);
+    const strides = rowMajorStrides(shape.dims);
     let base: Expr = k.int(0);
     let laneStride = 0;
     for (let d = 0; d < index.length; d++) {
@@ -157,13 +157,3 @@ export class Emitter {
 }
 
 const isWord = (dt: string): boolean => dt === 'f32' || dt === 's32' || dt === 'u32';
-
-export function rowStrides(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length);
-  let acc = 1;
-  for (let d = dims.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= dims[d];
-  }
-  return s;
-}
