@@ -12,7 +12,7 @@ import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/ker
 import { convertValue } from '../../ir/interpret/scalar.js';
 import { computeTypeOf, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { Fn, Local, type X } from './lib.js';
-import { ELEMENT_BYTES, loadScalar, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
+import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
 
 /** Unroll loops of at most this many iterations; longer ones stay loops. */
@@ -62,6 +62,80 @@ function walkExpr(e: Expr, visit: (e: Expr) => void): void {
 
 function hasStore(stmts: readonly Stmt[]): boolean {
   return stmts.some((s) => s.k === 'store' || (s.k === 'loop' && hasStore(s.loop.body)) || (s.k === 'if' && (hasStore(s.then) || hasStore(s.else))));
+}
+
+/** Names a statement list (re)defines: let, assign, and loop variables, nested ones included. */
+function definedIn(stmts: readonly Stmt[], into = new Set<string>()): Set<string> {
+  for (const s of stmts) {
+    if (s.k === 'let' || s.k === 'assign') into.add(s.name);
+    else if (s.k === 'loop') { into.add(s.loop.var); definedIn(s.loop.body, into); }
+    else if (s.k === 'if') { definedIn(s.then, into); definedIn(s.else, into); }
+  }
+  return into;
+}
+
+/** Integer expressions that cannot trap and read no memory: safe to evaluate early. */
+function pureIndex(e: Expr): boolean {
+  if (e.type.lanes !== 1 || e.type.scalar === 'f32') return false;
+  switch (e.k) {
+    case 'const': case 'var': return true;
+    case 'binary': case 'compare': return pureIndex(e.a) && pureIndex(e.b);
+    case 'select': return pureIndex(e.cond) && pureIndex(e.a) && pureIndex(e.b);
+    default: return false;
+  }
+}
+
+const freeVars = (e: Expr, into: string[] = []): string[] => {
+  walkExpr(e, (x) => { if (x.k === 'var') into.push(x.name); });
+  return into;
+};
+
+/**
+ * s32 variables whose every value is ≥ 0 (as a mathematical integer; index arithmetic
+ * does not overflow, docs/kernel-ir.md): a greatest fixpoint over their definitions, a
+ * loop variable counting up from a non-negative start.
+ */
+export function nonNegativeVars(k: Kernel): Set<string> {
+  const defs = new Map<string, Expr[]>();
+  const note = (name: string, e: Expr) => { const d = defs.get(name); if (d) d.push(e); else defs.set(name, [e]); };
+  const bad = new Set<string>();
+  const walk = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.k === 'let' || s.k === 'assign') note(s.name, s.value);
+      else if (s.k === 'loop') {
+        if (!(s.loop.step > 0)) bad.add(s.loop.var);
+        note(s.loop.var, s.loop.start);
+        walk(s.loop.body);
+      } else if (s.k === 'if') { walk(s.then); walk(s.else); }
+    }
+  };
+  walk(k.body);
+  const nn = new Set([...defs.keys()].filter((n) => !bad.has(n)));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const n of [...nn]) if (!defs.get(n)!.every((e) => isNonNegative(e, nn))) { nn.delete(n); changed = true; }
+  }
+  return nn;
+}
+
+/** `e` (s32, scalar) is ≥ 0 given that the variables in `nn` are. */
+function isNonNegative(e: Expr, nn: ReadonlySet<string>, consts?: ReadonlyMap<string, number>): boolean {
+  if (e.type.lanes !== 1 || e.type.scalar !== 's32') return false;
+  const r = (x: Expr) => isNonNegative(x, nn, consts);
+  switch (e.k) {
+    case 'const': return e.value >= 0;
+    case 'var': { const c = consts?.get(e.name); return c !== undefined ? c >= 0 : nn.has(e.name); }
+    case 'select': return r(e.a) && r(e.b);
+    case 'binary':
+      switch (e.op) {
+        case 'add': case 'multiply': case 'minimum': case 'remainder': case 'shift-right-logical': return r(e.a) && r(e.b);
+        case 'maximum': return r(e.a) || r(e.b);
+        case 'and': return r(e.a) || r(e.b);
+        case 'divide': return r(e.a) && e.b.k === 'const' && e.b.value > 0;
+        default: return false;
+      }
+    default: return false;
+  }
 }
 
 export function planKernel(k: Kernel): KernelPlan {
@@ -129,6 +203,27 @@ export function emitKernel(ops: Ops, k: Kernel, name: string, plan: KernelPlan, 
   new KernelEmitter(ops, k, plan, layout).emit(name);
 }
 
+interface LoopScope {
+  /** Variables the loop (re)defines: an expression over none of them is invariant in it. */
+  readonly defined: ReadonlySet<string>;
+  /** local.sets to run before the loop. */
+  readonly pre: X[];
+  readonly hoisted: Map<string, Local>;
+  /** The loop's variable and step, its counter, and whether the body leaves the variable alone. */
+  readonly var: string;
+  readonly step: number;
+  readonly counter: Local;
+  readonly ivOk: boolean;
+  /** Updates of induction pointers, run at the end of each iteration. */
+  readonly next: X[];
+}
+
+/** A wasm address: a dynamic i32 pointer plus the memarg's constant offset. */
+interface Addr {
+  readonly ptr: X;
+  readonly offset: number;
+}
+
 class KernelEmitter {
   private readonly m: binaryen.Module;
   private readonly fn: Fn;
@@ -139,6 +234,18 @@ class KernelEmitter {
   private frame?: Local;
   private readonly tid: Local;
   private readonly nthreads: Local;
+  /** Enclosing serial loops, innermost last, for hoisting loop-invariant address parts. */
+  private readonly loops: LoopScope[] = [];
+  private readonly nonNeg: Set<string>;
+  /**
+   * Index variables whose value is still known to equal their pure let expression: the
+   * versions of its free variables when it was bound. A version changes at every static
+   * (re)definition, on entering and leaving a loop for everything the loop defines, and
+   * after an if for everything its branches define.
+   */
+  private readonly defs = new Map<string, { value: Expr; versions: [string, number][] }>();
+  private readonly versions = new Map<string, number>();
+  private versionCounter = 0;
 
   constructor(private readonly ops: Ops, private readonly k: Kernel, private readonly plan: KernelPlan, private readonly layout: KernelLayout) {
     this.m = ops.m;
@@ -146,6 +253,7 @@ class KernelEmitter {
     this.fn = new Fn(this.m, [...k.params.map(() => binaryen.i32), binaryen.i32, binaryen.i32]);
     this.tid = new Local(this.m, n, binaryen.i32);
     this.nthreads = new Local(this.m, n + 1, binaryen.i32);
+    this.nonNeg = nonNegativeVars(k);
   }
 
   private fail(msg: string): never {
@@ -196,16 +304,27 @@ class KernelEmitter {
   private stmt(s: Stmt): X {
     const m = this.m;
     switch (s.k) {
-      case 'let': { const v = this.expr(s.value); return this.local(s.name, s.value.type, true).set(v); }
-      case 'assign': { const v = this.expr(s.value); return this.local(s.name, s.value.type, false).set(v); }
+      case 'let': {
+        const v = this.expr(s.value);
+        const set = this.local(s.name, s.value.type, true).set(v);
+        this.redefine([s.name]);
+        if (pureIndex(s.value)) this.defs.set(s.name, { value: s.value, versions: freeVars(s.value).map((n) => [n, this.version(n)]) });
+        return set;
+      }
+      case 'assign': {
+        const v = this.expr(s.value);
+        const set = this.local(s.name, s.value.type, false).set(v);
+        this.redefine([s.name]);
+        return set;
+      }
       case 'store': {
         const p = this.k.params[s.buf];
         if (!p) this.fail(`no buffer parameter ${s.buf}`);
-        const addr = this.address(s.buf, s.index);
+        const a = this.address(s.buf, s.index);
         const value = this.expr(s.value);
         return s.value.type.lanes === 1
-          ? storeScalar(this.ops, p.dtype, addr, value, s.value.type.scalar)
-          : storeVector(this.ops, this.fn, p.dtype, addr, value, s.value.type.scalar);
+          ? storeScalar(this.ops, p.dtype, a.ptr, value, s.value.type.scalar, a.offset)
+          : storeVector(this.ops, this.fn, p.dtype, a.ptr, value, s.value.type.scalar, a.offset);
       }
       case 'array': {
         const a = this.plan.arrays.get(s.name)!;
@@ -219,12 +338,16 @@ class KernelEmitter {
         const value = this.expr(s.value);
         const regs = this.registers.get(s.array);
         if (regs) return this.register(regs, s.array, s.index).set(value);
-        const addr = this.arrayAddress(a, s.index);
-        if (s.value.type.lanes === 4) return m.v128.store(0, 4, addr, value);
-        return a.scalar === 'f32' ? m.f32.store(0, 4, addr, value) : m.i32.store(0, 4, addr, value);
+        const { ptr, offset } = this.arrayAddress(a, s.index);
+        if (s.value.type.lanes === 4) return m.v128.store(offset, 4, ptr, value);
+        return a.scalar === 'f32' ? m.f32.store(offset, 4, ptr, value) : m.i32.store(offset, 4, ptr, value);
       }
       case 'loop': return this.loop(s.loop);
-      case 'if': return m.if(this.expr(s.cond), this.block(s.then), s.else.length ? this.block(s.else) : undefined);
+      case 'if': {
+        const x = m.if(this.expr(s.cond), this.block(s.then), s.else.length ? this.block(s.else) : undefined);
+        this.redefine(definedIn(s.else, definedIn(s.then)));
+        return x;
+      }
       case 'barrier': return m.nop();
     }
   }
@@ -240,10 +363,8 @@ class KernelEmitter {
     return this.m.i32.add(this.frame!.g, this.m.i32.const(a.offset));
   }
 
-  private arrayAddress(a: ArrayPlan, index: Expr): X {
-    const i = this.fold(index);
-    if (i !== undefined) return this.m.i32.add(this.frame!.g, this.m.i32.const(a.offset + 4 * i));
-    return this.m.i32.add(this.arrayBase(a), this.m.i32.shl(this.expr(index), this.m.i32.const(2)));
+  private arrayAddress(a: ArrayPlan, index: Expr): Addr {
+    return this.addressOf(`f`, () => this.frame!.g, a.offset, index, 2);
   }
 
   private loop(l: Loop): X {
@@ -254,9 +375,11 @@ class KernelEmitter {
         const out: X[] = [];
         for (let i = s; i < e; i += l.step) {
           this.consts.set(l.var, i);
+          this.redefine([l.var]);
           out.push(this.block(l.body));
         }
         if (saved === undefined) this.consts.delete(l.var); else this.consts.set(l.var, saved);
+        this.redefine([l.var]);
         return this.m.block(null, out, binaryen.none);
       }
     }
@@ -272,12 +395,21 @@ class KernelEmitter {
     const saved = this.consts.get(l.var);
     this.consts.delete(l.var);
     const v = this.local(l.var, { scalar: 's32', lanes: 1 }, true);
+    const scope: LoopScope = {
+      defined: definedIn(l.body, new Set([l.var])), pre: [], hoisted: new Map(),
+      var: l.var, step: l.step, counter: lo, ivOk: !definedIn(l.body).has(l.var), next: [],
+    };
+    this.redefine(scope.defined);
+    this.loops.push(scope);
     const body = this.block(l.body);
+    this.loops.pop();
     if (saved !== undefined) this.consts.set(l.var, saved);
-    return m.block(brk, [m.loop(cont, m.block(null, [
+    this.redefine(scope.defined);
+    return m.block(brk, [...scope.pre, m.loop(cont, m.block(null, [
       m.br(brk, m.i32.ge_s(lo.g, hi.g)),
       v.set(lo.g),
       body,
+      ...scope.next,
       lo.set(m.i32.add(lo.g, m.i32.const(l.step))),
       m.br(cont),
     ], binaryen.none))], binaryen.none);
@@ -340,16 +472,144 @@ class KernelEmitter {
     }
   }
 
-  private address(buf: number, index: Expr): X {
+  private address(buf: number, index: Expr): Addr {
     const p = this.k.params[buf];
     if (!p) this.fail(`no buffer parameter ${buf}`);
+    return this.addressOf(`p${buf}`, () => this.m.local.get(buf, binaryen.i32), 0, index, log2Bytes(p.dtype));
+  }
+
+  /**
+   * The byte address base + baseOffset + (index << shift), where `base` (a buffer or the
+   * thread's frame) is a non-negative address that no loop changes. The index is split
+   * into its added terms (s32 addition wraps, and << distributes over it):
+   *  - terms invariant in the innermost serial loop join the base in a local set once
+   *    before that loop (they read no memory and cannot trap, so evaluating them early,
+   *    or when the loop runs zero times, changes nothing);
+   *  - the constant terms become the memarg offset when it is in 0..2^32 and every other
+   *    term is provably ≥ 0: then ptr = the address minus the offset is a non-negative
+   *    number below the address, so wasm's unwrapped ptr + offset equals the wrapped
+   *    i32.add for every address inside memory (< 4 GiB), and an address outside it
+   *    traps either way. Otherwise the constant stays in an i32.add.
+   */
+  private addressOf(baseKey: string, base: () => X, baseOffset: number, index: Expr, shift: number): Addr {
     const m = this.m;
-    const base = m.local.get(buf, binaryen.i32);
-    const i = this.fold(index);
-    if (i !== undefined) return i === 0 ? base : m.i32.add(base, m.i32.const(i * ELEMENT_BYTES[p.dtype]));
-    const shift = log2Bytes(p.dtype);
-    const idx = this.expr(index);
-    return m.i32.add(base, shift ? m.i32.shl(idx, m.i32.const(shift)) : idx);
+    const terms: { e: Expr; k: number }[] = [];
+    let c = 0n;
+    const scope = this.loops[this.loops.length - 1];
+    const invariant = (t: Expr): boolean => scope !== undefined && pureIndex(t) && freeVars(t).every((n) => !scope.defined.has(n));
+    // Terms e·k; k stays an exact small integer (products wrap mod 2^32 when emitted).
+    const split = (e: Expr, k: number): void => {
+      const v = this.fold(e);
+      if (v !== undefined) { c += BigInt(v) * BigInt(k); return; }
+      if (e.k === 'binary' && e.type.lanes === 1 && (e.type.scalar === 's32' || e.type.scalar === 'u32')) {
+        if (e.op === 'add') { split(e.a, k); split(e.b, k); return; }
+        if (e.op === 'subtract') {
+          const b = this.fold(e.b);
+          if (b !== undefined) { split(e.a, k); c -= BigInt(b) * BigInt(k); return; }
+        }
+        if (e.op === 'multiply') {
+          const a = this.fold(e.a), b = this.fold(e.b);
+          const f = b ?? a;
+          if (f !== undefined && Math.abs(f * k) < 2 ** 31) { split(b !== undefined ? e.a : e.b, f * k); return; }
+        }
+      }
+      // A loop-invariant index variable is replaced by its let expression, so that
+      // variables differing by a constant share one hoisted base.
+      if (e.k === 'var' && e.type.scalar === 's32' && invariant(e)) {
+        const d = this.definition(e.name);
+        if (d && invariant(d)) { split(d, k); return; }
+      }
+      terms.push({ e, k });
+    };
+    split(index, 1);
+    const Cbig = BigInt(baseOffset) + (c << BigInt(shift));
+    const inOffset = Cbig >= 0n && Cbig < 2n ** 32n
+      && terms.every((t) => t.k > 0 && isNonNegative(t.e, this.nonNeg, this.consts));
+    const scaled = (t: { e: Expr; k: number }): X => {
+      const x = this.expr(t.e);
+      const f = t.k * 2 ** shift;
+      if (f === 1) return x;
+      const log = Math.log2(Math.abs(f));
+      if (f > 0 && Number.isInteger(log)) return m.i32.shl(x, m.i32.const(log));
+      return m.i32.mul(x, m.i32.const(Number(BigInt.asIntN(32, BigInt(f)))));
+    };
+    const sum = (xs: X[]): X => xs.reduce((acc, x) => m.i32.add(acc, x));
+    const inv = terms.filter((t) => invariant(t.e)), rest = terms.filter((t) => !invariant(t.e));
+    const C = Number(Cbig), Cw = Number(BigInt.asIntN(32, Cbig));
+    const parts: X[] = [];
+    if (inv.length > 0) {
+      const key = `${baseKey}<<${shift}+${inOffset ? 0 : Cw}:${inv.map((t) => `${t.k}*${this.key(t.e)}`).sort().join('|')}`;
+      let h = scope.hoisted.get(key);
+      if (!h) {
+        h = this.fn.local(binaryen.i32);
+        const xs = [base(), ...inv.map(scaled)];
+        if (!inOffset && Cw !== 0) xs.push(m.i32.const(Cw));
+        scope.pre.push(h.set(sum(xs)));
+        scope.hoisted.set(key, h);
+      }
+      parts.push(h.g);
+    } else {
+      parts.push(base());
+      if (!inOffset && Cw !== 0) parts.push(m.i32.const(Cw));
+    }
+    // An address whose only varying term is this loop's variable (times k) becomes an
+    // induction pointer: set before the loop from the counter's start, stepped at the
+    // end of each iteration (wrapping like the i32 arithmetic it replaces).
+    if (scope && scope.ivOk && rest.length === 1 && rest[0].e.k === 'var' && rest[0].e.name === scope.var) {
+      const key = `iv:${baseKey}<<${shift}+${inOffset ? 0 : Cw}:${inv.map((t) => `${t.k}*${this.key(t.e)}`).sort().join('|')}:${rest[0].k}`;
+      let iv = scope.hoisted.get(key);
+      if (!iv) {
+        iv = this.fn.local(binaryen.i32);
+        const f = BigInt(rest[0].k) << BigInt(shift);
+        const mulConst = (x: X, v: bigint): X => (v === 1n ? x : m.i32.mul(x, m.i32.const(Number(BigInt.asIntN(32, v)))));
+        scope.pre.push(iv.set(m.i32.add(parts.length === 1 ? parts[0] : sum(parts), mulConst(scope.counter.g, f))));
+        scope.next.push(iv.set(m.i32.add(iv.g, m.i32.const(Number(BigInt.asIntN(32, f * BigInt(scope.step)))))));
+        scope.hoisted.set(key, iv);
+      }
+      return { ptr: iv.g, offset: inOffset ? C : 0 };
+    }
+    parts.push(...rest.map(scaled));
+    return { ptr: sum(parts), offset: inOffset ? C : 0 };
+  }
+
+  private version(name: string): number {
+    return this.versions.get(name) ?? -1;
+  }
+
+  private redefine(names: Iterable<string>): void {
+    for (const n of names) {
+      this.versions.set(n, ++this.versionCounter);
+      this.defs.delete(n);
+    }
+  }
+
+  /** The let expression variable `name` still equals here, if any. */
+  private definition(name: string): Expr | undefined {
+    const d = this.defs.get(name);
+    return d && d.versions.every(([n, v]) => this.version(n) === v) ? d.value : undefined;
+  }
+
+  /** splat(load) of a 32-bit element that needs no conversion, as one v128.load32_splat. */
+  private splatLoad(a: Expr): X | undefined {
+    if (a.type.lanes !== 1 || a.type.scalar === 'pred') return undefined;
+    if (a.k === 'load') {
+      const p = this.k.params[a.buf];
+      if (!p || computeTypeOf(p.dtype) !== a.type.scalar || (p.dtype !== 'f32' && p.dtype !== 's32' && p.dtype !== 'u32')) return undefined;
+      const { ptr, offset } = this.address(a.buf, a.index);
+      return loadSplat(this.ops, p.dtype, ptr, offset);
+    }
+    if (a.k === 'local') {
+      const arr = this.plan.arrays.get(a.array);
+      if (!arr || this.registers.has(a.array) || (arr.scalar === 'f32') !== (a.type.scalar === 'f32')) return undefined;
+      const { ptr, offset } = this.arrayAddress(arr, a.index);
+      return this.m.v128.load32_splat(offset, 4, ptr);
+    }
+    return undefined;
+  }
+
+  /** A key for an expression's value at this point of emission (unrolled loop variables by value). */
+  private key(e: Expr): string {
+    return JSON.stringify(e, (_, v) => (v && typeof v === 'object' && v.k === 'var' && this.consts.has(v.name) ? { c: this.consts.get(v.name) } : v));
   }
 
   private expr(e: Expr): X {
@@ -365,9 +625,9 @@ class KernelEmitter {
       case 'load': {
         const p = this.k.params[e.buf];
         if (!p) this.fail(`no buffer parameter ${e.buf}`);
-        const addr = this.address(e.buf, e.index);
+        const { ptr, offset } = this.address(e.buf, e.index);
         const from = computeTypeOf(p.dtype);
-        const v = t.lanes === 1 ? loadScalar(ops, p.dtype, addr) : loadVector(ops, p.dtype, addr);
+        const v = t.lanes === 1 ? loadScalar(ops, p.dtype, ptr, offset) : loadVector(ops, p.dtype, ptr, offset);
         return ops.convert(from, t.scalar, t.lanes, v);
       }
       case 'local': {
@@ -375,9 +635,9 @@ class KernelEmitter {
         if (!a) this.fail(`array '${e.array}' used before it is declared`);
         const regs = this.registers.get(e.array);
         if (regs) return this.register(regs, e.array, e.index).g;
-        const addr = this.arrayAddress(a, e.index);
-        if (t.lanes === 4) return m.v128.load(0, 4, addr);
-        return a.scalar === 'f32' ? m.f32.load(0, 4, addr) : m.i32.load(0, 4, addr);
+        const { ptr, offset } = this.arrayAddress(a, e.index);
+        if (t.lanes === 4) return m.v128.load(offset, 4, ptr);
+        return a.scalar === 'f32' ? m.f32.load(offset, 4, ptr) : m.i32.load(offset, 4, ptr);
       }
       case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a));
       case 'binary': {
@@ -399,7 +659,7 @@ class KernelEmitter {
       case 'convert': return ops.convert(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
       case 'bitcast': return ops.bitcast(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
       case 'round': return ops.round(e.to, t.lanes, this.expr(e.a));
-      case 'splat': return ops.splat(e.a.type.scalar, this.expr(e.a));
+      case 'splat': return this.splatLoad(e.a) ?? ops.splat(e.a.type.scalar, this.expr(e.a));
       case 'vector': {
         let v = ops.splat(t.scalar, this.expr(e.lanes[0]));
         for (let l = 1; l < 4; l++) v = ops.replace(t.scalar, v, l, this.expr(e.lanes[l]));

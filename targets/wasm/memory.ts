@@ -12,39 +12,43 @@ export const ELEMENT_BYTES: Record<StorageType, number> = {
 
 const I = binaryen.i32, V = binaryen.v128;
 
-/** One element at byte address `addr`, in its compute type. */
-export function loadScalar(ops: Ops, dt: StorageType, addr: X): X {
-  const m = ops.m;
+// `offset` is the wasm memarg offset: the element is at addr + offset. wasm adds it
+// without wrapping (33-bit sum), so the caller passes one only where addr + offset
+// cannot pass 2^32 (see KernelEmitter.address).
+
+/** One element at byte address `addr + offset`, in its compute type. */
+export function loadScalar(ops: Ops, dt: StorageType, addr: X, offset = 0): X {
+  const m = ops.m, o = offset;
   switch (dt) {
-    case 'pred': return m.i32.ne(m.i32.load8_u(0, 1, addr), m.i32.const(0));
-    case 's8': return m.i32.load8_s(0, 1, addr);
-    case 'u8': return m.i32.load8_u(0, 1, addr);
-    case 's16': return m.i32.load16_s(0, 2, addr);
-    case 'u16': return m.i32.load16_u(0, 2, addr);
-    case 's32': case 'u32': return m.i32.load(0, 4, addr);
-    case 'f32': return m.f32.load(0, 4, addr);
-    case 'f16': return f16ToF32(ops.lib, m.i32.load16_u(0, 2, addr));
-    case 'bf16': return m.f32.reinterpret(m.i32.shl(m.i32.load16_u(0, 2, addr), m.i32.const(16)));
+    case 'pred': return m.i32.ne(m.i32.load8_u(o, 1, addr), m.i32.const(0));
+    case 's8': return m.i32.load8_s(o, 1, addr);
+    case 'u8': return m.i32.load8_u(o, 1, addr);
+    case 's16': return m.i32.load16_s(o, 2, addr);
+    case 'u16': return m.i32.load16_u(o, 2, addr);
+    case 's32': case 'u32': return m.i32.load(o, 4, addr);
+    case 'f32': return m.f32.load(o, 4, addr);
+    case 'f16': return f16ToF32(ops.lib, m.i32.load16_u(o, 2, addr));
+    case 'bf16': return m.f32.reinterpret(m.i32.shl(m.i32.load16_u(o, 2, addr), m.i32.const(16)));
   }
 }
 
-/** Four consecutive elements at `addr`, in their compute type. */
-export function loadVector(ops: Ops, dt: StorageType, addr: X): X {
-  const m = ops.m;
+/** Four consecutive elements at `addr + offset`, in their compute type. */
+export function loadVector(ops: Ops, dt: StorageType, addr: X, offset = 0): X {
+  const m = ops.m, o = offset;
   const bytes = (signed: boolean) => {
-    const v = m.v128.load32_zero(0, 1, addr);
+    const v = m.v128.load32_zero(o, 1, addr);
     return signed ? m.i32x4.extend_low_i16x8_s(m.i16x8.extend_low_i8x16_s(v)) : m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(v));
   };
   switch (dt) {
-    case 'f32': case 's32': case 'u32': return m.v128.load(0, 4, addr);
+    case 'f32': case 's32': case 'u32': return m.v128.load(o, 4, addr);
     case 's8': return bytes(true);
     case 'u8': return bytes(false);
     case 'pred': return m.i32x4.ne(bytes(false), m.v128.const(new Array(16).fill(0)));
-    case 's16': return m.v128.load16x4_s(0, 2, addr);
-    case 'u16': return m.v128.load16x4_u(0, 2, addr);
-    case 'bf16': return m.i32x4.shl(m.v128.load16x4_u(0, 2, addr), m.i32.const(16));
+    case 's16': return m.v128.load16x4_s(o, 2, addr);
+    case 'u16': return m.v128.load16x4_u(o, 2, addr);
+    case 'bf16': return m.i32x4.shl(m.v128.load16x4_u(o, 2, addr), m.i32.const(16));
     case 'f16':
-      return ops.lib.call('v.load_f16', [I], V, [addr], (f) => {
+      return ops.lib.call('v.load_f16', [I], V, [o ? m.i32.add(addr, m.i32.const(o)) : addr], (f) => {
         let acc = m.v128.const(new Array(16).fill(0));
         for (let l = 0; l < 4; l++) acc = m.f32x4.replace_lane(acc, l, loadScalar(ops, 'f16', m.i32.add(f.p(0), m.i32.const(2 * l))));
         return acc;
@@ -52,19 +56,19 @@ export function loadVector(ops: Ops, dt: StorageType, addr: X): X {
   }
 }
 
-/** Store scalar `value` of compute type `from` as one element of `dt` at `addr`. */
-export function storeScalar(ops: Ops, dt: StorageType, addr: X, value: X, from: ScalarType): X {
-  const m = ops.m;
+/** Store scalar `value` of compute type `from` as one element of `dt` at `addr + offset`. */
+export function storeScalar(ops: Ops, dt: StorageType, addr: X, value: X, from: ScalarType, offset = 0): X {
+  const m = ops.m, o = offset;
   switch (dt) {
-    case 'f32': return m.f32.store(0, 4, addr, ops.convert(from, 'f32', 1, value));
-    case 's32': case 'u32': return m.i32.store(0, 4, addr, ops.convert(from, dt, 1, value));
-    case 'pred': return m.i32.store8(0, 1, addr, ops.convert(from, 'pred', 1, value));
-    case 'f16': return m.i32.store16(0, 2, addr, f32ToF16(ops.lib, ops.convert(from, 'f32', 1, value)));
+    case 'f32': return m.f32.store(o, 4, addr, ops.convert(from, 'f32', 1, value));
+    case 's32': case 'u32': return m.i32.store(o, 4, addr, ops.convert(from, dt, 1, value));
+    case 'pred': return m.i32.store8(o, 1, addr, ops.convert(from, 'pred', 1, value));
+    case 'f16': return m.i32.store16(o, 2, addr, f32ToF16(ops.lib, ops.convert(from, 'f32', 1, value)));
     case 'bf16':
-      return m.i32.store16(0, 2, addr, from === 'f32' ? f32ToBf16(ops.lib, value) : intToBf16(ops.lib, from === 's32', value));
+      return m.i32.store16(o, 2, addr, from === 'f32' ? f32ToBf16(ops.lib, value) : intToBf16(ops.lib, from === 's32', value));
     case 's8': case 'u8': case 's16': case 'u16': {
       const narrow = from === 'f32' ? saturate(ops, dt, value) : value;
-      return dt === 's8' || dt === 'u8' ? m.i32.store8(0, 1, addr, narrow) : m.i32.store16(0, 2, addr, narrow);
+      return dt === 's8' || dt === 'u8' ? m.i32.store8(o, 1, addr, narrow) : m.i32.store16(o, 2, addr, narrow);
     }
   }
 }
@@ -84,16 +88,21 @@ function saturate(ops: Ops, dt: 's8' | 'u8' | 's16' | 'u16', value: X): X {
 }
 
 /** Store a 4-lane value: one v128.store when the lanes are already the storage format, else lane by lane. */
-export function storeVector(ops: Ops, fn: Fn, dt: StorageType, addr: X, value: X, from: ScalarType): X {
+export function storeVector(ops: Ops, fn: Fn, dt: StorageType, addr: X, value: X, from: ScalarType, offset = 0): X {
   const m = ops.m;
   const ct = computeTypeOf(dt);
-  if (dt === 'f32' || dt === 's32' || dt === 'u32') return m.v128.store(0, 4, addr, ops.convert(from, ct, 4, value));
+  if (dt === 'f32' || dt === 's32' || dt === 'u32') return m.v128.store(offset, 4, addr, ops.convert(from, ct, 4, value));
   const a = fn.local(I), v = fn.local(V);
   const size = ELEMENT_BYTES[dt];
   const lanes: X[] = [a.set(addr), v.set(value)];
   for (let l = 0; l < 4; l++)
-    lanes.push(storeScalar(ops, dt, m.i32.add(a.g, m.i32.const(l * size)), ops.extract(from, v.g, l), from));
+    lanes.push(storeScalar(ops, dt, l ? m.i32.add(a.g, m.i32.const(l * size)) : a.g, ops.extract(from, v.g, l), from, offset));
   return m.block(null, lanes, binaryen.none);
+}
+
+/** `v128.load32_splat` of a 32-bit element stored as its compute type (f32, s32, u32); undefined for narrower storage. */
+export function loadSplat(ops: Ops, dt: StorageType, addr: X, offset = 0): X | undefined {
+  return dt === 'f32' || dt === 's32' || dt === 'u32' ? ops.m.v128.load32_splat(offset, 4, addr) : undefined;
 }
 
 export const log2Bytes = (dt: StorageType): number => Math.log2(ELEMENT_BYTES[dt]);
