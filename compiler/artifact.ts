@@ -6,6 +6,8 @@
 //   runtime/index.js    runtime/wasm, transpiled to JavaScript (and its .d.ts)
 //   model.js, model.d.ts  a typed wrapper generated with ts-morph: `load()` and `run()`
 //                         with the model's input and output names, dtypes and shapes
+//   package.json        `"type": "module"`, so Node reads the .js files as ES modules
+//                         wherever the folder is copied
 //
 // Everything is a pure function of the module and the options: same input, same bytes.
 import { readFileSync } from 'node:fs';
@@ -46,11 +48,14 @@ export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
   if (art.weights) files.set('weights.bin', art.weights);
   for (const [name, body] of runtimeFiles()) files.set(`runtime/${name}`, text(body));
   for (const [name, body] of wrapperFiles(manifest, art.weights !== undefined)) files.set(name, text(body));
+  files.set('package.json', text(JSON.stringify({ name: packageName(m.name), private: true, type: 'module', main: 'model.js', types: 'model.d.ts' }, null, 2) + '\n'));
   const embedded = art.weights ? 0 : program.constantsBytes;
   let codeBytes = art.wasm.byteLength - embedded;
   for (const [name, body] of files) if (name.endsWith('.js')) codeBytes += body.byteLength;
   return { files, manifest, codeBytes };
 }
+
+const packageName = (name: string): string => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 
 function renameOutputs(man: WasmManifest, names: readonly string[] | undefined): WasmManifest {
   if (!names) return man;
