@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project, ts, VariableDeclarationKind } from 'ts-morph';
 import type { Module } from '../ir/module.js';
+import { ARRAY_OF } from '../runtime/wasm/index.js';
 import type { WasmManifest, WasmTensor } from '../runtime/wasm/manifest.js';
 import { compileWasm } from '../targets/wasm/index.js';
 import { compileProgram, type CompileOptions } from './compile.js';
@@ -76,10 +77,6 @@ function runtimeFiles(): [string, string][] {
   return out;
 }
 
-const ARRAY_TYPE: Record<string, string> = {
-  f32: 'Float32Array', s32: 'Int32Array', u32: 'Uint32Array', s8: 'Int8Array', u8: 'Uint8Array', pred: 'Uint8Array',
-  s16: 'Int16Array', u16: 'Uint16Array', f16: 'Uint16Array', bf16: 'Uint16Array',
-};
 
 const propName = (n: string): string => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
 const doc = (t: WasmTensor): string => `${t.dtype}[${t.dims.join(', ')}] (${t.dims.reduce((a, b) => a * b, 1)} elements)`;
@@ -96,12 +93,12 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
   f.addInterface({
     name: 'Inputs', isExported: true,
     docs: [`Inputs of ${man.name}, by the model's parameter names.`],
-    properties: man.inputs.map((t) => ({ name: propName(t.name), type: ARRAY_TYPE[t.dtype], docs: [doc(t)] })),
+    properties: man.inputs.map((t) => ({ name: propName(t.name), type: ARRAY_OF[t.dtype].name, docs: [doc(t)] })),
   });
   f.addInterface({
     name: 'Outputs', isExported: true,
     docs: [`Outputs of ${man.name}.`],
-    properties: man.outputs.map((t) => ({ name: propName(t.name), type: ARRAY_TYPE[t.dtype], docs: [doc(t)] })),
+    properties: man.outputs.map((t) => ({ name: propName(t.name), type: ARRAY_OF[t.dtype].name, docs: [doc(t)] })),
   });
   f.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const, isExported: true,

@@ -2,19 +2,10 @@
 // arena buffers before a run, outputs read back after, in the little-endian layout every
 // target uses.
 import { byteSize } from '../ir/dtype.js';
-import { readElement, writeElement } from '../ir/interpret/scalar.js';
+import { literalBytes, readElement } from '../ir/interpret/scalar.js';
 import type { Program } from '../ir/kernel/kernel.js';
 import { arrayLiteral, type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
 import { array, type Shape } from '../ir/shape.js';
-
-/** Little-endian bytes of an array literal. */
-export function literalToBytes(l: ArrayLiteral): Uint8Array {
-  const size = byteSize(l.shape.dtype);
-  const out = new Uint8Array(l.data.length * size);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < l.data.length; i++) writeElement(dv, i * size, l.shape.dtype, l.data[i]);
-  return out;
-}
 
 /** The program's input buffers as (byte offset in the arena, bytes) for each argument. */
 export function inputBytes(p: Program, args: readonly Literal[]): { offset: number; bytes: Uint8Array }[] {
@@ -25,16 +16,16 @@ export function inputBytes(p: Program, args: readonly Literal[]): { offset: numb
     if (!('data' in a)) throw new Error(`input ${io.name} must be an array`);
     if (a.shape.dtype !== b.dtype || a.shape.dims.join(',') !== b.dims.join(','))
       throw new Error(`input ${io.name}: expected ${b.dtype}[${b.dims}], got ${a.shape.dtype}[${a.shape.dims}]`);
-    return { offset: b.offset, bytes: literalToBytes(a) };
+    return { offset: b.offset, bytes: literalBytes(a) };
   });
 }
 
-/** Output `i` read from arena bytes. */
-export function readOutput(p: Program, i: number, arena: Uint8Array): ArrayLiteral {
+/** Output `i` read from `bytes` at `offset` (by default, its buffer's place in the arena). */
+export function readOutput(p: Program, i: number, bytes: Uint8Array, offset = p.buffers[p.outputs[i].buffer].offset): ArrayLiteral {
   const b = p.buffers[p.outputs[i].buffer];
   const size = byteSize(b.dtype);
   const n = b.dims.reduce((a, c) => a * c, 1);
-  const dv = new DataView(arena.buffer, arena.byteOffset + b.offset, n * size);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, n * size);
   const values = new Array<number>(n);
   for (let j = 0; j < n; j++) values[j] = Number(readElement(dv, j * size, b.dtype));
   return arrayLiteral(array(b.dtype, b.dims), values);

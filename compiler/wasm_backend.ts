@@ -2,7 +2,7 @@
 // runtime an artifact ships (runtime/wasm), so tests exercise what users run.
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
-import { loadModel, type Model, type TypedArray } from '../runtime/wasm/index.js';
+import { ARRAY_OF, loadModel, type Model } from '../runtime/wasm/index.js';
 import { compileWasm } from '../targets/wasm/index.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
@@ -21,30 +21,16 @@ export async function prepareWasm(m: Module, opts: WasmBackendOptions = {}): Pro
   return {
     model,
     run: async (args: readonly Literal[]) => {
-      const inputs = inputBytes(program, args).map(({ bytes }, i) => typed(bytes, art.manifest.inputs[i].dtype));
+      // Each input's bytes are a fresh buffer of exactly its size: view them as the runtime wants.
+      const inputs = inputBytes(program, args).map(({ bytes }, i) => new ARRAY_OF[art.manifest.inputs[i].dtype](bytes.buffer));
       const out = await model.run(inputs);
       const leaves = art.manifest.outputs.map((t, i) => {
         const v = out[t.name];
-        const raw = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        // readOutput decodes by the program buffer's dtype and dims from offset 0 of `raw`.
-        return readOutput({ ...program, buffers: program.buffers.map((b) => (b.id === program.outputs[i].buffer ? { ...b, offset: 0 } : b)) }, i, raw);
+        return readOutput(program, i, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0);
       });
       return resultLiteral(m.entry.root.shape, leaves);
     },
   };
-}
-
-function typed(bytes: Uint8Array, dtype: string): TypedArray {
-  const copy = bytes.slice().buffer;
-  switch (dtype) {
-    case 'f32': return new Float32Array(copy);
-    case 's32': return new Int32Array(copy);
-    case 'u32': return new Uint32Array(copy);
-    case 's8': return new Int8Array(copy);
-    case 'u8': case 'pred': return new Uint8Array(copy);
-    case 's16': return new Int16Array(copy);
-    default: return new Uint16Array(copy);
-  }
 }
 
 export const wasmBackend: Backend = {

@@ -5,7 +5,7 @@ import type { ArrayLiteral, Literal } from '../literal.js';
 import type { Instruction, InstructionOf } from '../module.js';
 import type { ArrayShape } from '../shape.js';
 import { binaryKernel, compareKernel, unaryKernel, type Kernel1, type Kernel2 } from './kernels.js';
-import { convertValue, readElement, reducePrecision, writeElement } from './scalar.js';
+import { convertValue, literalBytes, readElement, reducePrecision } from './scalar.js';
 import {
   alloc, arr, fail, finisher, product, put, resultShape, type Scalar,
 } from './util.js';
@@ -119,8 +119,7 @@ export function bitcastLiteral(instr: Instruction, x: ArrayLiteral, out: ArraySh
   const bIn = byteSize(from), bOut = byteSize(to);
   if (nIn * bIn !== nOut * bOut)
     fail(instr, `bitcast-convert from ${nIn}×${from} to ${nOut}×${to} changes the byte size`);
-  const dv = new DataView(new ArrayBuffer(nIn * bIn));
-  for (let i = 0; i < nIn; i++) writeElement(dv, i * bIn, from, x.data[i]);
+  const dv = new DataView(literalBytes(x).buffer);
   const data = alloc(to, nOut);
   for (let i = 0; i < nOut; i++) put(data, i, readElement(dv, i * bOut, to));
   return { shape: out, data };

@@ -1,7 +1,7 @@
 // Scalar facts the kernels need: float bit patterns, erf, IEEE total order, and
 // conversion between element types with XLA's rules.
 import { DTYPES, isFloat, type DType } from '../dtype.js';
-import { roundTo } from '../literal.js';
+import { roundTo, type ArrayLiteral } from '../literal.js';
 import type { Scalar } from './util.js';
 
 const buf = new ArrayBuffer(8);
@@ -45,6 +45,15 @@ export function writeElement(dv: DataView, off: number, dt: DType, v: Scalar): v
     case 'f64': dv.setFloat64(off, Number(v), true); return;
     default: throw new Error(`no byte layout for ${dt}`);
   }
+}
+
+/** Little-endian bytes of a whole array literal, as devices and kernels store it. */
+export function literalBytes(l: ArrayLiteral): Uint8Array {
+  const size = Math.ceil(DTYPES[l.shape.dtype].bits / 8);
+  const out = new Uint8Array(l.data.length * size);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < l.data.length; i++) writeElement(dv, i * size, l.shape.dtype, l.data[i]);
+  return out;
 }
 
 export function readElement(dv: DataView, off: number, dt: DType): Scalar {

@@ -11,6 +11,7 @@ import { fixed, type Emitter, type Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
 import { convertValue, dtypeOf, narrow } from './elemental_math.js';
 import type { DType } from '../../ir/dtype.js';
+import { fullWindow } from '../../ir/interpret/window.js';
 import { computeType } from './types.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
@@ -83,9 +84,6 @@ export function reduceWindowRule(em: Emitter, instr: InstructionOf<'reduce-windo
   return acc.read();
 }
 
-const UNIT: WindowDim = { size: 1, stride: 1, padLow: 0, padHigh: 0, lhsDilate: 1, rhsDilate: 1, reversal: false };
-export const fullWindow = (w: readonly WindowDim[] | undefined, rank: number, sizeOf: (i: number) => number = () => 1): WindowDim[] =>
-  Array.from({ length: rank }, (_, i) => w?.[i] ?? { ...UNIT, size: sizeOf(i) });
 
 /** Input position read by output position `o`, window offset `w`; `ok` false over padding or holes. Clamped in bounds. */
 export function windowPosition(o: Expr, w: Expr, d: WindowDim, inSize: number): { pos: Expr; ok: Expr } {
@@ -128,7 +126,7 @@ export function dotRule(em: Emitter, instr: InstructionOf<'dot'>, index: readonl
 }
 
 /** Integers wrap at every step (hardware does); floats are left in f32. */
-const narrowInt = (e: Expr, dt: Parameters<typeof narrow>[1]): Expr => (dt === 'f16' || dt === 'bf16' ? e : narrow(e, dt));
+const narrowInt = (e: Expr, dt: DType): Expr => (dt === 'f16' || dt === 'bf16' ? e : narrow(e, dt));
 
 /** Direct convolution: Σ over input features (of the output feature's group) and the window. */
 export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>, index: readonly Idx[]): Expr[] {

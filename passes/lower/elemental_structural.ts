@@ -155,7 +155,7 @@ export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: r
   if ((a.operand_batching_dims ?? []).length > 0) throw new NotCompiled(instr, 'gather with operand_batching_dims');
   if (index.some((i) => i.lane)) return em.perLane(index, (s, idx) => gatherRule(s, instr, idx));
   const [x, indices] = instr.operands;
-  const D = dimsOf(x), outRank = dimsOf(instr).length, idxDims = dimsOf(indices);
+  const D = dimsOf(x), idxDims = dimsOf(indices);
   const collapsed = new Set(a.collapsed_slice_dims ?? []);
   const offsetDims = new Set(a.offset_dims);
   const batch = index.filter((_, d) => !offsetDims.has(d)).map((i) => i.e);
@@ -171,7 +171,6 @@ export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: r
   a.start_index_map.forEach((od, j) => { start[od] = em.bind('gs', clampIdx(component(j), 0, D[od] - a.slice_sizes[od])); });
   let o = 0;
   const inIdx = D.map((_, d) => fixed(collapsed.has(d) ? start[d] : k.add(start[d], offsets[o++])));
-  void outRank;
   return em.values(x, inIdx);
 }
 

@@ -146,12 +146,8 @@ export class Emitter {
   /** Emits the value lane by lane with scalar indices and packs the lanes (always correct). */
   perLane(index: readonly Idx[], f: (em: Emitter, index: Idx[]) => Expr[]): Expr[] {
     if (this.lanes === 1) return f(this, [...index]);
-    const scalarEm = new Emitter(this.kb, 1, this.leaves, this.rules);
-    scalarEm.useCount = this.useCount;
-    const perLane = [0, 1, 2, 3].map((l) => {
-      scalarEm.out = this.out;
-      return f(scalarEm, index.map((i) => fixed(i.lane ? k.add(i.e, k.int(l)) : i.e)));
-    });
+    const sc = this.scalar();
+    const perLane = [0, 1, 2, 3].map((l) => f(sc, index.map((i) => fixed(i.lane ? k.add(i.e, k.int(l)) : i.e))));
     return perLane[0].map((_, j) => k.vector(perLane.map((vs) => vs[j])));
   }
 }

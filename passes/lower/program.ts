@@ -3,16 +3,17 @@
 // schedule order. Parameters, constants, tuples, get-tuple-element, bitcasts and
 // reshapes make no kernel: buffer assignment gives them the buffer they name.
 import { byteSize } from '../../ir/dtype.js';
-import { writeElement } from '../../ir/interpret/scalar.js';
+import { literalBytes } from '../../ir/interpret/scalar.js';
 import type { Kernel, Launch, Program, ProgramBuffer, ProgramIO, StorageType } from '../../ir/kernel/kernel.js';
 import type { ArrayLiteral, Literal } from '../../ir/literal.js';
 import type { Instruction, Module } from '../../ir/module.js';
-import type { ArrayShape, Shape } from '../../ir/shape.js';
+import { asArray, subshape, type ArrayShape, type Shape } from '../../ir/shape.js';
 import { assignBuffers, type BufferAssignment, type LogicalBuffer } from '../buffer_assignment.js';
+import { leafPaths } from '../buffer_liveness.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
-import { storageType, UnsupportedType } from './types.js';
+import { storageType } from './types.js';
 import { tiledKernel } from './tiled.js';
 
 export interface LowerOptions {
@@ -44,8 +45,8 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
   }
 
   const inputs: ProgramIO[] = m.entry.params.map((p) => ({ name: p.name, buffer: b.arrayBuffer(assignment.bufferOf(p)) }));
-  const rootLeaves = leafPaths(m.entry.root);
-  const outputs: ProgramIO[] = rootLeaves.map(([, path], j) => {
+  const rootLeaves = leafPaths(m.entry.root.shape);
+  const outputs: ProgramIO[] = rootLeaves.map((path, j) => {
     const lb = assignment.bufferOf(m.entry.root, path);
     let id = b.arrayBuffer(lb);
     // A result that is an input or a constant is copied out, so the caller owns its buffer.
@@ -72,7 +73,8 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
   const rule = fusion ? undefined : elementRule(instr.opcode);
   if (typeof rule === 'string') throw new NotCompiled(instr, rule);
-  if (leafPaths(instr).length === 0) return [];
+  const paths = leafPaths(instr.shape);
+  if (paths.length === 0) return [];
   const operandRef = (o: Instruction): BufferRef => {
     if (o.shape.kind !== 'array') throw new NotCompiled(instr, `operand %${o.name} is a tuple`);
     // The operand's own shape: a bitcast or reshape names its source's bytes with other dims.
@@ -81,7 +83,7 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const inputs = new Map<Instruction, BufferRef>();
   if (fusion) fusion.params.forEach((p, i) => inputs.set(p, operandRef(instr.operands[i])));
   else for (const o of instr.operands) inputs.set(o, operandRef(o));
-  const outputs = leafPaths(instr).map(([, path]) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
+  const outputs = paths.map((path) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
   const root = fusion ? fusion.root : instr;
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
@@ -99,23 +101,8 @@ function outputName(m: Module, path: readonly number[], j: number, n: number): s
   return `${root.name}.${j}`;
 }
 
-function leafShape(s: Shape, path: readonly number[]): ArrayShape {
-  for (const i of path) if (s.kind === 'tuple') s = s.elements[i];
-  if (s.kind !== 'array') throw new Error('not an array leaf');
-  return s;
-}
-
-/** Each array leaf of an instruction's result with its tuple index path. */
-function leafPaths(instr: Instruction): [Instruction, number[]][] {
-  if (instr.shape.kind === 'array') return [[instr, []]];
-  const out: [Instruction, number[]][] = [];
-  const walk = (s: Shape, path: number[]): void => {
-    if (s.kind === 'array') out.push([instr, path]);
-    else s.elements.forEach((e, i) => walk(e, [...path, i]));
-  };
-  walk(instr.shape, []);
-  return out;
-}
+/** The array at a tuple index path of a shape. */
+const leafShape = (s: Shape, path: readonly number[]): ArrayShape => asArray(subshape(s, path), 'result leaf');
 
 /** Program buffers made from the assignment's logical buffers, constants laid out on demand. */
 class ProgramBuilder {
@@ -193,13 +180,3 @@ class ProgramBuilder {
   }
 }
 
-function literalBytes(l: ArrayLiteral): Uint8Array {
-  const dt = l.shape.dtype;
-  const size = byteSize(dt);
-  const bytes = new Uint8Array(l.data.length * size);
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < l.data.length; i++) writeElement(dv, i * size, dt, l.data[i]);
-  return bytes;
-}
-
-export { NotCompiled, UnsupportedType };

@@ -17,7 +17,7 @@ import type { InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import type { WindowDim } from '../../ir/attrs.js';
 import { fixed, type Idx } from './emitter.js';
-import { fullWindow } from './elemental_compute.js';
+import { fullWindow } from '../../ir/interpret/window.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { ceilDiv, count, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
 
