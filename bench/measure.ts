@@ -1,16 +1,9 @@
 // Timing one runner over the models, the same way for every runner: runtime start-up,
 // then per model cold start (prepare + first run), warm-up, and `reps` timed runs.
 import { statSync } from 'node:fs';
+import { stats, type Stats } from '../compiler/stats.js';
 import { modelInputs } from './models.js';
 import { isSkip, type BenchModel, type RunnerSpec } from './runner.js';
-
-export interface Stats {
-  median: number;
-  p10: number;
-  p90: number;
-  min: number;
-  n: number;
-}
 
 export interface ModelResult {
   model: string;
@@ -33,19 +26,6 @@ export interface RunnerResult {
   note?: string;
   runtime?: { file: string; bytes: number }[];
   models: ModelResult[];
-}
-
-/** Linear interpolation between closest ranks, on sorted samples. */
-function quantile(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-export function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), min: s[0]!, n: s.length };
 }
 
 /** At least this many untimed runs after the cold one, and until this much time has passed. */

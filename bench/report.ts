@@ -125,14 +125,19 @@ export function report(models: BenchModel[], results: RunnerResult[], roof: Roof
       notes.set(`${r.runner} ${r.threads}t`, `skipped: ${r.skip}`);
       continue;
     }
-    const sum = (re: RegExp) => (r.runtime ?? []).filter((f) => re.test(f.file)).reduce((a, f) => a + f.bytes, 0);
-    rt.push([r.runner, String(r.threads), ms(r.initMs), bytes(sum(/\.wasm$/)), bytes(sum(/\.m?js$/))]);
+    // '—' where a runtime loads no file of the kind (kiln's runtime has no .wasm of its own).
+    const size = (re: RegExp) => {
+      const fs = (r.runtime ?? []).filter((f) => re.test(f.file));
+      return fs.length ? bytes(fs.reduce((a, f) => a + f.bytes, 0)) : '—';
+    };
+    rt.push([r.runner, String(r.threads), ms(r.initMs), size(/\.wasm$/), size(/\.m?js$/)]);
     notes.set(r.runner, `${r.note ?? ''}; loads ${files(r.runtime!.map((f) => f.file))}`);
   }
 
   const out = [table(rows), '', 'rate: GFLOP/s from the dots and convolutions; GB/s = (input + output bytes) / time for the memory-bound chain.'];
   out.push(`vs kiln: this runner's median / kiln's at the same thread count (n/a until kiln is in run.ts's list).`);
-  out.push(`cold: prepare + first run (a compiler's ahead-of-time compile shown apart); code: generated code for the model, where a runner generates any.`);
+  out.push(`cold: prepare + first run (a compiler's ahead-of-time compile shown apart); code: what a compiled artifact ships without weights`);
+  out.push(`  (kiln: model.wasm less its constants, plus runtime/*.js and model.js), where a runner generates code.`);
   out.push(`check: normwise relative error max|y − ref| / max|ref| against the first runner listed (tolerance ${TOLERANCE}).`);
   if (results.length) out.push('', table(rt), 'init: importing the runtime and starting its .wasm, once per process (not part of cold ms).');
   for (const [who, note] of notes) out.push(`  ${who}: ${note}`);

@@ -10,13 +10,14 @@
 //                         wherever the folder is copied
 //
 // Everything is a pure function of the module and the options: same input, same bytes.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Project, ts, VariableDeclarationKind } from 'ts-morph';
+import type { Program } from '../ir/kernel/kernel.js';
 import type { Module } from '../ir/module.js';
 import { ARRAY_OF } from '../runtime/wasm/index.js';
 import type { WasmManifest, WasmTensor } from '../runtime/wasm/manifest.js';
-import { compileWasm } from '../targets/wasm/index.js';
+import { compileWasm, type WasmArtifact } from '../targets/wasm/index.js';
 import { compileProgram, type CompileOptions } from './compile.js';
 
 export interface ArtifactOptions extends CompileOptions {
@@ -40,8 +41,23 @@ const RUNTIME_DIR = join(import.meta.dirname, '..', 'runtime', 'wasm');
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
+  return packageArtifact(m, compileArtifact(m, opts), opts);
+}
+
+/** What compiling makes of a module before it is packaged: the kernel program and its wasm module. */
+export interface CompiledArtifact {
+  program: Program;
+  wasm: WasmArtifact;
+}
+
+/** The compiler's part of an artifact: passes, lowering and binaryen (what `kiln bench` times as compile). */
+export function compileArtifact(m: Module, opts: ArtifactOptions = {}): CompiledArtifact {
   const { program } = compileProgram(m, opts);
-  const art = compileWasm(program, { shared: opts.threads ?? false, embedConstants: opts.embedWeights ?? true });
+  return { program, wasm: compileWasm(program, { shared: opts.threads ?? false, embedConstants: opts.embedWeights ?? true }) };
+}
+
+/** The folder around a compiled module: manifest, weights, runtime, typed wrapper, package.json. */
+export function packageArtifact(m: Module, { program, wasm: art }: CompiledArtifact, opts: ArtifactOptions = {}): Artifact {
   const manifest = renameOutputs(art.manifest, opts.outputNames);
   const files = new Map<string, Uint8Array>();
   files.set('model.wasm', art.wasm);
@@ -56,6 +72,16 @@ export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
   return { files, manifest, codeBytes };
 }
 
+/** Writes the artifact's files under `dir` (created as needed); returns their paths. */
+export function writeArtifact(art: Artifact, dir: string): string[] {
+  return [...art.files].map(([name, bytes]) => {
+    const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+    return path;
+  });
+}
+
 const packageName = (name: string): string => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 
 function renameOutputs(man: WasmManifest, names: readonly string[] | undefined): WasmManifest {
@@ -64,8 +90,8 @@ function renameOutputs(man: WasmManifest, names: readonly string[] | undefined):
   return { ...man, outputs: man.outputs.map((o, i): WasmTensor => ({ ...o, name: names[i] })) };
 }
 
-/** runtime/wasm as ES modules: TypeScript's own transpiler, no bundler. */
-function runtimeFiles(): [string, string][] {
+/** runtime/wasm as ES modules (`index.js`, `manifest.js`): TypeScript's own transpiler, no bundler. */
+export function runtimeFiles(): [string, string][] {
   const out: [string, string][] = [];
   for (const name of ['index', 'manifest']) {
     const source = readFileSync(join(RUNTIME_DIR, `${name}.ts`), 'utf8');

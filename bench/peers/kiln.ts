@@ -1,26 +1,42 @@
 // kiln: the same .onnx file compiled ahead of time to one wasm module and run through
-// the runtime an artifact ships (runtime/wasm). Compile time is reported separately
-// from cold start (load + first run), as `kiln compile` happens before shipping.
+// the runtime an artifact ships: runtime/index.js as `kiln compile` writes it, imported
+// from bench/out/kiln/runtime/. Compile time is reported separately from cold start
+// (load + first run), as `kiln compile` happens before shipping.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildArtifact } from '../../compiler/artifact.js';
+import { pathToFileURL } from 'node:url';
+import { buildArtifact, runtimeFiles } from '../../compiler/artifact.js';
 import { loadModel as loadModule } from '../../compiler/load.js';
-import { loadModel } from '../../runtime/wasm/index.js';
+import { OUT_DIR } from '../models.js';
 import type { BenchModel, Prepared, Runner } from '../runner.js';
 
-const RUNTIME = join(import.meta.dirname, '..', '..', 'runtime', 'wasm');
+type Runtime = typeof import('../../runtime/wasm/index.js');
 
 export interface KilnBenchOptions {
   /** false measures kiln with the fusion pass off (`--no-fusion`). */
   fusion?: boolean;
 }
 
+/** Writes the runtime files an artifact ships and imports them; returns the runtime and its files. */
+async function shippedRuntime(): Promise<{ runtime: Runtime; files: string[] }> {
+  const dir = join(OUT_DIR, 'kiln', 'runtime');
+  mkdirSync(dir, { recursive: true });
+  const files = runtimeFiles().map(([name, body]) => {
+    writeFileSync(join(dir, name), body);
+    return join(dir, name);
+  });
+  const runtime = (await import(pathToFileURL(join(dir, 'index.js')).href)) as Runtime;
+  return { runtime, files };
+}
+
 export async function createKiln(threads: number, opts: KilnBenchOptions = {}): Promise<Runner> {
   const fusion = opts.fusion ?? true;
+  const { runtime, files } = await shippedRuntime();
   return {
     name: fusion ? 'kiln' : 'kiln-nofusion',
     threads,
-    runtimeFiles: [join(RUNTIME, 'index.ts'), join(RUNTIME, 'manifest.ts')],
-    note: fusion ? 'kiln wasm, default passes' : 'kiln wasm, fusion off',
+    runtimeFiles: files,
+    note: `${fusion ? 'kiln wasm, default passes' : 'kiln wasm, fusion off'}; its .wasm is per model (in the code column)`,
     async prepare(model: BenchModel): Promise<Prepared> {
       if (!model.onnx) throw new Error(`${model.name}: kiln runner reads the ONNX form`);
       const t0 = performance.now();
@@ -28,9 +44,10 @@ export async function createKiln(threads: number, opts: KilnBenchOptions = {}): 
       const art = buildArtifact(module, { threads: threads > 1, fusion });
       const compileMs = performance.now() - t0;
       const manifest = art.manifest;
-      const m = await loadModel(art.files.get('model.wasm')!, manifest, { threads });
+      const m = await runtime.loadModel(art.files.get('model.wasm')!, manifest, { threads });
       return {
         compileMs,
+        // What the artifact ships without weights: model.wasm less its constants, runtime/*.js, model.js.
         codeBytes: art.codeBytes,
         async run(inputs) {
           const out = await m.run(inputs);

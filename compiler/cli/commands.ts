@@ -1,93 +1,25 @@
 // The kiln commands. Each is a name, a help text, its options (node:util parseArgs
 // config) and a function; main.ts does argument parsing and error-to-exit-code mapping.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
+import { join } from 'node:path';
 import { elementCount, shapeToString } from '../../ir/shape.js';
 import { printModule } from '../../ir/print.js';
 import { literalToString } from '../../ir/print_literal.js';
-import type { ArrayLiteral, Literal } from '../../ir/literal.js';
+import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { DEFAULT_PIPELINE, PASSES, resolvePasses, runPasses, UnknownPassError } from '../../passes/pipeline.js';
 import { findBackend, interpreterBackend, UsageError } from '../backend.js';
 import { compareLiterals, leavesOf } from '../compare.js';
-import { buildArtifact } from '../artifact.js';
+import { buildArtifact, writeArtifact } from '../artifact.js';
 import { canonicalFiles, checkCorpus } from '../corpus.js';
-import { loadModel, type LoadOptions } from '../load.js';
+import { loadModel } from '../load.js';
 import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
-import { entryInputs, readNpyFile, writeOutputs } from './inputs.js';
+import { benchCommand } from './bench.js';
+import { entryInputs, writeOutputs } from './inputs.js';
+import { type Command, ensureAvailable, inputOptions, loadOptions, MODEL_USAGE, modelOptions, one, seedOf } from './options.js';
 import { conformanceTable, corpusTable } from './report.js';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Returns the exit code. */
-  run(positionals: string[], values: Values): Promise<number>;
-}
-
-const seedOf = (v: Values): number => {
-  const s = Number(v.random ?? 0);
-  if (!Number.isInteger(s) || s < 0) throw new UsageError(`--random wants a non-negative integer seed, got '${v.random}'`);
-  return s;
-};
-
-const one = (positionals: string[], what: string): string => {
-  if (positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${positionals.length}`);
-  return positionals[0];
-};
-
-/** How ONNX models are imported: `--shape x=1,3,224,224`, `--dim batch=8`, `--weights-as-params`. */
-const modelOptions = {
-  shape: { type: 'string', multiple: true },
-  dim: { type: 'string', multiple: true },
-  bind: { type: 'string', multiple: true },
-  'weights-as-params': { type: 'boolean' },
-} as const;
-
-const MODEL_USAGE = `  FILE is HLO text, or an ONNX model (.onnx). For ONNX: --shape NAME=D0,D1,... gives an
-  input's dims, --dim SYMBOL=N binds a symbolic dimension everywhere, --bind NAME=PATH.npy
-  fixes an input's values at compile time (a shape, axes or scales fed as an input),
-  --weights-as-params makes float initializers trailing parameters instead of constants.`;
-
-function loadOptions(v: Values): LoadOptions {
-  const shapes: Record<string, number[]> = {};
-  for (const spec of (v.shape as string[] | undefined) ?? []) {
-    const [name, dims] = splitPair(spec, '--shape', 'NAME=D0,D1,...');
-    shapes[name] = dims === '' ? [] : dims.split(',').map((d) => count(d, `--shape ${spec}`));
-  }
-  const dims: Record<string, number> = {};
-  for (const spec of (v.dim as string[] | undefined) ?? []) {
-    const [name, n] = splitPair(spec, '--dim', 'SYMBOL=N');
-    dims[name] = count(n, `--dim ${spec}`);
-  }
-  const constants: Record<string, ArrayLiteral> = {};
-  for (const spec of (v.bind as string[] | undefined) ?? []) {
-    const [name, path] = splitPair(spec, '--bind', 'NAME=PATH.npy');
-    constants[name] = readNpyFile(path);
-  }
-  return { onnx: { shapes, dims, constants, weightsAsParameters: Boolean(v['weights-as-params']) } };
-}
-
-function splitPair(spec: string, flag: string, form: string): [string, string] {
-  const eq = spec.lastIndexOf('=');
-  if (eq <= 0) throw new UsageError(`${flag} wants ${form}, got '${spec}'`);
-  return [spec.slice(0, eq), spec.slice(eq + 1)];
-}
-
-function count(text: string, where: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${where}: '${text}' is not a dimension size`);
-  return n;
-}
-
-const inputOptions = {
-  input: { type: 'string', multiple: true },
-  random: { type: 'string' },
-  ...modelOptions,
-} as const;
+export type { Command } from './options.js';
 
 export const COMMANDS: Record<string, Command> = {
   run: {
@@ -138,6 +70,7 @@ ${MODEL_USAGE}`,
       return diffs.every((d) => d.ok) ? 0 : 1;
     },
   },
+  bench: benchCommand,
   opt: {
     summary: 'parse, verify, optionally optimise, and print a module as HLO text',
     usage: `kiln opt FILE [--passes NAME,NAME,...|default] [--dump DIR]
@@ -197,10 +130,7 @@ ${MODEL_USAGE}`,
       const art = buildArtifact(m, { threads: v.threads === true, embedWeights: v['weights-file'] !== true, fusion: v['no-fusion'] !== true, outputNames });
       const ms = performance.now() - t0;
       const dir = v.o as string;
-      for (const [name, bytes] of art.files) {
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        writeFileSync(join(dir, name), bytes);
-      }
+      writeArtifact(art, dir);
       console.log(`${dir}: ${[...art.files.keys()].join(', ')}; code ${art.codeBytes} bytes without weights; compiled in ${ms.toFixed(0)} ms`);
       return 0;
     },
@@ -271,11 +201,6 @@ ${MODEL_USAGE}`,
     },
   },
 };
-
-async function ensureAvailable(name: string): Promise<void> {
-  const why = await findBackend(name).unavailable();
-  if (why) throw new UsageError(`backend ${name} is not available here: ${why}`);
-}
 
 /** Print each output leaf as `index: shape literal`; big arrays as a summary. */
 function printResult(result: Literal): void {

@@ -1,0 +1,198 @@
+// `kiln bench`: how long a model takes to compile, load and run. The wasm backend is
+// measured through exactly what `kiln compile` ships: the artifact folder is written to
+// a temporary directory and its own model.js (over its runtime/index.js) loads its
+// model.wasm, as an application would. Other backends are timed through the Backend
+// interface. Inputs come from --input/--random as for `kiln run`.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Literal } from '../../ir/literal.js';
+import type { Module } from '../../ir/module.js';
+import { ARRAY_OF, type TypedArray } from '../../runtime/wasm/index.js';
+import { compileArtifact, packageArtifact, writeArtifact, type CompiledArtifact } from '../artifact.js';
+import { findBackend, UsageError, type Backend } from '../backend.js';
+import { loadModel } from '../load.js';
+import { inputBytes } from '../program_io.js';
+import { stats } from '../stats.js';
+import { entryInputs } from './inputs.js';
+import { type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, seedOf, type Values } from './options.js';
+
+const DEFAULT_REPS = 20;
+const DEFAULT_WARMUP = 5;
+
+/** What `kiln bench --json` prints. Times in milliseconds. */
+export interface BenchResult {
+  file: string;
+  backend: string;
+  /** Threads the model ran on: the runtime falls back to 1 where the host cannot run more. */
+  threads: number;
+  threadsRequested: number;
+  fusion: boolean;
+  /** wasm: passes, lowering and binaryen (not writing the runtime and wrapper); other backends: prepare(). */
+  compileMs: number;
+  /** wasm: WebAssembly compile + instantiate (+ starting worker threads); null where a backend has no load step. */
+  loadMs: number | null;
+  firstRunMs: number;
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  minMs: number;
+  /** Timed runs (after `warmup` untimed ones, which follow the first run). */
+  reps: number;
+  warmup: number;
+}
+
+/** A model ready to time: `run()` runs it once on fixed inputs. */
+interface Subject {
+  compileMs: number;
+  loadMs: number | null;
+  threads: number;
+  run(): Promise<unknown>;
+  dispose(): void;
+}
+
+interface BenchOptions {
+  threads: number;
+  fusion: boolean;
+  outputNames?: readonly string[];
+}
+
+/** The part of a compiled folder's model.js that bench uses (see artifact.ts's wrapper). */
+interface ArtifactWrapper {
+  load(wasm: Uint8Array, weights?: Uint8Array, threads?: number): Promise<{
+    readonly threads: number;
+    run(inputs: Record<string, TypedArray>): Promise<Record<string, TypedArray>>;
+    dispose(): void;
+  }>;
+}
+
+/**
+ * Compiles `m` as `kiln compile` does, writes the folder, and loads it through the
+ * folder's own model.js. The folder is removed once loaded (everything is in memory).
+ */
+async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
+  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, outputNames: opts.outputNames };
+  const t0 = performance.now();
+  const compiled = compileArtifact(m, artifactOptions);
+  const compileMs = performance.now() - t0;
+  const inputs = artifactInputs(compiled, args);
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-bench-'));
+  try {
+    writeArtifact(packageArtifact(m, compiled, artifactOptions), dir);
+    const wrapper = (await import(pathToFileURL(join(dir, 'model.js')).href)) as ArtifactWrapper;
+    const wasm = readFileSync(join(dir, 'model.wasm'));
+    const t1 = performance.now();
+    const model = await wrapper.load(wasm, undefined, opts.threads);
+    const loadMs = performance.now() - t1;
+    return { compileMs, loadMs, threads: model.threads, run: () => model.run(inputs), dispose: () => model.dispose() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The entry's arguments as the typed arrays the artifact's run() takes, by input name. */
+function artifactInputs({ program, wasm }: CompiledArtifact, args: readonly Literal[]): Record<string, TypedArray> {
+  const tensors = wasm.manifest.inputs;
+  // inputBytes gives each input a fresh buffer of exactly its size.
+  return Object.fromEntries(inputBytes(program, args).map(({ bytes }, i) => [tensors[i].name, new ARRAY_OF[tensors[i].dtype](bytes.buffer)]));
+}
+
+/** Any other backend: prepare() is its compile step; there is nothing to load. */
+async function backendSubject(backend: Backend, m: Module, args: readonly Literal[]): Promise<Subject> {
+  const t0 = performance.now();
+  const exe = await backend.prepare(m);
+  return { compileMs: performance.now() - t0, loadMs: null, threads: 1, run: () => exe.run(args), dispose: () => {} };
+}
+
+/** The first run, `warmup` untimed runs, then `reps` timed ones. */
+async function timeRuns(s: Subject, warmup: number, reps: number): Promise<{ firstRunMs: number; samples: number[] }> {
+  const t0 = performance.now();
+  await s.run();
+  const firstRunMs = performance.now() - t0;
+  for (let i = 0; i < warmup; i++) await s.run();
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await s.run();
+    samples.push(performance.now() - t);
+  }
+  return { firstRunMs, samples };
+}
+
+/** Checks the flags against the backend; returns the backend and the run settings. */
+function settings(v: Values) {
+  const backend = findBackend((v.backend as string | undefined) ?? 'wasm');
+  const threads = integerFlag(v, 'threads', 1, 1);
+  const fusion = v['no-fusion'] !== true;
+  if (backend.name !== 'wasm' && threads > 1) throw new UsageError(`--threads applies to --backend wasm only (got --backend ${backend.name})`);
+  if (backend.name !== 'wasm' && !fusion) throw new UsageError(`--no-fusion applies to --backend wasm only (got --backend ${backend.name})`);
+  return { backend, threads, fusion, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
+}
+
+export async function bench(file: string, v: Values): Promise<BenchResult> {
+  const { backend, threads, fusion, reps, warmup } = settings(v);
+  const { module: m, outputNames } = loadModel(file, loadOptions(v));
+  await ensureAvailable(backend.name);
+  const args = entryInputs(m, (v.input as string[]) ?? [], seedOf(v));
+  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, outputNames }) : await backendSubject(backend, m, args);
+  try {
+    const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
+    const s = stats(samples);
+    const r = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      file, backend: backend.name, threads: subject.threads, threadsRequested: threads, fusion,
+      compileMs: r(subject.compileMs), loadMs: subject.loadMs === null ? null : r(subject.loadMs), firstRunMs: r(firstRunMs),
+      medianMs: r(s.median), p10Ms: r(s.p10), p90Ms: r(s.p90), minMs: r(s.min), reps, warmup,
+    };
+  } finally {
+    subject.dispose(); // stops the runtime's worker threads, so the process can exit
+  }
+}
+
+const ms = (x: number): string => `${x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1)} ms`;
+
+export function benchText(r: BenchResult): string {
+  const threads = `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
+  const fellBack = r.threads < r.threadsRequested ? ` (asked for ${r.threadsRequested}: this host or build cannot run more)` : '';
+  const what = r.backend === 'wasm' ? 'passes, lowering, binaryen' : 'prepare';
+  const rows: [string, string, string][] = [
+    ['compile', ms(r.compileMs), what],
+    ['load', r.loadMs === null ? '—' : ms(r.loadMs), r.loadMs === null ? 'nothing to load' : 'WebAssembly compile + instantiate'],
+    ['first run', ms(r.firstRunMs), ''],
+    ['median', ms(r.medianMs), `over ${r.reps} runs after ${r.warmup} warm-up`],
+    ['p10', ms(r.p10Ms), ''],
+    ['p90', ms(r.p90Ms), ''],
+  ];
+  const width = Math.max(...rows.map((x) => x[1].length));
+  return [
+    `${r.file} on ${r.backend}, ${threads}${fellBack}${r.fusion ? '' : ', fusion off'}`,
+    ...rows.map(([name, value, note]) => `  ${name.padEnd(10)}${value.padStart(width)}${note ? `  ${note}` : ''}`),
+  ].join('\n');
+}
+
+export const benchCommand: Command = {
+  summary: 'time compile, load, first run and steady-state runs of a model',
+  usage: `kiln bench FILE [--backend wasm|kernels|interpreter] [--threads N] [--input NAME=PATH.npy ...] [--random SEED]
+           [--reps N] [--warmup N] [--json] [--no-fusion]
+
+  Compiles FILE as 'kiln compile' does, loads the artifact through its own model.js and
+  runtime, and prints: compile ms (passes, lowering, binaryen), load ms (WebAssembly
+  compile + instantiate, and starting worker threads), the first run's ms, then the
+  median, p10 and p90 ms of --reps timed runs (default ${DEFAULT_REPS}) after --warmup untimed ones
+  (default ${DEFAULT_WARMUP}). A run includes copying inputs in and outputs out. --threads N builds
+  for shared memory and runs on N threads (default 1). Inputs as for 'kiln run'. --json
+  prints one JSON object (compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs,
+  reps, warmup, threads, threadsRequested, backend, fusion, file). The default backend is
+  wasm; interpreter and kernels are timed through prepare() and run(), with no load step.
+${MODEL_USAGE}`,
+  options: {
+    ...inputOptions, backend: { type: 'string' }, threads: { type: 'string' }, reps: { type: 'string' },
+    warmup: { type: 'string' }, json: { type: 'boolean' }, 'no-fusion': { type: 'boolean' },
+  },
+  async run(pos, v) {
+    const result = await bench(one(pos, 'model file'), v);
+    console.log(v.json ? JSON.stringify(result) : benchText(result));
+    return 0;
+  },
+};
