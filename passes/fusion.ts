@@ -11,8 +11,9 @@
 // parameters; every instruction not yet taken may start a group and the group then pulls
 // in producers, latest first. A producer joins when every user it has is already in the
 // group (it moves in), or when it is cheap to duplicate (scalar constants, iota, broadcasts
-// of scalars or constants, reshape, bitcast, convert): then the group gets a copy and the
-// original stays for its other users. Each group stays convex (no path leaves it and comes
+// of scalars or constants, reshape, bitcast, convert) or to recompute (an elementwise op
+// that is not expensive, with few users): then the group gets a copy and the original
+// stays for its other users (and disappears if they all took copies). Each group stays convex (no path leaves it and comes
 // back) because a producer only moves in once all of its users are inside, and a group
 // has one output, its root; so fusing never makes a cycle. Multi-output fusion is not done
 // (docs/passes.md, "Fusion").
@@ -48,9 +49,34 @@ export function cheapToDuplicate(i: Instruction): boolean {
   switch (i.opcode) {
     case 'constant': return isScalar(i.shape);
     case 'iota': case 'reshape': case 'bitcast': case 'convert': return true;
-    case 'broadcast': return isScalar(i.operands[0].shape) || i.operands[0].opcode === 'constant';
+    // Index arithmetic over its operand, which every copy reads in place.
+    case 'broadcast': return true;
     default: return false;
   }
+}
+
+/** Users beyond which a producer is not recomputed in each of them. */
+const MAX_RECOMPUTE_USERS = 3;
+
+/**
+ * An elementwise op cheap enough to compute again in each consumer rather than write out
+ * and read back (XLA fuses such producers into every consumer too): LayerNorm's x − mean
+ * feeds both the variance reduction and the normalisation. Not when the consumer reads
+ * it more than once per element, and not for ops worth computing once (EXPENSIVE).
+ */
+function cheapToRecompute(i: Instruction, users: Map<Instruction, Instruction[]>, reused: boolean): boolean {
+  return isElementwise(i.opcode) && !EXPENSIVE.has(i.opcode) && !reused && isArray(i.shape) &&
+    (users.get(i) ?? []).length <= MAX_RECOMPUTE_USERS && i.operands.every(readsForFree);
+}
+
+/**
+ * What a recomputed op may read: values that exist in memory anyway (parameters, and the
+ * results of ops that are never recomputed) or that cost nothing to copy. An elementwise
+ * operand would be copied in turn while its original stays for the other users, and the
+ * copies would cascade up to the next expensive op, which then gets written out.
+ */
+function readsForFree(o: Instruction): boolean {
+  return o.opcode === 'parameter' || cheapToDuplicate(o) || !(isElementwise(o.opcode) || LOOP_STRUCTURAL.has(o.opcode));
 }
 
 /** Computed inside a loop fusion, one output element at a time. */
@@ -184,8 +210,8 @@ function grow(
     if (inside.length === 0) continue;
     // A user that is itself a copy keeps the original alive outside, and so this producer too.
     const allInside = inside.length === (users.get(producer) ?? []).length && !inside.some((u) => g.copies.has(u));
-    if (!allInside && !cheapToDuplicate(producer)) continue;
     const reused = inside.some((u) => g.reused.get(u) || expands(u));
+    if (!allInside && !cheapToDuplicate(producer) && !cheapToRecompute(producer, users, reused)) continue;
     const ewPath = inside.every((u) => isElementwise(u.opcode) && g.ewPath.get(u) === true);
     if (!acceptable(producer, inside, g, reused, ewPath, allInside)) continue;
     g.members.add(producer);

@@ -220,7 +220,7 @@ ENTRY e {
     expect(fusions(m)[0].operands.map((o) => o.opcode)).toEqual(['parameter', 'while']);
   });
 
-  it('a value used outside the group stays a separate value (no duplication of real work)', () => {
+  it('recomputes a cheap elementwise value in each consumer that reads it', () => {
     const m = fuse(`HloModule m
 ENTRY e {
   p = f32[4] parameter(0)
@@ -230,9 +230,29 @@ ENTRY e {
   d = f32[4] abs(c)
   ROOT t = (f32[4], f32[4]) tuple(b, d)
 }`);
-    expect(m.entry.instructions.filter((i) => i.opcode === 'multiply')).toHaveLength(1);
-    expect(kinds(m)).toEqual(['kLoop']);
-    expect(inside(fusions(m)[0])).toEqual(['sqrt', 'abs']);
+    // LayerNorm's x − mean pattern: no buffer for `a`, each fusion squares p itself.
+    expect(m.entry.instructions.filter((i) => i.opcode === 'multiply')).toHaveLength(0);
+    expect(kinds(m)).toEqual(['kLoop', 'kLoop']);
+    expect(fusions(m).map(inside)).toEqual([['multiply', 'negate'], ['multiply', 'sqrt', 'abs']]);
+  });
+
+  it('a value used outside the group stays a separate value when it is expensive or reads computed values', () => {
+    const m = fuse(`HloModule m
+ENTRY e {
+  p = f32[4] parameter(0)
+  a = f32[4] exponential(p)
+  b = f32[4] negate(a)
+  c = f32[4] sqrt(a)
+  d = f32[4] abs(c)
+  q = f32[4] add(p, p)
+  r = f32[4] multiply(q, q)
+  s = f32[4] negate(r)
+  u = f32[4] abs(r)
+  ROOT t = (f32[4], f32[4], f32[4], f32[4]) tuple(b, d, s, u)
+}`);
+    expect(m.entry.instructions.filter((i) => i.opcode === 'exponential')).toHaveLength(1);
+    // r reads q, which is computed: recomputing r would copy q too and cascade.
+    expect(m.entry.instructions.filter((i) => i.opcode === 'fusion' && inside(i).includes('multiply'))).toHaveLength(1);
   });
 
   it('does not fuse instructions with control dependencies', () => {
