@@ -26,8 +26,8 @@ export function readOutput(p: Program, i: number, bytes: Uint8Array, offset = p.
   const size = byteSize(b.dtype);
   const n = b.dims.reduce((a, c) => a * c, 1);
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, n * size);
-  const values = new Array<number>(n);
-  for (let j = 0; j < n; j++) values[j] = Number(readElement(dv, j * size, b.dtype));
+  const values = new Array<number | bigint>(n); // s64/u64 as bigints: exact beyond 2^53
+  for (let j = 0; j < n; j++) values[j] = readElement(dv, j * size, b.dtype);
   return arrayLiteral(array(b.dtype, b.dims), values);
 }
 

@@ -1,25 +1,34 @@
 // Constructors for kernel IR that compute each node's type, and index arithmetic that
 // folds constants as it builds (lowering composes many index maps; folding here keeps
 // the emitted code small without a separate simplifier).
+import { convertValue } from '../interpret/scalar.js';
 import {
-  SCALAR, VEC4, type BinaryOp, type CompareDir, type Expr, type Lanes, type Loop, type ScalarType, type Stmt,
-  type UnaryOp, type ValueType,
+  SCALAR, VEC4, isWide, isWideInt, valueType, type BinaryOp, type CompareDir, type Expr, type Lanes, type Loop,
+  type ScalarType, type Stmt, type UnaryOp, type ValueType,
 } from './kernel.js';
 
 export const S32 = SCALAR('s32');
 export const F32 = SCALAR('f32');
 
-export const constant = (scalar: ScalarType, value: number, lanes: Lanes = 1): Expr => ({
-  k: 'const', type: { scalar, lanes }, value: scalar === 'pred' ? (value ? 1 : 0) : value,
+/** A constant; s64/u64 values become bigints (wrapped to 64 bits), the others numbers. */
+export const constant = (scalar: ScalarType, value: number | bigint, lanes: Lanes = 1): Expr => ({
+  k: 'const', type: valueType(scalar, lanes), value: constValue(scalar, value),
 });
+
+function constValue(scalar: ScalarType, value: number | bigint): number | bigint {
+  if (scalar === 'pred') return value ? 1 : 0;
+  if (!isWideInt(scalar)) return Number(value);
+  const v = typeof value === 'bigint' ? value : BigInt(Math.trunc(value));
+  return scalar === 's64' ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+}
 export const int = (value: number): Expr => constant('s32', value);
 export const variable = (name: string, type: ValueType = S32): Expr => ({ k: 'var', type, name });
 
 export const load = (buf: number, index: Expr, scalar: ScalarType, lanes: Lanes = 1): Expr => ({
-  k: 'load', type: { scalar, lanes }, buf, index,
+  k: 'load', type: valueType(scalar, lanes), buf, index,
 });
 /** Element `index` of a local array; lanes 4 reads index..index+3. */
-export const local = (array: string, index: Expr, scalar: ScalarType, lanes: Lanes = 1): Expr => ({ k: 'local', type: { scalar, lanes }, array, index });
+export const local = (array: string, index: Expr, scalar: ScalarType, lanes: Lanes = 1): Expr => ({ k: 'local', type: valueType(scalar, lanes), array, index });
 
 export function unary(op: UnaryOp, a: Expr): Expr {
   const type = op === 'is-finite' ? { scalar: 'pred' as const, lanes: a.type.lanes } : a.type;
@@ -44,13 +53,20 @@ export function select(cond: Expr, a: Expr, b: Expr): Expr {
 
 export function convert(a: Expr, to: ScalarType): Expr {
   if (a.type.scalar === to) return a;
-  if (a.k === 'const' && to !== 'pred' && Number.isInteger(a.value) && a.type.scalar !== 'pred' && Math.abs(a.value) < 2 ** 24)
-    return to === 'u32' && a.value < 0 ? { k: 'convert', type: { scalar: to, lanes: a.type.lanes }, a } : constant(to, a.value, a.type.lanes);
-  return { k: 'convert', type: { scalar: to, lanes: a.type.lanes }, a };
+  const type = valueType(to, a.type.lanes);
+  // A 64-bit constant folds exactly, by the reference's own convert.
+  if (a.k === 'const' && (isWide(to) || isWide(a.type.scalar))) return constant(to, convertValue(a.value, a.type.scalar, to), a.type.lanes);
+  if (a.k === 'const' && typeof a.value === 'number' && to !== 'pred' && Number.isInteger(a.value) && a.type.scalar !== 'pred' && Math.abs(a.value) < 2 ** 24)
+    return to === 'u32' && a.value < 0 ? { k: 'convert', type, a } : constant(to, a.value, a.type.lanes);
+  return { k: 'convert', type, a };
 }
 
-export const bitcast = (a: Expr, to: ScalarType): Expr =>
-  a.type.scalar === to ? a : { k: 'bitcast', type: { scalar: to, lanes: a.type.lanes }, a };
+/** The same bits as another type of the same width. */
+export function bitcast(a: Expr, to: ScalarType): Expr {
+  if (a.type.scalar === to) return a;
+  if (isWide(to) !== isWide(a.type.scalar)) throw new Error(`bitcast ${a.type.scalar} → ${to} changes the width`);
+  return { k: 'bitcast', type: valueType(to, a.type.lanes), a };
+}
 
 export const splat = (a: Expr): Expr => (a.type.lanes === 4 ? a : { k: 'splat', type: VEC4(a.type.scalar), a });
 export const extract = (a: Expr, lane: number): Expr => ({ k: 'extract', type: SCALAR(a.type.scalar), a, lane });
@@ -65,7 +81,8 @@ export const typeName = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `$
 
 // ---- s32 index arithmetic, folded as built ----
 
-const isConst = (e: Expr): e is Extract<Expr, { k: 'const' }> => e.k === 'const';
+/** A number constant (index arithmetic is s32, so never a bigint). */
+const isConst = (e: Expr): e is Extract<Expr, { k: 'const' }> & { readonly value: number } => e.k === 'const' && typeof e.value === 'number';
 /** Not a type guard: a const of another value must stay a const to TypeScript. */
 const isValue = (e: Expr, v: number): boolean => e.k === 'const' && e.value === v;
 

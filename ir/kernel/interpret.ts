@@ -4,11 +4,12 @@
 // tested without any target. Kernels are compiled to JavaScript closures once, then run.
 import { binaryKernel, compareKernel, unaryKernel } from '../interpret/kernels.js';
 import { convertValue, readElement, writeElement } from '../interpret/scalar.js';
-import { rounder } from '../interpret/util.js';
+import { finisher, rounder, type Scalar } from '../interpret/util.js';
 import { byteSize } from '../dtype.js';
-import type { Expr, Kernel, KernelParam, Program, ScalarType, Stmt } from './kernel.js';
+import { isWideInt, type Expr, type Kernel, type KernelParam, type Program, type ScalarType, type Stmt } from './kernel.js';
 
-type Value = number | number[];
+/** A scalar is a number, or a bigint for s64/u64 (as in the HLO interpreter); vectors are arrays. */
+type Value = Scalar | Scalar[];
 /** Variables live in slots resolved at compile time. */
 type Env = Value[];
 type Fn = (env: Env) => Value;
@@ -78,12 +79,12 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
 
   const expr = (e: Expr): Fn => {
     const lanes = e.type.lanes;
-    const lanewise1 = (f: (x: number) => number, a: Fn): Fn =>
-      lanes === 1 ? (env) => f(a(env) as number) : (env) => (a(env) as number[]).map(f);
-    const lanewise2 = (f: (x: number, y: number) => number, a: Fn, b: Fn): Fn =>
+    const lanewise1 = (f: (x: Scalar) => Scalar, a: Fn): Fn =>
+      lanes === 1 ? (env) => f(a(env) as Scalar) : (env) => (a(env) as Scalar[]).map(f);
+    const lanewise2 = (f: (x: Scalar, y: Scalar) => Scalar, a: Fn, b: Fn): Fn =>
       lanes === 1
-        ? (env) => f(a(env) as number, b(env) as number)
-        : (env) => { const x = a(env) as number[], y = b(env) as number[]; return x.map((v, i) => f(v, y[i])); };
+        ? (env) => f(a(env) as Scalar, b(env) as Scalar)
+        : (env) => { const x = a(env) as Scalar[], y = b(env) as Scalar[]; return x.map((v, i) => f(v, y[i])); };
     switch (e.k) {
       case 'const': {
         const v = finish(e.type.scalar)(e.value);
@@ -96,7 +97,7 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
         return (env) => {
           const i = idx(env) as number;
           const p = access(e.buf, i, lanes);
-          const read = (j: number): number => Number(convertValue(readElement(p.view, p.base + j * p.elementBytes, p.param.dtype), p.param.dtype, dtypeOf(scalar)));
+          const read = (j: number): Scalar => convertValue(readElement(p.view, p.base + j * p.elementBytes, p.param.dtype), p.param.dtype, scalar);
           return lanes === 1 ? read(i) : [read(i), read(i + 1), read(i + 2), read(i + 3)];
         };
       }
@@ -105,25 +106,25 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
         if (s === undefined) throw new Error(`${kernel.name}: array '${e.array}' used before it is declared`);
         const idx = expr(e.index);
         return (env) => {
-          const a = env[s] as number[], i = idx(env) as number;
+          const a = env[s] as Scalar[], i = idx(env) as number;
           if (!(i >= 0 && i + lanes <= a.length)) throw new KernelOutOfBounds(`${kernel.name}: ${e.array}[${i}] is outside 0..${a.length - 1}`);
           return lanes === 1 ? a[i] : a.slice(i, i + lanes);
         };
       }
       case 'unary': {
-        const k = unaryKernel(e.op, dtypeOf(e.a.type.scalar));
+        const k = unaryKernel(e.op, e.a.type.scalar);
         if (!k) throw new Error(`${kernel.name}: '${e.op}' is not defined on ${e.a.type.scalar}`);
         const fin = finish(e.type.scalar);
-        return lanewise1((x) => fin(k(x) as number), expr(e.a));
+        return lanewise1((x) => fin(k(x)), expr(e.a));
       }
       case 'binary': {
-        const k = binaryKernel(e.op, dtypeOf(e.type.scalar));
+        const k = binaryKernel(e.op, e.type.scalar);
         if (!k) throw new Error(`${kernel.name}: '${e.op}' is not defined on ${e.type.scalar}`);
         const fin = finish(e.type.scalar);
-        return lanewise2((x, y) => fin(k(x, y) as number), expr(e.a), expr(e.b));
+        return lanewise2((x, y) => fin(k(x, y)), expr(e.a), expr(e.b));
       }
       case 'compare': {
-        const k = compareKernel(e.dir, undefined, dtypeOf(e.a.type.scalar))!;
+        const k = compareKernel(e.dir, undefined, e.a.type.scalar)!;
         return lanewise2((x, y) => k(x, y), expr(e.a), expr(e.b));
       }
       case 'select': {
@@ -131,26 +132,26 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
         if (lanes === 1) return (env) => (c(env) ? a(env) : b(env));
         const cv = e.cond.type.lanes === 1;
         return (env) => {
-          const cc = c(env), x = a(env) as number[], y = b(env) as number[];
+          const cc = c(env), x = a(env) as Scalar[], y = b(env) as Scalar[];
           return x.map((v, i) => ((cv ? (cc as number) : (cc as number[])[i]) ? v : y[i]));
         };
       }
       case 'convert': {
-        const from = dtypeOf(e.a.type.scalar), to = dtypeOf(e.type.scalar);
-        return lanewise1((x) => Number(convertValue(x, from, to)), expr(e.a));
+        const from = e.a.type.scalar, to = e.type.scalar;
+        return lanewise1((x) => convertValue(x, from, to), expr(e.a));
       }
       case 'bitcast': {
-        const from = dtypeOf(e.a.type.scalar), to = dtypeOf(e.type.scalar);
-        const dv = new DataView(new ArrayBuffer(4));
-        return lanewise1((x) => { writeElement(dv, 0, from, x); return Number(readElement(dv, 0, to)); }, expr(e.a));
+        const from = e.a.type.scalar, to = e.type.scalar;
+        const dv = new DataView(new ArrayBuffer(8));
+        return lanewise1((x) => { writeElement(dv, 0, from, x); return readElement(dv, 0, to); }, expr(e.a));
       }
       case 'round': {
         const r = rounder(e.to);
-        return lanewise1((x) => r(x), expr(e.a));
+        return lanewise1((x) => r(x as number), expr(e.a));
       }
-      case 'splat': { const a = expr(e.a); return (env) => { const v = a(env) as number; return [v, v, v, v]; }; }
-      case 'vector': { const ls = e.lanes.map(expr); return (env) => ls.map((l) => l(env) as number); }
-      case 'extract': { const a = expr(e.a); return (env) => (a(env) as number[])[e.lane]; }
+      case 'splat': { const a = expr(e.a); return (env) => { const v = a(env) as Scalar; return [v, v, v, v]; }; }
+      case 'vector': { const ls = e.lanes.map(expr); return (env) => ls.map((l) => l(env) as Scalar); }
+      case 'extract': { const a = expr(e.a); return (env) => (a(env) as Scalar[])[e.lane]; }
     }
   };
 
@@ -170,16 +171,17 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
           const i = idx(env) as number, x = v(env);
           const p = access(s.buf, i, lanes);
           if (p.param.access === 'read') throw new Error(`${kernel.name}: store into read-only ${p.param.name}`);
-          const write = (j: number, val: number): void =>
-            writeElement(p.view, p.base + j * p.elementBytes, p.param.dtype, convertValue(val, dtypeOf(scalar), p.param.dtype));
-          if (lanes === 1) write(i, x as number);
-          else (x as number[]).forEach((val, l) => write(i + l, val));
+          const write = (j: number, val: Scalar): void =>
+            writeElement(p.view, p.base + j * p.elementBytes, p.param.dtype, convertValue(val, scalar, p.param.dtype));
+          if (lanes === 1) write(i, x as Scalar);
+          else (x as Scalar[]).forEach((val, l) => write(i + l, val));
         };
       }
       case 'array': {
         const slot = slots.size + arrays.size;
         arrays.set(s.name, slot);
-        return (env) => { env[slot] = new Array<number>(s.size).fill(0); };
+        const zero: Scalar = isWideInt(s.type) ? 0n : 0;
+        return (env) => { env[slot] = new Array<Scalar>(s.size).fill(zero); };
       }
       case 'localStore': {
         const s0 = arrays.get(s.array);
@@ -187,11 +189,11 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
         const idx = expr(s.index), v = expr(s.value);
         const lanes = s.value.type.lanes;
         return (env) => {
-          const a = env[s0] as number[], i = idx(env) as number;
+          const a = env[s0] as Scalar[], i = idx(env) as number;
           if (!(i >= 0 && i + lanes <= a.length)) throw new KernelOutOfBounds(`${kernel.name}: ${s.array}[${i}] is outside 0..${a.length - 1}`);
           const x = v(env);
-          if (lanes === 1) a[i] = x as number;
-          else (x as number[]).forEach((val, l) => { a[i + l] = val; });
+          if (lanes === 1) a[i] = x as Scalar;
+          else (x as Scalar[]).forEach((val, l) => { a[i + l] = val; });
         };
       }
       case 'loop': {
@@ -219,13 +221,8 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
   };
 }
 
-const dtypeOf = (t: ScalarType): 'f32' | 's32' | 'u32' | 'pred' => t;
-
-function finish(t: ScalarType): (x: number) => number {
-  switch (t) {
-    case 'f32': return Math.fround;
-    case 's32': return (x) => x | 0;
-    case 'u32': return (x) => x >>> 0;
-    case 'pred': return (x) => (x ? 1 : 0);
-  }
+/** A computed value as its type holds it: f32 rounded, integers wrapped, pred 0/1. */
+function finish(t: ScalarType): (x: Scalar) => Scalar {
+  if (t === 'pred') return (x) => (x ? 1 : 0);
+  return finisher(t);
 }

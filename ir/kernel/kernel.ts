@@ -9,14 +9,36 @@
 // Types. Values are scalars or 4-lane vectors of a compute type. Compute types are
 // named like HLO element types so that every operator means exactly what the HLO
 // opcode of the same name means (the reference interpreter's scalar kernels define
-// them): f32, s32, u32 and pred. Narrower storage (f16, bf16, s8, u8, s16, u16, pred)
-// widens on load and narrows on store, with HLO `convert` rounding.
+// them): f32, s32, u32, pred, and the 64-bit f64, s64, u64. Narrower storage (f16,
+// bf16, s8, u8, s16, u16, pred) widens on load and narrows on store, with HLO `convert`
+// rounding.
+//
+// 64-bit values are scalars only: a vector is 128 bits of four 32-bit lanes, which has no
+// room for four 64-bit ones, and targets differ in what they can do with two (wasm has
+// i64x2 without division, WGSL has no 64-bit types at all). Lowering computes a kernel
+// that touches a 64-bit type one element at a time; the builders refuse a 64-bit vector.
 import type { DType } from '../dtype.js';
 
 /** Element types arithmetic runs in. */
-export type ScalarType = 'f32' | 's32' | 'u32' | 'pred';
+export type ScalarType = 'f32' | 's32' | 'u32' | 'pred' | 'f64' | 's64' | 'u64';
 /** Lanes of a value: a scalar, or a 128-bit vector of four 32-bit lanes. */
 export type Lanes = 1 | 4;
+
+/** Facts about each compute type: its width, and the most lanes a value of it may have. */
+export const SCALAR_TYPES: { readonly [S in ScalarType]: { readonly bytes: 1 | 4 | 8; readonly maxLanes: Lanes } } = {
+  pred: { bytes: 1, maxLanes: 4 },
+  f32: { bytes: 4, maxLanes: 4 },
+  s32: { bytes: 4, maxLanes: 4 },
+  u32: { bytes: 4, maxLanes: 4 },
+  f64: { bytes: 8, maxLanes: 1 },
+  s64: { bytes: 8, maxLanes: 1 },
+  u64: { bytes: 8, maxLanes: 1 },
+};
+
+/** A 64-bit compute type (scalar only). */
+export const isWide = (s: ScalarType): boolean => SCALAR_TYPES[s].bytes === 8;
+/** s64 and u64: their constants and interpreter values are bigints. */
+export const isWideInt = (s: ScalarType): boolean => s === 's64' || s === 'u64';
 
 export interface ValueType {
   readonly scalar: ScalarType;
@@ -24,7 +46,7 @@ export interface ValueType {
 }
 
 /** Element types a buffer may hold; each widens on load to `computeTypeOf(dtype)`. */
-export const STORAGE_TYPES = ['pred', 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f16', 'bf16', 'f32'] as const;
+export const STORAGE_TYPES = ['pred', 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f16', 'bf16', 'f32', 's64', 'u64', 'f64'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
 
 export function isStorageType(t: DType): t is StorageType {
@@ -38,6 +60,7 @@ export function computeTypeOf(t: StorageType): ScalarType {
     case 's8': case 's16': case 's32': return 's32';
     case 'u8': case 'u16': case 'u32': return 'u32';
     case 'f16': case 'bf16': case 'f32': return 'f32';
+    case 's64': case 'u64': case 'f64': return t;
   }
 }
 
@@ -60,11 +83,28 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export type CompareDir = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE';
 
 /**
+ * The float functions the kernel IR defines on f64: those every target computes to f64
+ * accuracy (a few ulps; targets/wasm/math64.ts). The others (sine, cosine, tan, erf,
+ * the inverse trigonometric functions, atan2) are refused by lowering on f64 rather
+ * than computed less accurately than the reference.
+ */
+export const F64_FUNCTIONS: ReadonlySet<UnaryOp | BinaryOp> = new Set<UnaryOp | BinaryOp>([
+  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sinh', 'cosh',
+  'asinh', 'acosh', 'atanh', 'power',
+]);
+/** Float functions (transcendental, unlike sqrt or floor): the ones F64_FUNCTIONS restricts. */
+export const FLOAT_FUNCTIONS: ReadonlySet<UnaryOp | BinaryOp> = new Set<UnaryOp | BinaryOp>([
+  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sine', 'cosine', 'tan',
+  'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh', 'power', 'atan2',
+]);
+
+/**
  * An expression: pure, typed, evaluated per use. Index arithmetic is s32 (buffers hold
  * under 2^31 elements; lowering checks). Every node carries its result type.
  */
 export type Expr =
-  | { readonly k: 'const'; readonly type: ValueType; readonly value: number }
+  /** `value` is a bigint for s64 and u64 (exact beyond 2^53), a number for every other type. */
+  | { readonly k: 'const'; readonly type: ValueType; readonly value: number | bigint }
   | { readonly k: 'var'; readonly type: ValueType; readonly name: string }
   /** Element `index` of buffer parameter `buf`; lanes 4 reads index..index+3. */
   | { readonly k: 'load'; readonly type: ValueType; readonly buf: number; readonly index: Expr }
@@ -76,7 +116,7 @@ export type Expr =
   | { readonly k: 'select'; readonly type: ValueType; readonly cond: Expr; readonly a: Expr; readonly b: Expr }
   /** HLO `convert` between compute types (float→int saturates, NaN→0). */
   | { readonly k: 'convert'; readonly type: ValueType; readonly a: Expr }
-  /** Same bits, another 32-bit type (HLO `bitcast-convert`). */
+  /** Same bits, another type of the same width (HLO `bitcast-convert`). */
   | { readonly k: 'bitcast'; readonly type: ValueType; readonly a: Expr }
   /** A vector with every lane `a`. */
   | { readonly k: 'splat'; readonly type: ValueType; readonly a: Expr }
@@ -179,4 +219,10 @@ export interface Program {
 }
 
 export const SCALAR = (scalar: ScalarType): ValueType => ({ scalar, lanes: 1 });
-export const VEC4 = (scalar: ScalarType): ValueType => ({ scalar, lanes: 4 });
+export const VEC4 = (scalar: ScalarType): ValueType => valueType(scalar, 4);
+
+/** A value type, refusing vectors of a scalar-only (64-bit) type. */
+export function valueType(scalar: ScalarType, lanes: Lanes): ValueType {
+  if (lanes > SCALAR_TYPES[scalar].maxLanes) throw new Error(`kernel IR: ${scalar} values are scalar only (no ${scalar}x${lanes})`);
+  return { scalar, lanes };
+}

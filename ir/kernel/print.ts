@@ -13,7 +13,7 @@ export function printExpr(e: Expr, names: readonly string[] = []): string {
   const p = (x: Expr): string => (x.k === 'binary' || x.k === 'compare' || x.k === 'select' ? `(${printExpr(x, names)})` : printExpr(x, names));
   switch (e.k) {
     case 'const': {
-      const v = e.type.scalar === 'f32' ? formatFloat(e.value) : String(e.value);
+      const v = typeof e.value === 'number' && (e.type.scalar === 'f32' || e.type.scalar === 'f64') ? formatFloat(e.value) : String(e.value);
       return e.type.lanes === 1 ? v : `${typeName(e.type)}(${v})`;
     }
     case 'var': return e.name;

@@ -5,7 +5,7 @@
 import type { DType } from '../../ir/dtype.js';
 import { byteSize, isFloat, isInteger } from '../../ir/dtype.js';
 import * as k from '../../ir/kernel/build.js';
-import type { BinaryOp, CompareDir, Expr, UnaryOp } from '../../ir/kernel/kernel.js';
+import { F64_FUNCTIONS, FLOAT_FUNCTIONS, type BinaryOp, type CompareDir, type Expr, type UnaryOp } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import type { Emitter, Idx } from './emitter.js';
@@ -32,6 +32,11 @@ const narrowInt = (dt: DType): boolean => isInteger(dt) && byteSize(dt) < 4;
 /** Ops whose result on an 8/16-bit int is not the 32-bit result narrowed. */
 const WIDTH_SENSITIVE = new Set(['popcnt', 'clz', 'shift-left', 'shift-right-arithmetic', 'shift-right-logical']);
 
+/** f64 functions without an f64-accurate version are refused rather than computed less accurately. */
+function checkF64(instr: Instruction, op: UnaryOp | BinaryOp, dt: DType): void {
+  if (dt === 'f64' && FLOAT_FUNCTIONS.has(op) && !F64_FUNCTIONS.has(op)) throw new NotCompiled(instr, `${op} on f64 (no f64-accurate version yet)`);
+}
+
 /** A scalar operand (rank 0) is read at no index; others at the output's. */
 export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] => (dimsOf(operand).length === 0 ? [] : index);
 
@@ -39,6 +44,7 @@ export function unaryRule(op: UnaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const x = instr.operands[0];
     if (narrowInt(dtypeOf(x)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(x)}`);
+    checkF64(instr, op, dtypeOf(x));
     return [narrow(k.unary(op, em.value(x, index)), dtypeOf(instr))];
   };
 }
@@ -47,6 +53,7 @@ export function binaryRule(op: BinaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const [a, b] = instr.operands;
     if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(a)}`);
+    checkF64(instr, op, dtypeOf(a));
     return [narrow(k.binary(op, em.value(a, index), em.value(b, index)), dtypeOf(instr))];
   };
 }
@@ -81,10 +88,38 @@ export function convertValue(em: Emitter, x: Expr, from: DType, to: DType): Expr
   const target = computeType(to);
   const range = INT_RANGE[to];
   if (isFloat(from) && range) {
-    const lo = em.constant('f32', range[0]), hi = em.constant('f32', range[1]);
+    const lo = em.constant(x.type.scalar, range[0]), hi = em.constant(x.type.scalar, range[1]);
     return k.convert(k.binary('minimum', k.binary('maximum', x, lo), hi), target);
   }
+  if (roundsTwice(from, to)) return narrow(toF32RoundToOdd(em, x), to);
   return narrow(k.convert(x, target), to);
+}
+
+/**
+ * Whether going through the nearest f32 and then to `to` could round twice where HLO
+ * rounds once: f64 → f16/bf16, and integers wider than f32's 24 bits → bf16 (→ f16 is
+ * safe: any integer beyond 2^24 overflows f16 either way).
+ */
+const roundsTwice = (from: DType, to: DType): boolean =>
+  (to === 'f16' || to === 'bf16') && (from === 'f64' || (to === 'bf16' && isInteger(from) && byteSize(from) >= 4));
+
+/**
+ * `x` (f64 or a 32/64-bit integer) as an f32 rounded to odd: the nearest f32 when exact,
+ * else whichever neighbour has an odd last bit. With ≥ 2 bits more than f16 and bf16, a
+ * round to nearest even of it to those types is the single rounding of `x` (the sticky bit
+ * survives in the odd last bit).
+ */
+function toF32RoundToOdd(em: Emitter, v: Expr): Expr {
+  const x = em.bind('x', v);
+  const f = em.bind('f', k.convert(x, 'f32'));
+  const back = em.bind('back', k.convert(f, x.type.scalar)); // f is integral for an integer x: exact back
+  const bits = em.bind('fbits', k.bitcast(f, 's32'));
+  const one = em.constant('s32', 1);
+  const even = k.compare('EQ', k.binary('and', bits, one), em.constant('s32', 0));
+  // A step of the bits moves away from zero: up in magnitude when x lies beyond f.
+  const away = k.compare('EQ', k.compare('GT', x, back), k.compare('GT', f, em.constant('f32', 0)));
+  const odd = k.bitcast(k.binary('add', bits, k.select(away, one, em.constant('s32', -1))), 'f32');
+  return k.select(k.binary('and', k.compare('NE', back, x), even), odd, f);
 }
 
 export function convertRule(em: Emitter, instr: InstructionOf<'convert'>, index: readonly Idx[]): Expr[] {
@@ -95,7 +130,8 @@ export function convertRule(em: Emitter, instr: InstructionOf<'convert'>, index:
 export function bitcastConvertRule(em: Emitter, instr: InstructionOf<'bitcast-convert'>, index: readonly Idx[]): Expr[] {
   const x = instr.operands[0];
   const from = dtypeOf(x), to = dtypeOf(instr);
-  if (byteSize(from) !== 4 || byteSize(to) !== 4 || from === 'pred' || to === 'pred')
-    throw new NotCompiled(instr, `bitcast-convert ${from} → ${to} (only between 32-bit types)`);
+  if (from === to) return em.values(x, index);
+  if (byteSize(from) !== byteSize(to) || byteSize(from) < 4 || from === 'pred' || to === 'pred')
+    throw new NotCompiled(instr, `bitcast-convert ${from} → ${to} (only between 32-bit or between 64-bit types)`);
   return [k.bitcast(em.value(x, index), computeType(to))];
 }

@@ -9,6 +9,7 @@ import { fixed, type Emitter, type Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
 import { convertValue, dtypeOf, narrow } from './elemental_math.js';
 import { computeType } from './types.js';
+import type { DType } from '../../ir/dtype.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
 const anyLane = (index: readonly Idx[]): boolean => index.some((i) => i.lane);
@@ -69,7 +70,7 @@ export function iotaRule(em: Emitter, instr: InstructionOf<'iota'>, index: reado
 export function constantRule(em: Emitter, instr: InstructionOf<'constant'>, index: readonly Idx[]): Expr[] {
   const lit = instr.attrs.literal;
   if (!('data' in lit)) throw new NotCompiled(instr, 'tuple constant');
-  if (lit.shape.dims.length === 0) return [em.constant(computeType(lit.shape.dtype), Number(lit.data[0]))];
+  if (lit.shape.dims.length === 0) return [em.constant(computeType(lit.shape.dtype), lit.data[0])];
   return [em.load(em.kb.constant(instr), lit.shape, index)];
 }
 
@@ -118,12 +119,23 @@ export function concatenateRule(em: Emitter, instr: InstructionOf<'concatenate'>
   return [k.variable(result, em.constant(type, 0).type)];
 }
 
+/**
+ * An index operand's value clamped to [0, hi], as an s32. The clamp happens in the
+ * operand's own type, as the reference clamps the exact value: an s64 or u32 start
+ * beyond 2^31 is large, not wrapped to a small or negative s32.
+ */
+function clampedIndex(sc: Emitter, v: Expr, dt: DType, hi: number): Expr {
+  const t = computeType(dt);
+  if (t === 's32') return clampIdx(convertValue(sc, v, dt, 's32'), 0, hi);
+  const c = (x: number): Expr => k.constant(t, x);
+  return k.convert(k.binary('minimum', k.binary('maximum', v, c(0)), c(hi)), 's32');
+}
+
 /** Start indices of dynamic-slice / dynamic-update-slice, clamped so the window fits. */
 function starts(em: Emitter, operands: readonly Instruction[], full: readonly number[], window: readonly number[]): Expr[] {
   return operands.map((s, d) => {
     const sc = em.scalar();
-    const v = convertValue(sc, sc.value(s, []), dtypeOf(s), 's32');
-    return em.bind('start', clampIdx(v, 0, full[d] - window[d]));
+    return em.bind('start', clampedIndex(sc, sc.value(s, []), dtypeOf(s), full[d] - window[d]));
   });
 }
 
@@ -162,13 +174,13 @@ export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: r
   const offsets = index.filter((_, d) => offsetDims.has(d)).map((i) => i.e);
   const ivd = a.index_vector_dim;
   const sc = em.scalar();
-  const component = (j: number): Expr => {
+  const component = (j: number, hi: number): Expr => {
     const at = [...batch];
     if (ivd < idxDims.length) at.splice(ivd, 0, k.int(j));
-    return convertValue(sc, sc.value(indices, at.map(fixed)), dtypeOf(indices), 's32');
+    return clampedIndex(sc, sc.value(indices, at.map(fixed)), dtypeOf(indices), hi);
   };
   const start = D.map(() => k.int(0));
-  a.start_index_map.forEach((od, j) => { start[od] = em.bind('gs', clampIdx(component(j), 0, D[od] - a.slice_sizes[od])); });
+  a.start_index_map.forEach((od, j) => { start[od] = em.bind('gs', component(j, D[od] - a.slice_sizes[od])); });
   let o = 0;
   const inIdx = D.map((_, d) => fixed(collapsed.has(d) ? start[d] : k.add(start[d], offsets[o++])));
   return em.values(x, inIdx);

@@ -85,7 +85,7 @@ export class Emitter {
     return this.lanes === 4 && v.type.lanes === 1 ? k.splat(v) : v;
   }
 
-  constant(scalar: ScalarType, value: number): Expr {
+  constant(scalar: ScalarType, value: number | bigint): Expr {
     return this.widen(k.constant(scalar, value));
   }
 

@@ -11,7 +11,7 @@ import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
-import { storageType } from './types.js';
+import { storageType, touchesWide } from './types.js';
 
 /** A program buffer seen by a kernel. */
 export interface BufferRef {
@@ -60,7 +60,9 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const inner = r === 0 ? 1 : dims[r - 1];
   const rowDims = dims.slice(0, Math.max(0, r - 1));
   const rows = count(rowDims);
-  const vectorOk = (spec.lanes ?? 4) === 4 && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype));
+  // 64-bit values are scalar only (ir/kernel/kernel.ts): a kernel that touches one runs element by element.
+  const vectorOk = (spec.lanes ?? 4) === 4 && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype))
+    && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
   const chunks = rows >= MIN_ROWS ? 1 : Math.max(1, Math.floor(inner / CHUNK));
   const chunk = Math.ceil(inner / chunks / 4) * 4;
   const vecEnd = vectorOk ? Math.floor(inner / 4) * 4 : 0;

@@ -6,6 +6,7 @@ import type { Instruction } from '../../ir/module.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { tiledDot } from './tiled_dot.js';
 import { tiledConv } from './tiled_conv.js';
+import { touchesWide } from './types.js';
 
 export function tiledKernel(spec: LoopKernelSpec): LoweredKernel | undefined {
   const op = contraction(spec);
@@ -13,6 +14,8 @@ export function tiledKernel(spec: LoopKernelSpec): LoweredKernel | undefined {
   const dims = (spec.outputs[0].shape as { dims: readonly number[] }).dims;
   if (op.shape.kind !== 'array' || op.shape.dims.length !== dims.length || op.shape.dims.some((d, i) => d !== dims[i])) return undefined;
   if (op.operands.some((o) => !spec.inputs.has(o) || o.shape.kind !== 'array' || o.shape.dtype !== 'f32')) return undefined;
+  // The epilogue runs on 4-lane accumulators: a fused 64-bit value (scalar only) leaves it to the loop kernel.
+  if (spec.body && touchesWide(spec.body.instructions)) return undefined;
   if (op.opcode === 'dot') return tiledDot(spec, op);
   if (op.opcode === 'convolution') return tiledConv(spec, op);
   return undefined;

@@ -10,13 +10,15 @@ import { memoryBytes, type WasmDType, type WasmManifest, type WasmTensor } from 
 
 export type { WasmDType, WasmManifest, WasmTensor } from './manifest.js';
 
-export type TypedArray = Float32Array | Int32Array | Uint32Array | Int8Array | Uint8Array | Int16Array | Uint16Array;
+export type TypedArray = Float32Array | Int32Array | Uint32Array | Int8Array | Uint8Array | Int16Array | Uint16Array
+  | Float64Array | BigInt64Array | BigUint64Array;
 type TypedArrayCtor = { new (b: ArrayBufferLike, off?: number, len?: number): TypedArray; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
 /** The typed array that holds each dtype (f16/bf16 as raw bits). */
 export const ARRAY_OF: Record<WasmDType, TypedArrayCtor> = {
   f32: Float32Array, s32: Int32Array, u32: Uint32Array, s8: Int8Array, u8: Uint8Array, pred: Uint8Array,
   s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array,
+  f64: Float64Array, s64: BigInt64Array, u64: BigUint64Array,
 };
 
 export interface LoadOptions {

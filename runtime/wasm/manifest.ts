@@ -3,7 +3,7 @@
 // this type only, which erases); this runtime reads it.
 
 /** Element types of tensors the module reads and writes (f16/bf16 travel as raw bits). */
-export type WasmDType = 'pred' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 'f16' | 'bf16' | 'f32';
+export type WasmDType = 'pred' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 'f16' | 'bf16' | 'f32' | 's64' | 'u64' | 'f64';
 
 export interface WasmTensor {
   readonly name: string;

@@ -10,10 +10,11 @@
 import binaryen from 'binaryen';
 import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/kernels.js';
 import { convertValue } from '../../ir/interpret/scalar.js';
-import { computeTypeOf, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { computeTypeOf, isWide, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
+import { SCALAR_WASM } from './ops64.js';
 
 /** Unroll loops of at most this many iterations; longer ones stay loops. */
 const MAX_UNROLL = 1024;
@@ -76,7 +77,7 @@ function definedIn(stmts: readonly Stmt[], into = new Set<string>()): Set<string
 
 /** Integer expressions that cannot trap and read no memory: safe to evaluate early. */
 function pureIndex(e: Expr): boolean {
-  if (e.type.lanes !== 1 || e.type.scalar === 'f32') return false;
+  if (e.type.lanes !== 1 || e.type.scalar === 'f32' || isWide(e.type.scalar)) return false;
   switch (e.k) {
     case 'const': case 'var': return true;
     case 'binary': case 'compare': return pureIndex(e.a) && pureIndex(e.b);
@@ -179,7 +180,7 @@ export function planKernel(k: Kernel): KernelPlan {
   for (const a of arrays.values()) {
     if (a.registers) continue;
     a.offset = frameBytes;
-    frameBytes += Math.ceil((a.size * 4) / 16) * 16;
+    frameBytes += Math.ceil((a.size * arrayBytes(a.scalar)) / 16) * 16;
   }
   const first = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
   const split = first >= 0 && !hasStore(k.body.filter((_, i) => i !== first));
@@ -189,9 +190,12 @@ export function planKernel(k: Kernel): KernelPlan {
 // ---- emission ----
 
 const typeKey = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `${t.scalar}x4`);
-const finish: Record<ScalarType, (x: number) => number> = {
-  f32: Math.fround, s32: (x) => x | 0, u32: (x) => x >>> 0, pred: (x) => (x ? 1 : 0),
+/** Folding is for 32-bit index arithmetic: the types it folds, and how each wraps. */
+const finish: Partial<Record<ScalarType, (x: number) => number>> = {
+  s32: (x) => x | 0, u32: (x) => x >>> 0, pred: (x) => (x ? 1 : 0),
 };
+/** Bytes of a local array element: 32-bit words (pred too), 64-bit for the wide types. */
+const arrayBytes = (s: ScalarType): number => (isWide(s) ? 8 : 4);
 
 export interface KernelLayout {
   /** Absolute address of thread 0's frame, and the frame size (all kernels share one size). */
@@ -268,7 +272,7 @@ class KernelEmitter {
       body.push(this.frame.set(m.i32.add(m.i32.const(this.layout.stackOffset), m.i32.mul(this.tid.g, m.i32.const(this.layout.frameBytes)))));
     }
     for (const [arr, a] of this.plan.arrays)
-      if (a.registers) this.registers.set(arr, Array.from({ length: a.size }, () => this.fn.local(a.scalar === 'f32' ? binaryen.f32 : binaryen.i32)));
+      if (a.registers) this.registers.set(arr, Array.from({ length: a.size }, () => this.fn.local(SCALAR_WASM[a.scalar])));
     if (this.plan.split) {
       let splitDone = false;
       for (const s of this.k.body) {
@@ -329,8 +333,8 @@ class KernelEmitter {
       case 'array': {
         const a = this.plan.arrays.get(s.name)!;
         const regs = this.registers.get(s.name);
-        if (regs) return m.block(null, regs.map((r) => r.set(a.scalar === 'f32' ? m.f32.const(0) : m.i32.const(0))), binaryen.none);
-        return m.memory.fill(this.arrayBase(a), m.i32.const(0), m.i32.const(s.size * 4));
+        if (regs) return m.block(null, regs.map((r) => r.set(this.ops.constant({ scalar: a.scalar, lanes: 1 }, 0))), binaryen.none);
+        return m.memory.fill(this.arrayBase(a), m.i32.const(0), m.i32.const(s.size * arrayBytes(a.scalar)));
       }
       case 'localStore': {
         const a = this.plan.arrays.get(s.array);
@@ -340,7 +344,7 @@ class KernelEmitter {
         if (regs) return this.register(regs, s.array, s.index).set(value);
         const { ptr, offset } = this.arrayAddress(a, s.index);
         if (s.value.type.lanes === 4) return m.v128.store(offset, 4, ptr, value);
-        return a.scalar === 'f32' ? m.f32.store(offset, 4, ptr, value) : m.i32.store(offset, 4, ptr, value);
+        return arrayStore(m, a.scalar, offset, ptr, value);
       }
       case 'loop': return this.loop(s.loop);
       case 'if': {
@@ -364,7 +368,7 @@ class KernelEmitter {
   }
 
   private arrayAddress(a: ArrayPlan, index: Expr): Addr {
-    return this.addressOf(`f`, () => this.frame!.g, a.offset, index, 2);
+    return this.addressOf(`f`, () => this.frame!.g, a.offset, index, Math.log2(arrayBytes(a.scalar)));
   }
 
   private loop(l: Loop): X {
@@ -437,10 +441,10 @@ class KernelEmitter {
 
   /** The value of a scalar integer expression when loop unrolling made it constant. */
   private fold(e: Expr): number | undefined {
-    if (e.type.lanes !== 1 || e.type.scalar === 'f32') return undefined;
     const fin = finish[e.type.scalar];
+    if (e.type.lanes !== 1 || !fin) return undefined;
     switch (e.k) {
-      case 'const': return fin(e.value);
+      case 'const': return fin(Number(e.value));
       case 'var': return this.consts.get(e.name);
       case 'unary': {
         const a = this.fold(e.a);
@@ -609,7 +613,8 @@ class KernelEmitter {
 
   /** A key for an expression's value at this point of emission (unrolled loop variables by value). */
   private key(e: Expr): string {
-    return JSON.stringify(e, (_, v) => (v && typeof v === 'object' && v.k === 'var' && this.consts.has(v.name) ? { c: this.consts.get(v.name) } : v));
+    return JSON.stringify(e, (_, v) => (typeof v === 'bigint' ? `${v}n`
+      : v && typeof v === 'object' && v.k === 'var' && this.consts.has(v.name) ? { c: this.consts.get(v.name) } : v));
   }
 
   private expr(e: Expr): X {
@@ -637,7 +642,7 @@ class KernelEmitter {
         if (regs) return this.register(regs, e.array, e.index).g;
         const { ptr, offset } = this.arrayAddress(a, e.index);
         if (t.lanes === 4) return m.v128.load(offset, 4, ptr);
-        return a.scalar === 'f32' ? m.f32.load(offset, 4, ptr) : m.i32.load(offset, 4, ptr);
+        return arrayLoad(m, a.scalar, offset, ptr);
       }
       case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a));
       case 'binary': {
@@ -668,6 +673,17 @@ class KernelEmitter {
       case 'extract': return ops.extract(t.scalar, this.expr(e.a), e.lane);
     }
   }
+}
+
+function arrayLoad(m: binaryen.Module, s: ScalarType, offset: number, ptr: X): X {
+  const n = arrayBytes(s);
+  return s === 'f32' ? m.f32.load(offset, n, ptr) : s === 'f64' ? m.f64.load(offset, n, ptr) : isWide(s) ? m.i64.load(offset, n, ptr) : m.i32.load(offset, n, ptr);
+}
+
+function arrayStore(m: binaryen.Module, s: ScalarType, offset: number, ptr: X, value: X): X {
+  const n = arrayBytes(s);
+  return s === 'f32' ? m.f32.store(offset, n, ptr, value) : s === 'f64' ? m.f64.store(offset, n, ptr, value)
+    : isWide(s) ? m.i64.store(offset, n, ptr, value) : m.i32.store(offset, n, ptr, value);
 }
 
 function mayTrap(e: Expr): boolean {

@@ -1,13 +1,14 @@
 // Loads widen a stored element to its compute type and stores narrow a value to the
 // buffer's storage type, with HLO convert rounding (ir/interpret/scalar.ts convertValue):
-// f32 → f16/bf16 round to nearest even, f32 → narrow ints saturate, ints wrap.
+// f32 → f16/bf16 round to nearest even, f32/f64 → narrow ints saturate, ints wrap.
+// 64-bit elements (s64, u64, f64) are scalar only: i64/f64 loads and stores.
 import binaryen from 'binaryen';
-import { computeTypeOf, type ScalarType, type StorageType } from '../../ir/kernel/kernel.js';
+import { computeTypeOf, isWide, type ScalarType, type StorageType } from '../../ir/kernel/kernel.js';
 import type { Fn, X } from './lib.js';
-import { f16ToF32, f32ToBf16, f32ToF16, intToBf16, type Ops } from './ops.js';
+import { f16ToF32, f32ToBf16, f32ToF16, intToBf16, NotSupported, type Ops } from './ops.js';
 
 export const ELEMENT_BYTES: Record<StorageType, number> = {
-  pred: 1, s8: 1, u8: 1, s16: 2, u16: 2, s32: 4, u32: 4, f16: 2, bf16: 2, f32: 4,
+  pred: 1, s8: 1, u8: 1, s16: 2, u16: 2, s32: 4, u32: 4, f16: 2, bf16: 2, f32: 4, s64: 8, u64: 8, f64: 8,
 };
 
 const I = binaryen.i32, V = binaryen.v128;
@@ -29,6 +30,8 @@ export function loadScalar(ops: Ops, dt: StorageType, addr: X, offset = 0): X {
     case 'f32': return m.f32.load(o, 4, addr);
     case 'f16': return f16ToF32(ops.lib, m.i32.load16_u(o, 2, addr));
     case 'bf16': return m.f32.reinterpret(m.i32.shl(m.i32.load16_u(o, 2, addr), m.i32.const(16)));
+    case 's64': case 'u64': return m.i64.load(o, 8, addr);
+    case 'f64': return m.f64.load(o, 8, addr);
   }
 }
 
@@ -53,6 +56,7 @@ export function loadVector(ops: Ops, dt: StorageType, addr: X, offset = 0): X {
         for (let l = 0; l < 4; l++) acc = m.f32x4.replace_lane(acc, l, loadScalar(ops, 'f16', m.i32.add(f.p(0), m.i32.const(2 * l))));
         return acc;
       });
+    case 's64': case 'u64': case 'f64': throw new NotSupported(`wasm: ${dt} values are scalar only (no vector load)`);
   }
 }
 
@@ -63,27 +67,33 @@ export function storeScalar(ops: Ops, dt: StorageType, addr: X, value: X, from: 
     case 'f32': return m.f32.store(o, 4, addr, ops.convert(from, 'f32', 1, value));
     case 's32': case 'u32': return m.i32.store(o, 4, addr, ops.convert(from, dt, 1, value));
     case 'pred': return m.i32.store8(o, 1, addr, ops.convert(from, 'pred', 1, value));
-    case 'f16': return m.i32.store16(o, 2, addr, f32ToF16(ops.lib, ops.convert(from, 'f32', 1, value)));
+    case 'f16':
+      if (from === 'f64') throw new NotSupported('wasm: storing an f64 into f16 (lowering converts first)');
+      return m.i32.store16(o, 2, addr, f32ToF16(ops.lib, ops.convert(from, 'f32', 1, value)));
     case 'bf16':
+      if (isWide(from)) throw new NotSupported(`wasm: storing an ${from} into bf16 (lowering converts first)`);
       return m.i32.store16(o, 2, addr, from === 'f32' ? f32ToBf16(ops.lib, value) : intToBf16(ops.lib, from === 's32', value));
     case 's8': case 'u8': case 's16': case 'u16': {
-      const narrow = from === 'f32' ? saturate(ops, dt, value) : value;
+      const narrow = from === 'f32' || from === 'f64' ? saturate(ops, dt, from, value) : ops.convert(from, 's32', 1, value);
       return dt === 's8' || dt === 'u8' ? m.i32.store8(o, 1, addr, narrow) : m.i32.store16(o, 2, addr, narrow);
     }
+    case 's64': case 'u64': return m.i64.store(o, 8, addr, ops.convert(from, dt, 1, value));
+    case 'f64': return m.f64.store(o, 8, addr, ops.convert(from, 'f64', 1, value));
   }
 }
 
-/** f32 → a narrow integer type: truncate, clamp to its range, NaN → 0. */
-function saturate(ops: Ops, dt: 's8' | 'u8' | 's16' | 'u16', value: X): X {
+/** f32 or f64 → a narrow integer type: truncate, clamp to its range, NaN → 0. */
+function saturate(ops: Ops, dt: 's8' | 'u8' | 's16' | 'u16', from: 'f32' | 'f64', value: X): X {
   const m = ops.m;
   const signed = dt[0] === 's';
   const bits = dt.endsWith('8') ? 8 : 16;
   const lo = signed ? -(2 ** (bits - 1)) : 0, hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-  return ops.lib.call(`k.sat_${dt}`, [binaryen.f32], I, [value], (f) => {
+  const trunc = from === 'f32' ? (signed ? m.i32.trunc_s_sat.f32 : m.i32.trunc_u_sat.f32) : (signed ? m.i32.trunc_s_sat.f64 : m.i32.trunc_u_sat.f64);
+  return ops.lib.call(`k.sat_${from}_${dt}`, [from === 'f32' ? binaryen.f32 : binaryen.f64], I, [value], (f) => {
     const t = f.local(I);
     const clampHi = signed ? m.select(m.i32.gt_s(t.g, m.i32.const(hi)), m.i32.const(hi), t.g) : m.select(m.i32.gt_u(t.g, m.i32.const(hi)), m.i32.const(hi), t.g);
     const body = signed ? m.select(m.i32.lt_s(t.g, m.i32.const(lo)), m.i32.const(lo), clampHi) : clampHi;
-    return m.block(null, [t.set(signed ? m.i32.trunc_s_sat.f32(f.p(0)) : m.i32.trunc_u_sat.f32(f.p(0))), body], I);
+    return m.block(null, [t.set(trunc(f.p(0))), body], I);
   });
 }
 

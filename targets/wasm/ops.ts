@@ -4,12 +4,12 @@
 // saturate at the bit width, NaN-propagating min/max, C's fmod and pow. Where wasm has
 // no vector form the scalar form runs lane by lane inside a helper.
 import binaryen from 'binaryen';
-import type { BinaryOp, CompareDir, ScalarType, UnaryOp, ValueType } from '../../ir/kernel/kernel.js';
+import { isWide, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp, type ValueType } from '../../ir/kernel/kernel.js';
 import { bytes32, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { mathCall, type MathName } from './math.js';
+import { Ops64, SCALAR_WASM } from './ops64.js';
 
-export const wasmType = (t: ValueType): T =>
-  t.lanes === 4 ? binaryen.v128 : t.scalar === 'f32' ? binaryen.f32 : binaryen.i32;
+export const wasmType = (t: ValueType): T => (t.lanes === 4 ? binaryen.v128 : SCALAR_WASM[t.scalar]);
 const scalarType = (s: ScalarType): T => (s === 'f32' ? binaryen.f32 : binaryen.i32);
 const V = binaryen.v128, I = binaryen.i32, F = binaryen.f32, D = binaryen.f64;
 
@@ -25,13 +25,17 @@ export class NotSupported extends Error {
 
 export class Ops {
   readonly m: M;
+  /** The 64-bit types' operators (scalar only): ops64.ts. */
+  readonly wide: Ops64;
   constructor(readonly lib: Lib) {
     this.m = lib.m;
+    this.wide = new Ops64(lib);
   }
 
   // ---- constants and lanes ----
 
-  constant(t: ValueType, value: number): X {
+  constant(t: ValueType, value: number | bigint): X {
+    if (typeof value === 'bigint' || isWide(t.scalar)) return this.wide.constant(t.scalar, value);
     const m = this.m;
     if (t.lanes === 1) return t.scalar === 'f32' ? m.f32.const(value) : m.i32.const(t.scalar === 'pred' ? (value ? 1 : 0) : value | 0);
     if (t.scalar === 'f32') return m.v128.const(bytes32([value, value, value, value], true));
@@ -68,7 +72,7 @@ export class Ops {
 
   unary(op: UnaryOp, t: ValueType, a: X): X {
     const s = t.scalar;
-    const r = t.lanes === 1 ? this.unary1(op, s, a) : this.unary4(op, s, a);
+    const r = isWide(s) ? this.wide.unary(op, s, a) : t.lanes === 1 ? this.unary1(op, s, a) : this.unary4(op, s, a);
     if (r === undefined) throw new NotSupported(`wasm: '${op}' is not defined on ${s}${t.lanes === 4 ? 'x4' : ''}`);
     return r;
   }
@@ -174,7 +178,7 @@ export class Ops {
   /** `bScalar`: the shift count as a scalar when `b` is a splat (vector shifts take one count). */
   binary(op: BinaryOp, t: ValueType, a: X, b: X, bScalar?: () => X): X {
     const s = t.scalar;
-    const r = t.lanes === 1 ? this.binary1(op, s, a, b) : this.binary4(op, s, a, b, bScalar);
+    const r = isWide(s) ? this.wide.binary(op, s, a, b) : t.lanes === 1 ? this.binary1(op, s, a, b) : this.binary4(op, s, a, b, bScalar);
     if (r === undefined) throw new NotSupported(`wasm: '${op}' is not defined on ${s}${t.lanes === 4 ? 'x4' : ''}`);
     return r;
   }
@@ -301,6 +305,7 @@ export class Ops {
   compare(dir: CompareDir, t: ValueType, a: X, b: X): X {
     const m = this.m;
     const s = t.scalar;
+    if (isWide(s)) return this.wide.compare(dir, s, a, b);
     if (t.lanes === 1) {
       if (s === 'f32') return { EQ: m.f32.eq, NE: m.f32.ne, LT: m.f32.lt, LE: m.f32.le, GT: m.f32.gt, GE: m.f32.ge }[dir](a, b);
       const i = m.i32;
@@ -324,6 +329,7 @@ export class Ops {
   convert(from: ScalarType, to: ScalarType, lanes: 1 | 4, a: X): X {
     const m = this.m;
     if (from === to) return a;
+    if (isWide(from) || isWide(to)) return this.wide.convert(from, to, a);
     if (lanes === 1) {
       if (from === 'f32') {
         if (to === 's32') return m.i32.trunc_s_sat.f32(a);
@@ -349,6 +355,7 @@ export class Ops {
   bitcast(from: ScalarType, to: ScalarType, lanes: 1 | 4, a: X): X {
     if (from === to) return a;
     if (from === 'pred' || to === 'pred') throw new NotSupported('wasm: bitcast to or from pred');
+    if (isWide(from) || isWide(to)) return this.wide.bitcast(from, to, a);
     if (lanes === 4) return a;
     if (from === 'f32') return this.m.i32.reinterpret(a);
     if (to === 'f32') return this.m.f32.reinterpret(a);

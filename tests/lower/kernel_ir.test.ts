@@ -77,6 +77,26 @@ describe('kernel IR executor', () => {
     ].join('\n'));
   });
 
+  it('computes s64 and u64 exactly beyond 2^53, with HLO\'s 64-bit rules', () => {
+    const wide: Program = {
+      ...program(4, []), buffers: [{ id: 0, name: 'y', dtype: 's64', dims: [4], region: 'arena', offset: 0, bytes: 32 }],
+      kernels: [{
+        name: 't', source: 't', schedule: {}, params: [{ name: 'y', dtype: 's64', size: 4, access: 'write' }],
+        body: [
+          // (2^53 + 1) · 3 + 1, exact; INT64_MIN / −1 wraps; 1 << 64 is 0; u64 −1 (2^64 − 1) >> 63 is 1.
+          k.store(0, k.int(0), k.binary('add', k.binary('multiply', k.constant('s64', 2n ** 53n + 1n), k.constant('s64', 3)), k.constant('s64', 1))),
+          k.store(0, k.int(1), k.binary('divide', k.constant('s64', -(2n ** 63n)), k.constant('s64', -1))),
+          k.store(0, k.int(2), k.binary('shift-left', k.constant('s64', 1), k.constant('s64', 64))),
+          k.store(0, k.int(3), k.convert(k.binary('shift-right-logical', k.constant('u64', -1), k.constant('u64', 63)), 's64')),
+        ],
+      }],
+      launches: [{ kernel: 0, args: [0] }], arenaBytes: 32,
+    };
+    const mem = allocateMemory(wide);
+    runProgram(wide, mem);
+    expect([...new BigInt64Array(mem.arena.buffer, 0, 4)]).toEqual([27021597764222980n, -(2n ** 63n), 0n, 1n]);
+  });
+
   it('folds index arithmetic as it builds', () => {
     const i = k.variable('i');
     expect(k.add(k.add(i, k.int(2)), k.int(3))).toEqual(k.add(i, k.int(5)));

@@ -58,9 +58,7 @@ describe.skipIf(!haveTorch)('PyTorch-exported models', () => {
   // The kernel IR executor checks lowering on small modules; for 13 MB models the wasm
   // backend runs the very same lowered program.
   /** Models the compiled backends do not compile yet, with the reason they give. */
-  const NOT_COMPILED: Record<string, string> = {
-    gru: 'element type s64 is not compiled yet',
-  };
+  const NOT_COMPILED: Record<string, string> = {};
 
   for (const backend of BACKENDS.filter((b) => b.name !== 'kernels'))
     for (const { model, opts } of CASES)

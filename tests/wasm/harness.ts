@@ -7,9 +7,12 @@ import { compileWasm, type WasmOptions } from '../../targets/wasm/index.js';
 
 export const ARRAY_OF: Record<StorageType, new (n: number | ArrayBufferLike) => TypedArray> = {
   f32: Float32Array, s32: Int32Array, u32: Uint32Array, s8: Int8Array, u8: Uint8Array, pred: Uint8Array,
-  s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array,
+  s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array, f64: Float64Array, s64: BigInt64Array, u64: BigUint64Array,
 };
-const BYTES: Record<StorageType, number> = { pred: 1, s8: 1, u8: 1, s16: 2, u16: 2, s32: 4, u32: 4, f16: 2, bf16: 2, f32: 4 };
+const BYTES: Record<StorageType, number> = { pred: 1, s8: 1, u8: 1, s16: 2, u16: 2, s32: 4, u32: 4, f16: 2, bf16: 2, f32: 4, s64: 8, u64: 8, f64: 8 };
+
+/** Outputs of programs without s64/u64 outputs: arrays of numbers. */
+export type NumberOutputs = Record<string, Exclude<TypedArray, BigInt64Array | BigUint64Array>>;
 
 export interface BufferSpec {
   readonly name: string;
@@ -58,8 +61,10 @@ export function program(name: string, buffers: readonly BufferSpec[], kernels: r
   };
 }
 
-/** Outputs of the reference executor. */
-export function reference(p: Program, inputs: Record<string, TypedArray>): Record<string, TypedArray> {
+/** Outputs of the reference executor (numbers; `referenceAll` for programs with s64/u64 outputs). */
+export const reference = (p: Program, inputs: Record<string, TypedArray>): NumberOutputs => referenceAll(p, inputs) as NumberOutputs;
+
+export function referenceAll(p: Program, inputs: Record<string, TypedArray>): Record<string, TypedArray> {
   const mem = allocateMemory(p);
   for (const io of p.inputs) {
     const b = p.buffers[io.buffer], x = inputs[io.name];
@@ -79,7 +84,11 @@ export interface RunOptions extends WasmOptions {
   readonly threads?: number;
 }
 
-export async function runWasm(p: Program, inputs: Record<string, TypedArray>, opts: RunOptions = {}): Promise<Record<string, TypedArray>> {
+/** Outputs of the wasm target (numbers; `runWasmAll` for programs with s64/u64 outputs). */
+export const runWasm = async (p: Program, inputs: Record<string, TypedArray>, opts: RunOptions = {}): Promise<NumberOutputs> =>
+  (await runWasmAll(p, inputs, opts)) as NumberOutputs;
+
+export async function runWasmAll(p: Program, inputs: Record<string, TypedArray>, opts: RunOptions = {}): Promise<Record<string, TypedArray>> {
   const { wasm, manifest, weights } = compileWasm(p, opts);
   const model = await loadModel(wasm, manifest, { threads: opts.threads, weights });
   try {
@@ -89,9 +98,10 @@ export async function runWasm(p: Program, inputs: Record<string, TypedArray>, op
   }
 }
 
-export function fill(dt: StorageType, values: readonly number[]): TypedArray {
+export function fill(dt: StorageType, values: readonly (number | bigint)[]): TypedArray {
   const a = new ARRAY_OF[dt](values.length);
-  values.forEach((v, i) => (a[i] = v));
+  const big = a instanceof BigInt64Array || a instanceof BigUint64Array;
+  values.forEach((v, i) => (a[i] = big ? BigInt(v) : Number(v)));
   return a;
 }
 

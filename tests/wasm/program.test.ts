@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as b from '../../ir/kernel/build.js';
 import { F32, S32 } from '../../ir/kernel/build.js';
 import { VEC4 } from '../../ir/kernel/kernel.js';
-import { loadModel } from '../../runtime/wasm/index.js';
+import { loadModel, type TypedArray } from '../../runtime/wasm/index.js';
 import { compileWasm } from '../../targets/wasm/index.js';
 import { program, reference, runWasm, type KernelSpec } from './harness.js';
 import { expectClose } from './check.js';
@@ -89,7 +89,7 @@ const TOL = { rtol: 2e-6, atol: 1e-30 };
 describe('wasm programs', () => {
   const { p, inputs } = model();
   const want = reference(p, inputs);
-  const check = (got: Record<string, ArrayLike<number>>) => {
+  const check = (got: Record<string, TypedArray>) => {
     for (const o of p.outputs) {
       const dt = p.buffers[o.buffer].dtype;
       // tanh/exp/erf feed out1, out4, out5; out2, out3 and iout only move and add exact values.
@@ -109,7 +109,7 @@ describe('wasm programs', () => {
       for (let rep = 0; rep < 3; rep++) {
         const got = await m.run(inputs);
         check(got);
-        for (const o of p.outputs) expect(Array.from(got[o.name]), o.name).toEqual(Array.from(one[o.name]));
+        for (const o of p.outputs) expect(Array.from(got[o.name] as ArrayLike<number>), o.name).toEqual(Array.from(one[o.name]));
       }
     } finally {
       m.dispose();
