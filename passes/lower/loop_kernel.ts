@@ -9,6 +9,7 @@ import type { Computation, Instruction } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
+import { hoistInvariants } from './hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
 import { storageType, touchesWide } from './types.js';
@@ -111,7 +112,7 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
     if (vecEnd < inner) minorLoop(1, chunks === 1 ? k.int(vecEnd) : k.max(start, k.int(vecEnd)), end);
   }
   const total = r === 0 ? 1 : rows * chunks;
-  const kernel = kb.finish(spec.name, [k.loop(p, 0, total, body, 'parallel')], spec.source.name, { rows, chunks, lanes: vectorOk ? 4 : 1 });
+  const kernel = hoistInvariants(kb.finish(spec.name, [k.loop(p, 0, total, body, 'parallel')], spec.source.name, { rows, chunks, lanes: vectorOk ? 4 : 1 }));
   return { kernel, args: kb.args };
 }
 

@@ -96,6 +96,12 @@ export function dotForm(dot: InstructionOf<'dot'>): DotForm | undefined {
   };
 }
 
+/** Where a K block sits: continuing earlier partial sums, and/or the last one. */
+interface BlockPlace {
+  readonly reload: boolean;
+  readonly final: boolean;
+}
+
 export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: Partial<DotSchedule> = {}): LoweredKernel | undefined {
   const f = dotForm(dot);
   if (!f || f.K === 0 || f.M === 0 || f.N === 0) return undefined;
@@ -135,20 +141,22 @@ export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: 
 
   /**
    * The k range of one block: pc (its first k, an expression) and its length (kLen,
-   * an expression; a constant when there is one block).
+   * an expression; a constant when there is one block), and where it sits among the
+   * blocks: whether it continues partial sums (`reload`) and whether it is the last
+   * (`final`, which runs the epilogue). Static, so that no branch sits in the tile loop.
    */
-  const block = (pc: Expr, kLen: Expr, out: Stmt[]): void => {
+  const block = (pc: Expr, kLen: Expr, out: Stmt[], at: BlockPlace): void => {
     if (pack) packB(out, pc, kLen);
     const rowTiles = (rows: number, i: Expr, into: Stmt[]): void => {
       const aRow = Array.from({ length: rows }, (_, r) => tk.bind(into, `a_row${r}`, k.add(k.add(aBase, k.mul(k.add(i, k.int(r)), k.int(f.sAm))), k.mul(pc, k.int(f.sAk)))));
       const p = tk.kb.fresh('p');
       const pv = k.variable(p);
       const full: Stmt[] = [];
-      tile(full, { rows, groups: nr / 4, tail: 0 }, i, aRow, pv, pc, kLen);
+      tile(full, { rows, groups: nr / 4, tail: 0 }, i, aRow, pv, pc, kLen, at);
       into.push(k.loop(p, 0, panels, full));
       if (edgeCols > 0) {
         const edge: Stmt[] = [];
-        tile(edge, edgeShape(rows), i, aRow, k.int(edgePanel), pc, kLen);
+        tile(edge, edgeShape(rows), i, aRow, k.int(edgePanel), pc, kLen, at);
         into.push(...when(k.compare('EQ', jb, k.int(nJ - 1)), edge));
       }
     };
@@ -191,17 +199,13 @@ export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: 
   };
 
   /** One register tile at rows i.., panel p (columns j0 + p·nr ..), over the block's k range. */
-  const tile = (out: Stmt[], shape: TileShape, i: Expr, aRow: Expr[], p: Expr, pc: Expr, kLen: Expr): void => {
+  const tile = (out: Stmt[], shape: TileShape, i: Expr, aRow: Expr[], p: Expr, pc: Expr, kLen: Expr, at: BlockPlace): void => {
     const acc = new RegisterTile(tk, shape);
     const j = tk.bind(out, 'j', k.add(j0, k.mul(p, k.int(nr))));
     const cRow = Array.from({ length: shape.rows }, (_, r) => tk.bind(out, `c_row${r}`, k.add(k.add(cBase, k.mul(k.add(i, k.int(r)), k.int(N))), j)));
     acc.declare(out);
-    if (blocked) {
-      // Later K blocks continue from the partial sums the earlier ones stored.
-      const reload: Stmt[] = [];
-      acc.each((r, c) => reload.push(acc.set(r, c, k.load(tk.out, k.add(cRow[r], k.int(acc.colOffset(c))), 'f32', acc.isVector(c) ? 4 : 1))));
-      out.push(k.ifStmt(k.compare('GT', pc, k.int(0)), reload));
-    }
+    // Later K blocks continue from the partial sums the earlier ones stored.
+    if (at.reload) acc.each((r, c) => out.push(acc.set(r, c, k.load(tk.out, k.add(cRow[r], k.int(acc.colOffset(c))), 'f32', acc.isVector(c) ? 4 : 1))));
     const kk = tk.kb.fresh('k');
     const kv = k.variable(kk);
     const step: Stmt[] = [];
@@ -226,23 +230,23 @@ export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: 
         const index: Idx[] = [...bIdx.map(fixed), ...(f.hasM ? [fixed(k.add(i, k.int(r)))] : []), { e: col, lane: acc.isVector(c) }];
         tk.epilogue(into, acc.get(r, c), index, k.add(cRow[r], k.int(acc.colOffset(c))));
       });
-    if (!blocked) finish(out);
-    else {
-      const last: Stmt[] = [], partial: Stmt[] = [];
-      finish(last);
-      acc.each((r, c) => partial.push(k.store(tk.out, k.add(cRow[r], k.int(acc.colOffset(c))), acc.get(r, c))));
-      out.push(k.ifStmt(k.compare('GE', k.add(pc, kLen), k.int(K)), last, partial));
-    }
+    if (at.final) finish(out);
+    else acc.each((r, c) => out.push(k.store(tk.out, k.add(cRow[r], k.int(acc.colOffset(c))), acc.get(r, c))));
   };
 
-  if (!blocked) block(k.int(0), k.int(K), body);
+  if (!blocked) block(k.int(0), k.int(K), body, { reload: false, final: true });
   else {
-    const pc = tk.kb.fresh('pc');
-    const pcv = k.variable(pc);
-    const inner: Stmt[] = [];
-    const kLen = tk.bind(inner, 'k_len', k.min(k.int(kc), k.sub(k.int(K), pcv)));
-    block(pcv, kLen, inner);
-    body.push(k.loop(pc, 0, K, inner, 'serial', kc));
+    // The first block starts the sums, the last runs the epilogue, and the ones between
+    // (a loop, when there are any) carry partial sums through the output.
+    const lastStart = Math.floor((K - 1) / kc) * kc;
+    block(k.int(0), k.int(kc), body, { reload: false, final: false });
+    if (lastStart > kc) {
+      const pc = tk.kb.fresh('pc');
+      const inner: Stmt[] = [];
+      block(k.variable(pc), k.int(kc), inner, { reload: true, final: false });
+      body.push(k.loop(pc, kc, lastStart, inner, 'serial', kc));
+    }
+    block(k.int(lastStart), k.int(K - lastStart), body, { reload: true, final: true });
   }
   return tk.finish([k.loop(tName, 0, nb * nI * nJ, body, 'parallel')], { ...s, mc, kc, nc });
 }

@@ -8,6 +8,7 @@ import { isWide, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp, 
 import { bytes32, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { mathCall, type MathName } from './math.js';
 import { Ops64, SCALAR_WASM } from './ops64.js';
+import { f32MathCall, type F32MathName } from './math_f32.js';
 
 export const wasmType = (t: ValueType): T => (t.lanes === 4 ? binaryen.v128 : SCALAR_WASM[t.scalar]);
 const scalarType = (s: ScalarType): T => (s === 'f32' ? binaryen.f32 : binaryen.i32);
@@ -18,6 +19,9 @@ const TRANSCENDENTAL: Partial<Record<UnaryOp, MathName>> = {
   logistic: 'logistic', cbrt: 'cbrt', sine: 'sin', cosine: 'cos', tan: 'tan', erf: 'erf', acos: 'acos',
   acosh: 'acosh', asin: 'asin', asinh: 'asinh', atanh: 'atanh', cosh: 'cosh', sinh: 'sinh',
 };
+
+/** f32 functions with a native f32 / f32x4 version (math_f32.ts), used before TRANSCENDENTAL's f64 one. */
+const FAST_F32: Partial<Record<UnaryOp, F32MathName>> = { exponential: 'exp', erf: 'erf', logistic: 'logistic' };
 
 export class NotSupported extends Error {
   override name = 'NotSupported';
@@ -81,6 +85,8 @@ export class Ops {
     const m = this.m;
     const math = TRANSCENDENTAL[op];
     if (s === 'f32') {
+      const fast = FAST_F32[op];
+      if (fast) return f32MathCall(this.lib, fast, false, a);
       if (math) return m.f32.demote(mathCall(this.lib, math, false, [m.f64.promote(a)]));
       switch (op) {
         case 'abs': return m.f32.abs(a);
@@ -129,6 +135,8 @@ export class Ops {
     const m = this.m;
     const math = TRANSCENDENTAL[op];
     if (s === 'f32') {
+      const fast = FAST_F32[op];
+      if (fast) return f32MathCall(this.lib, fast, true, a);
       if (math) return this.f64x2(`f4.${math}`, [a], (xs) => mathCall(this.lib, math, true, xs));
       switch (op) {
         case 'abs': return m.f32x4.abs(a);

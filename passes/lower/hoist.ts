@@ -1,0 +1,179 @@
+// Loop-invariant code motion on kernel IR. The elemental emitter computes every value at
+// the element that needs it, so a value that depends only on the row (LayerNorm's
+// rsqrt(variance + ε), softmax's row max, a broadcast scalar's load) is recomputed for
+// every element of the row. This pass moves such values out of serial loops into lets
+// before them, once per distinct expression, innermost loop first so that values bubble
+// out as far as they can.
+//
+// It never moves work out of a `parallel` loop (GPU targets map its iterations to
+// invocations and want nothing around it) nor out of an `if` (that would compute what
+// the branch guards). Loads move only from buffers the kernel never writes and out of
+// loops known to run at least once, so a hoisted load reads an element the loop would
+// have read anyway. Expressions are pure (kernel IR has no traps), so nothing else can
+// change meaning.
+import type { Expr, Kernel, Loop, Stmt } from '../../ir/kernel/kernel.js';
+import { typeName } from '../../ir/kernel/build.js';
+import { printExpr } from '../../ir/kernel/print.js';
+
+export function hoistInvariants(kernel: Kernel): Kernel {
+  const written = new Set<number>();
+  kernel.params.forEach((p, i) => p.access !== 'read' && written.add(i));
+  const names = new Set(kernel.params.map((p) => p.name));
+  walk(kernel.body, (s) => {
+    if (s.k === 'let') names.add(s.name);
+    if (s.k === 'loop') names.add(s.loop.var);
+  });
+  const h = new Hoister(written, names, declaredOnce(kernel.body));
+  return { ...kernel, body: h.stmts(kernel.body) };
+}
+
+class Hoister {
+  constructor(
+    private readonly written: ReadonlySet<number>,
+    private readonly names: Set<string>,
+    private readonly once: ReadonlySet<string>,
+  ) {}
+
+  stmts(body: readonly Stmt[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (const s of body) {
+      if (s.k === 'if') out.push({ ...s, then: this.stmts(s.then), else: this.stmts(s.else) });
+      else if (s.k === 'loop') out.push(...this.loop({ ...s.loop, body: this.stmts(s.loop.body) }));
+      else out.push(s);
+    }
+    return out;
+  }
+
+  /** `pre` statements hoisted out of `l`, then `l` without them. */
+  private loop(l: Loop): Stmt[] {
+    if (l.mode === 'parallel') return [{ k: 'loop', loop: l }];
+    const variant = definedIn(l.body);
+    variant.add(l.var);
+    const loadsOk = runsOnce(l);
+    const pre: Stmt[] = [];
+    const hoisted = new Map<string, Expr>();
+    const invariant = (e: Expr): boolean => isInvariant(e, variant, loadsOk ? this.written : undefined);
+
+    const lift = (e: Expr): Expr => {
+      if (invariant(e)) {
+        if (!worthHoisting(e)) return e;
+        const key = `${typeName(e.type)} ${printExpr(e)}`;
+        let v = hoisted.get(key);
+        if (!v) {
+          const name = this.fresh('inv');
+          pre.push({ k: 'let', name, value: e });
+          v = { k: 'var', type: e.type, name };
+          hoisted.set(key, v);
+        }
+        return v;
+      }
+      return mapChildren(e, lift);
+    };
+
+    const body: Stmt[] = [];
+    for (const s of l.body) {
+      // A let of an invariant value, declared once and never reassigned, moves whole.
+      if (s.k === 'let' && this.once.has(s.name) && !assignedIn(l.body, s.name) && invariant(s.value)) {
+        pre.push({ k: 'let', name: s.name, value: s.value });
+        variant.delete(s.name);
+        continue;
+      }
+      body.push(mapStmtExprs(s, lift));
+    }
+    return [...pre, { k: 'loop', loop: { ...l, body } }];
+  }
+
+  private fresh(hint: string): string {
+    let name = hint;
+    for (let n = 1; this.names.has(name); n++) name = `${hint}_${n}`;
+    this.names.add(name);
+    return name;
+  }
+}
+
+/** Worth a register across the loop: anything that computes or loads, not a bare leaf. */
+function worthHoisting(e: Expr): boolean {
+  if (e.k === 'const' || e.k === 'var') return false;
+  if (e.k === 'splat') return worthHoisting(e.a);
+  return true;
+}
+
+/** Reads no variable in `variant`, no local array, and (when `written` is given) only loads from buffers not in it. */
+function isInvariant(e: Expr, variant: ReadonlySet<string>, written: ReadonlySet<number> | undefined): boolean {
+  switch (e.k) {
+    case 'const': return true;
+    case 'var': return !variant.has(e.name);
+    case 'local': return false;
+    case 'load': return written !== undefined && !written.has(e.buf) && isInvariant(e.index, variant, written);
+    default: return children(e).every((c) => isInvariant(c, variant, written));
+  }
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'const': case 'var': return [];
+    case 'load': case 'local': return [e.index];
+    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return [e.a];
+    case 'binary': case 'compare': return [e.a, e.b];
+    case 'select': return [e.cond, e.a, e.b];
+    case 'vector': return [...e.lanes];
+  }
+}
+
+function mapChildren(e: Expr, f: (e: Expr) => Expr): Expr {
+  switch (e.k) {
+    case 'const': case 'var': return e;
+    case 'load': case 'local': return { ...e, index: f(e.index) };
+    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return { ...e, a: f(e.a) };
+    case 'binary': case 'compare': return { ...e, a: f(e.a), b: f(e.b) };
+    case 'select': return { ...e, cond: f(e.cond), a: f(e.a), b: f(e.b) };
+    case 'vector': return { ...e, lanes: e.lanes.map(f) };
+  }
+}
+
+/** `s` with `f` applied to its own expressions; nested loops and ifs are left alone. */
+function mapStmtExprs(s: Stmt, f: (e: Expr) => Expr): Stmt {
+  switch (s.k) {
+    case 'let': case 'assign': return { ...s, value: f(s.value) };
+    case 'store': return { ...s, index: f(s.index), value: f(s.value) };
+    case 'localStore': return { ...s, index: f(s.index), value: f(s.value) };
+    case 'if': return { ...s, cond: f(s.cond) };
+    case 'loop': return { ...s, loop: { ...s.loop, start: f(s.loop.start), end: f(s.loop.end) } };
+    case 'array': case 'barrier': return s;
+  }
+}
+
+function walk(body: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of body) {
+    visit(s);
+    if (s.k === 'loop') walk(s.loop.body, visit);
+    if (s.k === 'if') { walk(s.then, visit); walk(s.else, visit); }
+  }
+}
+
+/** Every variable a statement list defines or changes, nested blocks included. */
+function definedIn(body: readonly Stmt[]): Set<string> {
+  const out = new Set<string>();
+  walk(body, (s) => {
+    if (s.k === 'let' || s.k === 'assign') out.add(s.name);
+    if (s.k === 'loop') out.add(s.loop.var);
+  });
+  return out;
+}
+
+function assignedIn(body: readonly Stmt[], name: string): boolean {
+  let found = false;
+  walk(body, (s) => { if (s.k === 'assign' && s.name === name) found = true; });
+  return found;
+}
+
+function declaredOnce(body: readonly Stmt[]): Set<string> {
+  const seen = new Map<string, number>();
+  walk(body, (s) => { if (s.k === 'let') seen.set(s.name, (seen.get(s.name) ?? 0) + 1); });
+  return new Set([...seen].filter(([, n]) => n === 1).map(([name]) => name));
+}
+
+/** Constant bounds with at least one iteration. */
+function runsOnce(l: Loop): boolean {
+  return l.start.k === 'const' && l.end.k === 'const' && l.end.value > l.start.value;
+}
