@@ -83,22 +83,6 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export type CompareDir = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE';
 
 /**
- * The float functions the kernel IR defines on f64: those every target computes to f64
- * accuracy (a few ulps; targets/wasm/math64.ts). The others (sine, cosine, tan, erf,
- * the inverse trigonometric functions, atan2) are refused by lowering on f64 rather
- * than computed less accurately than the reference.
- */
-export const F64_FUNCTIONS: ReadonlySet<UnaryOp | BinaryOp> = new Set<UnaryOp | BinaryOp>([
-  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sinh', 'cosh',
-  'asinh', 'acosh', 'atanh', 'power',
-]);
-/** Float functions (transcendental, unlike sqrt or floor): the ones F64_FUNCTIONS restricts. */
-export const FLOAT_FUNCTIONS: ReadonlySet<UnaryOp | BinaryOp> = new Set<UnaryOp | BinaryOp>([
-  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sine', 'cosine', 'tan',
-  'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh', 'power', 'atan2',
-]);
-
-/**
  * An expression: pure, typed, evaluated per use. Index arithmetic is s32 (buffers hold
  * under 2^31 elements; lowering checks). Every node carries its result type.
  */

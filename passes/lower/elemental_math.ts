@@ -5,7 +5,7 @@
 import type { DType } from '../../ir/dtype.js';
 import { byteSize, isFloat, isInteger } from '../../ir/dtype.js';
 import * as k from '../../ir/kernel/build.js';
-import { F64_FUNCTIONS, FLOAT_FUNCTIONS, type BinaryOp, type CompareDir, type Expr, type UnaryOp } from '../../ir/kernel/kernel.js';
+import type { BinaryOp, CompareDir, Expr, UnaryOp } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import type { Emitter, Idx } from './emitter.js';
@@ -32,11 +32,6 @@ const narrowInt = (dt: DType): boolean => isInteger(dt) && byteSize(dt) < 4;
 /** Ops whose result on an 8/16-bit int is not the 32-bit result narrowed. */
 const WIDTH_SENSITIVE = new Set(['popcnt', 'clz', 'shift-left', 'shift-right-arithmetic', 'shift-right-logical']);
 
-/** f64 functions without an f64-accurate version are refused rather than computed less accurately. */
-function checkF64(instr: Instruction, op: UnaryOp | BinaryOp, dt: DType): void {
-  if (dt === 'f64' && FLOAT_FUNCTIONS.has(op) && !F64_FUNCTIONS.has(op)) throw new NotCompiled(instr, `${op} on f64 (no f64-accurate version yet)`);
-}
-
 /** A scalar operand (rank 0) is read at no index; others at the output's. */
 export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] => (dimsOf(operand).length === 0 ? [] : index);
 
@@ -44,7 +39,6 @@ export function unaryRule(op: UnaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const x = instr.operands[0];
     if (narrowInt(dtypeOf(x)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(x)}`);
-    checkF64(instr, op, dtypeOf(x));
     return [narrow(k.unary(op, em.value(x, index)), dtypeOf(instr))];
   };
 }
@@ -53,7 +47,6 @@ export function binaryRule(op: BinaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const [a, b] = instr.operands;
     if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(a)}`);
-    checkF64(instr, op, dtypeOf(a));
     return [narrow(k.binary(op, em.value(a, index), em.value(b, index)), dtypeOf(instr))];
   };
 }

@@ -8,11 +8,14 @@
 //    subnormal arguments first;
 //  - pow computes log|x| and y·log|x| in double-double (≈ 2^-64 relative), since an
 //    error ε in y·log|x| is an error ε in the result, up to |y·log|x|| ≈ 745;
+//  - atan and atan2 are fdlibm's, operation for operation (so V8's Math.atan2 bit for bit);
+//  - erf is the reference's own algorithm (ir/interpret/scalar.ts), loops included;
 //  - the rest are the usual identities over those, in the forms that avoid cancellation.
+// sin, cos and tan are in trig64.ts.
 // Scalar only (f64 values have no vector form in the kernel IR); written over math.ts's
 // `Num` builder in scalar mode, branch-free.
 import binaryen from 'binaryen';
-import { Local, type Lib, type X } from './lib.js';
+import { Local, type Fn, type Lib, type X } from './lib.js';
 import { Num } from './math.js';
 
 const LOG2E = 1.4426950408889634;
@@ -176,6 +179,77 @@ const cbrt: Body = (n, x) => {
   return n.copysign(n.sel(n.or(n.eq(a0.g, n.c(0)), n.eq(a0.g, n.c(Infinity))), a0.g, r), x.g);
 };
 
+// ---- the inverse trigonometric functions ----
+
+/** fdlibm's atan (s_atan.c): atan(c) + atan((a − c)/(1 + a·c)) for c in {0, ½, 1, 3/2, ∞}, hi/lo constants. */
+const ATAN_HI = [4.63647609000806093515e-01, 7.85398163397448278999e-01, 9.82793723247329054082e-01, 1.57079632679489655800e+00];
+const ATAN_LO = [2.26987774529616870924e-17, 3.06161699786838301793e-17, 1.39033110312309984516e-17, 6.12323399573676603587e-17];
+/** fdlibm's minimax coefficients of (atan(t) − t)/t³ in t², |t| ≤ 7/16 (bit patterns checked in math64.test.ts). */
+const ATAN_T = [
+  3.33333333333329318027e-01, -1.99999999998764832476e-01, 1.42857142725034663711e-01, -1.11111104054623557880e-01,
+  9.09088713343650656196e-02, -7.69187620504482999495e-02, 6.66107313738753120669e-02, -5.83357013379057348645e-02,
+  4.97687799461593236017e-02, -3.65315727442169155270e-02, 1.62858201153657823623e-02,
+];
+
+/**
+ * fdlibm's atan, branch-free: the same operations in the same order, so the result is
+ * the reference's (V8's Math.atan is this code) bit for bit.
+ */
+const atan: Body = (n, x) => {
+  const a = n.let(n.abs(x.g));
+  const small = n.letm(n.lt(a.g, n.c(0.4375)));
+  const b1 = n.letm(n.lt(a.g, n.c(0.6875))), b2 = n.letm(n.lt(a.g, n.c(1.1875))), b3 = n.letm(n.lt(a.g, n.c(2.4375)));
+  const pick = (v: readonly X[]): X => n.sel(b1.g, v[0], n.sel(b2.g, v[1], n.sel(b3.g, v[2], v[3])));
+  const t = n.let(n.sel(small.g, a.g, pick([
+    n.div(n.sub(n.mul(n.c(2), a.g), n.c(1)), n.add(n.c(2), a.g)),
+    n.div(n.sub(a.g, n.c(1)), n.add(a.g, n.c(1))),
+    n.div(n.sub(a.g, n.c(1.5)), n.add(n.c(1), n.mul(n.c(1.5), a.g))),
+    n.div(n.c(-1), a.g),
+  ])));
+  const z = n.let(n.mul(t.g, t.g));
+  const w = n.let(n.mul(z.g, z.g));
+  const even = ATAN_T.filter((_, i) => i % 2 === 0), odd = ATAN_T.filter((_, i) => i % 2 === 1);
+  const s1 = n.mul(z.g, n.poly(w, even)), s2 = n.mul(w.g, n.poly(w, odd));
+  const ts = n.let(n.mul(t.g, n.add(s1, s2)));
+  const hi = pick(ATAN_HI.map((c) => n.c(c))), lo = pick(ATAN_LO.map((c) => n.c(c)));
+  const reduced = n.sub(hi, n.sub(n.sub(ts.g, lo), t.g));
+  return n.copysign(n.sel(small.g, n.sub(t.g, ts.g), reduced), x.g);
+};
+
+const PI_LO = 1.2246467991473531772e-16;
+
+/**
+ * fdlibm's atan2 (e_atan2.c): the signed zeros and infinities by cases, |y/x| beyond
+ * 2^±60 without dividing, else atan(|y/x|) placed in its quadrant with π's low part.
+ */
+const atan2: Body = (n, y, x) => {
+  const PI = Math.PI, PIO2 = Math.PI / 2, PIO4 = Math.PI / 4;
+  const ax = n.let(n.abs(x.g)), ay = n.let(n.abs(y.g));
+  const xneg = n.letm(n.signbit(x.g)), yneg = n.letm(n.signbit(y.g));
+  const signed = (v: X): X => n.copysign(v, y.g);
+  // fdlibm's k = (iy − ix) >> 20 on the high words (exponent and top 20 significand bits): exact in f64.
+  const high = (v: X): X => n.float(n.ior(n.shr(n.bits(v), 32), n.ci(0x4330000000000000n)));
+  const k = n.let(n.floor(n.mul(n.sub(high(ay.g), high(ax.g)), n.c(2 ** -20))));
+  const z = n.let(n.sel(n.gt(k.g, n.c(60)), n.c(PIO2 + 0.5 * PI_LO),
+    n.sel(n.and(xneg.g, n.lt(k.g, n.c(-60))), n.c(0), call(n, 'atan', n.abs(n.div(y.g, x.g))))));
+  const big = n.letm(n.gt(k.g, n.c(60))); // fdlibm drops x's sign there (m &= 1)
+  let out = n.sel(n.and(xneg.g, n.not(big.g)), n.sel(yneg.g, n.sub(n.sub(z.g, n.c(PI_LO)), n.c(PI)), n.sub(n.c(PI), n.sub(z.g, n.c(PI_LO)))),
+    n.sel(yneg.g, n.neg(z.g), z.g));
+  out = n.sel(n.eq(ay.g, n.c(Infinity)), signed(n.c(PIO2)), out);
+  out = n.sel(n.eq(ax.g, n.c(Infinity)), n.sel(n.eq(ay.g, n.c(Infinity)), signed(n.sel(xneg.g, n.c(3 * PIO4), n.c(PIO4))),
+    n.sel(xneg.g, signed(n.c(PI)), signed(n.c(0)))), out);
+  out = n.sel(n.eq(ax.g, n.c(0)), signed(n.c(PIO2)), out);
+  out = n.sel(n.eq(ay.g, n.c(0)), n.sel(xneg.g, signed(n.c(PI)), y.g), out);
+  out = n.sel(n.eq(x.g, n.c(1)), call(n, 'atan', y.g), out);
+  return n.sel(n.or(n.ne(x.g, x.g), n.ne(y.g, y.g)), n.add(x.g, y.g), out);
+};
+
+/** asin x = atan2(x, √((1 − x)(1 + x))): 1 − x is exact near 1, where the rest would cancel. */
+const asin: Body = (n, x) => call(n, 'atan2', x.g, n.sqrt(n.mul(n.sub(n.c(1), x.g), n.add(n.c(1), x.g))));
+
+/** acos x = 2·atan √((1 − x)/(1 + x)), exact in its differences at both ends. */
+const acos: Body = (n, x) => n.mul(n.c(2), call(n, 'atan', n.sqrt(n.div(n.sub(n.c(1), x.g), n.add(n.c(1), x.g)))));
+
 // ---- double-double pieces for pow ----
 
 interface DD { readonly h: Local; readonly l: Local }
@@ -247,17 +321,60 @@ const pow: Body = (n, x, y) => {
   return n.sel(n.and(n.eq(x.g, n.c(-1)), n.eq(n.abs(y.g), n.c(Infinity))), n.c(1), out);
 };
 
+/**
+ * erf exactly as the reference computes it (ir/interpret/scalar.ts erf), operation for
+ * operation: for |x| < 2.5 the all-positive series 2/√π e^{-x²} Σ (2x²)^n x/(2n+1)!!, until
+ * a term is below 1e-17 of the sum; below 6, 1 − erfc by its continued fraction (120
+ * levels); 1 beyond. Only exp may differ from the reference's (by an ulp or so).
+ */
+function erf(lib: Lib, f: Fn): X {
+  const m = f.m, F = m.f64, D = binaryen.f64;
+  const c = (v: number): X => F.const(v);
+  const x = () => f.p(0);
+  const a = f.local(D), x2 = f.local(D), term = f.local(D), sum = f.local(D), k = f.local(D), cf = f.local(D), r = f.local(D);
+  const expNegA2 = (): X => math64Call(lib, 'exp', [F.mul(F.neg(a.g), a.g)]);
+  const series = m.block(null, [
+    x2.set(F.mul(F.mul(c(2), a.g), a.g)), term.set(a.g), sum.set(a.g), k.set(c(1)),
+    m.block('sum', [m.loop('terms', m.block(null, [
+      m.br('sum', F.ge(k.g, c(300))),
+      term.set(F.mul(term.g, F.div(x2.g, F.add(F.mul(c(2), k.g), c(1))))),
+      sum.set(F.add(sum.g, term.g)),
+      m.br('sum', F.le(term.g, F.mul(sum.g, c(1e-17)))),
+      k.set(F.add(k.g, c(1))),
+      m.br('terms'),
+    ]))]),
+    r.set(F.mul(F.mul(c(2 / Math.sqrt(Math.PI)), expNegA2()), sum.g)),
+  ]);
+  const fraction = m.block(null, [
+    cf.set(a.g), k.set(c(120)),
+    m.block('cf', [m.loop('levels', m.block(null, [
+      m.br('cf', F.lt(k.g, c(1))),
+      cf.set(F.add(a.g, F.div(F.div(k.g, c(2)), cf.g))),
+      k.set(F.sub(k.g, c(1))),
+      m.br('levels'),
+    ]))]),
+    r.set(F.sub(c(1), F.div(F.div(expNegA2(), c(Math.sqrt(Math.PI))), cf.g))),
+  ]);
+  return m.block(null, [
+    m.if(F.ne(x(), x()), m.return(c(NaN))),
+    a.set(F.abs(x())),
+    m.if(F.lt(a.g, c(2.5)), series, m.if(F.lt(a.g, c(6)), fraction, r.set(c(1)))),
+    m.select(F.lt(x(), c(0)), F.neg(r.g), r.g),
+  ], D);
+}
+
 const MATH64 = {
   exp: [1, exp], expdd: [2, expdd], expm1: [1, expm1], log: [1, log], log1p: [1, log1p], tanh: [1, tanh],
   logistic: [1, logistic], sinh: [1, sinh], cosh: [1, cosh], asinh: [1, asinh], acosh: [1, acosh], atanh: [1, atanh],
-  cbrt: [1, cbrt], pow: [2, pow],
+  cbrt: [1, cbrt], pow: [2, pow], atan: [1, atan], atan2: [2, atan2], asin: [1, asin], acos: [1, acos],
 } as const satisfies Record<string, readonly [1 | 2, Body]>;
 export type Math64Name = keyof typeof MATH64;
 
 /** A call to f64 function `name` (scalar f64 operands). */
-export function math64Call(lib: Lib, name: Math64Name, args: readonly X[]): X {
-  const [arity, body] = MATH64[name];
+export function math64Call(lib: Lib, name: Math64Name | 'erf', args: readonly X[]): X {
   const t = binaryen.f64;
+  if (name === 'erf') return lib.call('m64.erf', [t], t, args, (f) => erf(lib, f));
+  const [arity, body] = MATH64[name];
   return lib.call(`m64.${name}`, arity === 1 ? [t] : [t, t], t, args, (f) => {
     const n = new Num(f, lib, false);
     const x = new Local(f.m, 0, t);

@@ -10,6 +10,7 @@ import binaryen from 'binaryen';
 import { isWideInt, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp } from '../../ir/kernel/kernel.js';
 import type { Fn, Lib, M, T, X } from './lib.js';
 import { math64Call, type Math64Name } from './math64.js';
+import { trig64Call, type Trig64Name } from './trig64.js';
 
 const I = binaryen.i32, L = binaryen.i64, D = binaryen.f64;
 const INT64_MIN = -(2n ** 63n);
@@ -19,10 +20,12 @@ export const SCALAR_WASM: Record<ScalarType, T> = {
   f32: binaryen.f32, s32: I, u32: I, pred: I, f64: D, s64: L, u64: L,
 };
 
-const F64_MATH: Partial<Record<UnaryOp, Math64Name>> = {
+const F64_MATH: Partial<Record<UnaryOp, Math64Name | 'erf'>> = {
   exponential: 'exp', 'exponential-minus-one': 'expm1', log: 'log', 'log-plus-one': 'log1p', tanh: 'tanh',
   logistic: 'logistic', cbrt: 'cbrt', sinh: 'sinh', cosh: 'cosh', asinh: 'asinh', acosh: 'acosh', atanh: 'atanh',
+  asin: 'asin', acos: 'acos', erf: 'erf',
 };
+const F64_TRIG: Partial<Record<UnaryOp, Trig64Name>> = { sine: 'sin', cosine: 'cos', tan: 'tan' };
 
 export class Ops64 {
   readonly m: M;
@@ -42,6 +45,8 @@ export class Ops64 {
     const m = this.m, lib = this.lib;
     const math = F64_MATH[op];
     if (math) return math64Call(lib, math, [a]);
+    const trig = F64_TRIG[op];
+    if (trig) return trig64Call(lib, trig, a);
     switch (op) {
       case 'abs': return m.f64.abs(a);
       case 'negate': return m.f64.neg(a);
@@ -96,6 +101,7 @@ export class Ops64 {
       case 'minimum': return f64.min(a, b);
       case 'remainder': return this.lib.call('k.fmod_f64', [D, D], D, [a, b], fmod64);
       case 'power': return math64Call(this.lib, 'pow', [a, b]);
+      case 'atan2': return math64Call(this.lib, 'atan2', [a, b]);
       default: return undefined;
     }
   }

@@ -4,6 +4,7 @@
 // (JavaScript's Math in double), in ulps.
 import { describe, expect, it } from 'vitest';
 import { powFloat } from '../../ir/interpret/kernels.js';
+import { erf } from '../../ir/interpret/scalar.js';
 import * as b from '../../ir/kernel/build.js';
 import type { BinaryOp, UnaryOp } from '../../ir/kernel/kernel.js';
 import { program, runWasm } from './harness.js';
@@ -54,6 +55,13 @@ const UNARY: { op: UnaryOp; f: (x: number) => number; lo: number; hi: number; sp
   { op: 'acosh', f: Math.acosh, lo: 0, hi: 1024, specials: [1, 1 + 2 ** -52, 2 ** 28, 1e300, 0.5], ulps: 3 },
   { op: 'atanh', f: Math.atanh, lo: -60, hi: 0, specials: [0.5, 0.4999999999999999, 1, -1, 0.9999999999999999, 1e-300], ulps: 3 },
   { op: 'cbrt', f: Math.cbrt, lo: -1074, hi: 1024, specials: [27, -8, 5e-324, 1.7976931348623157e308], ulps: 2 },
+  { op: 'asin', f: Math.asin, lo: -1074, hi: 0, specials: [1, -1, 0.5, 0.9999999999999999, 1 + 2 ** -52, 0.7071067811865476], ulps: 3 },
+  { op: 'acos', f: Math.acos, lo: -1074, hi: 0, specials: [1, -1, 0.5, -0.9999999999999999, 0.9999999999999999, 1 + 2 ** -52], ulps: 2 },
+  { op: 'sine', f: Math.sin, lo: -1074, hi: 1024, specials: [Math.PI, -Math.PI, 1e22, 6.283185307179586, 1.5707963267948966, 0.7853981633974483, 0.7853981633974484, 1e300, 5e-324], ulps: 2 },
+  { op: 'cosine', f: Math.cos, lo: -1074, hi: 1024, specials: [Math.PI, 1e22, 1.5707963267948966, 4.71238898038469, 0.7853981633974483, 0.7853981633974484, 1e300], ulps: 2 },
+  { op: 'tan', f: Math.tan, lo: -1074, hi: 1024, specials: [Math.PI, 1e22, 1.5707963267948966, 0.7853981633974483, 0.7853981633974484, 1e300], ulps: 3 },
+  // The reference's own algorithm, but its exp (an ulp from V8's, 2^-52 relative at worst) scales the result.
+  { op: 'erf', f: erf, lo: -1074, hi: 3, specials: [2.5, 2.4999999999999996, 6, 5.999999999999999, 0.5, 1e-300], ulps: 4 },
 ];
 
 async function worst(op: UnaryOp | BinaryOp, xs: Float64Array, ys: Float64Array | undefined, f: (x: number, y: number) => number) {
@@ -80,6 +88,16 @@ describe('wasm f64 transcendentals, dense, in ulps', () => {
       const { max, at } = await worst(op, sweep(lo, hi, specials, s + 1), undefined, f);
       expect(max, `${op}: ${max} ulp at ${at}`).toBeLessThanOrEqual(bound);
     });
+  });
+
+  // fdlibm's atan2 (and the atan inside it), ported operation for operation: bit-exact.
+  it('atan2 exactly', async () => {
+    const r = rng(42);
+    const xs = sweep(-1074, 1024, [1, -1, 0, -0, Infinity, -Infinity, NaN, 1, 1, 2 ** 61, -(2 ** 61)], 5);
+    const ys = Float64Array.from(xs, (x, i) => (i < 12 ? [0, -0, 1, -1, Infinity, -Infinity, 0.5, NaN, 3, -3, 1, -1][i]
+      : r() < 0.1 ? [0, -0, Infinity, -Infinity][Math.floor(r() * 4)] : x * 2 ** ((r() - 0.5) * 140) * (r() < 0.5 ? -1 : 1)));
+    const { max, at } = await worst('atan2', xs, ys, Math.atan2);
+    expect(max, `atan2: ${max} ulp at ${at}`).toBe(0);
   });
 
   it('power within 2 ulp', async () => {
