@@ -1,10 +1,14 @@
 // `kiln`: dispatch to a command, map errors to exit codes, never print a stack trace
 // for a user's mistake. Exit codes: 0 ok, 1 check failed (compare out of tolerance),
-// 2 usage error, 3 bad input (unreadable, malformed or invalid model), 70 internal error.
+// 2 usage error, 3 bad input (unreadable, malformed or invalid model), 4 not compiled
+// (an op or element type the chosen target does not compile yet), 70 internal error.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../backend.js';
 import { InputError } from '../load.js';
 import { HloParseError } from '../frontends/hlo/index.js';
+import { NotCompiled } from '../../passes/lower/errors.js';
+import { UnsupportedType } from '../../passes/lower/types.js';
+import { NotSupported } from '../../targets/wasm/ops.js';
 import { COMMANDS } from './commands.js';
 
 const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
@@ -15,7 +19,7 @@ commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`).join('\n')}
 
 Run 'kiln <command> --help' for a command's options.
-exit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 70 internal error`;
+exit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 4 not compiled, 70 internal error`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -52,6 +56,10 @@ function report(e: unknown, name: string): number {
   if (e instanceof InputError || e instanceof HloParseError) {
     console.error(`kiln ${name}: error: ${(e as Error).message}`);
     return 3;
+  }
+  if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
+    console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);
+    return 4;
   }
   console.error(`kiln ${name}: internal error: ${(e as Error)?.stack ?? e}`);
   return 70;

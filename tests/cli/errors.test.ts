@@ -1,0 +1,42 @@
+// What the CLI says when a model uses an op the chosen target does not compile: the
+// instruction and opcode, exit code 4, and no stack trace.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../compiler/cli/main.js';
+
+async function kilnHere(...args: string[]) {
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const code = await main(args);
+  return { code, stderr: err.join('\n') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('kiln on an op the target does not compile', () => {
+  const model = 'tests/golden/cases/sort_stable.hlo';
+
+  it.each([
+    ['run', [model, '--backend', 'wasm', '--random', '1']],
+    ['compile', [model, '--target', 'wasm', '-o', join(tmpdir(), 'kiln-not-compiled')]],
+    ['bench', [model, '--backend', 'wasm', '--random', '1', '--reps', '1']],
+  ])('%s names the instruction and opcode and exits 4', async (cmd, args) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-nc-'));
+    try {
+      const r = await kilnHere(cmd, ...args.map((a) => (a.endsWith('kiln-not-compiled') ? join(dir, 'out') : a)));
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/not compiled: %\S+ \(sort\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the interpreter still runs it', async () => {
+    const r = await kilnHere('run', model, '--backend', 'interpreter', '--random', '1');
+    expect(r.code).toBe(0);
+  });
+});
