@@ -47,8 +47,17 @@ class Num32 {
    */
   clamp(a: X, lo?: number, hi?: number): X {
     const m = this.m;
-    if (lo !== undefined) a = this.vec ? m.f32x4.pmax(a, this.c(lo)) : m.select(m.f32.lt(a, m.f32.const(lo)), m.f32.const(lo), a);
-    if (hi !== undefined) a = this.vec ? m.f32x4.pmin(a, this.c(hi)) : m.select(m.f32.gt(a, m.f32.const(hi)), m.f32.const(hi), a);
+    // Scalars compare and select, which reads `a` twice: through a local, since binaryen
+    // IR is a tree and an expression node may not appear twice.
+    const twice = (x: X): [X, X] => { const l = this.let(x); return [l.g, l.g]; };
+    if (lo !== undefined) {
+      if (this.vec) a = m.f32x4.pmax(a, this.c(lo));
+      else { const [u, v] = twice(a); a = m.select(m.f32.lt(u, m.f32.const(lo)), m.f32.const(lo), v); }
+    }
+    if (hi !== undefined) {
+      if (this.vec) a = m.f32x4.pmin(a, this.c(hi));
+      else { const [u, v] = twice(a); a = m.select(m.f32.gt(u, m.f32.const(hi)), m.f32.const(hi), v); }
+    }
     return a;
   }
 
@@ -89,6 +98,8 @@ type Body = (n: Num32, x: Local) => X;
 
 /** Adding 1.5·2^23 rounds an f32 of magnitude < 2^22 to an integer, which then sits in the low mantissa bits. */
 const ROUND_MAGIC = 12582912;
+/** Its bit pattern: the integer k sits at ROUND_MAGIC_BITS + k. */
+const ROUND_MAGIC_BITS = 0x4b400000;
 
 const exp: Body = (n, x) => {
   // Below −104 the result rounds to +0, above 89 to +inf; the clamp keeps 2^k buildable.
@@ -99,7 +110,7 @@ const exp: Body = (n, x) => {
   const p = n.add(n.add(n.mul(n.mul(n.poly(r, EXP_Q), r.g), r.g), r.g), n.c(1));
   // 2^k in two halves, each a normal f32 for k in [-150, 128]: p·2^k1 is exact, so the
   // second product rounds once, into the denormals too.
-  const k = n.iLet(n.isub(n.bits(t.g), n.bits(n.c(ROUND_MAGIC))));
+  const k = n.iLet(n.isub(n.bits(t.g), n.ic(ROUND_MAGIC_BITS)));
   const k1 = n.iLet(n.shrs(k.g, 1));
   return n.mul(n.mul(p, n.pow2(k1.g)), n.pow2(n.isub(k.g, k1.g)));
 };
