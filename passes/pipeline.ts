@@ -3,6 +3,7 @@
 import type { Module } from '../ir/module.js';
 import { verifyModule } from '../ir/verify.js';
 import { constantFold } from './constant_fold.js';
+import { convLayout } from './conv_layout.js';
 import { convPadding } from './conv_padding.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
@@ -19,14 +20,15 @@ export const PASSES: Record<string, Pass> = {
   dce,
   fusion,
   'conv-padding': convPadding,
+  'conv-layout': convLayout,
 };
 
 /**
  * Simplify first (it exposes constants and duplicates), fold, merge, sweep away the dead,
  * make convolution padding explicit (so tiled convolutions read without bounds checks),
- * then fuse.
+ * give NCHW convolutions HWIO kernels (their tiled kernel's planar mode), then fuse.
  */
-export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'conv-padding', 'fusion'];
+export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'conv-padding', 'conv-layout', 'fusion'];
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
 export function resolvePasses(spec: string): string[] {

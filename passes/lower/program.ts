@@ -15,6 +15,7 @@ import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { storageType } from './types.js';
 import { tiledKernel } from './tiled.js';
+import { tiledWindow } from './tiled_window.js';
 
 export interface LowerOptions {
   /** Vector lanes for loop kernels (4 by default; 1 for scalar code). */
@@ -90,7 +91,7 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
-  return [((opts.tiled ?? true) && tiledKernel(spec)) || loopKernel(spec)];
+  return [((opts.tiled ?? true) && (tiledKernel(spec) ?? tiledWindow(spec))) || loopKernel(spec)];
 }
 
 /** A root tuple's element j is named for the instruction that computes it. */

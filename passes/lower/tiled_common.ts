@@ -50,14 +50,18 @@ export class TiledKernel {
    * there (`acc`, a vector when the last index component is lane-varying).
    */
   epilogue(out: Stmt[], acc: Expr, index: readonly Idx[], at: Expr): void {
+    out.push(k.store(this.out, at, this.result(out, acc, index)));
+  }
+
+  /** The fused root's value at output `index` (as `epilogue`), for a caller that stores it itself. */
+  result(out: Stmt[], acc: Expr, index: readonly Idx[]): Expr {
     const lanes = acc.type.lanes;
     const leaves = new Map(this.leaves);
     leaves.set(this.op, { k: 'value', values: [acc] });
     const em = new Emitter(this.kb, lanes, leaves, elementRule);
     if (this.spec.body) em.noteUses(this.spec.body);
     em.out = out;
-    const v = em.values(this.spec.root, index)[0];
-    out.push(k.store(this.out, at, em.widen(v)));
+    return em.widen(em.values(this.spec.root, index)[0]);
   }
 
   finish(body: Stmt[], schedule: Record<string, number>): LoweredKernel {
@@ -65,11 +69,17 @@ export class TiledKernel {
   }
 }
 
-/** Register tile shape: `rows` splatted scalars times `groups` vectors of 4 columns plus `tail` scalar columns. */
+/**
+ * Register tile shape: `rows` splatted scalars times `groups` vectors of 4 columns plus
+ * `tail` scalar columns. With `lastAt` the last vector starts at that column instead of
+ * 4·(groups − 1): it overlaps the one before, so a width that is not a multiple of 4 runs
+ * in vectors only (the overlapped columns are computed twice, identically).
+ */
 export interface TileShape {
   readonly rows: number;
   readonly groups: number;
   readonly tail: number;
+  readonly lastAt?: number;
 }
 
 /**
@@ -87,7 +97,11 @@ export class RegisterTile {
   isVector = (c: number): boolean => c < this.shape.groups;
 
   /** Column offset of accumulator column c from the tile's first column. */
-  colOffset = (c: number): number => (c < this.shape.groups ? 4 * c : 4 * this.shape.groups + (c - this.shape.groups));
+  colOffset = (c: number): number => {
+    const { groups, lastAt } = this.shape;
+    if (c === groups - 1 && lastAt !== undefined) return lastAt;
+    return c < groups ? 4 * c : 4 * groups + (c - groups);
+  };
 
   get(r: number, c: number): Expr {
     return k.variable(this.names[r][c], this.isVector(c) ? VEC4('f32') : k.F32);

@@ -1,16 +1,24 @@
 // The tiled direct convolution: the dot's register tile over a convolution, without
-// im2col. The output's minor dim is the vector (column) axis:
+// im2col. Three modes, by layout:
 //   spatial  (NCHW, bf01_oi01->bf01): columns are 4·g consecutive output x positions
 //            (contiguous input rows when the stride is 1), rows are output features
 //            whose weights are splatted;
 //   feature  (NHWC, b01f_01io->b01f): columns are output features (contiguous weights),
-//            rows are output x positions whose inputs are splatted.
+//            rows are output x positions whose inputs are splatted;
+//   planar   (NCHW output, kernel with output features minor, as conv-layout leaves it:
+//            bf01_01io->bf01): columns are output features (contiguous weights), rows are
+//            positions of the flattened output plane (y·X + x), each with its own input
+//            pointer; the register tile is transposed at the store, so 4 positions of
+//            one feature go out as one vector. No width is wasted on a narrow image
+//            (LeNet's 14-wide rows are 3.5 vectors in spatial mode).
 // The other output dims (batch, the other spatial dims) and the row tiles are the
-// parallel loop; the reduction runs over input features and the window, innermost the
-// one the input is most contiguous in. Padding never reads out of bounds: window rows
-// over padding on the outer spatial dims are skipped, and tiles along x whose window
-// may leave the input (border tiles, known statically) clamp every address and select
-// zero; interior tiles load directly.
+// parallel loop; the reduction runs over input features and the window. Padding never
+// reads out of bounds: window rows over padding on the outer spatial dims are skipped,
+// and tiles along x whose window may leave the input (border tiles, known statically)
+// clamp every address and select zero; interior tiles load directly. Planar mode only
+// runs where no window leaves the input (conv-padding makes padding explicit).
+// A width that is not a multiple of 4 (or of the tile) ends in a tile shifted back to
+// overlap the one before it: vectors only, the overlapped outputs computed twice.
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
@@ -22,13 +30,18 @@ import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { ceilDiv, count, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
 
 export interface ConvSchedule {
-  /** Register tile: rows (splatted) × columns (a multiple of 4, in vectors). */
+  /** Register tile of the spatial and feature modes: rows (splatted) × columns (a multiple of 4, in vectors). */
   readonly mr: number;
   readonly nr: number;
+  /** Register tile of planar mode: positions (splatted) × output features (a multiple of 4). */
+  readonly pmr: number;
+  readonly pnr: number;
+  /** Planar mode: 1 where it applies and wastes fewer lanes than spatial mode, 0 never, 2 wherever it applies. */
+  readonly planar: number;
 }
 
 /** Mutable so that tests and tuning scripts can try others. */
-export const CONV_DEFAULTS: ConvSchedule = { mr: 4, nr: 8 };
+export const CONV_DEFAULTS: ConvSchedule = { mr: 4, nr: 8, pmr: 4, pnr: 8, planar: 1 };
 
 function strides(dims: readonly number[]): number[] {
   const s = new Array<number>(dims.length);
@@ -46,8 +59,9 @@ function interior(w: WindowDim, inSize: number, outSize: number): [number, numbe
 
 export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, over: Partial<ConvSchedule> = {}): LoweredKernel | undefined {
   const a = conv.attrs, cd = a.dim_labels;
-  const { mr, nr } = { ...CONV_DEFAULTS, ...over };
-  if ((a.batch_group_count ?? 1) !== 1 || (a.feature_group_count ?? 1) !== 1 || nr % 4 !== 0) return undefined;
+  const sched = { ...CONV_DEFAULTS, ...over };
+  const { mr, nr } = sched;
+  if ((a.batch_group_count ?? 1) !== 1 || (a.feature_group_count ?? 1) !== 1 || nr % 4 !== 0 || sched.pnr % 4 !== 0 || sched.pmr < 1) return undefined;
   const [input, kernel] = conv.operands;
   const id = (input.shape as ArrayShape).dims, kd = (kernel.shape as ArrayShape).dims, od = (conv.shape as ArrayShape).dims;
   const nsp = cd.inputSpatial.length;
@@ -63,6 +77,11 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const xDim = cd.outputSpatial[xs], X = od[xDim], O = od[cd.outputFeature], Cin = kd[cd.kernelInput];
   const wx = win[xs], inX = id[cd.inputSpatial[xs]];
   const [xLo, xHi] = interior(wx, inX, X);
+  if (!featureMode && sched.planar > 0) {
+    const g: Geometry = { conv, cd, id, kd, od, is, ks, os, win, nsp };
+    if (planarApplies(g) && (sched.planar === 2 || colUse(O) * rowUse(count(cd.outputSpatial.map((d) => od[d])), sched.pmr) > colUse(X)))
+      return planarConv(spec, g, sched.pmr, sched.pnr);
+  }
 
   const tk = new TiledKernel(spec, conv);
   const IN = tk.param.get(input)!, W = tk.param.get(kernel)!;
@@ -107,7 +126,8 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
     const o0 = featureMode ? c0 : r0;
     const vars = new Map<Red, Expr>();
     const names = reds.map((r) => tk.kb.fresh(r.kind === 'c' ? 'ci' : `w${r.s}`));
-    reds.forEach((r, j) => vars.set(r, k.variable(names[j])));
+    // A reduction dim of one position (one input feature, a 1-wide window) is no loop.
+    reds.forEach((r, j) => vars.set(r, redSize(r) === 1 ? k.int(0) : k.variable(names[j])));
     const cVar = vars.get(reds.find((r) => r.kind === 'c')!)!;
     const wVar = (s: number): Expr => vars.get(reds.find((r) => r.kind === 'w' && r.s === s)!)!;
     // Input offset at the tile origin (x position x0), without x's window term when bordered.
@@ -157,7 +177,7 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
         const [lo, hi] = interior(w, inS, od[cd.outputSpatial[r.s]]);
         if (!(lo === 0 && hi === od[cd.outputSpatial[r.s]])) inner = [k.ifStmt(k.inRange(p, inS), inner)];
       }
-      stmts = [k.loop(names[j], 0, redSize(r), inner)];
+      stmts = redSize(r) === 1 ? inner : [k.loop(names[j], 0, redSize(r), inner)];
     }
     out.push(...stmts);
     acc.each((r, c) => {
@@ -190,9 +210,14 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
       loopOver(tHi, full, true);
     }
     if (rem > 0) {
+      // The remainder in vectors, the last one shifted back over the columns before it
+      // when rem is not a multiple of 4 (scalars only when all columns are fewer than 4).
       const c0 = full * nr;
-      const border = featureMode ? rowBorder : !(c0 >= xLo && colsN <= xHi);
-      tile(out, { rows, groups: Math.floor(rem / 4), tail: rem % 4 }, r0, k.int(c0), border);
+      const shape: TileShape = rem % 4 === 0 || colsN < 4 ? { rows, groups: Math.floor(rem / 4), tail: rem % 4 }
+        : { rows, groups: Math.ceil(rem / 4), tail: 0, lastAt: rem - 4 };
+      const first = shape.lastAt !== undefined ? Math.min(c0, c0 + shape.lastAt) : c0;
+      const border = featureMode ? rowBorder : !(first >= xLo && colsN <= xHi);
+      tile(out, shape, r0, k.int(c0), border);
     }
   };
 
@@ -213,4 +238,146 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
     body.push(...when(k.compare('EQ', rt, k.int(nRowTiles - 1)), last, fullRows));
   }
   return tk.finish([k.loop(tName, 0, tasks, body, 'parallel')], { mr, nr, conv: featureMode ? 2 : 1 });
+}
+
+/** What the modes need to know about a convolution's dims. */
+interface Geometry {
+  readonly conv: InstructionOf<'convolution'>;
+  readonly cd: InstructionOf<'convolution'>['attrs']['dim_labels'];
+  /** Input, kernel and output dims, and their row-major strides. */
+  readonly id: readonly number[];
+  readonly kd: readonly number[];
+  readonly od: readonly number[];
+  readonly is: readonly number[];
+  readonly ks: readonly number[];
+  readonly os: readonly number[];
+  readonly win: readonly WindowDim[];
+  readonly nsp: number;
+}
+
+/** Useful share of the lanes computed along a column dim of n (vectors, the last one overlapping; scalars below 4). */
+const colUse = (n: number): number => (n < 4 ? n / 4 : n / (4 * ceilDiv(n, 4)));
+/** Useful share of the rows computed for n rows in tiles of t, the last tile overlapping. */
+const rowUse = (n: number, t: number): number => (n <= t ? 1 : n / (t * ceilDiv(n, t)));
+
+/**
+ * Planar mode needs the output's spatial dims minor and in order (the plane is contiguous),
+ * the kernel's output features contiguous, at least one vector of them, and every window
+ * inside the input.
+ */
+function planarApplies(g: Geometry): boolean {
+  const { cd, id, od, ks, win, nsp } = g;
+  if (cd.outputSpatial.some((d, s) => d !== od.length - nsp + s)) return false;
+  if (ks[cd.kernelOutput] !== 1 || od[cd.outputFeature] < 4) return false;
+  return win.every((w, s) => {
+    const n = od[cd.outputSpatial[s]];
+    const [lo, hi] = interior(w, id[cd.inputSpatial[s]], n);
+    return lo === 0 && hi === n;
+  });
+}
+
+/**
+ * Planar mode: tasks are (batch, feature tile, position tile), position tiles innermost so
+ * that a thread's consecutive tiles reuse one feature tile's weights from cache. A tile is
+ * mr positions p0.. of the flattened output plane (each row's input pointer computed from
+ * its (y, x)) × nr output features o0..; the last tile of each shifts back to overlap the
+ * one before when the size is not a multiple of the tile.
+ */
+function planarConv(spec: LoopKernelSpec, g: Geometry, mrWanted: number, nrWanted: number): LoweredKernel {
+  const { conv, cd, id, kd, od, is, ks, os, win, nsp } = g;
+  const [input, kernel] = conv.operands;
+  const tk = new TiledKernel(spec, conv);
+  const IN = tk.param.get(input)!, W = tk.param.get(kernel)!;
+  const spatialOut = cd.outputSpatial.map((d) => od[d]);
+  const P = count(spatialOut), O = od[cd.outputFeature], B = od[cd.outputBatch];
+  const mr = Math.min(mrWanted, P);
+  // Columns: nr features in vectors; fewer features than that in all: the vectors that
+  // cover them, the last one overlapping when their count is not a multiple of 4.
+  const width = Math.min(nrWanted, O);
+  const shape: TileShape = { rows: mr, groups: ceilDiv(width, 4), tail: 0, lastAt: width % 4 === 0 ? undefined : width - 4 };
+  const nPT = ceilDiv(P, mr), nFT = ceilDiv(O, width);
+
+  const body: Stmt[] = [];
+  const tName = tk.kb.fresh('t');
+  const t = k.variable(tName);
+  const bind = (hint: string, e: Expr): Expr => tk.bind(body, hint, e);
+  const pt = bind('pt', k.mod(t, nPT));
+  const ft = bind('ft', k.mod(k.div(t, nPT), nFT));
+  const b = bind('b', k.div(t, nPT * nFT));
+  const p0 = bind('p0', P % mr === 0 ? k.mul(pt, k.int(mr)) : k.min(k.mul(pt, k.int(mr)), k.int(P - mr)));
+  const o0 = bind('o0', O % width === 0 ? k.mul(ft, k.int(width)) : k.min(k.mul(ft, k.int(width)), k.int(O - width)));
+  const inBase = bind('in_base', k.mul(b, k.int(is[cd.inputBatch])));
+  const outBase = bind('out_base', k.add(k.mul(b, k.int(os[cd.outputBatch])), k.mul(o0, k.int(os[cd.outputFeature]))));
+  // Reduction dims, outermost first: fewest trips outermost (ties: larger input stride
+  // outer), so the innermost loop is the longest.
+  type Red = { kind: 'c' } | { kind: 'w'; s: number };
+  const reds: Red[] = [{ kind: 'c' }, ...win.map((_, s): Red => ({ kind: 'w', s }))];
+  const size = (r: Red): number => (r.kind === 'c' ? kd[cd.kernelInput] : win[r.s].size);
+  const inStride = (r: Red): number => (r.kind === 'c' ? is[cd.inputFeature] : is[cd.inputSpatial[r.s]] * win[r.s].rhsDilate);
+  const wStride = (r: Red): number => (r.kind === 'c' ? ks[cd.kernelInput] : ks[cd.kernelSpatial[r.s]]);
+  reds.sort((p, q) => size(p) - size(q) || inStride(q) - inStride(p));
+  const inputAt = (c: readonly Expr[]): Expr => {
+    let e: Expr = inBase;
+    for (let s = 0; s < nsp; s++) e = k.add(e, k.mul(k.sub(k.mul(c[s], k.int(win[s].stride)), k.int(win[s].padLow)), k.int(is[cd.inputSpatial[s]])));
+    return e;
+  };
+  const last = nsp - 1, X = spatialOut[last];
+  const xStep = win[last].stride * is[cd.inputSpatial[last]];
+  const fStride = os[cd.outputFeature];
+  const lane = (v: Expr, l: number): Expr => (v.type.lanes === 4 ? k.extract(v, l) : v);
+  const blocks = mr < 4 ? [] : Array.from({ length: ceilDiv(mr, 4) }, (_, q) => Math.min(4 * q, mr - 4));
+
+  /** One tile: rows at output coordinates coords[r], reading the input from inRow[r] at window offset 0. */
+  const tile = (out: Stmt[], coords: readonly (readonly Expr[])[], inRow: readonly Expr[]): void => {
+    const acc = new RegisterTile(tk, shape);
+    acc.declare(out);
+    const names = reds.map((r) => tk.kb.fresh(r.kind === 'c' ? 'ci' : `w${r.s}`));
+    const v = (j: number): Expr => (size(reds[j]) === 1 ? k.int(0) : k.variable(names[j]));
+    const inOff = reds.reduce((e, r, j) => k.add(e, k.mul(v(j), k.int(inStride(r)))), k.int(0) as Expr);
+    const wOff = reds.reduce((e, r, j) => k.add(e, k.mul(v(j), k.int(wStride(r)))), o0);
+    const step: Stmt[] = [];
+    acc.step(step,
+      inRow.map((row) => k.load(IN, k.add(row, inOff), 'f32')),
+      Array.from({ length: shape.groups + shape.tail }, (_, c) => k.load(W, k.add(wOff, k.int(acc.colOffset(c))), 'f32', acc.isVector(c) ? 4 : 1)));
+    let stmts = step;
+    for (let j = reds.length - 1; j >= 0; j--) if (size(reds[j]) > 1) stmts = [k.loop(names[j], 0, size(reds[j]), stmts)];
+    out.push(...stmts);
+    // Epilogue per accumulator (lanes along the output features), then the transposed
+    // store: per feature, each block of 4 rows (the last block shifted back to overlap) as
+    // one vector at 4 consecutive positions; fewer than 4 rows go out one by one.
+    const values: Expr[][] = Array.from({ length: mr }, () => []);
+    acc.each((r, c) => {
+      const index: Idx[] = od.map(() => fixed(k.int(0)));
+      index[cd.outputBatch] = fixed(b);
+      index[cd.outputFeature] = { e: k.add(o0, k.int(acc.colOffset(c))), lane: acc.isVector(c) };
+      cd.outputSpatial.forEach((d, s) => { index[d] = fixed(coords[r][s]); });
+      values[r][c] = tk.bind(out, `v${r}_${c}`, tk.result(out, acc.get(r, c), index));
+    });
+    for (let c = 0; c < shape.groups + shape.tail; c++) {
+      for (let l = 0; l < (acc.isVector(c) ? 4 : 1); l++) {
+        const at = (r: number): Expr => k.add(k.add(outBase, k.int((acc.colOffset(c) + l) * fStride + r)), p0);
+        if (mr < 4) for (let r = 0; r < mr; r++) out.push(k.store(tk.out, at(r), lane(values[r][c], l)));
+        else for (const q of blocks) out.push(k.store(tk.out, at(q), k.vector([0, 1, 2, 3].map((i) => lane(values[q + i][c], l)))));
+      }
+    }
+  };
+
+  // Rows within one output row (x0 + mr <= X) read the input at constant distances from the
+  // first row's pointer (immediate load offsets); a tile that wraps to the next output row
+  // gets a pointer per row. Tiles never wrap when X is a multiple of mr or the plane is one row.
+  const c0 = k.delinear(p0, spatialOut).map((e, s) => bind(`pos${s}`, e));
+  const straight: Stmt[] = [];
+  const in0 = tk.bind(straight, 'in_row', inputAt(c0));
+  tile(straight,
+    Array.from({ length: mr }, (_, r) => c0.map((e, s) => (s === last ? k.add(e, k.int(r)) : e))),
+    Array.from({ length: mr }, (_, r) => k.add(in0, k.int(r * xStep))));
+  if (X % mr === 0 || nsp === 1) body.push(...straight);
+  else {
+    const wrapped: Stmt[] = [];
+    const coords = Array.from({ length: mr }, (_, r) => k.delinear(k.add(p0, k.int(r)), spatialOut).map((e, s) => tk.bind(wrapped, `y${r}_${s}`, e)));
+    const inRow = coords.map((c, r) => tk.bind(wrapped, `in_row${r}`, inputAt(c)));
+    tile(wrapped, coords, inRow);
+    body.push(k.ifStmt(k.compare('LE', k.add(c0[last], k.int(mr)), k.int(X)), straight, wrapped));
+  }
+  return tk.finish([k.loop(tName, 0, B * nFT * nPT, body, 'parallel')], { mr, nr: width, conv: 3 });
 }

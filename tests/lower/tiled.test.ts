@@ -14,6 +14,7 @@ import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import { DOT_DEFAULTS } from '../../passes/lower/tiled_dot.js';
+import { CONV_DEFAULTS, type ConvSchedule } from '../../passes/lower/tiled_conv.js';
 import { verifyModule } from '../../ir/verify.js';
 
 /** Deterministic inputs in [-1, 1). */
@@ -188,8 +189,9 @@ ENTRY main {
   zb = f32[1,6,7,9] broadcast(z), dimensions={}
   ROOT r = f32[1,6,7,9] maximum(s, zb)
 }`, 'conv');
-    // The explicit pad (the conv-padding pass), then the convolution with bias + relu in one kernel.
-    expect(p.kernels.length).toBe(2);
+    // The explicit pad (conv-padding), the kernel's transpose to HWIO (conv-layout: w is a
+    // parameter, not a constant to permute in place), then the convolution with bias + relu in one kernel.
+    expect(p.kernels.length).toBe(3);
     expect(p.kernels.filter((k) => k.schedule.conv !== undefined).length).toBe(1);
   });
 
@@ -207,5 +209,140 @@ ENTRY main {
   zb = f32[1,6,7,10] broadcast(z), dimensions={}
   ROOT r = f32[1,6,7,10] maximum(s, zb)
 }`, 'conv');
+  });
+});
+
+/** Runs f with CONV_DEFAULTS changed by `over`, restoring them after. */
+function withConv<T>(over: Partial<ConvSchedule>, f: () => T): T {
+  const saved = { ...CONV_DEFAULTS };
+  Object.assign(CONV_DEFAULTS, over);
+  try {
+    return f();
+  } finally {
+    Object.assign(CONV_DEFAULTS, saved);
+  }
+}
+
+/** The `conv` schedule value (1 spatial, 2 feature, 3 planar) of the program's convolution kernel. */
+const convMode = (p: Program): number | undefined => p.kernels.find((k) => k.schedule.conv !== undefined)?.schedule.conv;
+
+const NCHW = (n: number): string => {
+  const s = Array.from({ length: n }, (_, i) => i).join('');
+  return `dim_labels=bf${s}_oi${s}->bf${s}`;
+};
+
+describe('tiled convolution, planar mode (NCHW output, HWIO kernel)', () => {
+  it.each([
+    // LeNet's second convolution, small: 14-wide rows (tiles of 4 positions wrap to the next row).
+    ['5x5 pad 2 on 14x14', [2, 3, 14, 14], [8, 3, 5, 5], [2, 8, 14, 14], 'window={size=5x5 pad=2_2x2_2}'],
+    ['3x3 pad 1, odd plane 7x9, 6 features (last vector overlaps)', [1, 2, 7, 9], [6, 2, 3, 3], [1, 6, 7, 9], 'window={size=3x3 pad=1_1x1_1}'],
+    ['13 features (last feature tile overlaps), plane 5x5', [1, 4, 7, 7], [13, 4, 3, 3], [1, 13, 5, 5], 'window={size=3x3}'],
+    ['stride 2, asymmetric pad', [2, 3, 9, 11], [8, 3, 3, 3], [2, 8, 5, 5], 'window={size=3x3 stride=2x2 pad=1_1x0_1}'],
+    ['dilation 2', [1, 2, 10, 12], [4, 2, 3, 3], [1, 4, 6, 8], 'window={size=3x3 rhs_dilate=2x2}'],
+    ['batch 1, plane of 3 positions (fewer rows than a vector)', [1, 5, 3, 5], [8, 5, 3, 3], [1, 8, 1, 3], 'window={size=3x3}'],
+    ['1x1 kernel', [3, 8, 4, 6], [12, 8, 1, 1], [3, 12, 4, 6], 'window={size=1x1}'],
+    ['1-D', [2, 3, 21], [8, 3, 4], [2, 8, 21], 'window={size=4 pad=1_2}'],
+    ['3-D', [1, 2, 4, 5, 6], [4, 2, 2, 3, 3], [1, 4, 3, 3, 4], 'window={size=2x3x3}'],
+  ])('%s', (_, x, w, y, win) => {
+    const p = withConv({ planar: 2 }, () => check(convModule(x, w, y, `${win}, ${NCHW(x.length - 2)}`), 'conv'));
+    expect(convMode(p)).toBe(3);
+  });
+
+  it.each([
+    ['2x16 tile', { pmr: 2, pnr: 16 }],
+    ['6x8 tile (the last block of 4 rows overlaps)', { pmr: 6, pnr: 8 }],
+    ['3x4 tile', { pmr: 3, pnr: 4 }],
+    ['5x12 tile', { pmr: 5, pnr: 12 }],
+  ])('%s', (_, over) => {
+    withConv({ planar: 2, ...over }, () => {
+      for (const [x, w, y, win] of [
+        [[2, 3, 14, 14], [8, 3, 5, 5], [2, 8, 14, 14], 'window={size=5x5 pad=2_2x2_2}'],
+        [[1, 4, 7, 7], [13, 4, 3, 3], [1, 13, 5, 5], 'window={size=3x3}'],
+        [[1, 2, 5, 9], [20, 2, 2, 2], [1, 20, 4, 8], 'window={size=2x2}'],
+      ] as [number[], number[], number[], string][]) {
+        expect(convMode(check(convModule(x, w, y, `${win}, ${NCHW(2)}`), 'conv'))).toBe(3);
+      }
+    });
+  });
+
+  it('chosen over spatial mode when rows are not a multiple of 4 wide (LeNet conv2), not when they are', () => {
+    expect(convMode(check(convModule([1, 4, 18, 18], [8, 4, 5, 5], [1, 8, 14, 14], `window={size=5x5}, ${NCHW(2)}`), 'conv'))).toBe(3);
+    expect(convMode(check(convModule([1, 1, 32, 32], [8, 1, 5, 5], [1, 8, 28, 28], `window={size=5x5}, ${NCHW(2)}`), 'conv'))).toBe(1);
+  });
+
+  it('constant weights are stored permuted (no transpose kernel); fused bias + relu + residual', () => {
+    const w = Array.from({ length: 8 * 3 * 3 * 3 }, (_, i) => ((i * 37) % 23) / 23 - 0.5);
+    const nest = (d: number[], at = 0): string => (d.length === 1 ? `{${w.slice(at, at + d[0]).join(', ')}}`
+      : `{${Array.from({ length: d[0] }, (_, i) => nest(d.slice(1), at + i * d.slice(1).reduce((a, b) => a * b, 1))).join(', ')}}`);
+    const p = check(`
+HloModule c
+ENTRY main {
+  x = f32[2,3,10,10] parameter(0)
+  bias = f32[8] parameter(1)
+  res = f32[2,8,10,10] parameter(2)
+  w = f32[8,3,3,3] constant(${nest([8, 3, 3, 3])})
+  y = f32[2,8,10,10] convolution(x, w), window={size=3x3 pad=1_1x1_1}, ${NCHW(2)}
+  bb = f32[2,8,10,10] broadcast(bias), dimensions={1}
+  s = f32[2,8,10,10] add(y, bb)
+  z = f32[] constant(0)
+  zb = f32[2,8,10,10] broadcast(z), dimensions={}
+  r = f32[2,8,10,10] maximum(s, zb)
+  ROOT o = f32[2,8,10,10] add(r, res)
+}`, 'conv');
+    expect(convMode(p)).toBe(3);
+    // The pad and the convolution with its epilogue: the weights were permuted at compile time.
+    expect(p.kernels.length).toBe(2);
+  });
+});
+
+describe('tiled convolution, overlapping last vector', () => {
+  it.each([
+    ['spatial, 14 wide (8 + 6)', [1, 3, 16, 16], [5, 3, 3, 3], [1, 5, 14, 14], 'window={size=3x3}', NCHW(2)],
+    ['spatial, 6 wide (narrower than the tile)', [2, 2, 8, 8], [3, 2, 3, 3], [2, 3, 6, 6], 'window={size=3x3}', NCHW(2)],
+    ['spatial, 13 wide with padding (border tiles)', [1, 2, 6, 13], [4, 2, 3, 3], [1, 4, 6, 13], 'window={size=3x3 pad=1_1x1_1}', NCHW(2)],
+    ['spatial, 5 wide, stride 2', [1, 2, 9, 11], [4, 2, 3, 3], [1, 4, 4, 5], 'window={size=3x3 stride=2x2}', NCHW(2)],
+    ['feature, 6 features', [1, 5, 6, 3], [3, 3, 3, 6], [1, 5, 6, 6], 'window={size=3x3 pad=1_1x1_1}', 'dim_labels=b01f_01io->b01f'],
+    ['feature, 13 features', [2, 4, 5, 2], [2, 2, 2, 13], [2, 3, 4, 13], 'window={size=2x2}', 'dim_labels=b01f_01io->b01f'],
+  ])('%s', (_, x, w, y, win, labels) => {
+    const p = withConv({ planar: 0 }, () => check(convModule(x, w, y, `${win}, ${labels}`), 'conv'));
+    expect(convMode(p)).toBe(labels.startsWith('dim_labels=b01f') ? 2 : 1);
+  });
+});
+
+const windowModule = (x: number[], y: number[], win: string, reducer: 'maximum' | 'add', init: string): string => `
+HloModule w
+r {
+  a = f32[] parameter(0)
+  b = f32[] parameter(1)
+  ROOT c = f32[] ${reducer}(a, b)
+}
+ENTRY main {
+  x = f32[${x.join(',')}] parameter(0)
+  i = f32[] constant(${init})
+  ROOT y = f32[${y.join(',')}] reduce-window(x, i), window={${win}}, to_apply=r
+}`;
+
+describe('tiled reduce-window', () => {
+  it.each([
+    ['max pool 2x2 stride 2 (LeNet), 7 wide', [2, 3, 14, 14], [2, 3, 7, 7], 'size=1x1x2x2 stride=1x1x2x2', 'maximum', '-inf'],
+    ['max pool 3x3 stride 2', [1, 2, 11, 13], [1, 2, 5, 6], 'size=1x1x3x3 stride=1x1x2x2', 'maximum', '-inf'],
+    ['sum pool 3x3 stride 1 (order kept)', [1, 2, 6, 10], [1, 2, 4, 8], 'size=1x1x3x3', 'add', '0'],
+    ['sum 2 stride 3 along x, gaps', [3, 14], [3, 5], 'size=1x2 stride=1x3', 'add', '0.5'],
+    ['dilated window', [1, 9, 12], [1, 5, 8], 'size=1x3x3 rhs_dilate=1x2x2', 'maximum', '-inf'],
+    ['5x5 window (loops, not unrolled), 4 wide', [1, 8, 8], [1, 4, 4], 'size=1x5x5', 'add', '0'],
+    ['window over the batch dim too', [4, 6], [2, 5], 'size=3x2', 'maximum', '-inf'],
+  ])('%s', (_, x, y, win, reducer, init) => {
+    const p = check(windowModule(x, y, win, reducer as 'maximum' | 'add', init), 'window');
+    expect(p.kernels.length).toBe(1);
+  });
+
+  it('padding or a row narrower than a vector stays with the loop kernel', () => {
+    for (const text of [
+      windowModule([1, 2, 6, 8], [1, 2, 3, 5], 'size=1x1x2x2 stride=1x1x2x2 pad=0_0x0_0x0_0x1_1', 'maximum', '-inf'),
+      windowModule([2, 6], [2, 3], 'size=1x2 stride=1x2', 'maximum', '-inf'),
+    ]) {
+      const m = parseHlo(text);
+      expect(compileProgram(m).program.kernels.some((k) => 'window' in k.schedule)).toBe(false);
+    }
   });
 });
