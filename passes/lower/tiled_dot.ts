@@ -44,7 +44,10 @@ export interface DotSchedule {
 
 /**
  * Defaults for f32 on a 128-bit SIMD CPU with 16 vector registers: 4 × 8 keeps 8
- * accumulators + 2 B vectors + 1 splat live; kc × nc of B (128 KiB) sits in L2.
+ * accumulators + 2 B vectors + 1 splat live; kc × nc of B (128 KiB) sits in L2. B is read
+ * in place when M fits one row tile: a packed panel pays off by serving every row tile,
+ * and with one it only copies B before reading it again (LeNet batch 1's 3136 × 1024
+ * layer: 4.2 -> 2.2 ms).
  */
 export function dotSchedule(f: DotForm, over: Partial<DotSchedule> = {}): DotSchedule {
   const d = { ...DOT_DEFAULTS, ...over };
@@ -53,7 +56,7 @@ export function dotSchedule(f: DotForm, over: Partial<DotSchedule> = {}): DotSch
     mc: Math.min(roundUp(d.mc, d.mr), roundUp(f.M, d.mr)),
     kc: Math.min(d.kc, f.K),
     nc: Math.min(roundUp(d.nc, d.nr), roundUp(f.N, d.nr)),
-    pack: d.pack,
+    pack: f.M <= d.mr && over.pack === undefined ? 0 : d.pack,
   };
 }
 
