@@ -3,6 +3,7 @@
 // the transcendentals) is a helper with parameters, so the kernel emitter only ever
 // builds trees whose operands are used once; binaryen inlines the small ones.
 import binaryen from 'binaryen';
+import type { CompareDir } from '../../ir/kernel/kernel.js';
 
 export type M = binaryen.Module;
 export type X = binaryen.ExpressionRef;
@@ -49,6 +50,20 @@ export class Lib {
     const body = build(f);
     this.m.addFunction(name, binaryen.createType([...params]), result, f.vars, body);
   }
+}
+
+type Cmp = (a: X, b: X) => X;
+/** A binaryen op group's comparisons (m.f32, m.i64, m.i32x4, ...): floats name them plainly, ints by signedness. */
+type Compares = { eq: Cmp; ne: Cmp } & ({ lt: Cmp; le: Cmp; gt: Cmp; ge: Cmp } | { lt_s: Cmp; lt_u: Cmp; le_s: Cmp; le_u: Cmp; gt_s: Cmp; gt_u: Cmp; ge_s: Cmp; ge_u: Cmp });
+
+/**
+ * a <dir> b with `group`'s instruction: `sign` picks the signed or unsigned form of an
+ * integer group's ordered comparisons (float groups have only one).
+ */
+export function compareIn(group: Compares, dir: CompareDir, sign: 's' | 'u', a: X, b: X): X {
+  const ops = group as unknown as Record<string, Cmp>;
+  const name = dir.toLowerCase();
+  return (ops[name] ?? ops[`${name}_${sign}`])(a, b);
 }
 
 /** 16 bytes of a v128 constant with four 32-bit lanes. */

@@ -274,8 +274,13 @@ const cbrt: Body = (n, x) => {
 };
 
 /** C's pow (what XLA and the reference use): 1^y = x^0 = 1, (−1)^±inf = 1. */
-const pow: Body = (n, x, y) => {
-  const r = n.let(n.call('exp', n.mul(y.g, n.call('log', n.abs(x.g)))));
+const pow: Body = (n, x, y) => powSpecials(n, x, y, n.let(n.call('exp', n.mul(y.g, n.call('log', n.abs(x.g))))));
+
+/**
+ * C's pow from r = |x|^y: the sign for odd integer y, NaN for a negative x and a
+ * non-integer y, and 1 for y = 0, x = 1 and (−1)^±inf. Shared by the f64 version (math64.ts).
+ */
+export function powSpecials(n: Num, x: Local, y: Local, r: Local): X {
   const fy = n.let(n.floor(y.g));
   const yint = n.letm(n.eq(fy.g, y.g));
   const yodd = n.and(yint.g, n.ne(n.mul(n.floor(n.mul(y.g, n.c(0.5))), n.c(2)), y.g));
@@ -283,7 +288,7 @@ const pow: Body = (n, x, y) => {
   out = n.sel(n.and(n.and(n.lt(x.g, n.c(0)), n.gt(x.g, n.c(-Infinity))), n.not(yint.g)), n.c(NaN), out);
   out = n.sel(n.or(n.eq(y.g, n.c(0)), n.eq(x.g, n.c(1))), n.c(1), out);
   return n.sel(n.and(n.eq(x.g, n.c(-1)), n.eq(n.abs(y.g), n.c(Infinity))), n.c(1), out);
-};
+}
 
 const MATH = {
   exp: [1, exp], expm1: [1, expm1], log: [1, log], log1p: [1, log1p], tanh: [1, tanh], logistic: [1, logistic],

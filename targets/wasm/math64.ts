@@ -16,7 +16,7 @@
 // `Num` builder in scalar mode, branch-free.
 import binaryen from 'binaryen';
 import { Local, type Fn, type Lib, type X } from './lib.js';
-import { Num } from './math.js';
+import { Num, powSpecials } from './math.js';
 
 const LOG2E = 1.4426950408889634;
 /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 32 trailing zero bits, so k·LN2_HI is exact for |k| < 2^20. */
@@ -311,14 +311,7 @@ const pow: Body = (n, x, y) => {
   const pl = n.let(n.add(P.l.g, n.mul(y.g, L.l.g)));
   // Past the overflow of the splits (|y·log| beyond ~1e300) or at log = ±inf the low part is
   // meaningless, and the result is 0, inf or NaN from the high part alone.
-  const r = n.let(call(n, 'expdd', P.h.g, n.sel(finite(n, pl.g), pl.g, n.c(0))));
-  const fy = n.let(n.floor(y.g));
-  const yint = n.letm(n.eq(fy.g, y.g));
-  const yodd = n.and(yint.g, n.ne(n.mul(n.floor(n.mul(y.g, n.c(0.5))), n.c(2)), y.g));
-  let out = n.sel(n.and(n.signbit(x.g), yodd), n.neg(r.g), r.g);
-  out = n.sel(n.and(n.and(n.lt(x.g, n.c(0)), n.gt(x.g, n.c(-Infinity))), n.not(yint.g)), n.c(NaN), out);
-  out = n.sel(n.or(n.eq(y.g, n.c(0)), n.eq(x.g, n.c(1))), n.c(1), out);
-  return n.sel(n.and(n.eq(x.g, n.c(-1)), n.eq(n.abs(y.g), n.c(Infinity))), n.c(1), out);
+  return powSpecials(n, x, y, n.let(call(n, 'expdd', P.h.g, n.sel(finite(n, pl.g), pl.g, n.c(0)))));
 };
 
 /**

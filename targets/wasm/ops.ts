@@ -5,7 +5,7 @@
 // no vector form the scalar form runs lane by lane inside a helper.
 import binaryen from 'binaryen';
 import { isWide, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp, type ValueType } from '../../ir/kernel/kernel.js';
-import { bytes32, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
+import { bytes32, compareIn, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { mathCall, type MathName } from './math.js';
 import { Ops64, SCALAR_WASM } from './ops64.js';
 import { f32MathCall, type F32MathName } from './math_f32.js';
@@ -314,23 +314,8 @@ export class Ops {
     const m = this.m;
     const s = t.scalar;
     if (isWide(s)) return this.wide.compare(dir, s, a, b);
-    if (t.lanes === 1) {
-      if (s === 'f32') return { EQ: m.f32.eq, NE: m.f32.ne, LT: m.f32.lt, LE: m.f32.le, GT: m.f32.gt, GE: m.f32.ge }[dir](a, b);
-      const i = m.i32;
-      const ops = s === 's32'
-        ? { EQ: i.eq, NE: i.ne, LT: i.lt_s, LE: i.le_s, GT: i.gt_s, GE: i.ge_s }
-        : { EQ: i.eq, NE: i.ne, LT: i.lt_u, LE: i.le_u, GT: i.gt_u, GE: i.ge_u };
-      return ops[dir](a, b);
-    }
-    if (s === 'f32') {
-      const f = m.f32x4;
-      return { EQ: f.eq, NE: f.ne, LT: f.lt, LE: f.le, GT: f.gt, GE: f.ge }[dir](a, b);
-    }
-    const i = m.i32x4;
-    const ops = s === 's32'
-      ? { EQ: i.eq, NE: i.ne, LT: i.lt_s, LE: i.le_s, GT: i.gt_s, GE: i.ge_s }
-      : { EQ: i.eq, NE: i.ne, LT: i.lt_u, LE: i.le_u, GT: i.gt_u, GE: i.ge_u };
-    return ops[dir](a, b);
+    const group = t.lanes === 1 ? (s === 'f32' ? m.f32 : m.i32) : (s === 'f32' ? m.f32x4 : m.i32x4);
+    return compareIn(group, dir, s === 's32' ? 's' : 'u', a, b);
   }
 
   /** HLO convert between compute types: float → int truncates and saturates (NaN → 0). */

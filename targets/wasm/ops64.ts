@@ -8,7 +8,7 @@
 // no such operator, and ops.ts reports it.
 import binaryen from 'binaryen';
 import { isWideInt, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp } from '../../ir/kernel/kernel.js';
-import type { Fn, Lib, M, T, X } from './lib.js';
+import { compareIn, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { math64Call, type Math64Name } from './math64.js';
 import { trig64Call, type Trig64Name } from './trig64.js';
 
@@ -137,13 +137,7 @@ export class Ops64 {
   }
 
   compare(dir: CompareDir, s: ScalarType, a: X, b: X): X {
-    const m = this.m;
-    if (s === 'f64') return { EQ: m.f64.eq, NE: m.f64.ne, LT: m.f64.lt, LE: m.f64.le, GT: m.f64.gt, GE: m.f64.ge }[dir](a, b);
-    const i = m.i64;
-    const ops = s === 's64'
-      ? { EQ: i.eq, NE: i.ne, LT: i.lt_s, LE: i.le_s, GT: i.gt_s, GE: i.ge_s }
-      : { EQ: i.eq, NE: i.ne, LT: i.lt_u, LE: i.le_u, GT: i.gt_u, GE: i.ge_u };
-    return ops[dir](a, b);
+    return compareIn(s === 'f64' ? this.m.f64 : this.m.i64, dir, s === 's64' ? 's' : 'u', a, b);
   }
 
   /** HLO convert where either side is 64-bit (scalars). */
