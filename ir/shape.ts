@@ -42,7 +42,9 @@ export function asArray(s: Shape, what = 'operand'): ArrayShape {
 }
 
 export const rank = (s: ArrayShape): number => s.dims.length;
-export const elementCount = (s: ArrayShape): number => s.dims.reduce((a, b) => a * b, 1);
+/** Elements of an array with these dims. */
+export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+export const elementCount = (s: ArrayShape): number => product(s.dims);
 
 /** Row-major strides (in elements) for dims. */
 export function strides(dims: readonly number[]): number[] {

@@ -7,7 +7,7 @@ import {
 } from '../literal.js';
 import type { Computation, Instruction, InstructionOf } from '../module.js';
 import type { Opcode } from '../opcodes.js';
-import { asArray, scalar, strides, type ArrayShape } from '../shape.js';
+import { asArray, product, scalar, strides, type ArrayShape } from '../shape.js';
 
 /** One element: a JS number for dtypes up to 32 bits and all floats, a bigint for s64/u64. */
 export type Scalar = number | bigint;
@@ -47,7 +47,7 @@ export function arr(instr: Instruction, l: Literal | undefined, what = 'operand'
 
 export const resultShape = (instr: Instruction): ArrayShape => asArray(instr.shape, `result of ${instrLabel(instr)}`);
 
-export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+export { product };
 
 /** Storage for n elements of dtype. */
 export const alloc = (dtype: DType, n: number): Values => allocValues(dtype, n);

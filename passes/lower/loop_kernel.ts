@@ -6,7 +6,7 @@
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Kernel, Lanes, Stmt } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction } from '../../ir/module.js';
-import type { ArrayShape } from '../../ir/shape.js';
+import { product, type ArrayShape } from '../../ir/shape.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { hoistInvariants } from './hoist.js';
@@ -51,16 +51,16 @@ export interface LoweredKernel {
 
 export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const kb = new KernelBuilder(spec.constants);
-  const outs = spec.outputs.map((o) => kb.param(o.id, o.name, storageType(o.shape.dtype), count(o.shape.dims), 'write'));
+  const outs = spec.outputs.map((o) => kb.param(o.id, o.name, storageType(o.shape.dtype), product(o.shape.dims), 'write'));
   const leaves = new Map<Instruction, Leaf>();
   for (const [instr, ref] of spec.inputs)
-    leaves.set(instr, { k: 'buffer', buf: kb.param(ref.id, ref.name, storageType(ref.shape.dtype), count(ref.shape.dims), 'read'), shape: ref.shape });
+    leaves.set(instr, { k: 'buffer', buf: kb.param(ref.id, ref.name, storageType(ref.shape.dtype), product(ref.shape.dims), 'read'), shape: ref.shape });
 
   const dims = spec.outputs[0].shape.dims;
   const r = dims.length;
   const inner = r === 0 ? 1 : dims[r - 1];
   const rowDims = dims.slice(0, Math.max(0, r - 1));
-  const rows = count(rowDims);
+  const rows = product(rowDims);
   // 64-bit values are scalar only (ir/kernel/kernel.ts): a kernel that touches one runs element by element.
   const vectorOk = (spec.lanes ?? 4) === 4 && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype))
     && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
@@ -116,4 +116,3 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   return { kernel, args: kb.args };
 }
 
-const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);

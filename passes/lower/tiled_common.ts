@@ -5,6 +5,7 @@
 import * as k from '../../ir/kernel/build.js';
 import { VEC4, type Expr, type Stmt } from '../../ir/kernel/kernel.js';
 import type { Instruction } from '../../ir/module.js';
+import { product } from '../../ir/shape.js';
 import { Emitter, type Idx, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { KernelBuilder } from './kernel_builder.js';
@@ -23,9 +24,9 @@ export class TiledKernel {
   constructor(readonly spec: LoopKernelSpec, readonly op: Instruction) {
     this.kb = new KernelBuilder(spec.constants);
     const o = spec.outputs[0];
-    this.out = this.kb.param(o.id, o.name, storageType(o.shape.dtype), count(o.shape.dims), 'write');
+    this.out = this.kb.param(o.id, o.name, storageType(o.shape.dtype), product(o.shape.dims), 'write');
     for (const [instr, ref] of spec.inputs) {
-      const buf = this.kb.param(ref.id, ref.name, storageType(ref.shape.dtype), count(ref.shape.dims), 'read');
+      const buf = this.kb.param(ref.id, ref.name, storageType(ref.shape.dtype), product(ref.shape.dims), 'read');
       this.param.set(instr, buf);
       this.leaves.set(instr, { k: 'buffer', buf, shape: ref.shape });
     }
@@ -34,7 +35,7 @@ export class TiledKernel {
   /** The kernel also reads its output (partial sums between K blocks). */
   readsOutput(): void {
     const o = this.spec.outputs[0];
-    this.kb.param(o.id, o.name, storageType(o.shape.dtype), count(o.shape.dims), 'read');
+    this.kb.param(o.id, o.name, storageType(o.shape.dtype), product(o.shape.dims), 'read');
   }
 
   /** A let-bound variable for `e` (constants and variables stay as they are). */
@@ -138,7 +139,6 @@ export class RegisterTile {
   }
 }
 
-export const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 export const roundUp = (a: number, b: number): number => ceilDiv(a, b) * b;
 

@@ -22,12 +22,12 @@
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
-import type { ArrayShape } from '../../ir/shape.js';
+import { product, strides, type ArrayShape } from '../../ir/shape.js';
 import type { WindowDim } from '../../ir/attrs.js';
 import { fixed, type Idx } from './emitter.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
-import { ceilDiv, count, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
+import { ceilDiv, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
 
 export interface ConvSchedule {
   /** Register tile of the spatial and feature modes: rows (splatted) × columns (a multiple of 4, in vectors). */
@@ -42,13 +42,6 @@ export interface ConvSchedule {
 
 /** Mutable so that tests and tuning scripts can try others. */
 export const CONV_DEFAULTS: ConvSchedule = { mr: 4, nr: 8, pmr: 4, pnr: 8, planar: 1 };
-
-function strides(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length);
-  let acc = 1;
-  for (let d = dims.length - 1; d >= 0; d--) { s[d] = acc; acc *= dims[d]; }
-  return s;
-}
 
 /** Output positions [lo, hi) whose whole window lies inside the input along one spatial dim. */
 function interior(w: WindowDim, inSize: number, outSize: number): [number, number] {
@@ -67,7 +60,7 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const nsp = cd.inputSpatial.length;
   const win = fullWindow(a.window, nsp, (i) => kd[cd.kernelSpatial[i]]);
   if (nsp === 0 || win.some((w) => w.reversal || w.lhsDilate !== 1)) return undefined;
-  if (count(od) === 0 || count(id) === 0) return undefined;
+  if (product(od) === 0 || product(id) === 0) return undefined;
   const is = strides(id), ks = strides(kd), os = strides(od);
   const minor = od.length - 1;
   const featureMode = cd.outputFeature === minor;
@@ -79,7 +72,7 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const [xLo, xHi] = interior(wx, inX, X);
   if (!featureMode && sched.planar > 0) {
     const g: Geometry = { conv, cd, id, kd, od, is, ks, os, win, nsp };
-    if (planarApplies(g) && (sched.planar === 2 || colUse(O) * rowUse(count(cd.outputSpatial.map((d) => od[d])), sched.pmr) > colUse(X)))
+    if (planarApplies(g) && (sched.planar === 2 || colUse(O) * rowUse(product(cd.outputSpatial.map((d) => od[d])), sched.pmr) > colUse(X)))
       return planarConv(spec, g, sched.pmr, sched.pnr);
   }
 
@@ -94,7 +87,7 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   // Outer output dims: everything but the row and column dims.
   const outer = od.map((_, d) => d).filter((d) => d !== xDim && d !== cd.outputFeature);
   const nRowTiles = ceilDiv(rowsN, mr);
-  const tasks = count(outer.map((d) => od[d])) * nRowTiles;
+  const tasks = product(outer.map((d) => od[d])) * nRowTiles;
 
   const body: Stmt[] = [];
   const tName = tk.kb.fresh('t');
@@ -289,7 +282,7 @@ function planarConv(spec: LoopKernelSpec, g: Geometry, mrWanted: number, nrWante
   const tk = new TiledKernel(spec, conv);
   const IN = tk.param.get(input)!, W = tk.param.get(kernel)!;
   const spatialOut = cd.outputSpatial.map((d) => od[d]);
-  const P = count(spatialOut), O = od[cd.outputFeature], B = od[cd.outputBatch];
+  const P = product(spatialOut), O = od[cd.outputFeature], B = od[cd.outputBatch];
   const mr = Math.min(mrWanted, P);
   // Columns: nr features in vectors; fewer features than that in all: the vectors that
   // cover them, the last one overlapping when their count is not a multiple of 4.

@@ -9,10 +9,10 @@
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
-import type { ArrayShape } from '../../ir/shape.js';
+import { product, type ArrayShape } from '../../ir/shape.js';
 import { fixed, type Idx } from './emitter.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
-import { ceilDiv, count, RegisterTile, roundUp, TiledKernel, when, type TileShape } from './tiled_common.js';
+import { ceilDiv, RegisterTile, roundUp, TiledKernel, when, type TileShape } from './tiled_common.js';
 
 /** A dot as strided matrices: C[b][m][n] = Σ_k A[b][m][k] · B[b][k][n]. */
 export interface DotForm {
@@ -113,7 +113,7 @@ export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: 
   const tk = new TiledKernel(spec, dot);
   const A = tk.param.get(dot.operands[0])!, B = tk.param.get(dot.operands[1])!;
   const { M, N, K, mr, nr, mc, kc, nc } = { ...f, ...s };
-  const nb = count(f.batch), nI = ceilDiv(M, mc), nJ = ceilDiv(N, nc);
+  const nb = product(f.batch), nI = ceilDiv(M, mc), nJ = ceilDiv(N, nc);
   const Mfull = M - (M % mr), Nfull = N - (N % nr);
   const blocked = K > kc;
   const pack = s.pack !== 0;

@@ -10,7 +10,7 @@
 import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
-import { strides, type ArrayShape } from '../../ir/shape.js';
+import { product, strides, type ArrayShape } from '../../ir/shape.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import { Emitter } from './emitter.js';
 import { elementRule } from './elemental.js';
@@ -38,9 +38,9 @@ export function tiledWindow(spec: LoopKernelSpec): LoweredKernel | undefined {
 
   const kb = new KernelBuilder(spec.constants);
   const o = spec.outputs[0];
-  const OUT = kb.param(o.id, o.name, 'f32', count(o.shape.dims), 'write');
+  const OUT = kb.param(o.id, o.name, 'f32', product(o.shape.dims), 'write');
   const ref = (i: typeof input) => spec.inputs.get(i)!;
-  const IN = kb.param(ref(input).id, ref(input).name, 'f32', count(id), 'read');
+  const IN = kb.param(ref(input).id, ref(input).name, 'f32', product(id), 'read');
   const INIT = kb.param(ref(init).id, ref(init).name, 'f32', 1, 'read');
   const is = strides(id);
   const minor = rank - 1, X = od[minor], sx = win[minor].stride;
@@ -96,8 +96,7 @@ export function tiledWindow(spec: LoopKernelSpec): LoweredKernel | undefined {
   vectorAt(vecBody, k.variable(xName));
   body.push(k.loop(xName, 0, full, vecBody, 'serial', 4));
   if (full < X) vectorAt(body, k.int(X - 4));
-  const kernel = kb.finish(spec.name, [k.loop(rName, 0, count(rowDims), body, 'parallel')], spec.source.name, { window: 1 });
+  const kernel = kb.finish(spec.name, [k.loop(rName, 0, product(rowDims), body, 'parallel')], spec.source.name, { window: 1 });
   return { kernel, args: kb.args };
 }
 
-const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
