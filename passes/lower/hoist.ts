@@ -14,16 +14,17 @@
 import type { Expr, Kernel, Loop, Stmt } from '../../ir/kernel/kernel.js';
 import { typeName } from '../../ir/kernel/build.js';
 import { printExpr } from '../../ir/kernel/print.js';
+import { definedIn, exprChildren, mapExprChildren, walkStmts } from '../../ir/kernel/walk.js';
 
 export function hoistInvariants(kernel: Kernel): Kernel {
   const written = new Set<number>();
   kernel.params.forEach((p, i) => p.access !== 'read' && written.add(i));
   const names = new Set(kernel.params.map((p) => p.name));
-  walk(kernel.body, (s) => {
+  walkStmts(kernel.body, (s) => {
     if (s.k === 'let') names.add(s.name);
     if (s.k === 'loop') names.add(s.loop.var);
   });
-  const h = new Hoister(written, names, declaredOnce(kernel.body));
+  const h = new Hoister(written, names, fixedLets(kernel.body));
   return { ...kernel, body: h.stmts(kernel.body) };
 }
 
@@ -31,7 +32,8 @@ class Hoister {
   constructor(
     private readonly written: ReadonlySet<number>,
     private readonly names: Set<string>,
-    private readonly once: ReadonlySet<string>,
+    /** Lets declared once and never assigned: they may move whole. */
+    private readonly fixedLets: ReadonlySet<string>,
   ) {}
 
   stmts(body: readonly Stmt[]): Stmt[] {
@@ -47,8 +49,7 @@ class Hoister {
   /** `pre` statements hoisted out of `l`, then `l` without them. */
   private loop(l: Loop): Stmt[] {
     if (l.mode === 'parallel') return [{ k: 'loop', loop: l }];
-    const variant = definedIn(l.body);
-    variant.add(l.var);
+    const variant = definedIn(l.body, new Set([l.var]));
     const loadsOk = runsOnce(l);
     const pre: Stmt[] = [];
     const hoisted = new Map<string, Expr>();
@@ -67,13 +68,13 @@ class Hoister {
         }
         return v;
       }
-      return mapChildren(e, lift);
+      return mapExprChildren(e, lift);
     };
 
     const body: Stmt[] = [];
     for (const s of l.body) {
       // A let of an invariant value, declared once and never reassigned, moves whole.
-      if (s.k === 'let' && this.once.has(s.name) && !assignedIn(l.body, s.name) && invariant(s.value)) {
+      if (s.k === 'let' && this.fixedLets.has(s.name) && invariant(s.value)) {
         pre.push({ k: 'let', name: s.name, value: s.value });
         variant.delete(s.name);
         continue;
@@ -105,29 +106,7 @@ function isInvariant(e: Expr, variant: ReadonlySet<string>, written: ReadonlySet
     case 'var': return !variant.has(e.name);
     case 'local': return false;
     case 'load': return written !== undefined && !written.has(e.buf) && isInvariant(e.index, variant, written);
-    default: return children(e).every((c) => isInvariant(c, variant, written));
-  }
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.k) {
-    case 'const': case 'var': return [];
-    case 'load': case 'local': return [e.index];
-    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return [e.a];
-    case 'binary': case 'compare': return [e.a, e.b];
-    case 'select': return [e.cond, e.a, e.b];
-    case 'vector': return [...e.lanes];
-  }
-}
-
-function mapChildren(e: Expr, f: (e: Expr) => Expr): Expr {
-  switch (e.k) {
-    case 'const': case 'var': return e;
-    case 'load': case 'local': return { ...e, index: f(e.index) };
-    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return { ...e, a: f(e.a) };
-    case 'binary': case 'compare': return { ...e, a: f(e.a), b: f(e.b) };
-    case 'select': return { ...e, cond: f(e.cond), a: f(e.a), b: f(e.b) };
-    case 'vector': return { ...e, lanes: e.lanes.map(f) };
+    default: return exprChildren(e).every((c) => isInvariant(c, variant, written));
   }
 }
 
@@ -143,33 +122,12 @@ function mapStmtExprs(s: Stmt, f: (e: Expr) => Expr): Stmt {
   }
 }
 
-function walk(body: readonly Stmt[], visit: (s: Stmt) => void): void {
-  for (const s of body) {
-    visit(s);
-    if (s.k === 'loop') walk(s.loop.body, visit);
-    if (s.k === 'if') { walk(s.then, visit); walk(s.else, visit); }
-  }
-}
-
-/** Every variable a statement list defines or changes, nested blocks included. */
-function definedIn(body: readonly Stmt[]): Set<string> {
-  const out = new Set<string>();
-  walk(body, (s) => {
-    if (s.k === 'let' || s.k === 'assign') out.add(s.name);
-    if (s.k === 'loop') out.add(s.loop.var);
-  });
-  return out;
-}
-
-function assignedIn(body: readonly Stmt[], name: string): boolean {
-  let found = false;
-  walk(body, (s) => { if (s.k === 'assign' && s.name === name) found = true; });
-  return found;
-}
-
-function declaredOnce(body: readonly Stmt[]): Set<string> {
+function fixedLets(body: readonly Stmt[]): Set<string> {
   const seen = new Map<string, number>();
-  walk(body, (s) => { if (s.k === 'let') seen.set(s.name, (seen.get(s.name) ?? 0) + 1); });
+  walkStmts(body, (s) => {
+    if (s.k === 'let') seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
+    if (s.k === 'assign') seen.set(s.name, Infinity);
+  });
   return new Set([...seen].filter(([, n]) => n === 1).map(([name]) => name));
 }
 

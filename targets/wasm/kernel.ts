@@ -11,6 +11,7 @@ import binaryen from 'binaryen';
 import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/kernels.js';
 import { convertValue } from '../../ir/interpret/scalar.js';
 import { computeTypeOf, isWide, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { definedIn, walkExpr } from '../../ir/kernel/walk.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
@@ -49,30 +50,8 @@ function isStatic(e: Expr, vars: ReadonlySet<string>): boolean {
   }
 }
 
-function walkExpr(e: Expr, visit: (e: Expr) => void): void {
-  visit(e);
-  switch (e.k) {
-    case 'load': case 'local': walkExpr(e.index, visit); break;
-    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': walkExpr(e.a, visit); break;
-    case 'binary': case 'compare': walkExpr(e.a, visit); walkExpr(e.b, visit); break;
-    case 'select': walkExpr(e.cond, visit); walkExpr(e.a, visit); walkExpr(e.b, visit); break;
-    case 'vector': e.lanes.forEach((l) => walkExpr(l, visit)); break;
-    default: break;
-  }
-}
-
 function hasStore(stmts: readonly Stmt[]): boolean {
   return stmts.some((s) => s.k === 'store' || (s.k === 'loop' && hasStore(s.loop.body)) || (s.k === 'if' && (hasStore(s.then) || hasStore(s.else))));
-}
-
-/** Names a statement list (re)defines: let, assign, and loop variables, nested ones included. */
-function definedIn(stmts: readonly Stmt[], into = new Set<string>()): Set<string> {
-  for (const s of stmts) {
-    if (s.k === 'let' || s.k === 'assign') into.add(s.name);
-    else if (s.k === 'loop') { into.add(s.loop.var); definedIn(s.loop.body, into); }
-    else if (s.k === 'if') { definedIn(s.then, into); definedIn(s.else, into); }
-  }
-  return into;
 }
 
 /** Integer expressions that cannot trap and read no memory: safe to evaluate early. */

@@ -1,0 +1,51 @@
+// Traversals of kernel IR that passes and targets share: an expression's operands, a
+// rebuilt expression, every statement of a nested body, and the names a body defines.
+import type { Expr, Stmt } from './kernel.js';
+
+/** The expressions `e` reads, in order. */
+export function exprChildren(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'const': case 'var': return [];
+    case 'load': case 'local': return [e.index];
+    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return [e.a];
+    case 'binary': case 'compare': return [e.a, e.b];
+    case 'select': return [e.cond, e.a, e.b];
+    case 'vector': return [...e.lanes];
+  }
+}
+
+/** `e` with `f` applied to each operand (leaves are returned as they are). */
+export function mapExprChildren(e: Expr, f: (e: Expr) => Expr): Expr {
+  switch (e.k) {
+    case 'const': case 'var': return e;
+    case 'load': case 'local': return { ...e, index: f(e.index) };
+    case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return { ...e, a: f(e.a) };
+    case 'binary': case 'compare': return { ...e, a: f(e.a), b: f(e.b) };
+    case 'select': return { ...e, cond: f(e.cond), a: f(e.a), b: f(e.b) };
+    case 'vector': return { ...e, lanes: e.lanes.map(f) };
+  }
+}
+
+/** Visits `e` and every expression below it, parents first. */
+export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
+  visit(e);
+  for (const c of exprChildren(e)) walkExpr(c, visit);
+}
+
+/** Visits every statement of `body`, loop and if bodies included, parents first. */
+export function walkStmts(body: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of body) {
+    visit(s);
+    if (s.k === 'loop') walkStmts(s.loop.body, visit);
+    if (s.k === 'if') { walkStmts(s.then, visit); walkStmts(s.else, visit); }
+  }
+}
+
+/** Names a statement list (re)defines: let, assign, and loop variables, nested ones included. */
+export function definedIn(body: readonly Stmt[], into = new Set<string>()): Set<string> {
+  walkStmts(body, (s) => {
+    if (s.k === 'let' || s.k === 'assign') into.add(s.name);
+    if (s.k === 'loop') into.add(s.loop.var);
+  });
+  return into;
+}
