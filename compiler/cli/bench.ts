@@ -10,13 +10,14 @@ import { pathToFileURL } from 'node:url';
 import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { ARRAY_OF, type TypedArray } from '../../runtime/wasm/index.js';
+import type { WasmOptimize } from '../../targets/wasm/index.js';
 import { compileArtifact, packageArtifact, writeArtifact, type CompiledArtifact } from '../artifact.js';
 import { findBackend, UsageError, type Backend } from '../backend.js';
 import { loadModel } from '../load.js';
 import { inputBytes } from '../program_io.js';
 import { stats } from '../stats.js';
 import { entryInputs } from './inputs.js';
-import { type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, seedOf, type Values } from './options.js';
+import { binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, seedOf, type Values } from './options.js';
 
 const DEFAULT_REPS = 20;
 const DEFAULT_WARMUP = 5;
@@ -55,6 +56,7 @@ interface Subject {
 interface BenchOptions {
   threads: number;
   fusion: boolean;
+  binaryen?: WasmOptimize;
   outputNames?: readonly string[];
 }
 
@@ -72,7 +74,7 @@ interface ArtifactWrapper {
  * folder's own model.js. The folder is removed once loaded (everything is in memory).
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
-  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, outputNames: opts.outputNames };
+  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, outputNames: opts.outputNames, binaryen: opts.binaryen };
   const t0 = performance.now();
   const compiled = compileArtifact(m, artifactOptions);
   const compileMs = performance.now() - t0;
@@ -127,15 +129,17 @@ function settings(v: Values) {
   const fusion = v['no-fusion'] !== true;
   if (backend.name !== 'wasm' && threads > 1) throw new UsageError(`--threads applies to --backend wasm only (got --backend ${backend.name})`);
   if (backend.name !== 'wasm' && !fusion) throw new UsageError(`--no-fusion applies to --backend wasm only (got --backend ${backend.name})`);
-  return { backend, threads, fusion, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
+  const binaryen = binaryenFlag(v);
+  if (backend.name !== 'wasm' && binaryen) throw new UsageError(`--binaryen applies to --backend wasm only (got --backend ${backend.name})`);
+  return { backend, threads, fusion, binaryen, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
 }
 
 export async function bench(file: string, v: Values): Promise<BenchResult> {
-  const { backend, threads, fusion, reps, warmup } = settings(v);
+  const { backend, threads, fusion, binaryen, reps, warmup } = settings(v);
   const { module: m, outputNames } = loadModel(file, loadOptions(v));
   await ensureAvailable(backend.name);
   const args = entryInputs(m, (v.input as string[]) ?? [], seedOf(v));
-  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, outputNames }) : await backendSubject(backend, m, args);
+  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, binaryen, outputNames }) : await backendSubject(backend, m, args);
   try {
     const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
     const s = stats(samples);
@@ -174,7 +178,7 @@ export function benchText(r: BenchResult): string {
 export const benchCommand: Command = {
   summary: 'time compile, load, first run and steady-state runs of a model',
   usage: `kiln bench FILE [--backend wasm|kernels|interpreter] [--threads N] [--input NAME=PATH.npy ...] [--random SEED]
-           [--reps N] [--warmup N] [--json] [--no-fusion]
+           [--reps N] [--warmup N] [--json] [--no-fusion] [--binaryen LEVEL]
 
   Compiles FILE as 'kiln compile' does, loads the artifact through its own model.js and
   runtime, and prints: compile ms (passes, lowering, binaryen), load ms (WebAssembly
@@ -185,10 +189,11 @@ export const benchCommand: Command = {
   prints one JSON object (compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs,
   reps, warmup, threads, threadsRequested, backend, fusion, file). The default backend is
   wasm; interpreter and kernels are timed through prepare() and run(), with no load step.
+${BINARYEN_USAGE}
 ${MODEL_USAGE}`,
   options: {
     ...inputOptions, backend: { type: 'string' }, threads: { type: 'string' }, reps: { type: 'string' },
-    warmup: { type: 'string' }, json: { type: 'boolean' }, 'no-fusion': { type: 'boolean' },
+    warmup: { type: 'string' }, json: { type: 'boolean' }, 'no-fusion': { type: 'boolean' }, binaryen: { type: 'string' },
   },
   async run(pos, v) {
     const result = await bench(one(pos, 'model file'), v);

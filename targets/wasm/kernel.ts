@@ -1,4 +1,5 @@
-// One kernel → one wasm function `(param addresses..., tid, nthreads)`.
+// One launch of a kernel → one wasm function, its buffers' addresses built in as
+// constants: `(tid, nthreads)` in a build for threads, no parameters otherwise.
 //
 // Threads: when every buffer store of a kernel lies inside its first top-level `parallel`
 // loop, that loop's iterations are split into contiguous chunks by (tid, nthreads) and the
@@ -180,6 +181,14 @@ export interface KernelLayout {
   /** Absolute address of thread 0's frame, and the frame size (all kernels share one size). */
   readonly stackOffset: number;
   readonly frameBytes: number;
+  /**
+   * Absolute address of each buffer parameter. A function is emitted per launch with its
+   * buffers' addresses as constants, so that they fold into the loads' and stores' offset
+   * immediates without binaryen having to inline the kernel into its caller to find them.
+   */
+  readonly addresses: readonly number[];
+  /** Built for threads: the function takes (tid, nthreads); otherwise it has no parameters. */
+  readonly shared: boolean;
 }
 
 export function emitKernel(ops: Ops, k: Kernel, name: string, plan: KernelPlan, layout: KernelLayout): void {
@@ -215,8 +224,8 @@ class KernelEmitter {
   private readonly consts = new Map<string, number>();
   private labels = 0;
   private frame?: Local;
-  private readonly tid: Local;
-  private readonly nthreads: Local;
+  private readonly tid: { readonly g: X };
+  private readonly nthreads: { readonly g: X };
   /** Enclosing serial loops, innermost last, for hoisting loop-invariant address parts. */
   private readonly loops: LoopScope[] = [];
   private readonly nonNeg: Set<string>;
@@ -232,10 +241,11 @@ class KernelEmitter {
 
   constructor(private readonly ops: Ops, private readonly k: Kernel, private readonly plan: KernelPlan, private readonly layout: KernelLayout) {
     this.m = ops.m;
-    const n = k.params.length;
-    this.fn = new Fn(this.m, [...k.params.map(() => binaryen.i32), binaryen.i32, binaryen.i32]);
-    this.tid = new Local(this.m, n, binaryen.i32);
-    this.nthreads = new Local(this.m, n + 1, binaryen.i32);
+    if (layout.addresses.length !== k.params.length) this.fail(`${layout.addresses.length} addresses for ${k.params.length} buffer parameters`);
+    const m = this.m;
+    this.fn = new Fn(m, layout.shared ? [binaryen.i32, binaryen.i32] : []);
+    this.tid = layout.shared ? new Local(m, 0, binaryen.i32) : { get g() { return m.i32.const(0); } };
+    this.nthreads = layout.shared ? new Local(m, 1, binaryen.i32) : { get g() { return m.i32.const(1); } };
     this.nonNeg = nonNegativeVars(k);
   }
 
@@ -458,7 +468,7 @@ class KernelEmitter {
   private address(buf: number, index: Expr): Addr {
     const p = this.k.params[buf];
     if (!p) this.fail(`no buffer parameter ${buf}`);
-    return this.addressOf(`p${buf}`, () => this.m.local.get(buf, binaryen.i32), 0, index, log2Bytes(p.dtype));
+    return this.addressOf(`p${buf}`, undefined, this.layout.addresses[buf], index, log2Bytes(p.dtype));
   }
 
   /**
@@ -474,7 +484,7 @@ class KernelEmitter {
    *    i32.add for every address inside memory (< 4 GiB), and an address outside it
    *    traps either way. Otherwise the constant stays in an i32.add.
    */
-  private addressOf(baseKey: string, base: () => X, baseOffset: number, index: Expr, shift: number): Addr {
+  private addressOf(baseKey: string, base: (() => X) | undefined, baseOffset: number, index: Expr, shift: number): Addr {
     const m = this.m;
     const terms: { e: Expr; k: number }[] = [];
     let c = 0n;
@@ -516,7 +526,7 @@ class KernelEmitter {
       if (f > 0 && Number.isInteger(log)) return m.i32.shl(x, m.i32.const(log));
       return m.i32.mul(x, m.i32.const(Number(BigInt.asIntN(32, BigInt(f)))));
     };
-    const sum = (xs: X[]): X => xs.reduce((acc, x) => m.i32.add(acc, x));
+    const sum = (xs: X[]): X => (xs.length === 0 ? m.i32.const(0) : xs.reduce((acc, x) => m.i32.add(acc, x)));
     const inv = terms.filter((t) => invariant(t.e)), rest = terms.filter((t) => !invariant(t.e));
     const C = Number(Cbig), Cw = Number(BigInt.asIntN(32, Cbig));
     const parts: X[] = [];
@@ -525,14 +535,14 @@ class KernelEmitter {
       let h = scope.hoisted.get(key);
       if (!h) {
         h = this.fn.local(binaryen.i32);
-        const xs = [base(), ...inv.map(scaled)];
+        const xs = [...(base ? [base()] : []), ...inv.map(scaled)];
         if (!inOffset && Cw !== 0) xs.push(m.i32.const(Cw));
         scope.pre.push(h.set(sum(xs)));
         scope.hoisted.set(key, h);
       }
       parts.push(h.g);
     } else {
-      parts.push(base());
+      if (base) parts.push(base());
       if (!inOffset && Cw !== 0) parts.push(m.i32.const(Cw));
     }
     // An address whose only varying term is this loop's variable (times k) becomes an
@@ -545,7 +555,8 @@ class KernelEmitter {
         iv = this.fn.local(binaryen.i32);
         const f = BigInt(rest[0].k) << BigInt(shift);
         const mulConst = (x: X, v: bigint): X => (v === 1n ? x : m.i32.mul(x, m.i32.const(Number(BigInt.asIntN(32, v)))));
-        scope.pre.push(iv.set(m.i32.add(parts.length === 1 ? parts[0] : sum(parts), mulConst(scope.counter.g, f))));
+        const start = mulConst(scope.counter.g, f);
+        scope.pre.push(iv.set(parts.length === 0 ? start : m.i32.add(sum(parts), start)));
         scope.next.push(iv.set(m.i32.add(iv.g, m.i32.const(Number(BigInt.asIntN(32, f * BigInt(scope.step)))))));
         scope.hoisted.set(key, iv);
       }
@@ -631,7 +642,7 @@ class KernelEmitter {
         const bScalar = !shift ? undefined : b.k === 'splat' ? () => this.expr(b.a)
           : b.k === 'const' ? () => ops.constant({ scalar: b.type.scalar, lanes: 1 }, b.value) : undefined;
         const a = this.expr(e.a);
-        return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar);
+        return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar, (type) => this.fn.local(type));
       }
       case 'compare': return ops.compare(e.dir, e.a.type, this.expr(e.a), this.expr(e.b));
       case 'select': {

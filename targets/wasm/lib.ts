@@ -31,6 +31,9 @@ export class Local {
   set(x: X): X {
     return this.m.local.set(this.index, x);
   }
+  tee(x: X): X {
+    return this.m.local.tee(this.index, x, this.type);
+  }
 }
 
 export class Lib {
@@ -80,4 +83,10 @@ export function bytes64(lanes: readonly number[] | readonly bigint[], float: boo
   lanes.forEach((v: number | bigint, i: number) =>
     float ? dv.setFloat64(i * 8, Number(v), true) : dv.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(v)), true));
   return Array.from(b);
+}
+
+/** The value of an i32.const expression, or undefined for anything else. */
+export function constantI32(x: X): number | undefined {
+  if (binaryen.getExpressionId(x) !== binaryen.ConstId || binaryen.getExpressionType(x) !== binaryen.i32) return undefined;
+  return (binaryen.getExpressionInfo(x) as binaryen.ConstInfo).value as number;
 }

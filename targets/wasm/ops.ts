@@ -5,7 +5,7 @@
 // no vector form the scalar form runs lane by lane inside a helper.
 import binaryen from 'binaryen';
 import { isWide, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp, type ValueType } from '../../ir/kernel/kernel.js';
-import { bytes32, compareIn, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
+import { bytes32, compareIn, constantI32, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { mathCall, type MathName } from './math.js';
 import { Ops64, SCALAR_WASM } from './ops64.js';
 import { f32MathCall, type F32MathName } from './math_f32.js';
@@ -184,14 +184,18 @@ export class Ops {
   // ---- binary ----
 
   /** `bScalar`: the shift count as a scalar when `b` is a splat (vector shifts take one count). */
-  binary(op: BinaryOp, t: ValueType, a: X, b: X, bScalar?: () => X): X {
+  /**
+   * `temp` gives a fresh local of the function being emitted: with it, 32-bit integer
+   * minimum and maximum are a select over locals in place instead of a call.
+   */
+  binary(op: BinaryOp, t: ValueType, a: X, b: X, bScalar?: () => X, temp?: (type: T) => Local): X {
     const s = t.scalar;
-    const r = isWide(s) ? this.wide.binary(op, s, a, b) : t.lanes === 1 ? this.binary1(op, s, a, b) : this.binary4(op, s, a, b, bScalar);
+    const r = isWide(s) ? this.wide.binary(op, s, a, b) : t.lanes === 1 ? this.binary1(op, s, a, b, temp) : this.binary4(op, s, a, b, bScalar);
     if (r === undefined) throw new NotSupported(`wasm: '${op}' is not defined on ${s}${t.lanes === 4 ? 'x4' : ''}`);
     return r;
   }
 
-  private binary1(op: BinaryOp, s: ScalarType, a: X, b: X): X | undefined {
+  private binary1(op: BinaryOp, s: ScalarType, a: X, b: X, temp?: (type: T) => Local): X | undefined {
     const m = this.m, lib = this.lib;
     if (s === 'f32') {
       switch (op) {
@@ -221,6 +225,28 @@ export class Ops {
     const signed = s === 's32';
     const p0 = (f: Fn) => f.p(0), p1 = (f: Fn) => f.p(1);
     const call = (name: string, body: (f: Fn) => X) => lib.call(`k.${name}_${s}`, [I, I], I, [a, b], body);
+    // A constant right operand (index arithmetic: x / 8, x % 28, x >> 2) needs none of the
+    // helpers' guards, so the plain instruction goes in place: the kernels then need no
+    // inlining pass to run at full speed.
+    const c = constantI32(b);
+    if (c !== undefined) {
+      const safeDivisor = c !== 0 && (!signed || c !== -1);
+      switch (op) {
+        case 'divide': if (safeDivisor) return signed ? m.i32.div_s(a, b) : m.i32.div_u(a, b); break;
+        case 'remainder': if (safeDivisor) return signed ? m.i32.rem_s(a, b) : m.i32.rem_u(a, b); break;
+        case 'shift-left': if (c >>> 0 < 32) return m.i32.shl(a, b); break;
+        case 'shift-right-logical': if (c >>> 0 < 32) return m.i32.shr_u(a, b); break;
+        case 'shift-right-arithmetic': if (c >>> 0 < 32) return m.i32.shr_s(a, b); break;
+        default: break;
+      }
+    }
+    if ((op === 'minimum' || op === 'maximum') && temp) {
+      const ta = temp(I), tb = c === undefined ? temp(I) : undefined;
+      const bGet = () => (tb ? tb.g : m.i32.const(c!));
+      const less = signed ? m.i32.lt_s(ta.g, bGet()) : m.i32.lt_u(ta.g, bGet());
+      // wasm evaluates select's operands in order (a, b, condition), so the tees come first.
+      return op === 'minimum' ? m.select(less, ta.tee(a), tb ? tb.tee(b) : b) : m.select(less, tb ? tb.tee(b) : b, ta.tee(a));
+    }
     switch (op) {
       case 'add': return m.i32.add(a, b);
       case 'subtract': return m.i32.sub(a, b);

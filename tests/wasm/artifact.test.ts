@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { buildArtifact } from '../../compiler/artifact.js';
 import { loadModule } from '../../compiler/load.js';
@@ -50,5 +51,33 @@ describe('kiln compile artifacts', () => {
     expect(got.length).toBe(want.length);
     got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(want[i])));
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type).toBe('module');
+  });
+
+  it('declare types a strict TypeScript program compiles against, and rejects misuse', () => {
+    const art = buildArtifact(loadModule(MLP));
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-artifact-types-'));
+    for (const [name, bytes] of art.files) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), bytes);
+    }
+    const params = loadModule(MLP).entry.params;
+    const inputs = params.map((p) => `${JSON.stringify(p.name)}: new Float32Array(${p.shape.dims.reduce((a, b) => a * b, 1)})`).join(', ');
+    const check = (body: string): string[] => {
+      writeFileSync(join(dir, 'use.ts'), `import { load, manifest, type Inputs, type Outputs } from './model.js';\n${body}\n`);
+      const program = ts.createProgram([join(dir, 'use.ts')], {
+        strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [],
+      });
+      return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    };
+    expect(check(`
+      const model = await load(new Uint8Array(0));
+      const inputs: Inputs = { ${inputs} };
+      const out: Outputs = await model.run(inputs);
+      const first: Float32Array = Object.values(out)[0];
+      const threads: number = model.threads + manifest.memory.arenaBytes;
+      model.dispose();
+      export { first, threads };`)).toEqual([]);
+    expect(check(`const model = await load(new Uint8Array(0)); await model.run({});`).join('\n')).toMatch(/missing/);
   });
 });

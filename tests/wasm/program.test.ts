@@ -98,7 +98,11 @@ describe('wasm programs', () => {
   };
 
   it('runs on one thread', async () => check(await runWasm(p, inputs)));
-  it('runs unoptimized', async () => check(await runWasm(p, inputs, { optimize: false })));
+  it('runs unoptimized', async () => check(await runWasm(p, inputs, { optimize: 'none' })));
+  it('runs after binaryen -O3', async () => {
+    check(await runWasm(p, inputs, { optimize: 'full' }));
+    check(await runWasm(p, inputs, { optimize: 'full', shared: true, threads: 2 }));
+  });
   it('runs a shared build on one thread', async () => check(await runWasm(p, inputs, { shared: true, threads: 1 })));
   it('runs on two threads, with the same results', async () => {
     const { wasm, manifest } = compileWasm(p, { shared: true });
