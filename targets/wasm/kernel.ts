@@ -634,7 +634,7 @@ class KernelEmitter {
         if (t.lanes === 4) return m.v128.load(offset, 4, ptr);
         return arrayLoad(m, a.scalar, offset, ptr);
       }
-      case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a));
+      case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a), (type) => this.fn.local(type));
       case 'binary': {
         const b = e.b;
         const shift = e.op.startsWith('shift') && t.lanes === 4;

@@ -9,18 +9,27 @@
 // reweighted least squares towards minimax, rounded to f32, then every f32 input in the
 // fitted range checked in simulated f32 arithmetic); rerun it to change a degree.
 import binaryen from 'binaryen';
-import { bytes32, Local, type Fn, type Lib, type T, type X } from './lib.js';
+import { bytes32, Local, type Lib, type T, type X } from './lib.js';
+
+/** Where a function's code goes: its own function (a call), or in place in the caller. */
+interface Site {
+  readonly lib: Lib;
+  /** A fresh local of the function the code is emitted into. */
+  readonly local: (type: T) => Local;
+  /** In place: the functions it uses (erf uses exp) go in place too. */
+  readonly inline: boolean;
+}
 
 /** Scalar f32 (vec = false) or f32x4 (vec = true) code in one function body. */
 class Num32 {
   readonly stmts: X[] = [];
-  constructor(readonly f: Fn, readonly lib: Lib, readonly vec: boolean) {}
-  get m() { return this.f.m; }
+  constructor(readonly site: Site, readonly vec: boolean) {}
+  get m() { return this.site.lib.m; }
   get t(): T { return this.vec ? binaryen.v128 : binaryen.f32; }
 
   c(x: number): X { return this.vec ? this.m.v128.const(bytes32([x, x, x, x], true)) : this.m.f32.const(x); }
   let(x: X, type: T = this.t): Local {
-    const l = this.f.local(type);
+    const l = this.site.local(type);
     this.stmts.push(l.set(x));
     return l;
   }
@@ -136,14 +145,28 @@ const F32_MATH = { exp, erf, logistic } as const satisfies Record<string, Body>;
 export type F32MathName = keyof typeof F32_MATH;
 
 function call(n: Num32, name: F32MathName, x: X): X {
-  return f32MathCall(n.lib, name, n.vec, x);
+  return n.site.inline ? F32_MATH[name](n, n.let(x)) : f32MathCall(n.site.lib, name, n.vec, x);
 }
 
-/** A call to fast f32 function `name` on an f32 (vec = false) or f32x4 operand. */
-export function f32MathCall(lib: Lib, name: F32MathName, vec: boolean, x: X): X {
+/**
+ * Fast f32 function `name` on an f32 (vec = false) or f32x4 operand. With `local` (a
+ * kernel emitting it) the code goes in place: a call costs more than the call itself,
+ * because V8's wasm calls save no vector registers, so every live v128 of the loop is
+ * spilled around it (GELU's erf ran 10% faster in place). Without, it is a call to one
+ * shared helper function.
+ */
+export function f32Math(lib: Lib, name: F32MathName, vec: boolean, x: X, local?: (type: T) => Local): X {
+  if (local) {
+    const n = new Num32({ lib, local, inline: true }, vec);
+    return n.done(F32_MATH[name](n, n.let(x)));
+  }
+  return f32MathCall(lib, name, vec, x);
+}
+
+function f32MathCall(lib: Lib, name: F32MathName, vec: boolean, x: X): X {
   const t = vec ? binaryen.v128 : binaryen.f32;
   return lib.call(`m32.${name}.${vec ? 'v' : 's'}`, [t], t, [x], (f) => {
-    const n = new Num32(f, lib, vec);
+    const n = new Num32({ lib, local: (type) => f.local(type), inline: false }, vec);
     return n.done(F32_MATH[name](n, new Local(f.m, 0, t)));
   });
 }

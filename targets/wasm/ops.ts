@@ -8,7 +8,7 @@ import { isWide, type BinaryOp, type CompareDir, type ScalarType, type UnaryOp, 
 import { bytes32, compareIn, constantI32, Local, type Fn, type Lib, type M, type T, type X } from './lib.js';
 import { mathCall, type MathName } from './math.js';
 import { Ops64, SCALAR_WASM } from './ops64.js';
-import { f32MathCall, type F32MathName } from './math_f32.js';
+import { f32Math, type F32MathName } from './math_f32.js';
 
 export const wasmType = (t: ValueType): T => (t.lanes === 4 ? binaryen.v128 : SCALAR_WASM[t.scalar]);
 const scalarType = (s: ScalarType): T => (s === 'f32' ? binaryen.f32 : binaryen.i32);
@@ -74,19 +74,20 @@ export class Ops {
 
   // ---- unary ----
 
-  unary(op: UnaryOp, t: ValueType, a: X): X {
+  /** `temp`: fresh locals of the kernel being emitted, to put exp/erf/logistic in place (math_f32.ts). */
+  unary(op: UnaryOp, t: ValueType, a: X, temp?: (type: T) => Local): X {
     const s = t.scalar;
-    const r = isWide(s) ? this.wide.unary(op, s, a) : t.lanes === 1 ? this.unary1(op, s, a) : this.unary4(op, s, a);
+    const r = isWide(s) ? this.wide.unary(op, s, a) : t.lanes === 1 ? this.unary1(op, s, a, temp) : this.unary4(op, s, a, temp);
     if (r === undefined) throw new NotSupported(`wasm: '${op}' is not defined on ${s}${t.lanes === 4 ? 'x4' : ''}`);
     return r;
   }
 
-  private unary1(op: UnaryOp, s: ScalarType, a: X): X | undefined {
+  private unary1(op: UnaryOp, s: ScalarType, a: X, temp?: (type: T) => Local): X | undefined {
     const m = this.m;
     const math = TRANSCENDENTAL[op];
     if (s === 'f32') {
       const fast = FAST_F32[op];
-      if (fast) return f32MathCall(this.lib, fast, false, a);
+      if (fast) return f32Math(this.lib, fast, false, a, temp);
       if (math) return m.f32.demote(mathCall(this.lib, math, false, [m.f64.promote(a)]));
       switch (op) {
         case 'abs': return m.f32.abs(a);
@@ -131,12 +132,12 @@ export class Ops {
     }
   }
 
-  private unary4(op: UnaryOp, s: ScalarType, a: X): X | undefined {
+  private unary4(op: UnaryOp, s: ScalarType, a: X, temp?: (type: T) => Local): X | undefined {
     const m = this.m;
     const math = TRANSCENDENTAL[op];
     if (s === 'f32') {
       const fast = FAST_F32[op];
-      if (fast) return f32MathCall(this.lib, fast, true, a);
+      if (fast) return f32Math(this.lib, fast, true, a, temp);
       if (math) return this.f64x2(`f4.${math}`, [a], (xs) => mathCall(this.lib, math, true, xs));
       switch (op) {
         case 'abs': return m.f32x4.abs(a);

@@ -60,8 +60,7 @@ describe('kiln compile artifacts', () => {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), bytes);
     }
-    const params = loadModule(MLP).entry.params;
-    const inputs = params.map((p) => `${JSON.stringify(p.name)}: new Float32Array(${p.shape.dims.reduce((a, b) => a * b, 1)})`).join(', ');
+    const inputs = art.manifest.inputs.map((t) => `${JSON.stringify(t.name)}: new Float32Array(${t.dims.reduce((a, b) => a * b, 1)})`).join(', ');
     const check = (body: string): string[] => {
       writeFileSync(join(dir, 'use.ts'), `import { load, manifest, type Inputs, type Outputs } from './model.js';\n${body}\n`);
       const program = ts.createProgram([join(dir, 'use.ts')], {
