@@ -24,8 +24,8 @@ export interface WasmMemoryLayout {
   readonly constantsOffset: number;
   readonly constantsBytes: number;
   /**
-   * true: the module holds the constants (non-shared builds: active data segments;
-   * shared builds: passive segments the exported `init()` copies, called once).
+   * true: the module holds the constants, as an active data segment at `constantsOffset`
+   * (modules built before that may instead export an `init()` that copies them).
    * false: the runtime copies the weights file to `constantsOffset`.
    */
   readonly constantsEmbedded: boolean;
