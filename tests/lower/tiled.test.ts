@@ -13,7 +13,7 @@ import { printKernel } from '../../ir/kernel/print.js';
 import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
-import { DOT_DEFAULTS } from '../../passes/lower/tiled_dot.js';
+import { DOT_DEFAULTS, dotSchedule } from '../../passes/lower/tiled_dot.js';
 import { CONV_DEFAULTS, type ConvSchedule } from '../../passes/lower/tiled_conv.js';
 import { verifyModule } from '../../ir/verify.js';
 
@@ -87,6 +87,14 @@ describe('tiled dot', () => {
 
   it('vector x matrix', () => {
     check(dotModule([12], [12, 10], [10], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
+  });
+
+  it('one row tile streams B by short K blocks across all of N (first, middle and ragged last blocks)', () => {
+    const f = { M: 3, K: 29, N: 37, sBn: 1 } as Parameters<typeof dotSchedule>[0];
+    expect(dotSchedule(f)).toMatchObject({ kc: 8, nc: 40, pack: 0 });
+    expect(dotSchedule({ ...f, sBn: 29 }).kc).toBe(Math.min(DOT_DEFAULTS.kc, 29));
+    check(dotModule([3, 29], [29, 37], [3, 37], MATMUL), 'mr');
+    check(dotModule([1, 16], [16, 9], [1, 9], MATMUL), 'mr');
   });
 
   it('batched', () => {
