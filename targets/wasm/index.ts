@@ -147,12 +147,13 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
     if (level !== 'none') {
       binaryen.setOptimizeLevel(3);
       binaryen.setShrinkLevel(0);
-      // Kernels are called once each from run_thread: inlining them all into it only makes
-      // one huge function to optimise again. Small helpers (fmod, pow) are still inlined.
-      binaryen.setOneCallerInlineMaxSize(15);
       try {
-        if (level === 'full') m.optimize();
-        else m.runPasses(CLEANUP_PASSES);
+        if (level === 'full') {
+          // Kernels are called once each from run_thread: inlining them all into it only
+          // makes one huge function to optimise again. Small helpers (fmod, pow) still inline.
+          binaryen.setOneCallerInlineMaxSize(15);
+          m.optimize();
+        } else m.runPasses(CLEANUP_PASSES);
       } catch {
         // binaryen 132's optimizer asserts on a few valid modules (seen: pow with a
         // constant vector exponent, in its interpreter's precompute). The unoptimised

@@ -224,6 +224,8 @@ class KernelEmitter {
   private readonly consts = new Map<string, number>();
   private labels = 0;
   private frame?: Local;
+  /** A fresh local, for code Ops puts in place (exp/erf/logistic, integer min/max). */
+  private readonly temp = (type: binaryen.Type): Local => this.fn.local(type);
   private readonly tid: { readonly g: X };
   private readonly nthreads: { readonly g: X };
   /** Enclosing serial loops, innermost last, for hoisting loop-invariant address parts. */
@@ -634,7 +636,7 @@ class KernelEmitter {
         if (t.lanes === 4) return m.v128.load(offset, 4, ptr);
         return arrayLoad(m, a.scalar, offset, ptr);
       }
-      case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a), (type) => this.fn.local(type));
+      case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a), this.temp);
       case 'binary': {
         const b = e.b;
         const shift = e.op.startsWith('shift') && t.lanes === 4;
@@ -642,7 +644,7 @@ class KernelEmitter {
         const bScalar = !shift ? undefined : b.k === 'splat' ? () => this.expr(b.a)
           : b.k === 'const' ? () => ops.constant({ scalar: b.type.scalar, lanes: 1 }, b.value) : undefined;
         const a = this.expr(e.a);
-        return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar, (type) => this.fn.local(type));
+        return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar, this.temp);
       }
       case 'compare': return ops.compare(e.dir, e.a.type, this.expr(e.a), this.expr(e.b));
       case 'select': {

@@ -184,10 +184,10 @@ export class Ops {
 
   // ---- binary ----
 
-  /** `bScalar`: the shift count as a scalar when `b` is a splat (vector shifts take one count). */
   /**
-   * `temp` gives a fresh local of the function being emitted: with it, 32-bit integer
-   * minimum and maximum are a select over locals in place instead of a call.
+   * `bScalar`: the shift count as a scalar when `b` is a splat (vector shifts take one
+   * count). `temp` gives a fresh local of the function being emitted: with it, 32-bit
+   * integer minimum and maximum are a select over locals in place instead of a call.
    */
   binary(op: BinaryOp, t: ValueType, a: X, b: X, bScalar?: () => X, temp?: (type: T) => Local): X {
     const s = t.scalar;
