@@ -52,19 +52,26 @@ def exp32(x):
 
 
 # erf(x) = x P(x^2) on |x| < 1 (degree 5 in x^2, relative error);
-# erfc(x) = exp(-x^2) R(1/x) on [1, 4] (degree 6, error relative to erf(x)).
-erf, erfc = np.vectorize(math.erf), np.vectorize(math.erfc)
+# erf(a) = T(a - 2.3) on [1, 3.92] (degree 12, absolute error in units of 2^-24, an ulp of
+# erf there). T's coefficients are rounded to f32 from the highest down, refitting the
+# lower ones after each, so that the rounding of one is absorbed by the rest.
+erf = np.vectorize(math.erf)
 xa = np.linspace(1e-4, 1, 4000)
 ERF_P = lawson(xa, erf(xa) / xa, np.vander(xa * xa, 6, increasing=True), np.ones(len(xa)))
-xb = np.linspace(1, 4, 4000)
-ERF_R = lawson(xb, erfc(xb) * np.exp(xb * xb), np.vander(1 / xb, 7, increasing=True), np.exp(-xb * xb) / erf(xb))
+ERF_ONE, ERF_T_MID = f32(3.92), f32(2.3)
+xb = np.linspace(1, float(ERF_ONE), 20000)
+sb = xb - float(ERF_T_MID)
+ERF_T = [None] * 13
+for k in range(12, -1, -1):
+    free = [j for j in range(13) if ERF_T[j] is None]
+    fixed = sum(float(ERF_T[j]) * sb**j for j in range(13) if ERF_T[j] is not None)
+    ERF_T[k] = lawson(xb, erf(xb) - fixed, np.vander(sb, 13, increasing=True)[:, free], np.full(len(xb), 2.0**24))[free.index(k)]
 
 
 def erf32(x):
-    a = np.minimum(np.abs(x), f32(4))
+    a = np.abs(x)
     small = x * horner(ERF_P, x * x)
-    tail = f32(1) - exp32(-(a * a)) * horner(ERF_R, f32(1) / np.maximum(a, f32(1)))
-    large = np.copysign(np.where(a < f32(3.92), tail, f32(1)), x)
+    large = np.copysign(np.where(a < ERF_ONE, horner(ERF_T, np.minimum(a, ERF_ONE) - ERF_T_MID), f32(1)), x)
     return np.where(a >= f32(1), large, small)
 
 
@@ -74,5 +81,5 @@ with np.errstate(all="ignore"):
     print("  exp max ulp", max_ulp(exp32(xe), np.exp(xe.astype(np.float64)).astype(f32)))
     xr = np.concatenate([np.linspace(-4.5, 4.5, 2000001), np.logspace(-30, 0, 20000)]).astype(f32)
     print("ERF_P", [float(c) for c in ERF_P])
-    print("ERF_R", [float(c) for c in ERF_R])
+    print("ERF_T", [float(c) for c in ERF_T])
     print("  erf max ulp", max_ulp(erf32(xr), erf(xr.astype(np.float64)).astype(f32)))
