@@ -83,16 +83,19 @@ export async function measureRunner(spec: RunnerSpec, threads: number, models: B
 }
 
 /**
- * Folds another round's result for the same runner into `into`, keeping each model's
- * run with the lower median and the lower init: load from other processes only ever
- * adds time, so over interleaved rounds the best median is the least disturbed one.
+ * One runner's rounds folded into one result: for each model, the round with the median
+ * median (the faster of the middle two for an even count), and the median init. Each
+ * round is a fresh process with fresh wasm memory, and where that memory lands in the
+ * caches moves a run by up to ±10% (the same MLP module: 4.15–5.43 ms from one instance
+ * to the next), so the best of a few rounds is luck; their median is not.
  */
-export function keepBest(into: RunnerResult, next: RunnerResult): RunnerResult {
-  if (into.skip) return next;
-  if (next.skip) return into;
-  const models = into.models.map((m) => {
-    const n = next.models.find((x) => x.model === m.model);
-    return n?.stats && (!m.stats || n.stats.median < m.stats.median) ? n : m;
+export function medianOfRounds(rounds: RunnerResult[]): RunnerResult {
+  const ran = rounds.filter((r) => !r.skip);
+  if (ran.length === 0) return rounds[0]!;
+  const middle = <T>(xs: T[], key: (x: T) => number): T => xs.sort((a, b) => key(a) - key(b))[(xs.length - 1) >> 1]!;
+  const models = ran[0]!.models.map((m) => {
+    const timed = ran.map((r) => r.models.find((x) => x.model === m.model)).filter((x) => x?.stats) as ModelResult[];
+    return timed.length ? middle(timed, (x) => x.stats!.median) : m;
   });
-  return { ...into, initMs: Math.min(into.initMs ?? Infinity, next.initMs ?? Infinity), models };
+  return { ...ran[0]!, initMs: middle(ran.map((r) => r.initMs ?? 0), (x) => x), models };
 }

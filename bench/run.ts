@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { keepBest, measureRunner, type RunnerResult } from './measure.js';
+import { measureRunner, medianOfRounds, type RunnerResult } from './measure.js';
 import { benchModels, writeModels } from './models.js';
 import { crossCheck, report } from './report.js';
 import { measureRoof } from './roof/roof.js';
@@ -86,23 +86,23 @@ async function main() {
   console.error(`kiln bench: ${models.length} models, ${reps} timed runs each, ${rounds} round(s); ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
 
   // Rounds interleave the runners, so a burst of load elsewhere hits one round of each
-  // rather than every round of one; keepBest then takes each cell's best median.
-  const results: RunnerResult[] = [];
+  // rather than every round of one; medianOfRounds then takes each cell's median round.
+  const byCell = new Map<string, RunnerResult[]>();
   for (let round = 1; round <= rounds; round++)
     for (const spec of runners)
       for (const t of spec.threads) {
         const start = performance.now();
         const r = await runChild(spec, t);
-        const i = results.findIndex((x) => x.runner === r.runner && x.threads === r.threads);
-        if (i < 0) results.push(r);
-        else results[i] = keepBest(results[i]!, r);
+        const key = `${r.runner} ${r.threads}`;
+        byCell.set(key, [...(byCell.get(key) ?? []), r]);
         console.error(`  round ${round}/${rounds} ${spec.name} ${t}t: ${((performance.now() - start) / 1000).toFixed(1)} s`);
       }
+  const results = [...byCell.values()].map(medianOfRounds);
   const sizes = models.filter((m) => m.family === 'matmul').map((m) => m.params.n!);
   const roof = withRoof ? measureRoof(sizes, Math.max(reps, 10), [1, 2]) : undefined;
   const checks = crossCheck(results);
 
-  const per = rounds > 1 ? `${reps} timed runs per cell, best median of ${rounds} rounds` : `${reps} timed runs per cell`;
+  const per = rounds > 1 ? `${reps} timed runs per cell, the median round of ${rounds}` : `${reps} timed runs per cell`;
   console.log(`\n${cpus().length} × ${cpus()[0]?.model}, node ${process.version}; load average ${load} before, ${loadavg()[0]!.toFixed(2)} after; ${per}\n`);
   console.log(report(models, results, roof, checks));
   if (opts.json) {
