@@ -16,7 +16,7 @@ interface Site {
   readonly lib: Lib;
   /** A fresh local of the function the code is emitted into. */
   readonly local: (type: T) => Local;
-  /** In place: the functions it uses (erf uses exp) go in place too. */
+  /** In place: the functions it uses (logistic uses exp) go in place too. */
   readonly inline: boolean;
 }
 
