@@ -50,6 +50,19 @@ async function check(name: string, buffers: BufferSpec[], kernels: KernelSpec[],
   for (const buf of buffers.filter((x) => x.role === 'output')) expectClose(`${buf.name} (${name})`, buf.dtype, got[buf.name], want[buf.name], tol(buf.name), shown);
 }
 
+/**
+ * Every pair of `t`'s small edge values as inputs x and y of a two-operand test: their
+ * buffers (outputs are pushed after them), the filled inputs and a label per element.
+ */
+function pairCase(t: 'f64' | 's64' | 'u64') {
+  const e = small(t);
+  const pairs = e.flatMap((x) => e.map((y) => [x, y] as const));
+  const n = pairs.length;
+  const buffers: BufferSpec[] = [{ name: 'x', dtype: t, size: n, role: 'input' }, { name: 'y', dtype: t, size: n, role: 'input' }];
+  const inputs = { x: fill(t, pairs.map((q) => q[0])), y: fill(t, pairs.map((q) => q[1])) };
+  return { n, buffers, inputs, shown: pairs.map((q) => `${q[0]},${q[1]}`) };
+}
+
 describe('wasm 64-bit unary ops', () => {
   for (const t of WIDE) {
     it(t, async () => {
@@ -69,11 +82,8 @@ describe('wasm 64-bit unary ops', () => {
 describe('wasm 64-bit binary ops', () => {
   for (const t of WIDE) {
     it(t, async () => {
-      const e = small(t);
-      const pairs = e.flatMap((x) => e.map((y) => [x, y] as const));
-      const n = pairs.length;
+      const { n, buffers, inputs, shown } = pairCase(t);
       const ops = BINARY_OPS.filter((op) => binaryKernel(op, t) !== undefined);
-      const buffers: BufferSpec[] = [{ name: 'x', dtype: t, size: n, role: 'input' }, { name: 'y', dtype: t, size: n, role: 'input' }];
       const kernels = ops.map((op) => {
         buffers.push({ name: op, dtype: t, size: n, role: 'output' });
         return kernel(op, op, ['x', 'y'], [t, t], n, ([x, y]) => b.binary(op, x, y));
@@ -84,8 +94,7 @@ describe('wasm 64-bit binary ops', () => {
         buffers.push({ name, dtype: t, size: n, role: 'output' });
         kernels.push(kernel(name, name, ['x'], [t], n, ([x]) => b.binary(op, x, b.constant(t, c))));
       }
-      const inputs = { x: fill(t, pairs.map((q) => q[0])), y: fill(t, pairs.map((q) => q[1])) };
-      await check(`binary_${t}`, buffers, kernels, inputs, pairs.map((q) => `${q[0]},${q[1]}`), (op) => (t === 'f64' && TRANSCENDENTAL.has(op) ? F64_TOL : undefined));
+      await check(`binary_${t}`, buffers, kernels, inputs, shown, (op) => (t === 'f64' && TRANSCENDENTAL.has(op) ? F64_TOL : undefined));
     });
   }
 });
@@ -93,10 +102,7 @@ describe('wasm 64-bit binary ops', () => {
 describe('wasm 64-bit compare, select, convert, bitcast', () => {
   for (const t of WIDE) {
     it(t, async () => {
-      const e = small(t);
-      const pairs = e.flatMap((x) => e.map((y) => [x, y] as const));
-      const n = pairs.length;
-      const buffers: BufferSpec[] = [{ name: 'x', dtype: t, size: n, role: 'input' }, { name: 'y', dtype: t, size: n, role: 'input' }];
+      const { n, buffers, inputs, shown } = pairCase(t);
       const kernels: KernelSpec[] = [];
       const add = (name: string, outType: ScalarType, f: (xs: Expr[]) => Expr) => {
         buffers.push({ name, dtype: outType, size: n, role: 'output' });
@@ -106,8 +112,7 @@ describe('wasm 64-bit compare, select, convert, bitcast', () => {
       add('select', t, ([x, y]) => b.select(b.compare('LT', x, y), x, y));
       for (const to of ALL) if (to !== t) add(`convert.${to}`, to, ([x]) => b.convert(x, to));
       for (const to of WIDE) if (to !== t) add(`bitcast.${to}`, to, ([x]) => b.bitcast(x, to));
-      const inputs = { x: fill(t, pairs.map((q) => q[0])), y: fill(t, pairs.map((q) => q[1])) };
-      await check(`misc_${t}`, buffers, kernels, inputs, pairs.map((q) => `${q[0]},${q[1]}`));
+      await check(`misc_${t}`, buffers, kernels, inputs, shown);
     });
   }
 
