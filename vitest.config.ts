@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { hasRelaxedSimd } from './runtime/wasm/index.js';
 
 export default defineConfig({
   test: {
@@ -6,5 +7,9 @@ export default defineConfig({
     exclude: ['node_modules/**', 'tmp/**'],
     testTimeout: 120_000,
     pool: 'forks',
+    // Test on an engine with relaxed SIMD, as browsers and Node 22+ ship it: the wasm
+    // backend then runs dots and convolutions with fused multiply-adds (Node 20 has them
+    // behind this flag). The plain SIMD128 builds are tested too (tests/wasm/relaxed_simd).
+    poolOptions: { forks: { execArgv: hasRelaxedSimd() ? [] : ['--experimental-wasm-relaxed-simd'] } },
   },
 });

@@ -15,14 +15,23 @@ import { benchModels, writeModels } from './models.js';
 import { crossCheck, report } from './report.js';
 import { measureRoof } from './roof/roof.js';
 import type { RunnerSpec } from './runner.js';
+import { hasRelaxedSimd } from '../runtime/wasm/index.js';
 
 /** The runners, in table order; the first one to run a model is the cross-check's reference. */
 const RUNNERS: RunnerSpec[] = [
   { name: 'ort', threads: [1, 2], create: async (t) => (await import('./peers/ort.js')).createOrt(t) },
   { name: 'tfjs', threads: [1, 2], create: async (t) => (await import('./peers/tfjs.js')).createTfjs(t) },
   { name: 'kiln', threads: [1, 2], create: async (t) => (await import('./peers/kiln.js')).createKiln(t) },
+  { name: 'kiln-simd128', threads: [1], create: async (t) => (await import('./peers/kiln.js')).createKiln(t, { relaxedSimd: false }) },
   { name: 'kiln-nofusion', threads: [1], create: async (t) => (await import('./peers/kiln.js')).createKiln(t, { fusion: false }) },
 ];
+/**
+ * Every child runs on an engine with relaxed SIMD, as browsers ship it (Chrome 114+) and
+ * Node 22+ has it by default; Node 20's V8 has it behind a flag. Every runner gets the same
+ * engine; only kiln uses relaxed SIMD (ort's and tfjs's .wasm files are plain SIMD128), and
+ * kiln-simd128 shows kiln without it.
+ */
+const CHILD_EXEC_ARGV = hasRelaxedSimd() ? process.execArgv : [...process.execArgv, '--experimental-wasm-relaxed-simd'];
 /** `--only roof` (or `openblas`) selects the native roof. */
 const ROOF_NAMES = ['roof', 'openblas'];
 
@@ -70,7 +79,7 @@ function runChild(spec: RunnerSpec, threads: number): Promise<RunnerResult> {
   const base = { runner: spec.name, threads, models: [] };
   const args = ['--child', `${spec.name}:${threads}`, '--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])];
   // 'advanced' serialization passes the outputs' Float32Arrays as they are, not as JSON.
-  const proc = fork(fileURLToPath(import.meta.url), args, { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(fileURLToPath(import.meta.url), args, { execArgv: CHILD_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => {
     let result: RunnerResult | undefined;
     proc.on('message', (m) => (result = m as RunnerResult));

@@ -1,6 +1,8 @@
 // Artifacts: the folder `kiln compile --target wasm` writes, which runs without kiln.
 //
 //   model.wasm          the kernels and the entry (targets/wasm)
+//   model.relaxed.wasm  with --relaxed-simd: the same with fused multiply-adds, for engines
+//                         with relaxed SIMD (the runtime's wasmFile() picks which to load)
 //   model.json          the manifest: memory layout, input and output tensors
 //   weights.bin         the constants, unless embedded in model.wasm
 //   runtime/index.js    runtime/wasm, transpiled to JavaScript (and its .d.ts)
@@ -17,7 +19,7 @@ import type { Program } from '../ir/kernel/kernel.js';
 import type { Module } from '../ir/module.js';
 import { ARRAY_OF } from '../runtime/wasm/index.js';
 import type { WasmManifest, WasmTensor } from '../runtime/wasm/manifest.js';
-import { compileWasm, type WasmArtifact, type WasmOptimize } from '../targets/wasm/index.js';
+import { compileWasm, gainsFromRelaxedSimd, type WasmArtifact, type WasmOptimize } from '../targets/wasm/index.js';
 import { compileProgram, type CompileOptions } from './compile.js';
 
 export interface ArtifactOptions extends CompileOptions {
@@ -29,13 +31,19 @@ export interface ArtifactOptions extends CompileOptions {
   outputNames?: readonly string[];
   /** The binaryen passes run on the module (default 'cleanup'). */
   binaryen?: WasmOptimize;
+  /**
+   * Also build model.relaxed.wasm, with relaxed SIMD's fused multiply-add in dots and
+   * convolutions (default false). Only where the program has such a multiply-add; the two
+   * modules then share one weights.bin rather than each embedding the weights.
+   */
+  relaxedSimd?: boolean;
 }
 
 export interface Artifact {
   /** File name → contents, in a fixed order. */
   files: Map<string, Uint8Array>;
   manifest: WasmManifest;
-  /** Bytes of code without weights: model.wasm (less embedded constants) + runtime + wrapper. */
+  /** Bytes of code without weights: the .wasm files (less embedded constants) + runtime + wrapper. */
   codeBytes: number;
 }
 
@@ -46,30 +54,37 @@ export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
   return packageArtifact(m, compileArtifact(m, opts), opts);
 }
 
-/** What compiling makes of a module before it is packaged: the kernel program and its wasm module. */
+/** What compiling makes of a module before it is packaged: the kernel program and its wasm modules. */
 export interface CompiledArtifact {
   program: Program;
   wasm: WasmArtifact;
+  /** The relaxed-SIMD build of the same program (same manifest), when asked for and it differs. */
+  relaxed?: WasmArtifact;
 }
 
 /** The compiler's part of an artifact: passes, lowering and binaryen (what `kiln bench` times as compile). */
 export function compileArtifact(m: Module, opts: ArtifactOptions = {}): CompiledArtifact {
   const { program } = compileProgram(m, opts);
-  return { program, wasm: compileWasm(program, { shared: opts.threads ?? false, embedConstants: opts.embedWeights ?? true, optimize: opts.binaryen }) };
+  const both = (opts.relaxedSimd ?? false) && gainsFromRelaxedSimd(program);
+  const base = { shared: opts.threads ?? false, embedConstants: !both && (opts.embedWeights ?? true), optimize: opts.binaryen };
+  const wasm = compileWasm(program, base);
+  return both ? { program, wasm, relaxed: compileWasm(program, { ...base, relaxedSimd: true }) } : { program, wasm };
 }
 
 /** The folder around a compiled module: manifest, weights, runtime, typed wrapper, package.json. */
-export function packageArtifact(m: Module, { program, wasm: art }: CompiledArtifact, opts: ArtifactOptions = {}): Artifact {
-  const manifest = renameOutputs(art.manifest, opts.outputNames);
+export function packageArtifact(m: Module, { program, wasm: art, relaxed }: CompiledArtifact, opts: ArtifactOptions = {}): Artifact {
+  const modules = relaxed ? { simd128: 'model.wasm', relaxedSimd: 'model.relaxed.wasm' } : { simd128: 'model.wasm' };
+  const manifest = { ...renameOutputs(art.manifest, opts.outputNames), modules };
   const files = new Map<string, Uint8Array>();
   files.set('model.wasm', art.wasm);
+  if (relaxed) files.set('model.relaxed.wasm', relaxed.wasm);
   files.set('model.json', text(JSON.stringify(manifest, null, 2) + '\n'));
   if (art.weights) files.set('weights.bin', art.weights);
   for (const [name, body] of runtimeFiles()) files.set(`runtime/${name}`, text(body));
   for (const [name, body] of wrapperFiles(manifest, art.weights !== undefined)) files.set(name, text(body));
   files.set('package.json', text(JSON.stringify({ name: packageName(m.name), private: true, type: 'module', main: 'model.js', types: 'model.d.ts' }, null, 2) + '\n'));
   const embedded = art.weights ? 0 : program.constantsBytes;
-  let codeBytes = art.wasm.byteLength - embedded;
+  let codeBytes = art.wasm.byteLength - embedded + (relaxed?.wasm.byteLength ?? 0);
   for (const [name, body] of files) if (name.endsWith('.js')) codeBytes += body.byteLength;
   return { files, manifest, codeBytes };
 }
@@ -112,7 +127,7 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
   const project = new Project({ useInMemoryFileSystem: true });
   const f = project.createSourceFile('model.ts', '', { overwrite: true });
   f.addStatements(`// Generated by kiln for '${man.name}'. Do not edit; recompile instead.`);
-  f.addImportDeclaration({ moduleSpecifier: './runtime/index.js', namedImports: ['loadModel', 'type Model'] });
+  f.addImportDeclaration({ moduleSpecifier: './runtime/index.js', namedImports: ['loadModel', 'wasmFile as pickFile', 'type Model'] });
   f.addImportDeclaration({ moduleSpecifier: './runtime/manifest.js', namedImports: ['type WasmManifest'] });
   f.addInterface({
     name: 'Inputs', isExported: true,
@@ -138,10 +153,17 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
     ],
   });
   f.addFunction({
+    name: 'wasmFile', isExported: true, returnType: 'string',
+    docs: [man.modules?.relaxedSimd
+      ? `The module file to load on this engine: ${man.modules.relaxedSimd} where it has relaxed SIMD, else ${man.modules.simd128}.`
+      : `The module file to load: ${man.modules?.simd128 ?? 'model.wasm'}.`],
+    statements: ['return pickFile(manifest);'],
+  });
+  f.addFunction({
     name: 'load', isExported: true, isAsync: true,
     docs: [[
       `Loads ${man.name}.`,
-      '@param wasm the bytes of model.wasm (or a compiled WebAssembly.Module)',
+      '@param wasm the bytes of the file wasmFile() names (or a compiled WebAssembly.Module)',
       separateWeights ? '@param weights the bytes of weights.bin' : '@param weights unused: the weights are inside model.wasm',
       '@param threads threads to run on (default 1; needs a build with --threads and a host with SharedArrayBuffer)',
     ].join('\n')],

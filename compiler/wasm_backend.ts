@@ -2,7 +2,7 @@
 // runtime an artifact ships (runtime/wasm), so tests exercise what users run.
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
-import { ARRAY_OF, loadModel, type Model } from '../runtime/wasm/index.js';
+import { ARRAY_OF, hasRelaxedSimd, loadModel, type Model } from '../runtime/wasm/index.js';
 import { compileWasm } from '../targets/wasm/index.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
@@ -10,13 +10,15 @@ import { inputBytes, readOutput, resultLiteral } from './program_io.js';
 
 export interface WasmBackendOptions extends CompileOptions {
   threads?: number;
+  /** Use relaxed SIMD's fused multiply-add (default: where this engine has relaxed SIMD, as a JIT targets its host). */
+  relaxedSimd?: boolean;
 }
 
 /** Compiles `m` to a loaded wasm model; inputs and outputs by position. */
 export async function prepareWasm(m: Module, opts: WasmBackendOptions = {}): Promise<Executable & { model: Model }> {
   const { program } = compileProgram(m, opts);
   const threads = opts.threads ?? 1;
-  const art = compileWasm(program, { shared: threads > 1 });
+  const art = compileWasm(program, { shared: threads > 1, relaxedSimd: opts.relaxedSimd ?? hasRelaxedSimd() });
   const model = await loadModel(art.wasm, art.manifest, { threads, weights: art.weights });
   return {
     model,

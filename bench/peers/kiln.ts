@@ -15,6 +15,11 @@ type Runtime = typeof import('../../runtime/wasm/index.js');
 export interface KilnBenchOptions {
   /** false measures kiln with the fusion pass off (`--no-fusion`). */
   fusion?: boolean;
+  /**
+   * false measures model.wasm alone (plain SIMD128); otherwise the artifact is built with
+   * `--relaxed-simd` and runs the module its wasmFile() picks for this engine.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** Writes the runtime files an artifact ships and imports them; returns the runtime and its files. */
@@ -30,24 +35,25 @@ async function shippedRuntime(): Promise<{ runtime: Runtime; files: string[] }> 
 }
 
 export async function createKiln(threads: number, opts: KilnBenchOptions = {}): Promise<Runner> {
-  const fusion = opts.fusion ?? true;
+  const fusion = opts.fusion ?? true, relaxedSimd = opts.relaxedSimd ?? true;
   const { runtime, files } = await shippedRuntime();
+  const simd = relaxedSimd ? (runtime.hasRelaxedSimd() ? 'relaxed SIMD (fma)' : 'SIMD128: this engine has no relaxed SIMD') : 'SIMD128 only';
   return {
-    name: fusion ? 'kiln' : 'kiln-nofusion',
+    name: !fusion ? 'kiln-nofusion' : relaxedSimd ? 'kiln' : 'kiln-simd128',
     threads,
     runtimeFiles: files,
-    note: `${fusion ? 'kiln wasm, default passes' : 'kiln wasm, fusion off'}; its .wasm is per model (in the code column)`,
+    note: `kiln wasm, ${fusion ? 'default passes' : 'fusion off'}, ${simd}; its .wasm is per model (in the code column)`,
     async prepare(model: BenchModel): Promise<Prepared> {
       if (!model.onnx) throw new Error(`${model.name}: kiln runner reads the ONNX form`);
       const t0 = performance.now();
       const { module } = loadModule(model.onnx);
-      const art = buildArtifact(module, { threads: threads > 1, fusion });
+      const art = buildArtifact(module, { threads: threads > 1, fusion, relaxedSimd });
       const compileMs = performance.now() - t0;
       const manifest = art.manifest;
-      const m = await runtime.loadModel(art.files.get('model.wasm')!, manifest, { threads });
+      const m = await runtime.loadModel(art.files.get(runtime.wasmFile(manifest))!, manifest, { threads, weights: art.files.get('weights.bin') });
       return {
         compileMs,
-        // What the artifact ships without weights: model.wasm less its constants, runtime/*.js, model.js.
+        // What the artifact ships without weights: its .wasm files less constants, runtime/*.js, model.js.
         codeBytes: art.codeBytes,
         async run(inputs) {
           const out = await m.run(inputs);

@@ -3,7 +3,7 @@
 // a temporary directory and its own model.js (over its runtime/index.js) loads its
 // model.wasm, as an application would. Other backends are timed through the Backend
 // interface. Inputs come from --input/--random as for `kiln run`.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,9 @@ import { loadModel } from '../load.js';
 import { inputBytes } from '../program_io.js';
 import { stats } from '../stats.js';
 import { entryInputs } from './inputs.js';
-import { binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, seedOf, type Values } from './options.js';
+import {
+  binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, RELAXED_SIMD_USAGE, seedOf, type Values,
+} from './options.js';
 
 const DEFAULT_REPS = 20;
 const DEFAULT_WARMUP = 5;
@@ -30,6 +32,8 @@ export interface BenchResult {
   threads: number;
   threadsRequested: number;
   fusion: boolean;
+  /** wasm: the module file that ran (model.relaxed.wasm with --relaxed-simd on an engine that has it); null for other backends. */
+  module: string | null;
   /** wasm: passes, lowering and binaryen (not writing the runtime and wrapper); other backends: prepare(). */
   compileMs: number;
   /** wasm: WebAssembly compile + instantiate (+ starting worker threads); null where a backend has no load step. */
@@ -49,6 +53,7 @@ interface Subject {
   compileMs: number;
   loadMs: number | null;
   threads: number;
+  module: string | null;
   run(): Promise<unknown>;
   dispose(): void;
 }
@@ -56,12 +61,14 @@ interface Subject {
 interface BenchOptions {
   threads: number;
   fusion: boolean;
+  relaxedSimd: boolean;
   binaryen?: WasmOptimize;
   outputNames?: readonly string[];
 }
 
 /** The part of a compiled folder's model.js that bench uses (see artifact.ts's wrapper). */
 interface ArtifactWrapper {
+  wasmFile(): string;
   load(wasm: Uint8Array, weights?: Uint8Array, threads?: number): Promise<{
     readonly threads: number;
     run(inputs: Record<string, TypedArray>): Promise<Record<string, TypedArray>>;
@@ -74,7 +81,7 @@ interface ArtifactWrapper {
  * folder's own model.js. The folder is removed once loaded (everything is in memory).
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
-  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, outputNames: opts.outputNames, binaryen: opts.binaryen };
+  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
   const t0 = performance.now();
   const compiled = compileArtifact(m, artifactOptions);
   const compileMs = performance.now() - t0;
@@ -83,11 +90,14 @@ async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptio
   try {
     writeArtifact(packageArtifact(m, compiled, artifactOptions), dir);
     const wrapper = (await import(pathToFileURL(join(dir, 'model.js')).href)) as ArtifactWrapper;
-    const wasm = readFileSync(join(dir, 'model.wasm'));
+    const file = wrapper.wasmFile();
+    const wasm = readFileSync(join(dir, file));
+    const weightsPath = join(dir, 'weights.bin');
+    const weights = existsSync(weightsPath) ? readFileSync(weightsPath) : undefined;
     const t1 = performance.now();
-    const model = await wrapper.load(wasm, undefined, opts.threads);
+    const model = await wrapper.load(wasm, weights, opts.threads);
     const loadMs = performance.now() - t1;
-    return { compileMs, loadMs, threads: model.threads, run: () => model.run(inputs), dispose: () => model.dispose() };
+    return { compileMs, loadMs, threads: model.threads, module: file, run: () => model.run(inputs), dispose: () => model.dispose() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,7 +114,7 @@ function artifactInputs({ program, wasm }: CompiledArtifact, args: readonly Lite
 async function backendSubject(backend: Backend, m: Module, args: readonly Literal[]): Promise<Subject> {
   const t0 = performance.now();
   const exe = await backend.prepare(m);
-  return { compileMs: performance.now() - t0, loadMs: null, threads: 1, run: () => exe.run(args), dispose: () => {} };
+  return { compileMs: performance.now() - t0, loadMs: null, threads: 1, module: null, run: () => exe.run(args), dispose: () => {} };
 }
 
 /** The first run, `warmup` untimed runs, then `reps` timed ones. */
@@ -131,21 +141,23 @@ function settings(v: Values) {
   if (backend.name !== 'wasm' && !fusion) throw new UsageError(`--no-fusion applies to --backend wasm only (got --backend ${backend.name})`);
   const binaryen = binaryenFlag(v);
   if (backend.name !== 'wasm' && binaryen) throw new UsageError(`--binaryen applies to --backend wasm only (got --backend ${backend.name})`);
-  return { backend, threads, fusion, binaryen, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
+  const relaxedSimd = v['relaxed-simd'] === true;
+  if (backend.name !== 'wasm' && relaxedSimd) throw new UsageError(`--relaxed-simd applies to --backend wasm only (got --backend ${backend.name})`);
+  return { backend, threads, fusion, relaxedSimd, binaryen, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
 }
 
 export async function bench(file: string, v: Values): Promise<BenchResult> {
-  const { backend, threads, fusion, binaryen, reps, warmup } = settings(v);
+  const { backend, threads, fusion, relaxedSimd, binaryen, reps, warmup } = settings(v);
   const { module: m, outputNames } = loadModel(file, loadOptions(v));
   await ensureAvailable(backend.name);
   const args = entryInputs(m, (v.input as string[]) ?? [], seedOf(v));
-  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, binaryen, outputNames }) : await backendSubject(backend, m, args);
+  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, relaxedSimd, binaryen, outputNames }) : await backendSubject(backend, m, args);
   try {
     const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
     const s = stats(samples);
     const r = (x: number) => Math.round(x * 1000) / 1000;
     return {
-      file, backend: backend.name, threads: subject.threads, threadsRequested: threads, fusion,
+      file, backend: backend.name, threads: subject.threads, threadsRequested: threads, fusion, module: subject.module,
       compileMs: r(subject.compileMs), loadMs: subject.loadMs === null ? null : r(subject.loadMs), firstRunMs: r(firstRunMs),
       medianMs: r(s.median), p10Ms: r(s.p10), p90Ms: r(s.p90), minMs: r(s.min), reps, warmup,
     };
@@ -170,7 +182,7 @@ export function benchText(r: BenchResult): string {
   ];
   const width = Math.max(...rows.map((x) => x[1].length));
   return [
-    `${r.file} on ${r.backend}, ${threads}${fellBack}${r.fusion ? '' : ', fusion off'}`,
+    `${r.file} on ${r.backend}${r.module ? ` (${r.module})` : ''}, ${threads}${fellBack}${r.fusion ? '' : ', fusion off'}`,
     ...rows.map(([name, value, note]) => `  ${name.padEnd(10)}${value.padStart(width)}${note ? `  ${note}` : ''}`),
   ].join('\n');
 }
@@ -178,7 +190,7 @@ export function benchText(r: BenchResult): string {
 export const benchCommand: Command = {
   summary: 'time compile, load, first run and steady-state runs of a model',
   usage: `kiln bench FILE [--backend wasm|kernels|interpreter] [--threads N] [--input NAME=PATH.npy ...] [--random SEED]
-           [--reps N] [--warmup N] [--json] [--no-fusion] [--binaryen LEVEL]
+           [--reps N] [--warmup N] [--json] [--relaxed-simd] [--no-fusion] [--binaryen LEVEL]
 
   Compiles FILE as 'kiln compile' does, loads the artifact through its own model.js and
   runtime, and prints: compile ms (passes, lowering, binaryen), load ms (WebAssembly
@@ -187,13 +199,17 @@ export const benchCommand: Command = {
   (default ${DEFAULT_WARMUP}). A run includes copying inputs in and outputs out. --threads N builds
   for shared memory and runs on N threads (default 1). Inputs as for 'kiln run'. --json
   prints one JSON object (compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs,
-  reps, warmup, threads, threadsRequested, backend, fusion, file). The default backend is
-  wasm; interpreter and kernels are timed through prepare() and run(), with no load step.
+  reps, warmup, threads, threadsRequested, backend, fusion, module, file). The default
+  backend is wasm; interpreter and kernels are timed through prepare() and run(), with no
+  load step. With --relaxed-simd the artifact is built as 'kiln compile --relaxed-simd'
+  builds it and runs the module its wasmFile() picks on this engine (named in the output).
+${RELAXED_SIMD_USAGE}
 ${BINARYEN_USAGE}
 ${MODEL_USAGE}`,
   options: {
     ...inputOptions, backend: { type: 'string' }, threads: { type: 'string' }, reps: { type: 'string' },
     warmup: { type: 'string' }, json: { type: 'boolean' }, 'no-fusion': { type: 'boolean' }, binaryen: { type: 'string' },
+    'relaxed-simd': { type: 'boolean' },
   },
   async run(pos, v) {
     const result = await bench(one(pos, 'model file'), v);

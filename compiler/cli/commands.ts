@@ -16,7 +16,7 @@ import { loadModel } from '../load.js';
 import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
 import { benchCommand } from './bench.js';
 import { entryInputs, writeOutputs } from './inputs.js';
-import { binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, loadOptions, MODEL_USAGE, modelOptions, one, seedOf } from './options.js';
+import { binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, loadOptions, MODEL_USAGE, modelOptions, one, RELAXED_SIMD_USAGE, seedOf } from './options.js';
 import { conformanceTable, corpusTable } from './report.js';
 
 export type { Command } from './options.js';
@@ -107,7 +107,7 @@ ${MODEL_USAGE}`,
   },
   compile: {
     summary: 'compile a model into a folder that runs without kiln',
-    usage: `kiln compile FILE --target wasm -o DIR [--threads] [--weights-file] [--no-fusion] [--binaryen LEVEL]
+    usage: `kiln compile FILE --target wasm -o DIR [--threads] [--weights-file] [--relaxed-simd] [--no-fusion] [--binaryen LEVEL]
 
   Compiles FILE (HLO text or ONNX) through the default passes and lowering to
   WebAssembly SIMD and writes DIR/: model.wasm, model.json (tensor layout), the
@@ -116,11 +116,13 @@ ${MODEL_USAGE}`,
   builds for shared memory (the runtime then runs on N threads where the host allows);
   --weights-file writes the constants to weights.bin instead of into model.wasm.
   The same input always gives the same bytes.
+${RELAXED_SIMD_USAGE}
 ${BINARYEN_USAGE}
 ${MODEL_USAGE}`,
     options: {
       ...modelOptions, target: { type: 'string' }, o: { type: 'string', short: 'o' },
-      threads: { type: 'boolean' }, 'weights-file': { type: 'boolean' }, 'no-fusion': { type: 'boolean' }, binaryen: { type: 'string' },
+      threads: { type: 'boolean' }, 'weights-file': { type: 'boolean' }, 'relaxed-simd': { type: 'boolean' }, 'no-fusion': { type: 'boolean' },
+      binaryen: { type: 'string' },
     },
     async run(pos, v) {
       const file = one(pos, 'model file');
@@ -128,7 +130,10 @@ ${MODEL_USAGE}`,
       if (!v.o) throw new UsageError('compile needs -o DIR');
       const { module: m, outputNames } = loadModel(file, loadOptions(v));
       const t0 = performance.now();
-      const art = buildArtifact(m, { threads: v.threads === true, embedWeights: v['weights-file'] !== true, fusion: v['no-fusion'] !== true, outputNames, binaryen: binaryenFlag(v) });
+      const art = buildArtifact(m, {
+        threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,
+        fusion: v['no-fusion'] !== true, outputNames, binaryen: binaryenFlag(v),
+      });
       const ms = performance.now() - t0;
       const dir = v.o as string;
       writeArtifact(art, dir);

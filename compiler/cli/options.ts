@@ -98,6 +98,11 @@ export const BINARYEN_USAGE = `  --binaryen none|cleanup|full: the binaryen pass
   default) runs a few cheap ones that shrink the code; 'full' runs -O3, which costs up to
   a second more and measured no faster here.`;
 
+export const RELAXED_SIMD_USAGE = `  --relaxed-simd also builds model.relaxed.wasm: dots and convolutions with relaxed
+  SIMD's fused multiply-add (f32x4.relaxed_madd), for engines that have it (Chrome 114+,
+  Node 22+, Node 20 run with --experimental-wasm-relaxed-simd). The runtime's wasmFile()
+  picks the module an engine can run; the two share weights.bin.`;
+
 export const inputOptions = {
   input: { type: 'string', multiple: true },
   random: { type: 'string' },

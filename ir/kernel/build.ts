@@ -40,6 +40,14 @@ export function binary(op: BinaryOp, a: Expr, b: Expr): Expr {
   return { k: 'binary', type: a.type, op, a, b };
 }
 
+/** a·b + c, fused or not (kernel.ts): float types only. */
+export function muladd(a: Expr, b: Expr, c: Expr): Expr {
+  sameType(a, b, 'muladd');
+  sameType(a, c, 'muladd');
+  if (a.type.scalar !== 'f32' && a.type.scalar !== 'f64') throw new Error(`muladd is for floats, not ${a.type.scalar}`);
+  return { k: 'muladd', type: a.type, a, b, c };
+}
+
 export function compare(dir: CompareDir, a: Expr, b: Expr): Expr {
   sameType(a, b, `compare ${dir}`);
   return { k: 'compare', type: { scalar: 'pred', lanes: a.type.lanes }, dir, a, b };

@@ -123,6 +123,14 @@ export function compileKernel(kernel: Kernel): (params: BoundParam[]) => void {
         const fin = finish(e.type.scalar);
         return lanewise2((x, y) => fin(k(x, y)), expr(e.a), expr(e.b));
       }
+      case 'muladd': {
+        // Rounded twice, as a target without fma computes it; a fused target differs by
+        // less than the accumulation's own rounding, which comparisons already allow.
+        const mul = binaryKernel('multiply', e.type.scalar)!, add = binaryKernel('add', e.type.scalar)!;
+        const fin = finish(e.type.scalar);
+        const product = lanewise2((x, y) => fin(mul(x, y)), expr(e.a), expr(e.b));
+        return lanewise2((p, z) => fin(add(p, z)), product, expr(e.c));
+      }
       case 'compare': {
         const k = compareKernel(e.dir, undefined, e.a.type.scalar)!;
         return lanewise2((x, y) => k(x, y), expr(e.a), expr(e.b));

@@ -98,6 +98,12 @@ export type Expr =
   | { readonly k: 'binary'; readonly type: ValueType; readonly op: BinaryOp; readonly a: Expr; readonly b: Expr }
   | { readonly k: 'compare'; readonly type: ValueType; readonly dir: CompareDir; readonly a: Expr; readonly b: Expr }
   | { readonly k: 'select'; readonly type: ValueType; readonly cond: Expr; readonly a: Expr; readonly b: Expr }
+  /**
+   * a·b + c on floats, rounded once (fused) or twice (multiply, then add): the target picks
+   * whichever is faster. Only for accumulations whose rounding HLO leaves unspecified (a
+   * dot's or a convolution's sum); an HLO multiply feeding an HLO add stays two operators.
+   */
+  | { readonly k: 'muladd'; readonly type: ValueType; readonly a: Expr; readonly b: Expr; readonly c: Expr }
   /** HLO `convert` between compute types (float→int saturates, NaN→0). */
   | { readonly k: 'convert'; readonly type: ValueType; readonly a: Expr }
   /** Same bits, another type of the same width (HLO `bitcast-convert`). */

@@ -26,6 +26,7 @@ export function printExpr(e: Expr, names: readonly string[] = []): string {
     }
     case 'compare': return `${p(e.a)} ${COMPARE_SYMBOL[e.dir]} ${p(e.b)}`;
     case 'select': return `${p(e.cond)} ? ${p(e.a)} : ${p(e.b)}`;
+    case 'muladd': return `muladd(${printExpr(e.a, names)}, ${printExpr(e.b, names)}, ${printExpr(e.c, names)})`;
     case 'convert': return `${typeName(e.type)}(${printExpr(e.a, names)})`;
     case 'bitcast': return `bitcast<${typeName(e.type)}>(${printExpr(e.a, names)})`;
     case 'round': return `round_${e.to}(${printExpr(e.a, names)})`;

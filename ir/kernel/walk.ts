@@ -10,6 +10,7 @@ export function exprChildren(e: Expr): Expr[] {
     case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return [e.a];
     case 'binary': case 'compare': return [e.a, e.b];
     case 'select': return [e.cond, e.a, e.b];
+    case 'muladd': return [e.a, e.b, e.c];
     case 'vector': return [...e.lanes];
   }
 }
@@ -22,6 +23,7 @@ export function mapExprChildren(e: Expr, f: (e: Expr) => Expr): Expr {
     case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return { ...e, a: f(e.a) };
     case 'binary': case 'compare': return { ...e, a: f(e.a), b: f(e.b) };
     case 'select': return { ...e, cond: f(e.cond), a: f(e.a), b: f(e.b) };
+    case 'muladd': return { ...e, a: f(e.a), b: f(e.b), c: f(e.c) };
     case 'vector': return { ...e, lanes: e.lanes.map(f) };
   }
 }
@@ -30,6 +32,17 @@ export function mapExprChildren(e: Expr, f: (e: Expr) => Expr): Expr {
 export function walkExpr(e: Expr, visit: (e: Expr) => void): void {
   visit(e);
   for (const c of exprChildren(e)) walkExpr(c, visit);
+}
+
+/** The expressions statement `s` itself reads (not those of a loop's or an if's body). */
+export function stmtExprs(s: Stmt): Expr[] {
+  switch (s.k) {
+    case 'let': case 'assign': return [s.value];
+    case 'store': case 'localStore': return [s.index, s.value];
+    case 'loop': return [s.loop.start, s.loop.end];
+    case 'if': return [s.cond];
+    case 'array': case 'barrier': return [];
+  }
 }
 
 /** Visits every statement of `body`, loop and if bodies included, parents first. */

@@ -116,17 +116,22 @@ export function dotRule(em: Emitter, instr: InstructionOf<'dot'>, index: readonl
     for (const d of rFree) ri[d] = index[o++];
     lc.forEach((d, j) => { li[d] = fixed(vars[j]); ri[rc[j]] = fixed(vars[j]); });
     const x = asType(em, em.value(lhs, li), dtypeOf(lhs), dt), y = asType(em, em.value(rhs, ri), dtypeOf(rhs), dt);
-    const [name] = acc.names;
-    const prod = dt === 'pred' ? k.binary('and', x, y) : k.binary('multiply', x, y);
-    const sum = dt === 'pred' ? k.binary('or', acc.read()[0], prod) : k.binary('add', acc.read()[0], prod);
-    em.out.push(k.assign(name, narrowInt(sum, dt)));
+    em.out.push(k.assign(acc.names[0], accumulate(acc.read()[0], x, y, dt)));
   });
   // Floats accumulate in f32 and round to f16/bf16 once, at the end (as the interpreter does).
   return acc.read().map((v) => narrow(v, dt));
 }
 
-/** Integers wrap at every step (hardware does); floats are left in f32. */
-const narrowInt = (e: Expr, dt: DType): Expr => (dt === 'f16' || dt === 'bf16' ? e : narrow(e, dt));
+/**
+ * acc + x·y for a dot's or a convolution's sum: pred as or/and; floats with muladd (the
+ * sum's rounding is unspecified, so the target may fuse), left in f32 for f16/bf16;
+ * integers wrap at every step (hardware does).
+ */
+function accumulate(acc: Expr, x: Expr, y: Expr, dt: DType): Expr {
+  if (dt === 'pred') return k.binary('or', acc, k.binary('and', x, y));
+  if (x.type.scalar === 'f32' || x.type.scalar === 'f64') return k.muladd(x, y, acc);
+  return narrow(k.binary('add', acc, k.binary('multiply', x, y)), dt);
+}
 
 /** Direct convolution: Σ over input features (of the output feature's group) and the window. */
 export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>, index: readonly Idx[]): Expr[] {
@@ -164,7 +169,7 @@ export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>
     }
     const [body] = em.nested(() => {
       const x = asType(em, em.value(input, ii), dtypeOf(input), dt), w = asType(em, em.value(kernel, ki), dtypeOf(kernel), dt);
-      em.out.push(k.assign(acc.names[0], narrowInt(k.binary('add', acc.read()[0], k.binary('multiply', x, w)), dt)));
+      em.out.push(k.assign(acc.names[0], accumulate(acc.read()[0], x, w, dt)));
     });
     em.out.push(...(inside.k === 'const' && inside.value === 1 ? body : [k.ifStmt(inside, body)]));
   });

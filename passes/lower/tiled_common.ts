@@ -124,7 +124,7 @@ export class RegisterTile {
   /**
    * One step of the reduction: acc[r][c] += a[r] * b[c]. The b's (vectors, then tail
    * scalars) are bound first, then each row's scalar is splatted once and multiplied
-   * into the row (the kernel IR has no fma; targets render mul + add).
+   * into the row with muladd (fused where the target can).
    */
   step(out: Stmt[], a: readonly Expr[], b: readonly Expr[]): void {
     const bs = b.map((x, c) => this.tk.bind(out, `b${c}`, x));
@@ -133,7 +133,7 @@ export class RegisterTile {
       const vec = this.shape.groups > 0 ? this.tk.bind(out, `av${r}`, k.splat(scalar)) : undefined;
       for (let c = 0; c < bs.length; c++) {
         const x = this.isVector(c) ? vec! : scalar;
-        out.push(this.set(r, c, k.binary('add', this.get(r, c), k.binary('multiply', x, bs[c]))));
+        out.push(this.set(r, c, k.muladd(x, bs[c], this.get(r, c))));
       }
     }
   }

@@ -51,6 +51,31 @@ interface Thread {
 }
 type WorkerReply = { type: 'ready' | 'done' } | { type: 'error'; message: string };
 
+/**
+ * (module (func (param v128 v128 v128) (result v128)
+ *   local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
+  10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]);
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this engine runs relaxed-SIMD wasm: Chrome and Edge 114+, Node 22+ (Node 20
+ * with --experimental-wasm-relaxed-simd); not Firefox or Safari by default.
+ */
+export function hasRelaxedSimd(): boolean {
+  relaxed ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(RELAXED_PROBE);
+  return relaxed;
+}
+
+/** The module file of an artifact to load here: its relaxed-SIMD build where this engine has relaxed SIMD. */
+export function wasmFile(manifest: WasmManifest): string {
+  const files = manifest.modules ?? { simd128: 'model.wasm' };
+  return files.relaxedSimd !== undefined && hasRelaxedSimd() ? files.relaxedSimd : files.simd128;
+}
+
 export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifest: WasmManifest, opts: LoadOptions = {}): Promise<Model> {
   if (manifest.format !== 'kiln-wasm/1') throw new Error(`kiln wasm: unknown manifest format '${String(manifest.format)}'`);
   const layout = manifest.memory;
@@ -59,7 +84,7 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
     if (opts.weights.byteLength !== layout.constantsBytes)
       throw new Error(`kiln wasm: ${manifest.name} weights are ${opts.weights.byteLength} bytes, expected ${layout.constantsBytes}`);
   }
-  const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+  const module = wasm instanceof WebAssembly.Module ? wasm : await compile(wasm, manifest);
   const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
   const canThread = manifest.shared && typeof SharedArrayBuffer !== 'undefined' && (await threadSupport()) !== undefined;
   let threads = canThread ? wanted : 1;
@@ -143,6 +168,17 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
       broken = 'disposed';
     },
   };
+}
+
+async function compile(wasm: BufferSource, manifest: WasmManifest): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(wasm);
+  } catch (e) {
+    const simd128 = manifest.modules?.simd128 ?? 'model.wasm';
+    if (!hasRelaxedSimd() && manifest.modules?.relaxedSimd !== undefined)
+      throw new Error(`kiln wasm: ${manifest.name}: this engine cannot compile the module (${String(e)}); if it is the relaxed-SIMD build, load ${simd128} instead (wasmFile() picks)`);
+    throw e;
+  }
 }
 
 function inputsByName(manifest: WasmManifest, inputs: Record<string, TypedArray> | readonly TypedArray[]): Record<string, TypedArray> {

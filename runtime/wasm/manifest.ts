@@ -45,6 +45,12 @@ export interface WasmManifest {
   readonly memory: WasmMemoryLayout;
   readonly inputs: readonly WasmTensor[];
   readonly outputs: readonly WasmTensor[];
+  /**
+   * The artifact's module files, all with this manifest's layout and tensors: `simd128`
+   * runs on every engine with wasm SIMD; `relaxedSimd`, where present, is the same program
+   * with relaxed SIMD's fused multiply-add, for engines that have it (see wasmFile()).
+   */
+  readonly modules?: { readonly simd128: string; readonly relaxedSimd?: string };
 }
 
 /** Bytes of linear memory a module needs to run on `threads` threads. */

@@ -5,7 +5,8 @@
 // layout and the threading rule are in docs/kernel-ir.md; the manifest type is the
 // runtime's own (runtime/wasm/manifest.ts), imported as a type only.
 import binaryen from 'binaryen';
-import type { Launch, Program } from '../../ir/kernel/kernel.js';
+import type { Expr, Launch, Program } from '../../ir/kernel/kernel.js';
+import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import type { WasmManifest, WasmMemoryLayout, WasmTensor } from '../../runtime/wasm/manifest.js';
 import { withDataSegment } from './data_section.js';
 import { emitKernel, planKernel } from './kernel.js';
@@ -22,6 +23,12 @@ export interface WasmOptions {
   readonly optimize?: WasmOptimize;
   /** Put constants in the module (default true); otherwise `weights` holds them. */
   readonly embedConstants?: boolean;
+  /**
+   * Use relaxed SIMD (default false): a dot's or a convolution's f32x4 multiply-add
+   * becomes one f32x4.relaxed_madd, an fma on CPUs that have one. Engines without relaxed
+   * SIMD refuse such a module; runtime/wasm's hasRelaxedSimd() says which a host is.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /**
@@ -78,6 +85,14 @@ function constantsImage(p: Program): Uint8Array | undefined {
   return image;
 }
 
+/** Whether a relaxed-SIMD build of `p` differs: it has an f32x4 muladd to fuse. */
+export function gainsFromRelaxedSimd(p: Program): boolean {
+  let found = false;
+  const visit = (e: Expr) => { if (e.k === 'muladd' && e.type.lanes === 4 && e.type.scalar === 'f32') found = true; };
+  for (const k of p.kernels) walkStmts(k.body, (s) => stmtExprs(s).forEach((e) => walkExpr(e, visit)));
+  return found;
+}
+
 export function compileWasm(p: Program, opts: WasmOptions = {}): WasmArtifact {
   const art = build(p, opts);
   return art ?? (build(p, { ...opts, optimize: 'none' }) as WasmArtifact);
@@ -87,6 +102,7 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
   let optimizerFailed = false;
   const shared = opts.shared ?? false;
   const embed = opts.embedConstants ?? true;
+  const relaxedSimd = opts.relaxedSimd ?? false;
   const plans = p.kernels.map(planKernel);
   const frameBytes = align(Math.max(0, ...plans.map((k) => k.frameBytes)), 16);
   const layout = memoryLayout(p, frameBytes, embed);
@@ -101,6 +117,8 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
     let features = binaryen.Features.SIMD128 | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.NontrappingFPToInt
       | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
     if (shared) features |= binaryen.Features.Atomics;
+    if (relaxedSimd) features |= binaryen.Features.RelaxedSIMD;
+    if (process.env.FMA) features |= binaryen.Features.RelaxedSIMD;
     m.setFeatures(features);
 
     const pages = Math.max(1, Math.ceil((layout.stackOffset + frameBytes) / PAGE));
@@ -121,7 +139,7 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
       if (!name) {
         name = kernelName(fnOfLaunch.size, k.name);
         fnOfLaunch.set(key, name);
-        emitKernel(ops, k, name, plans[l.kernel], { stackOffset: layout.stackOffset, frameBytes, addresses: l.args.map(address), shared });
+        emitKernel(ops, k, name, plans[l.kernel], { stackOffset: layout.stackOffset, frameBytes, addresses: l.args.map(address), shared, relaxedSimd });
       }
       return name;
     };

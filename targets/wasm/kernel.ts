@@ -189,6 +189,8 @@ export interface KernelLayout {
   readonly addresses: readonly number[];
   /** Built for threads: the function takes (tid, nthreads); otherwise it has no parameters. */
   readonly shared: boolean;
+  /** Render f32x4 muladd as relaxed SIMD's f32x4.relaxed_madd (an fma where the CPU has one). */
+  readonly relaxedSimd: boolean;
 }
 
 export function emitKernel(ops: Ops, k: Kernel, name: string, plan: KernelPlan, layout: KernelLayout): void {
@@ -638,6 +640,8 @@ class KernelEmitter {
       }
       case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a), this.temp);
       case 'binary': {
+        if (process.env.FMA && e.op === 'add' && t.lanes === 4 && t.scalar === 'f32' && e.b.k === 'binary' && e.b.op === 'multiply')
+          return (binaryen as any)._BinaryenSIMDTernary(m.ptr, (binaryen as any).RelaxedMaddVecF32x4, this.expr(e.b.a), this.expr(e.b.b), this.expr(e.a));
         const b = e.b;
         const shift = e.op.startsWith('shift') && t.lanes === 4;
         // Vector shifts take one count: pass it as a scalar when every lane has the same.
@@ -645,6 +649,11 @@ class KernelEmitter {
           : b.k === 'const' ? () => ops.constant({ scalar: b.type.scalar, lanes: 1 }, b.value) : undefined;
         const a = this.expr(e.a);
         return ops.binary(e.op, t, a, bScalar ? m.nop() : this.expr(b), bScalar, this.temp);
+      }
+      case 'muladd': {
+        const a = this.expr(e.a), b = this.expr(e.b), c = this.expr(e.c);
+        return this.layout.relaxedSimd && t.lanes === 4 && t.scalar === 'f32' ? ops.relaxedMadd(a, b, c)
+          : ops.binary('add', t, ops.binary('multiply', t, a, b), c);
       }
       case 'compare': return ops.compare(e.dir, e.a.type, this.expr(e.a), this.expr(e.b));
       case 'select': {

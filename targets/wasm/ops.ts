@@ -47,6 +47,13 @@ export class Ops {
     return m.v128.const(bytes32([v, v, v, v], false));
   }
 
+  /** a·b + c with relaxed SIMD: fused where the CPU has fma, else rounded twice. */
+  relaxedMadd(a: X, b: X, c: X): X {
+    // binaryen.js has no wrapper for the relaxed-SIMD ternaries; this is the C API it wraps.
+    const api = binaryen as unknown as { _BinaryenSIMDTernary(m: number, op: binaryen.Operations, a: X, b: X, c: X): X };
+    return api._BinaryenSIMDTernary(this.m.ptr, binaryen.RelaxedMaddVecF32x4, a, b, c);
+  }
+
   splat(s: ScalarType, a: X): X {
     if (s === 'f32') return this.m.f32x4.splat(a);
     return this.m.i32x4.splat(s === 'pred' ? this.m.i32.sub(this.m.i32.const(0), a) : a);

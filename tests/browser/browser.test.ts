@@ -47,7 +47,10 @@ const plain = (out) => Object.fromEntries(Object.entries(out).map(([k, v]) => [k
 
 export async function run({ model, inputs, threads, reps }) {
   const mod = await import(model + '/model.js');
-  const res = await fetchOk(model + '/model.wasm');
+  const file = mod.wasmFile();
+  const res = await fetchOk(model + '/' + file);
+  const weights = mod.manifest.memory.constantsEmbedded ? undefined
+    : new Uint8Array(await (await fetchOk(model + '/weights.bin')).arrayBuffer());
   const contentType = res.headers.get('content-type');
   const bytes = new Uint8Array(await res.arrayBuffer());
   const feeds = [];
@@ -57,7 +60,7 @@ export async function run({ model, inputs, threads, reps }) {
     feeds.push(f);
   }
   const t0 = performance.now();
-  const m = await mod.load(bytes, undefined, threads);
+  const m = await mod.load(bytes, weights, threads);
   const loadMs = performance.now() - t0;
   const runs = [];
   const t1 = performance.now();
@@ -69,7 +72,7 @@ export async function run({ model, inputs, threads, reps }) {
   try { await m.run(feeds[0]); } catch (e) { afterDispose = String((e && e.message) || e); }
   return {
     threads: m.threads, isolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer,
-    contentType, runs, together, afterDispose, loadMs, runMs,
+    file, contentType, runs, together, afterDispose, loadMs, runMs,
   };
 }
 `;
@@ -79,6 +82,8 @@ interface PageResult {
   threads: number;
   isolated: boolean;
   sharedArrayBuffer: string;
+  /** The module file the folder's wasmFile() picked. */
+  file: string;
   contentType: string | null;
   runs: Record<string, Output>[];
   together: Record<string, Output>[];
@@ -102,13 +107,21 @@ const leaves = (l: Literal): Float64Array[] =>
 /** Outputs of one run, in manifest order. */
 const ordered = (man: WasmManifest, out: Record<string, Output>): Output[] => man.outputs.map((t) => out[t.name]);
 
-function expectClose(got: Output[], want: Float64Array[], what: string): void {
+/**
+ * Relative and absolute tolerance against the interpreter. The plain builds round as the
+ * interpreter does (multiply, then add); fused multiply-adds round the sums of LeNet-5's
+ * 3136-long dot differently, by up to 1.2e-5 there, while both the interpreter's f32 and
+ * the fused result are within 3e-5 of the f64 result.
+ */
+const TOL = { plain: 1e-5, fused: 1e-4 };
+
+function expectClose(got: Output[], want: Float64Array[], what: string, tol = TOL.plain): void {
   expect(got.length, what).toBe(want.length);
   got.forEach((o, k) => {
     expect(o.values.length, `${what} output ${k}`).toBe(want[k].length);
     let worst = 0, at = -1;
     o.values.forEach((v, i) => {
-      const excess = Math.abs(v - want[k][i]) - (1e-5 + 1e-5 * Math.abs(want[k][i]));
+      const excess = Math.abs(v - want[k][i]) - (tol + tol * Math.abs(want[k][i]));
       if (!(excess <= worst)) { worst = excess; at = i; }
     });
     expect(at, `${what} output ${k}: element ${at} is ${o.values[at]}, want ${want[k][at]}`).toBe(-1);
@@ -140,6 +153,8 @@ describe.skipIf(!CHROMIUM)('wasm artifacts in headless chromium (Web Workers)', 
       for (const threads of [false, true]) {
         const art = buildArtifact(m, { threads });
         for (const [file, bytes] of art.files) put(`${name}/${threads ? 'shared' : 'plain'}/${file}`, bytes);
+        const relaxed = buildArtifact(m, { threads, relaxedSimd: true });
+        for (const [file, bytes] of relaxed.files) put(`${name}/${threads ? 'relaxed-shared' : 'relaxed'}/${file}`, bytes);
         if (!threads) {
           manifest = JSON.parse(Buffer.from(art.files.get('model.json')!).toString('utf8')) as WasmManifest;
           wasm = art.files.get('model.wasm')!;
@@ -183,7 +198,7 @@ describe.skipIf(!CHROMIUM)('wasm artifacts in headless chromium (Web Workers)', 
   });
 
   /** Loads `name`'s build on `threads` in the page and runs it. */
-  async function inPage(name: string, build: 'plain' | 'shared', threads: number, on: Page = page!, reps = 4): Promise<PageResult> {
+  async function inPage(name: string, build: 'plain' | 'shared' | 'relaxed' | 'relaxed-shared', threads: number, on: Page = page!, reps = 4): Promise<PageResult> {
     const args = { model: `/${name}/${build}`, inputs: SEEDS.map((_, s) => `/${name}/inputs/${s}`), threads, reps };
     const result = on.evaluate(`import('/harness.js').then((h) => h.run(${JSON.stringify(args)}))`) as Promise<PageResult>;
     result.catch(() => undefined); // after a timeout, closing the browser rejects it: not news.
@@ -200,9 +215,10 @@ describe.skipIf(!CHROMIUM)('wasm artifacts in headless chromium (Web Workers)', 
 
   /** The page's runs against the interpreter, seed by seed. */
   function expectMatches(c: Case, r: PageResult, what: string): void {
-    r.runs.forEach((out, i) => expectClose(ordered(c.manifest, out), c.want[i % SEEDS.length], `${what} run ${i}`));
-    expectClose(ordered(c.manifest, r.together[0]), c.want[0], `${what} concurrent run 0`);
-    expectClose(ordered(c.manifest, r.together[1]), c.want[SEEDS.length - 1], `${what} concurrent run 1`);
+    const tol = r.file === 'model.relaxed.wasm' ? TOL.fused : TOL.plain;
+    r.runs.forEach((out, i) => expectClose(ordered(c.manifest, out), c.want[i % SEEDS.length], `${what} run ${i}`, tol));
+    expectClose(ordered(c.manifest, r.together[0]), c.want[0], `${what} concurrent run 0`, tol);
+    expectClose(ordered(c.manifest, r.together[1]), c.want[SEEDS.length - 1], `${what} concurrent run 1`, tol);
     // The same inputs give the same bits every time.
     r.runs.forEach((out, i) => expect(bits([out]), `${what} run ${i} vs run ${i % SEEDS.length}`).toEqual(bits([r.runs[i % SEEDS.length]])));
     expect(bits(r.together), `${what} concurrent runs`).toEqual(bits([r.runs[0], r.runs[SEEDS.length - 1]]));
@@ -222,6 +238,7 @@ describe.skipIf(!CHROMIUM)('wasm artifacts in headless chromium (Web Workers)', 
         const c = cases.get(name)!;
         const before = workers.started.length;
         one = await inPage(name, 'plain', 1);
+        expect(one.file).toBe('model.wasm');
         expect(one.isolated).toBe(true);
         expect(one.contentType).toBe('application/wasm');
         expect(one.threads).toBe(1);
@@ -259,6 +276,19 @@ describe.skipIf(!CHROMIUM)('wasm artifacts in headless chromium (Web Workers)', 
         if (one) expect(bits(two.runs), `${name}: 2 threads vs the non-shared build`).toEqual(bits(one.runs));
         // Not a benchmark: the first few runs, still warming up, on a machine that may be busy.
         console.log(`tests/browser: ${name} in chromium, mean of the first 4 runs: 1 thread ${single.runMs.toFixed(2)} ms, 2 threads ${two.runMs.toFixed(2)} ms (load ${two.loadMs.toFixed(1)} ms)`);
+      });
+
+      it('picks model.relaxed.wasm (fused multiply-adds) from a --relaxed-simd build, on one thread and on two', { timeout: 45_000 }, async () => {
+        const c = cases.get(name)!;
+        const single = await inPage(name, 'relaxed', 1);
+        expect(single.file).toBe('model.relaxed.wasm');
+        expect(single.threads).toBe(1);
+        expectMatches(c, single, `${name} relaxed build, 1 thread`);
+        const two = await inPage(name, 'relaxed-shared', 2);
+        expect(two.file).toBe('model.relaxed.wasm');
+        expect(two.threads).toBe(2);
+        expectMatches(c, two, `${name} relaxed build, 2 threads`);
+        expect(bits(two.runs), `${name}: relaxed build, 2 threads vs 1`).toEqual(bits(single.runs));
       });
 
       it('falls back to one thread when a non-shared build is asked for two', { timeout: 45_000 }, async () => {
