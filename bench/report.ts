@@ -135,9 +135,9 @@ export function report(models: BenchModel[], results: RunnerResult[], roof: Roof
   }
 
   const out = [table(rows), '', 'rate: GFLOP/s from the dots and convolutions; GB/s = (input + output bytes) / time for the memory-bound chain.'];
-  out.push(`vs kiln: this runner's median / kiln's at the same thread count (n/a until kiln is in run.ts's list).`);
+  out.push(`vs kiln: this runner's median / kiln's at the same thread count.`);
   out.push(`cold: prepare + first run (a compiler's ahead-of-time compile shown apart); code: what a compiled artifact ships without weights`);
-  out.push(`  (kiln: model.wasm less its constants, plus runtime/*.js and model.js), where a runner generates code.`);
+  out.push(`  (kiln: model.wasm and model.relaxed.wasm less their constants, plus runtime/*.js and model.js), where a runner generates code.`);
   out.push(`check: normwise relative error max|y − ref| / max|ref| against the first runner listed (tolerance ${TOLERANCE}).`);
   if (results.length) out.push('', table(rt), 'init: importing the runtime and starting its .wasm, once per process (not part of cold ms).');
   for (const [who, note] of notes) out.push(`  ${who}: ${note}`);
