@@ -68,7 +68,11 @@ export function compileArtifact(m: Module, opts: ArtifactOptions = {}): Compiled
   const both = (opts.relaxedSimd ?? false) && gainsFromRelaxedSimd(program);
   const base = { shared: opts.threads ?? false, embedConstants: !both && (opts.embedWeights ?? true), optimize: opts.binaryen };
   const wasm = compileWasm(program, base);
-  return both ? { program, wasm, relaxed: compileWasm(program, { ...base, relaxedSimd: true }) } : { program, wasm };
+  if (!both) return { program, wasm };
+  const relaxed = compileWasm(program, { ...base, relaxedSimd: true });
+  // One manifest serves both modules: their memory layouts must be the same.
+  if (JSON.stringify(relaxed.manifest) !== JSON.stringify(wasm.manifest)) throw new Error(`${program.name}: the relaxed-SIMD build's layout differs from the plain one's`);
+  return { program, wasm, relaxed };
 }
 
 /** The folder around a compiled module: manifest, weights, runtime, typed wrapper, package.json. */
