@@ -143,7 +143,7 @@ export function report(models: BenchModel[], results: RunnerResult[], roof: Roof
   for (const [who, note] of notes) out.push(`  ${who}: ${note}`);
   if (roof) {
     out.push('', 'native roof (cc -O3 -march=native, this machine)');
-    if (roof.peak) out.push(`  SIMD peak, one core: ${roof.peak.fma256Gflops} GFLOP/s with 256-bit FMA; ${roof.peak.muladd128Gflops} GFLOP/s with 128-bit mul + add (wasm SIMD's shape)`);
+    if (roof.peak) out.push(`  SIMD peak, one core: ${roof.peak.fma256Gflops} GFLOP/s with 256-bit FMA; ${roof.peak.muladd128Gflops} GFLOP/s with 128-bit mul + add (plain wasm SIMD's shape; relaxed SIMD's madd is a 128-bit FMA)`);
     for (const g of roof.gemm) out.push(`  OpenBLAS sgemm ${g.threads}t: ${g.points.map((p) => `n=${p.n} ${p.gflops} GFLOP/s`).join(', ')}`);
     for (const s of roof.skipped) out.push(`  skipped: ${s}`);
   }
