@@ -3,7 +3,7 @@
 // correct-everywhere forms; dot and convolution also have tiled kernels (tiled.ts)
 // that the program builder prefers when their shapes allow.
 import * as k from '../../ir/kernel/build.js';
-import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
+import type { BinaryOp, Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import type { WindowDim } from '../../ir/attrs.js';
@@ -37,6 +37,7 @@ function loopNest(em: Emitter, hint: string, sizes: readonly number[], body: (va
 
 /** acc = reducer(acc..., x...) for every element of the reduced dims. */
 export function reduceRule(em: Emitter, instr: InstructionOf<'reduce'>, index: readonly Idx[]): Expr[] {
+  if (em.lanes === 1 && em.vectorsOk && isRowReduction(instr)) return rowReduce(em, instr, index);
   const n = instr.operands.length / 2;
   const inputs = instr.operands.slice(0, n), inits = instr.operands.slice(n);
   const inDims = dimsOf(inputs[0]);
@@ -50,6 +51,81 @@ export function reduceRule(em: Emitter, instr: InstructionOf<'reduce'>, index: r
     combine(em, instr.attrs.to_apply, acc, xs);
   });
   return acc.read();
+}
+
+/** Reducer operations that reassociate, with their identity per compute type. */
+const LANE_REDUCERS: Partial<Record<BinaryOp, Record<'f32' | 's32' | 'u32', number | undefined>>> = {
+  // -0, not +0: x + -0 is x for every x, -0 included (+0 would turn a lane of -0s into +0).
+  add: { f32: -0, s32: 0, u32: 0 },
+  multiply: { f32: 1, s32: 1, u32: 1 },
+  maximum: { f32: -Infinity, s32: -(2 ** 31), u32: 0 },
+  minimum: { f32: Infinity, s32: 2 ** 31 - 1, u32: 2 ** 32 - 1 },
+  and: { f32: undefined, s32: -1, u32: 2 ** 32 - 1 },
+  or: { f32: undefined, s32: 0, u32: 0 },
+};
+/** Rows shorter than this keep the old form (four rows at once): a vector loop of one or two steps gains nothing. */
+const MIN_ROW = 16;
+
+/** The reducer's operation and its identity in `scalar`, when it is one that reassociates. */
+function laneReducer(reducer: Computation, scalar: string): { op: BinaryOp; identity: number } | undefined {
+  const root = reducer.root;
+  if (reducer.params.length !== 2 || root.operands.length !== 2 || !root.operands.every((o) => reducer.params.includes(o)) || root.operands[0] === root.operands[1]) return undefined;
+  const identity = LANE_REDUCERS[root.opcode as BinaryOp]?.[scalar as 'f32'];
+  return identity === undefined ? undefined : { op: root.opcode as BinaryOp, identity };
+}
+
+/**
+ * A reduce of one 32-bit array along its minor (contiguous) dim, at least MIN_ROW long,
+ * with a reducer that reassociates (add, multiply, maximum, minimum, and, or): a loop
+ * kernel computes it one output at a time, each row in four interleaved vector lanes.
+ */
+export function isRowReduction(instr: Instruction): boolean {
+  if (instr.opcode === 'tuple') return instr.operands.length > 0 && instr.operands.every(isRowReduction);
+  if (instr.opcode !== 'reduce') return false;
+  const r = instr as InstructionOf<'reduce'>;
+  if (r.operands.length !== 2) return false;
+  const dims = dimsOf(r.operands[0]), dt = dtypeOf(r.operands[0]);
+  if (dt !== 'f32' && dt !== 's32' && dt !== 'u32') return false;
+  return dims.length > 0 && r.attrs.dimensions.includes(dims.length - 1) && dims[dims.length - 1] >= MIN_ROW && laneReducer(r.attrs.to_apply, dt) !== undefined;
+}
+
+/**
+ * The reduce at a scalar output index, reading each row in 4-lane vectors: lane l
+ * accumulates elements l, l+4, ... from the reducer's identity, the lanes combine
+ * pairwise, then the row's tail, then the init value. XLA leaves a reduction's order
+ * unspecified; the result differs from the sequential one only by reassociation.
+ */
+function rowReduce(em: Emitter, instr: InstructionOf<'reduce'>, index: readonly Idx[]): Expr[] {
+  const [input, init] = instr.operands;
+  const inDims = dimsOf(input), minor = inDims.length - 1, n = inDims[minor];
+  const reduced = new Set(instr.attrs.dimensions);
+  const reducer = instr.attrs.to_apply;
+  const scalar = computeType(dtypeOf(input));
+  const { identity } = laneReducer(reducer, scalar)!;
+  const vecEnd = Math.floor(n / 4) * 4;
+  const vacc = accumulators(em, 'vacc', [k.constant(scalar, identity, 4)]);
+  const tacc = vecEnd < n ? accumulators(em, 'tacc', [k.constant(scalar, identity)]) : undefined;
+  const step = (e: Emitter, acc: { names: string[]; read: () => Expr[] }, x: Expr) => em.out.push(k.assign(acc.names[0], e.inline(reducer, [acc.read()[0], x])[0]));
+  loopNest(em, 'r', inDims.slice(0, minor).filter((_, d) => reduced.has(d)), (vars) => {
+    const at = (m: Idx): Idx[] => {
+      let o = 0, r = 0;
+      return inDims.map((_, d) => (d === minor ? m : reduced.has(d) ? fixed(vars[r++]) : index[o++]));
+    };
+    const j = em.kb.fresh('j');
+    const [body] = em.nested(() => {
+      const ve = em.vector();
+      step(ve, vacc, ve.value(input, at({ e: k.variable(j), lane: true })));
+    });
+    em.out.push(k.loop(j, 0, vecEnd, body, 'serial', 4));
+    if (!tacc) return;
+    const t = em.kb.fresh('t');
+    const [tail] = em.nested(() => step(em, tacc, em.value(input, at(fixed(k.variable(t))))));
+    em.out.push(k.loop(t, vecEnd, n, tail));
+  });
+  const f = (a: Expr, b: Expr): Expr => em.inline(reducer, [a, b])[0];
+  const lane = (l: number): Expr => k.extract(vacc.read()[0], l);
+  const row = f(f(lane(0), lane(1)), f(lane(2), lane(3)));
+  return [f(em.value(init, []), tacc ? f(row, tacc.read()[0]) : row)];
 }
 
 function combine(em: Emitter, reducer: Computation, acc: { names: string[]; read: () => Expr[] }, xs: Expr[]): void {

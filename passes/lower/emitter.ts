@@ -43,6 +43,8 @@ export class Emitter {
     readonly lanes: Lanes,
     private readonly leaves: Map<Instruction, Leaf>,
     private readonly rules: (op: Instruction['opcode']) => ElementRule | string,
+    /** Whether rules may compute in 4-lane vectors where this emitter is scalar (no 64-bit values in the kernel). */
+    readonly vectorsOk = false,
   ) {}
 
   /** Count users inside a computation so shared values are bound once. */
@@ -124,11 +126,21 @@ export class Emitter {
 
   /** A one-lane emitter writing into the same statements (index arithmetic, start indices). */
   scalar(): Emitter {
-    if (this.lanes === 1) return this;
-    const sc = new Emitter(this.kb, 1, this.leaves, this.rules);
-    sc.useCount = this.useCount;
-    sc.out = this.out;
-    return sc;
+    return this.withLanes(1);
+  }
+
+  /** A four-lane emitter writing into the same statements (a row reduction's vector loop). */
+  vector(): Emitter {
+    if (!this.vectorsOk) throw new Error('lowering: vectors asked for in a kernel that must stay scalar');
+    return this.withLanes(4);
+  }
+
+  private withLanes(lanes: Lanes): Emitter {
+    if (this.lanes === lanes) return this;
+    const em = new Emitter(this.kb, lanes, this.leaves, this.rules, this.vectorsOk);
+    em.useCount = this.useCount;
+    em.out = this.out;
+    return em;
   }
 
   /**
@@ -137,7 +149,7 @@ export class Emitter {
    */
   inline(comp: Computation, args: readonly Expr[]): Expr[] {
     const leaves = new Map<Instruction, Leaf>(comp.params.map((p, i) => [p, { k: 'value', values: [args[i]] } as Leaf]));
-    const sub = new Emitter(this.kb, this.lanes, leaves, this.rules);
+    const sub = new Emitter(this.kb, this.lanes, leaves, this.rules, this.vectorsOk);
     sub.noteUses(comp);
     sub.out = this.out;
     return sub.values(comp.root, []);

@@ -9,6 +9,7 @@ import type { Computation, Instruction } from '../../ir/module.js';
 import { product, type ArrayShape } from '../../ir/shape.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
+import { isRowReduction } from './elemental_compute.js';
 import { hoistInvariants } from './hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
@@ -62,14 +63,16 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const rowDims = dims.slice(0, Math.max(0, r - 1));
   const rows = product(rowDims);
   // 64-bit values are scalar only (ir/kernel/kernel.ts): a kernel that touches one runs element by element.
-  const vectorOk = (spec.lanes ?? 4) === 4 && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype))
-    && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
+  const vectorsOk = (spec.lanes ?? 4) === 4 && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
+  // A row reduction runs one output at a time and vectorises along its contiguous row
+  // instead (elemental_compute.ts): four outputs at once would gather from four rows.
+  const vectorOk = vectorsOk && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype)) && !isRowReduction(spec.root);
   const chunks = rows >= MIN_ROWS ? 1 : Math.max(1, Math.floor(inner / CHUNK));
   const chunk = Math.ceil(inner / chunks / 4) * 4;
   const vecEnd = vectorOk ? Math.floor(inner / 4) * 4 : 0;
 
   const emitter = (lanes: Lanes): Emitter => {
-    const em = new Emitter(kb, lanes, leaves, elementRule);
+    const em = new Emitter(kb, lanes, leaves, elementRule, vectorsOk);
     if (spec.body) em.noteUses(spec.body);
     return em;
   };
