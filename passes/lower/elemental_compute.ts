@@ -66,12 +66,11 @@ const LANE_REDUCERS: Partial<Record<BinaryOp, Record<'f32' | 's32' | 'u32', numb
 /** Rows shorter than this keep the old form (four rows at once): a vector loop of one or two steps gains nothing. */
 const MIN_ROW = 16;
 
-/** The reducer's operation and its identity in `scalar`, when it is one that reassociates. */
-function laneReducer(reducer: Computation, scalar: string): { op: BinaryOp; identity: number } | undefined {
+/** The identity of the reducer's operation in `scalar`, when the reducer is one operation that reassociates. */
+function laneIdentity(reducer: Computation, scalar: string): number | undefined {
   const root = reducer.root;
   if (reducer.params.length !== 2 || root.operands.length !== 2 || !root.operands.every((o) => reducer.params.includes(o)) || root.operands[0] === root.operands[1]) return undefined;
-  const identity = LANE_REDUCERS[root.opcode as BinaryOp]?.[scalar as 'f32'];
-  return identity === undefined ? undefined : { op: root.opcode as BinaryOp, identity };
+  return LANE_REDUCERS[root.opcode as BinaryOp]?.[scalar as 'f32'];
 }
 
 /**
@@ -86,7 +85,7 @@ export function isRowReduction(instr: Instruction): boolean {
   if (r.operands.length !== 2) return false;
   const dims = dimsOf(r.operands[0]), dt = dtypeOf(r.operands[0]);
   if (dt !== 'f32' && dt !== 's32' && dt !== 'u32') return false;
-  return dims.length > 0 && r.attrs.dimensions.includes(dims.length - 1) && dims[dims.length - 1] >= MIN_ROW && laneReducer(r.attrs.to_apply, dt) !== undefined;
+  return dims.length > 0 && r.attrs.dimensions.includes(dims.length - 1) && dims[dims.length - 1] >= MIN_ROW && laneIdentity(r.attrs.to_apply, dt) !== undefined;
 }
 
 /**
@@ -101,7 +100,7 @@ function rowReduce(em: Emitter, instr: InstructionOf<'reduce'>, index: readonly 
   const reduced = new Set(instr.attrs.dimensions);
   const reducer = instr.attrs.to_apply;
   const scalar = computeType(dtypeOf(input));
-  const { identity } = laneReducer(reducer, scalar)!;
+  const identity = laneIdentity(reducer, scalar)!;
   const vecEnd = Math.floor(n / 4) * 4;
   const vacc = accumulators(em, 'vacc', [k.constant(scalar, identity, 4)]);
   const tacc = vecEnd < n ? accumulators(em, 'tacc', [k.constant(scalar, identity)]) : undefined;
