@@ -1,5 +1,5 @@
-// Transcendental functions as wasm code. Each is written once, branch-free, over a
-// small builder (`Num`) that emits either scalar f64 or f64x2 SIMD, so every function
+// Transcendental functions as wasm code. Each is written once, branch-free, over the
+// builder of num.ts (`Num`) that emits either scalar f64 or f64x2 SIMD, so every function
 // exists as `$m.<name>.s` (f64 → f64) and `$m.<name>.v` (f64x2 → f64x2). Kernels call
 // them on f32 values promoted to f64 and demote the result: with f64 working precision,
 // range reduction and plain Taylor polynomials (no fitted coefficients to get wrong),
@@ -7,82 +7,11 @@
 // underflow, ±0, ±inf and NaN fall out of the f64 → f32 demotion the way the reference
 // interpreter (JavaScript's Math in double, then Math.fround) gets them.
 import binaryen from 'binaryen';
-import { bytes64, Lib, Local, type Fn, type T, type X } from './lib.js';
+import { Lib, Local, type X } from './lib.js';
+import { helperSite, Num } from './num.js';
 
-const SIGN = -0x8000000000000000n;
-
-/** Scalar f64 (vec = false) or f64x2 (vec = true) code in one function body. */
-export class Num {
-  readonly stmts: X[] = [];
-  constructor(readonly f: Fn, readonly lib: Lib, readonly vec: boolean) {}
-  get m() { return this.f.m; }
-  get ft(): T { return this.vec ? binaryen.v128 : binaryen.f64; }
-  get it(): T { return this.vec ? binaryen.v128 : binaryen.i64; }
-  get mt(): T { return this.vec ? binaryen.v128 : binaryen.i32; }
-
-  c(x: number): X { return this.vec ? this.m.v128.const(bytes64([x, x], true)) : this.m.f64.const(x); }
-  ci(x: bigint): X { return this.vec ? this.m.v128.const(bytes64([x, x], false)) : this.m.i64.const(x); }
-
-  let(x: X, type: T = this.ft): Local {
-    const l = this.f.local(type);
-    this.stmts.push(l.set(x));
-    return l;
-  }
-  letm(x: X): Local { return this.let(x, this.mt); }
-  leti(x: X): Local { return this.let(x, this.it); }
-  done(result: X): X { return this.m.block(null, [...this.stmts, result], this.ft); }
-
-  private fb(s: (a: X, b: X) => X, v: (a: X, b: X) => X) { return (a: X, b: X): X => (this.vec ? v(a, b) : s(a, b)); }
-  private fu(s: (a: X) => X, v: (a: X) => X) { return (a: X): X => (this.vec ? v(a) : s(a)); }
-
-  add = this.fb((a, b) => this.m.f64.add(a, b), (a, b) => this.m.f64x2.add(a, b));
-  sub = this.fb((a, b) => this.m.f64.sub(a, b), (a, b) => this.m.f64x2.sub(a, b));
-  mul = this.fb((a, b) => this.m.f64.mul(a, b), (a, b) => this.m.f64x2.mul(a, b));
-  div = this.fb((a, b) => this.m.f64.div(a, b), (a, b) => this.m.f64x2.div(a, b));
-  min = this.fb((a, b) => this.m.f64.min(a, b), (a, b) => this.m.f64x2.min(a, b));
-  max = this.fb((a, b) => this.m.f64.max(a, b), (a, b) => this.m.f64x2.max(a, b));
-  sqrt = this.fu((a) => this.m.f64.sqrt(a), (a) => this.m.f64x2.sqrt(a));
-  abs = this.fu((a) => this.m.f64.abs(a), (a) => this.m.f64x2.abs(a));
-  neg = this.fu((a) => this.m.f64.neg(a), (a) => this.m.f64x2.neg(a));
-  floor = this.fu((a) => this.m.f64.floor(a), (a) => this.m.f64x2.floor(a));
-  nearest = this.fu((a) => this.m.f64.nearest(a), (a) => this.m.f64x2.nearest(a));
-  eq = this.fb((a, b) => this.m.f64.eq(a, b), (a, b) => this.m.f64x2.eq(a, b));
-  ne = this.fb((a, b) => this.m.f64.ne(a, b), (a, b) => this.m.f64x2.ne(a, b));
-  lt = this.fb((a, b) => this.m.f64.lt(a, b), (a, b) => this.m.f64x2.lt(a, b));
-  gt = this.fb((a, b) => this.m.f64.gt(a, b), (a, b) => this.m.f64x2.gt(a, b));
-  ge = this.fb((a, b) => this.m.f64.ge(a, b), (a, b) => this.m.f64x2.ge(a, b));
-  /** Masks: i32 0/1 for scalars, all-ones lanes for vectors. */
-  and = this.fb((a, b) => this.m.i32.and(a, b), (a, b) => this.m.v128.and(a, b));
-  or = this.fb((a, b) => this.m.i32.or(a, b), (a, b) => this.m.v128.or(a, b));
-  not = this.fu((a) => this.m.i32.eqz(a), (a) => this.m.v128.not(a));
-  /** 64-bit integer views of f64 lanes. */
-  bits = this.fu((a) => this.m.i64.reinterpret(a), (a) => a);
-  float = this.fu((a) => this.m.f64.reinterpret(a), (a) => a);
-  iand = this.fb((a, b) => this.m.i64.and(a, b), (a, b) => this.m.v128.and(a, b));
-  ior = this.fb((a, b) => this.m.i64.or(a, b), (a, b) => this.m.v128.or(a, b));
-  iadd = this.fb((a, b) => this.m.i64.add(a, b), (a, b) => this.m.i64x2.add(a, b));
-  shl = (a: X, n: number): X => (this.vec ? this.m.i64x2.shl(a, this.m.i32.const(n)) : this.m.i64.shl(a, this.m.i64.const(n)));
-  shr = (a: X, n: number): X => (this.vec ? this.m.i64x2.shr_u(a, this.m.i32.const(n)) : this.m.i64.shr_u(a, this.m.i64.const(n)));
-  /** Sign bit set (−0 and −NaN included). */
-  signbit = (a: X): X => (this.vec ? this.m.i64x2.lt_s(a, this.ci(0n)) : this.m.i64.lt_s(this.m.i64.reinterpret(a), this.m.i64.const(0)));
-
-  sel(mask: X, a: X, b: X): X { return this.vec ? this.m.v128.bitselect(a, b, mask) : this.m.select(mask, a, b); }
-  /** |mag| with the sign bit of `sgn`. */
-  copysign(mag: X, sgn: X): X {
-    if (!this.vec) return this.m.f64.copysign(mag, sgn);
-    return this.m.v128.or(this.m.v128.andnot(mag, this.ci(SIGN)), this.m.v128.and(sgn, this.ci(SIGN)));
-  }
-  /** Σ coeffs[i] x^i by Horner's rule. */
-  poly(x: Local, coeffs: readonly number[]): X {
-    let acc = this.c(coeffs[coeffs.length - 1]);
-    for (let i = coeffs.length - 2; i >= 0; i--) acc = this.add(this.mul(acc, x.g), this.c(coeffs[i]));
-    return acc;
-  }
-  /** Another math function of this library, as a call. */
-  call(name: MathName, ...args: X[]): X {
-    return mathCall(this.lib, name, this.vec, args);
-  }
-}
+/** Another math function of this library, as a call. */
+const call = (n: Num, name: MathName, ...args: X[]): X => mathCall(n.lib, name, n.vec, args);
 
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 6.93147180369123816490e-01;
@@ -111,7 +40,7 @@ const TWO_OVER_PI = [0xa2f983, 0x6e4e44, 0x1529fc, 0x2757d1, 0xf534dd, 0xc0db62,
 type Body = (n: Num, x: Local, y: Local) => X;
 
 /** 2^k for integral f64 k in [-1022, 1023], built in the exponent field. */
-function pow2(n: Num, k: X): X {
+export function pow2(n: Num, k: X): X {
   return n.float(n.shl(n.bits(n.add(k, n.c(TWO52 + 1023))), 52));
 }
 
@@ -124,7 +53,7 @@ const exp: Body = (n, x) => {
 
 const expm1: Body = (n, x) => {
   const small = n.add(x.g, n.mul(x.g, n.mul(x.g, n.add(n.c(0.5), n.mul(x.g, n.add(n.c(1 / 6), n.mul(x.g, n.c(1 / 24))))))));
-  return n.sel(n.lt(n.abs(x.g), n.c(1e-3)), small, n.sub(n.call('exp', x.g), n.c(1)));
+  return n.sel(n.lt(n.abs(x.g), n.c(1e-3)), small, n.sub(call(n, 'exp', x.g), n.c(1)));
 };
 
 const log: Body = (n, x) => {
@@ -145,50 +74,50 @@ const log: Body = (n, x) => {
 const log1p: Body = (n, x) => {
   const u = n.let(n.add(n.c(1), x.g));
   const d = n.let(n.sub(u.g, n.c(1)));
-  const r = n.sel(n.eq(d.g, n.c(0)), x.g, n.mul(n.call('log', u.g), n.div(x.g, d.g)));
+  const r = n.sel(n.eq(d.g, n.c(0)), x.g, n.mul(call(n, 'log', u.g), n.div(x.g, d.g)));
   return n.sel(n.eq(x.g, n.c(Infinity)), x.g, r);
 };
 
 const tanh: Body = (n, x) => {
-  const t = n.let(n.call('expm1', n.mul(n.c(-2), n.abs(x.g))));
+  const t = n.let(call(n, 'expm1', n.mul(n.c(-2), n.abs(x.g))));
   return n.copysign(n.div(n.neg(t.g), n.add(n.c(2), t.g)), x.g);
 };
 
-const logistic: Body = (n, x) => n.div(n.c(1), n.add(n.c(1), n.call('exp', n.neg(x.g))));
+const logistic: Body = (n, x) => n.div(n.c(1), n.add(n.c(1), call(n, 'exp', n.neg(x.g))));
 
 const sinh: Body = (n, x) => {
-  const t = n.let(n.call('expm1', n.abs(x.g)));
+  const t = n.let(call(n, 'expm1', n.abs(x.g)));
   return n.copysign(n.mul(n.c(0.5), n.add(t.g, n.div(t.g, n.add(t.g, n.c(1))))), x.g);
 };
 
 const cosh: Body = (n, x) => {
-  const e = n.let(n.call('exp', n.abs(x.g)));
+  const e = n.let(call(n, 'exp', n.abs(x.g)));
   return n.mul(n.c(0.5), n.add(e.g, n.div(n.c(1), e.g)));
 };
 
 const asinh: Body = (n, x) => {
   const a = n.let(n.abs(x.g));
   const a2 = n.let(n.mul(a.g, a.g));
-  const r = n.call('log1p', n.add(a.g, n.div(a2.g, n.add(n.c(1), n.sqrt(n.add(n.c(1), a2.g))))));
+  const r = call(n, 'log1p', n.add(a.g, n.div(a2.g, n.add(n.c(1), n.sqrt(n.add(n.c(1), a2.g))))));
   return n.copysign(n.sel(n.eq(a.g, n.c(Infinity)), a.g, r), x.g);
 };
 
 const acosh: Body = (n, x) => {
   const d = n.let(n.sub(x.g, n.c(1)));
-  const r = n.call('log1p', n.add(d.g, n.sqrt(n.mul(d.g, n.add(x.g, n.c(1))))));
+  const r = call(n, 'log1p', n.add(d.g, n.sqrt(n.mul(d.g, n.add(x.g, n.c(1))))));
   return n.sel(n.lt(x.g, n.c(1)), n.c(NaN), r);
 };
 
 const atanh: Body = (n, x) => {
   const a = n.let(n.abs(x.g));
-  return n.copysign(n.mul(n.c(0.5), n.call('log1p', n.div(n.mul(n.c(2), a.g), n.sub(n.c(1), a.g)))), x.g);
+  return n.copysign(n.mul(n.c(0.5), call(n, 'log1p', n.div(n.mul(n.c(2), a.g), n.sub(n.c(1), a.g)))), x.g);
 };
 
 const erf: Body = (n, x) => {
   const a = n.let(n.min(n.abs(x.g), n.c(4)));
   const a2 = n.let(n.mul(a.g, a.g));
   const y = n.let(n.mul(n.c(2), a2.g));
-  const r = n.mul(n.mul(n.mul(a.g, n.poly(y, ERF_C)), n.call('exp', n.neg(a2.g))), n.c(2 / Math.sqrt(Math.PI)));
+  const r = n.mul(n.mul(n.mul(a.g, n.poly(y, ERF_C)), call(n, 'exp', n.neg(a2.g))), n.c(2 / Math.sqrt(Math.PI)));
   return n.copysign(n.min(r, n.c(1)), x.g);
 };
 
@@ -254,7 +183,7 @@ const atan: Body = (n, x) => {
 /** C's atan2, every signed zero and infinity included. */
 const atan2: Body = (n, y, x) => {
   const ax = n.let(n.abs(x.g)), ay = n.let(n.abs(y.g));
-  let t = n.call('atan', n.div(ay.g, ax.g));
+  let t = call(n, 'atan', n.div(ay.g, ax.g));
   t = n.sel(n.eq(ay.g, n.c(0)), n.c(0), t);
   t = n.sel(n.and(n.eq(ay.g, n.c(Infinity)), n.eq(ax.g, n.c(Infinity))), n.c(PI / 4), t);
   const tl = n.let(t);
@@ -262,19 +191,19 @@ const atan2: Body = (n, y, x) => {
   return n.sel(n.or(n.ne(x.g, x.g), n.ne(y.g, y.g)), n.c(NaN), res);
 };
 
-const asin: Body = (n, x) => n.call('atan', n.div(x.g, n.sqrt(n.mul(n.sub(n.c(1), x.g), n.add(n.c(1), x.g)))));
-const acos: Body = (n, x) => n.mul(n.c(2), n.call('atan', n.sqrt(n.div(n.sub(n.c(1), x.g), n.add(n.c(1), x.g)))));
+const asin: Body = (n, x) => call(n, 'atan', n.div(x.g, n.sqrt(n.mul(n.sub(n.c(1), x.g), n.add(n.c(1), x.g)))));
+const acos: Body = (n, x) => n.mul(n.c(2), call(n, 'atan', n.sqrt(n.div(n.sub(n.c(1), x.g), n.add(n.c(1), x.g)))));
 
 const cbrt: Body = (n, x) => {
   const a = n.let(n.abs(x.g));
-  const g = n.let(n.call('exp', n.mul(n.call('log', a.g), n.c(1 / 3))));
+  const g = n.let(call(n, 'exp', n.mul(call(n, 'log', a.g), n.c(1 / 3))));
   const g2 = n.let(n.mul(g.g, g.g));
   const newton = n.sub(g.g, n.div(n.sub(n.mul(g2.g, g.g), a.g), n.mul(n.c(3), g2.g)));
   return n.copysign(n.sel(n.or(n.eq(a.g, n.c(0)), n.eq(a.g, n.c(Infinity))), a.g, newton), x.g);
 };
 
 /** C's pow (what XLA and the reference use): 1^y = x^0 = 1, (−1)^±inf = 1. */
-const pow: Body = (n, x, y) => powSpecials(n, x, y, n.let(n.call('exp', n.mul(y.g, n.call('log', n.abs(x.g))))));
+const pow: Body = (n, x, y) => powSpecials(n, x, y, n.let(call(n, 'exp', n.mul(y.g, call(n, 'log', n.abs(x.g))))));
 
 /**
  * C's pow from r = |x|^y: the sign for odd integer y, NaN for a negative x and a
@@ -304,7 +233,7 @@ export function mathCall(lib: Lib, name: MathName, vec: boolean, args: readonly 
   const t = vec ? binaryen.v128 : binaryen.f64;
   const params = arity === 1 ? [t] : [t, t];
   return lib.call(`m.${name}.${vec ? 'v' : 's'}`, params, t, args, (f) => {
-    const n = new Num(f, lib, vec);
+    const n = new Num(helperSite(lib, f), 64, vec);
     const x = new Local(f.m, 0, t);
     const y = arity === 2 ? new Local(f.m, 1, t) : x;
     return n.done(body(n, x, y));

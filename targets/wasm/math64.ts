@@ -12,11 +12,12 @@
 //  - erf is the reference's own algorithm (ir/interpret/scalar.ts), loops included;
 //  - the rest are the usual identities over those, in the forms that avoid cancellation.
 // sin, cos and tan are in trig64.ts.
-// Scalar only (f64 values have no vector form in the kernel IR); written over math.ts's
-// `Num` builder in scalar mode, branch-free.
+// Scalar only (f64 values have no vector form in the kernel IR); written over the
+// `Num` builder (num.ts) in scalar mode, branch-free.
 import binaryen from 'binaryen';
 import { Local, type Fn, type Lib, type X } from './lib.js';
-import { Num, powSpecials } from './math.js';
+import { pow2, powSpecials } from './math.js';
+import { helperSite, Num } from './num.js';
 
 const LOG2E = 1.4426950408889634;
 /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 32 trailing zero bits, so k·LN2_HI is exact for |k| < 2^20. */
@@ -44,7 +45,6 @@ type Body = (n: Num, x: Local, y: Local) => X;
 const call = (n: Num, name: Math64Name, ...args: X[]): X => math64Call(n.lib, name, args);
 
 /** 2^k for integral k in [-1022, 1023], built in the exponent field. */
-const pow2 = (n: Num, k: X): X => n.float(n.shl(n.bits(n.add(k, n.c(TWO52 + 1023))), 52));
 
 const finite = (n: Num, v: X): X => n.lt(n.abs(v), n.c(Infinity));
 
@@ -369,7 +369,7 @@ export function math64Call(lib: Lib, name: Math64Name | 'erf', args: readonly X[
   if (name === 'erf') return lib.call('m64.erf', [t], t, args, (f) => erf(lib, f));
   const [arity, body] = MATH64[name];
   return lib.call(`m64.${name}`, arity === 1 ? [t] : [t, t], t, args, (f) => {
-    const n = new Num(f, lib, false);
+    const n = new Num(helperSite(lib, f), 64, false);
     const x = new Local(f.m, 0, t);
     const y = arity === 2 ? new Local(f.m, 1, t) : x;
     return n.done(body(n, x, y));

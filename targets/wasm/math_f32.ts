@@ -9,86 +9,11 @@
 // reweighted least squares towards minimax, rounded to f32, then every f32 input in the
 // fitted range checked in simulated f32 arithmetic); rerun it to change a degree.
 import binaryen from 'binaryen';
-import { bytes32, Local, type Lib, type T, type X } from './lib.js';
+import { Local, type Lib, type T, type X } from './lib.js';
+import { helperSite, Num } from './num.js';
 
-/** Where a function's code goes: its own function (a call), or in place in the caller. */
-interface Site {
-  readonly lib: Lib;
-  /** A fresh local of the function the code is emitted into. */
-  readonly local: (type: T) => Local;
-  /** In place: the functions it uses (logistic uses exp) go in place too. */
-  readonly inline: boolean;
-}
-
-/** Scalar f32 (vec = false) or f32x4 (vec = true) code in one function body. */
-class Num32 {
-  readonly stmts: X[] = [];
-  constructor(readonly site: Site, readonly vec: boolean) {}
-  get m() { return this.site.lib.m; }
-  get t(): T { return this.vec ? binaryen.v128 : binaryen.f32; }
-
-  c(x: number): X { return this.vec ? this.m.v128.const(bytes32([x, x, x, x], true)) : this.m.f32.const(x); }
-  let(x: X, type: T = this.t): Local {
-    const l = this.site.local(type);
-    this.stmts.push(l.set(x));
-    return l;
-  }
-  done(result: X): X { return this.m.block(null, [...this.stmts, result], this.t); }
-
-  private fb(s: (a: X, b: X) => X, v: (a: X, b: X) => X) { return (a: X, b: X): X => (this.vec ? v(a, b) : s(a, b)); }
-  private fu(s: (a: X) => X, v: (a: X) => X) { return (a: X): X => (this.vec ? v(a) : s(a)); }
-
-  add = this.fb((a, b) => this.m.f32.add(a, b), (a, b) => this.m.f32x4.add(a, b));
-  sub = this.fb((a, b) => this.m.f32.sub(a, b), (a, b) => this.m.f32x4.sub(a, b));
-  mul = this.fb((a, b) => this.m.f32.mul(a, b), (a, b) => this.m.f32x4.mul(a, b));
-  div = this.fb((a, b) => this.m.f32.div(a, b), (a, b) => this.m.f32x4.div(a, b));
-  abs = this.fu((a) => this.m.f32.abs(a), (a) => this.m.f32x4.abs(a));
-  neg = this.fu((a) => this.m.f32.neg(a), (a) => this.m.f32x4.neg(a));
-  lt = this.fb((a, b) => this.m.f32.lt(a, b), (a, b) => this.m.f32x4.lt(a, b));
-  ge = this.fb((a, b) => this.m.f32.ge(a, b), (a, b) => this.m.f32x4.ge(a, b));
-  copysign = this.fb((a, b) => this.m.f32.copysign(a, b), (a, b) =>
-    this.m.v128.or(this.m.f32x4.abs(a), this.m.v128.and(b, this.m.v128.const(bytes32([-0x80000000, -0x80000000, -0x80000000, -0x80000000], false)))));
-  sel(mask: X, a: X, b: X): X { return this.vec ? this.m.v128.bitselect(a, b, mask) : this.m.select(mask, a, b); }
-  /**
-   * `a` clamped below by `lo` and above by `hi` (either may be omitted). NaN stays NaN:
-   * wasm's pmin/pmax (one instruction each, unlike min/max) return their first operand
-   * when a comparison with NaN fails.
-   */
-  clamp(a: X, lo?: number, hi?: number): X {
-    const m = this.m;
-    // Scalars compare and select, which reads `a` twice: through a local, since binaryen
-    // IR is a tree and an expression node may not appear twice.
-    const twice = (x: X): [X, X] => { const l = this.let(x); return [l.g, l.g]; };
-    if (lo !== undefined) {
-      if (this.vec) a = m.f32x4.pmax(a, this.c(lo));
-      else { const [u, v] = twice(a); a = m.select(m.f32.lt(u, m.f32.const(lo)), m.f32.const(lo), v); }
-    }
-    if (hi !== undefined) {
-      if (this.vec) a = m.f32x4.pmin(a, this.c(hi));
-      else { const [u, v] = twice(a); a = m.select(m.f32.gt(u, m.f32.const(hi)), m.f32.const(hi), v); }
-    }
-    return a;
-  }
-
-  // 32-bit integer views of f32 lanes.
-  ic(x: number): X { return this.vec ? this.m.v128.const(bytes32([x, x, x, x], false)) : this.m.i32.const(x); }
-  bits = this.fu((a) => this.m.i32.reinterpret(a), (a) => a);
-  float = this.fu((a) => this.m.f32.reinterpret(a), (a) => a);
-  iadd = this.fb((a, b) => this.m.i32.add(a, b), (a, b) => this.m.i32x4.add(a, b));
-  isub = this.fb((a, b) => this.m.i32.sub(a, b), (a, b) => this.m.i32x4.sub(a, b));
-  shl = (a: X, n: number): X => (this.vec ? this.m.i32x4.shl(a, this.m.i32.const(n)) : this.m.i32.shl(a, this.m.i32.const(n)));
-  shrs = (a: X, n: number): X => (this.vec ? this.m.i32x4.shr_s(a, this.m.i32.const(n)) : this.m.i32.shr_s(a, this.m.i32.const(n)));
-  iLet(x: X): Local { return this.let(x, this.vec ? binaryen.v128 : binaryen.i32); }
-
-  /** 2^k as an f32 for integer lanes k in [-126, 127], built in the exponent field. */
-  pow2(k: X): X { return this.float(this.shl(this.iadd(k, this.ic(127)), 23)); }
-  /** Σ coeffs[i] tⁱ by Horner's rule (Estrin's shorter chain measured no faster here, and less accurate). */
-  poly(t: Local, coeffs: readonly number[]): X {
-    let acc = this.c(coeffs[coeffs.length - 1]);
-    for (let i = coeffs.length - 2; i >= 0; i--) acc = this.add(this.mul(acc, t.g), this.c(coeffs[i]));
-    return acc;
-  }
-}
+/** 2^k as an f32 for integer lanes k in [-126, 127], built in the exponent field. */
+const pow2 = (n: Num, k: X): X => n.float(n.shl(n.iadd(k, n.ci(127)), 23));
 
 const LOG2E = 1.4426950408889634;
 /** ln 2 split so that k·LN2_HI is exact for |k| < 2^15 (its low 12 mantissa bits are zero). */
@@ -107,7 +32,7 @@ const ERF_T_MID = 2.3;
 /** Above this erf rounds to 1 in f32. */
 const ERF_ONE = 3.92;
 
-type Body = (n: Num32, x: Local) => X;
+type Body = (n: Num, x: Local) => X;
 
 /** Adding 1.5·2^23 rounds an f32 of magnitude < 2^22 to an integer, which then sits in the low mantissa bits. */
 const ROUND_MAGIC = 12582912;
@@ -123,9 +48,9 @@ const exp: Body = (n, x) => {
   const p = n.add(n.add(n.mul(n.mul(n.poly(r, EXP_Q), r.g), r.g), r.g), n.c(1));
   // 2^k in two halves, each a normal f32 for k in [-150, 128]: p·2^k1 is exact, so the
   // second product rounds once, into the denormals too.
-  const k = n.iLet(n.isub(n.bits(t.g), n.ic(ROUND_MAGIC_BITS)));
-  const k1 = n.iLet(n.shrs(k.g, 1));
-  return n.mul(n.mul(p, n.pow2(k1.g)), n.pow2(n.isub(k.g, k1.g)));
+  const k = n.leti(n.isub(n.bits(t.g), n.ci(ROUND_MAGIC_BITS)));
+  const k1 = n.leti(n.shrs(k.g, 1));
+  return n.mul(n.mul(p, pow2(n, k1.g)), pow2(n, n.isub(k.g, k1.g)));
 };
 
 const erf: Body = (n, x) => {
@@ -146,7 +71,7 @@ const logistic: Body = (n, x) => {
 const F32_MATH = { exp, erf, logistic } as const satisfies Record<string, Body>;
 export type F32MathName = keyof typeof F32_MATH;
 
-function call(n: Num32, name: F32MathName, x: X): X {
+function call(n: Num, name: F32MathName, x: X): X {
   return n.site.inline ? F32_MATH[name](n, n.let(x)) : f32MathCall(n.site.lib, name, n.vec, x);
 }
 
@@ -159,7 +84,7 @@ function call(n: Num32, name: F32MathName, x: X): X {
  */
 export function f32Math(lib: Lib, name: F32MathName, vec: boolean, x: X, local?: (type: T) => Local): X {
   if (local) {
-    const n = new Num32({ lib, local, inline: true }, vec);
+    const n = new Num({ lib, local, inline: true }, 32, vec);
     return n.done(F32_MATH[name](n, n.let(x)));
   }
   return f32MathCall(lib, name, vec, x);
@@ -168,7 +93,7 @@ export function f32Math(lib: Lib, name: F32MathName, vec: boolean, x: X, local?:
 function f32MathCall(lib: Lib, name: F32MathName, vec: boolean, x: X): X {
   const t = vec ? binaryen.v128 : binaryen.f32;
   return lib.call(`m32.${name}.${vec ? 'v' : 's'}`, [t], t, [x], (f) => {
-    const n = new Num32({ lib, local: (type) => f.local(type), inline: false }, vec);
+    const n = new Num(helperSite(lib, f), 32, vec);
     return n.done(F32_MATH[name](n, new Local(f.m, 0, t)));
   });
 }

@@ -9,10 +9,10 @@
 // BigInt, from Machin's formula for π: no table of digits to mistype.
 //
 // The kernels on r ∈ [−π/4, π/4] (as r_h + r_l) are Taylor polynomials, with fdlibm's way
-// of keeping 1 − r²/2 exact in cos. Scalar only, branch-free, over math.ts's `Num` builder.
+// of keeping 1 − r²/2 exact in cos. Scalar only, branch-free, over num.ts's `Num` builder.
 import binaryen from 'binaryen';
 import { Local, type Lib, type X } from './lib.js';
-import { Num } from './math.js';
+import { helperSite, Num } from './num.js';
 
 const PIECES = 48;
 const SCALE = 512;
@@ -150,7 +150,7 @@ export type Trig64Name = keyof typeof TRIG64;
 export function trig64Call(lib: Lib, name: Trig64Name, arg: X): X {
   const t = binaryen.f64;
   return lib.call(`m64.${name}`, [t], t, [arg], (f) => {
-    const n = new Num(f, lib, false);
+    const n = new Num(helperSite(lib, f), 64, false);
     return n.done(TRIG64[name](n, new Local(f.m, 0, t)));
   });
 }
