@@ -118,7 +118,6 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
       | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
     if (shared) features |= binaryen.Features.Atomics;
     if (relaxedSimd) features |= binaryen.Features.RelaxedSIMD;
-    if (process.env.FMA) features |= binaryen.Features.RelaxedSIMD;
     m.setFeatures(features);
 
     const pages = Math.max(1, Math.ceil((layout.stackOffset + frameBytes) / PAGE));

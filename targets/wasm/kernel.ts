@@ -640,8 +640,6 @@ class KernelEmitter {
       }
       case 'unary': return ops.unary(e.op, e.a.type, this.expr(e.a), this.temp);
       case 'binary': {
-        if (process.env.FMA && e.op === 'add' && t.lanes === 4 && t.scalar === 'f32' && e.b.k === 'binary' && e.b.op === 'multiply')
-          return (binaryen as any)._BinaryenSIMDTernary(m.ptr, (binaryen as any).RelaxedMaddVecF32x4, this.expr(e.b.a), this.expr(e.b.b), this.expr(e.a));
         const b = e.b;
         const shift = e.op.startsWith('shift') && t.lanes === 4;
         // Vector shifts take one count: pass it as a scalar when every lane has the same.
