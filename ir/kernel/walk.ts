@@ -1,5 +1,6 @@
-// Traversals of kernel IR that passes and targets share: an expression's operands, a
-// rebuilt expression, every statement of a nested body, and the names a body defines.
+// Traversals of kernel IR that passes and targets share: an expression's operands and a
+// statement's own expressions (each read, or rebuilt), every statement of a nested body,
+// and the names a body defines.
 import type { Expr, Stmt } from './kernel.js';
 
 /** The expressions `e` reads, in order. */
@@ -42,6 +43,17 @@ export function stmtExprs(s: Stmt): Expr[] {
     case 'loop': return [s.loop.start, s.loop.end];
     case 'if': return [s.cond];
     case 'array': case 'barrier': return [];
+  }
+}
+
+/** `s` with `f` applied to its own expressions (stmtExprs's); loop and if bodies are left alone. */
+export function mapStmtExprs(s: Stmt, f: (e: Expr) => Expr): Stmt {
+  switch (s.k) {
+    case 'let': case 'assign': return { ...s, value: f(s.value) };
+    case 'store': case 'localStore': return { ...s, index: f(s.index), value: f(s.value) };
+    case 'if': return { ...s, cond: f(s.cond) };
+    case 'loop': return { ...s, loop: { ...s.loop, start: f(s.loop.start), end: f(s.loop.end) } };
+    case 'array': case 'barrier': return s;
   }
 }
 

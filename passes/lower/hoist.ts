@@ -14,7 +14,7 @@
 import type { Expr, Kernel, Loop, Stmt } from '../../ir/kernel/kernel.js';
 import { typeName } from '../../ir/kernel/build.js';
 import { printExpr } from '../../ir/kernel/print.js';
-import { definedIn, exprChildren, mapExprChildren, walkStmts } from '../../ir/kernel/walk.js';
+import { definedIn, exprChildren, mapExprChildren, mapStmtExprs, walkStmts } from '../../ir/kernel/walk.js';
 
 export function hoistInvariants(kernel: Kernel): Kernel {
   const written = new Set<number>();
@@ -107,18 +107,6 @@ function isInvariant(e: Expr, variant: ReadonlySet<string>, written: ReadonlySet
     case 'local': return false;
     case 'load': return written !== undefined && !written.has(e.buf) && isInvariant(e.index, variant, written);
     default: return exprChildren(e).every((c) => isInvariant(c, variant, written));
-  }
-}
-
-/** `s` with `f` applied to its own expressions; nested loops and ifs are left alone. */
-function mapStmtExprs(s: Stmt, f: (e: Expr) => Expr): Stmt {
-  switch (s.k) {
-    case 'let': case 'assign': return { ...s, value: f(s.value) };
-    case 'store': return { ...s, index: f(s.index), value: f(s.value) };
-    case 'localStore': return { ...s, index: f(s.index), value: f(s.value) };
-    case 'if': return { ...s, cond: f(s.cond) };
-    case 'loop': return { ...s, loop: { ...s.loop, start: f(s.loop.start), end: f(s.loop.end) } };
-    case 'array': case 'barrier': return s;
   }
 }
 

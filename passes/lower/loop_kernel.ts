@@ -66,10 +66,10 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const vectorsOk = (spec.lanes ?? 4) === 4 && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
   // A row reduction runs one output at a time and vectorises along its contiguous row
   // instead (elemental_compute.ts): four outputs at once would gather from four rows.
-  const vectorOk = vectorsOk && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype)) && !isRowReduction(spec.root);
+  const vectorMinor = vectorsOk && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype)) && !isRowReduction(spec.root);
   const chunks = rows >= MIN_ROWS ? 1 : Math.max(1, Math.floor(inner / CHUNK));
   const chunk = Math.ceil(inner / chunks / 4) * 4;
-  const vecEnd = vectorOk ? Math.floor(inner / 4) * 4 : 0;
+  const vecEnd = vectorMinor ? Math.floor(inner / 4) * 4 : 0;
 
   const emitter = (lanes: Lanes): Emitter => {
     const em = new Emitter(kb, lanes, leaves, elementRule, vectorsOk);
@@ -115,7 +115,7 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
     if (vecEnd < inner) minorLoop(1, chunks === 1 ? k.int(vecEnd) : k.max(start, k.int(vecEnd)), end);
   }
   const total = r === 0 ? 1 : rows * chunks;
-  const kernel = hoistInvariants(kb.finish(spec.name, [k.loop(p, 0, total, body, 'parallel')], spec.source.name, { rows, chunks, lanes: vectorOk ? 4 : 1 }));
+  const kernel = hoistInvariants(kb.finish(spec.name, [k.loop(p, 0, total, body, 'parallel')], spec.source.name, { rows, chunks, lanes: vectorMinor ? 4 : 1 }));
   return { kernel, args: kb.args };
 }
 
