@@ -7,18 +7,23 @@ import type { Program } from '../ir/kernel/kernel.js';
 import { arrayLiteral, type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
 import { array, type Shape } from '../ir/shape.js';
 
-/** The program's input buffers as (byte offset in the arena, bytes) for each argument. */
+/**
+ * The program's input buffers as (byte offset in the arena, bytes): one per array leaf of
+ * the arguments, depth first, as lowering flattens tuple parameters into inputs.
+ */
 export function inputBytes(p: Program, args: readonly Literal[]): { offset: number; bytes: Uint8Array }[] {
-  if (args.length !== p.inputs.length) throw new Error(`${p.name} takes ${p.inputs.length} inputs, got ${args.length}`);
+  const flat = args.flatMap(arrayLeaves);
+  if (flat.length !== p.inputs.length) throw new Error(`${p.name} takes ${p.inputs.length} input arrays, got ${flat.length}`);
   return p.inputs.map((io, i) => {
     const b = p.buffers[io.buffer];
-    const a = args[i];
-    if (!('data' in a)) throw new Error(`input ${io.name} must be an array`);
+    const a = flat[i];
     if (a.shape.dtype !== b.dtype || a.shape.dims.join(',') !== b.dims.join(','))
       throw new Error(`input ${io.name}: expected ${b.dtype}[${b.dims}], got ${a.shape.dtype}[${a.shape.dims}]`);
     return { offset: b.offset, bytes: literalBytes(a) };
   });
 }
+
+const arrayLeaves = (l: Literal): ArrayLiteral[] => ('data' in l ? [l] : l.elements.flatMap(arrayLeaves));
 
 /** Output `i` read from `bytes` at `offset` (by default, its buffer's place in the arena). */
 export function readOutput(p: Program, i: number, bytes: Uint8Array, offset = p.buffers[p.outputs[i].buffer].offset): ArrayLiteral {

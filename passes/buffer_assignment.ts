@@ -48,6 +48,11 @@ export interface BufferOptions {
   inPlace?: boolean;
   /** Let buffers with disjoint live ranges share bytes (default true); off, each gets its own. */
   reuse?: boolean;
+  /**
+   * Parameters get no slice, like constants (default false): lowering a called computation
+   * (a while body, a conditional branch) maps them onto its caller's buffers.
+   */
+  paramsOutside?: boolean;
 }
 
 /** A slice of the arena and the buffers that hold it one after another (an in-place chain). */
@@ -65,7 +70,8 @@ export function assignBuffers(m: Module, opts: BufferOptions = {}): BufferAssign
   if (!Number.isInteger(alignment) || alignment <= 0) throw new Error(`buffer alignment must be a positive integer, got ${alignment}`);
   const live = analyseLiveness(m.entry);
   if (opts.inPlace ?? true) findInPlace(m.entry, live);
-  const allocs = allocations(live.buffers, alignment);
+  const outside = (b: LogicalBuffer): boolean => b.kind === 'constant' || (b.kind === 'parameter' && (opts.paramsOutside ?? false));
+  const allocs = allocations(live.buffers.filter((b) => !outside(b)), alignment);
   if (opts.reuse ?? true) packBestFit(allocs);
   else packInOrder(allocs);
   for (const a of allocs) for (const b of a.buffers) b.slice = { offset: a.offset, bytes: b.bytes };
@@ -75,7 +81,7 @@ export function assignBuffers(m: Module, opts: BufferOptions = {}): BufferAssign
     buffers: live.buffers,
     bufferOf: (instr, index = []) => lookup(live, instr, index),
     arenaBytes: allocs.reduce((s, a) => Math.max(s, a.offset + a.size), 0),
-    noReuseBytes: sum(live.buffers.filter((b) => b.kind !== 'constant')),
+    noReuseBytes: sum(live.buffers.filter((b) => !outside(b))),
     intermediateBytes: sum(live.buffers.filter((b) => b.kind === 'temp')),
     peakIntermediateBytes: peakTempBytes(allocs, live.length),
     alignment,
@@ -157,12 +163,11 @@ function indexAligned(c: Computation): Set<Instruction> {
   return out;
 }
 
-/** Groups each in-place chain into one allocation; constants get none. */
+/** Groups each in-place chain into one allocation (of the buffers that get a slice). */
 function allocations(buffers: LogicalBuffer[], alignment: number): Allocation[] {
   const out: Allocation[] = [];
   const of = new Map<LogicalBuffer, Allocation>();
   for (const b of buffers) {
-    if (b.kind === 'constant') continue;
     const a = b.inPlaceOf && of.get(b.inPlaceOf);
     if (a) {
       a.buffers.push(b);

@@ -6,7 +6,9 @@ import { binaryKernel, compareKernel, unaryKernel } from '../interpret/kernels.j
 import { convertValue, readElement, writeElement } from '../interpret/scalar.js';
 import { finisher, rounder, type Scalar } from '../interpret/util.js';
 import { byteSize } from '../dtype.js';
-import { isWideInt, type Expr, type Kernel, type KernelParam, type Program, type ScalarType, type Stmt } from './kernel.js';
+import {
+  branchIndex, isWideInt, unreachable, type Expr, type Kernel, type KernelParam, type Launch, type Program, type ProgramBuffer, type ScalarType, type Step, type Stmt,
+} from './kernel.js';
 
 /** A scalar is a number, or a bigint for s64/u64 (as in the HLO interpreter); vectors are arrays. */
 type Value = Scalar | Scalar[];
@@ -38,20 +40,45 @@ export function allocateMemory(p: Program): ProgramMemory {
   return { constants, arena: new Uint8Array(p.arenaBytes) };
 }
 
-/** Runs every launch of the program in order over `mem`. */
+/** Runs the program's steps in order over `mem`. */
 export function runProgram(p: Program, mem: ProgramMemory): void {
   const compiled = p.kernels.map(compileKernel);
-  for (const launch of p.launches) {
-    const kernel = p.kernels[launch.kernel];
+  const regionOf = (id: number): { b: ProgramBuffer; bytes: Uint8Array } => {
+    const b = p.buffers[id];
+    if (!b) throw new KernelOutOfBounds(`${p.name}: no buffer ${id}`);
+    return { b, bytes: b.region === 'constants' ? mem.constants : mem.arena };
+  };
+  /** The scalar a control step reads (a pred or an s32 at the buffer's start). */
+  const scalarAt = (id: number, dtype: 'pred' | 's32'): number => {
+    const { b, bytes } = regionOf(id);
+    if (b.dtype !== dtype || b.bytes < byteSize(dtype)) throw new Error(`${p.name}: control flow reads buffer ${b.name} (${b.dtype}, ${b.bytes} B) as a ${dtype} scalar`);
+    return Number(readElement(new DataView(bytes.buffer, bytes.byteOffset), b.offset, dtype));
+  };
+  const launch = (l: Launch): void => {
+    const kernel = p.kernels[l.kernel];
     const params = kernel.params.map((param, i): BoundParam => {
-      const b = p.buffers[launch.args[i]];
-      const bytes = b.region === 'constants' ? mem.constants : mem.arena;
+      const { b, bytes } = regionOf(l.args[i]);
       if (param.size * byteSize(param.dtype) > b.bytes)
         throw new KernelOutOfBounds(`${kernel.name}: parameter ${param.name} (${param.size} × ${param.dtype}) is larger than buffer ${b.name} (${b.bytes} bytes)`);
       return { param, view: new DataView(bytes.buffer, bytes.byteOffset), base: b.offset, elementBytes: byteSize(param.dtype) };
     });
-    compiled[launch.kernel](params);
-  }
+    compiled[l.kernel](params);
+  };
+  const run = (steps: readonly Step[]): void => {
+    for (const s of steps) {
+      switch (s.k) {
+        case 'launch': launch(s); break;
+        case 'while':
+          for (run(s.cond); scalarAt(s.pred, 'pred'); run(s.cond)) run(s.body);
+          break;
+        case 'switch':
+          run(s.branches[branchIndex(s.indexType, scalarAt(s.index, s.indexType), s.branches.length)]);
+          break;
+        default: unreachable(s);
+      }
+    }
+  };
+  run(p.steps);
 }
 
 /** Compiles a kernel to a closure over bound parameters. */

@@ -184,10 +184,50 @@ export interface ProgramBuffer {
   readonly data?: Uint8Array;
 }
 
+/**
+ * What a program does, in order: launch a kernel, or HLO control flow over buffers.
+ * Control flow reads its predicate or index from a buffer the steps before wrote, so a
+ * target needs no value passing between steps, only memory (and, with threads, a barrier
+ * between the write and the read: every thread must take the same branch).
+ */
+export type Step =
+  | Launch
+  /** Run `cond`, read the pred scalar in buffer `pred`; while true, run `body` and again. */
+  | { readonly k: 'while'; readonly cond: readonly Step[]; readonly pred: number; readonly body: readonly Step[] }
+  /**
+   * Run one branch, chosen by the scalar in buffer `index`: a pred picks branch 0 when true
+   * and 1 when false; an s32 outside [0, N) picks the last branch (HLO `conditional`).
+   */
+  | { readonly k: 'switch'; readonly index: number; readonly indexType: 's32' | 'pred'; readonly branches: readonly (readonly Step[])[] };
+
 export interface Launch {
+  readonly k: 'launch';
   readonly kernel: number;
   /** Program buffer id for each kernel parameter. */
   readonly args: readonly number[];
+}
+
+/** The branch an HLO conditional takes for selector value `v` over `n` branches. */
+export function branchIndex(indexType: 's32' | 'pred', v: number, n: number): number {
+  if (indexType === 'pred') return v ? 0 : 1;
+  return v >= 0 && v < n ? v : n - 1;
+}
+
+/** Every launch in `steps`, depth first (loop bodies and every branch included). */
+export function* launchesOf(steps: readonly Step[]): Generator<Launch> {
+  for (const s of steps) {
+    switch (s.k) {
+      case 'launch': yield s; break;
+      case 'while': yield* launchesOf(s.cond); yield* launchesOf(s.body); break;
+      case 'switch': for (const b of s.branches) yield* launchesOf(b); break;
+      default: unreachable(s);
+    }
+  }
+}
+
+/** A `default:` of a switch that handles every case: a new case is a type error there. */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
 }
 
 export interface ProgramIO {
@@ -199,7 +239,8 @@ export interface Program {
   readonly name: string;
   readonly kernels: readonly Kernel[];
   readonly buffers: readonly ProgramBuffer[];
-  readonly launches: readonly Launch[];
+  /** What a run does, in order (launches, loops, branches). */
+  readonly steps: readonly Step[];
   /** Entry parameters in order; the runtime copies each input into its buffer before a run. */
   readonly inputs: readonly ProgramIO[];
   /** Entry results in order (a root tuple's elements); read after the run. */

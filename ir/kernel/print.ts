@@ -1,7 +1,7 @@
 // Kernel IR as C-like text, for snapshot tests, `kiln compile --dump`, and reading what
 // lowering made. One line per statement; expressions fully parenthesised where nested.
 import { typeName } from './build.js';
-import type { Expr, Kernel, Program, Stmt } from './kernel.js';
+import { unreachable, type Expr, type Kernel, type Program, type Step, type Stmt } from './kernel.js';
 
 const BINARY_SYMBOL: Partial<Record<string, string>> = {
   add: '+', subtract: '-', multiply: '*', divide: '/', remainder: '%', and: '&', or: '|', xor: '^',
@@ -91,6 +91,21 @@ export function printProgram(p: Program): string {
   for (const i of p.inputs) lines.push(`input ${i.name} = buffer ${i.buffer}`);
   for (const o of p.outputs) lines.push(`output ${o.name} = buffer ${o.buffer}`);
   for (const k of p.kernels) lines.push('', printKernel(k));
-  lines.push('', ...p.launches.map((l) => `launch ${p.kernels[l.kernel].name}(${l.args.join(', ')})`));
+  lines.push('', ...printSteps(p, p.steps, ''));
   return lines.join('\n') + '\n';
+}
+
+/** The steps as nested lines: launches by kernel name, control flow by the buffer it reads. */
+function printSteps(p: Program, steps: readonly Step[], indent: string): string[] {
+  const buf = (id: number): string => `${p.buffers[id]?.name ?? '?'}#${id}`;
+  const inner = (ss: readonly Step[]): string[] => printSteps(p, ss, indent + '  ');
+  return steps.flatMap((s): string[] => {
+    switch (s.k) {
+      case 'launch': return [`${indent}launch ${p.kernels[s.kernel].name}(${s.args.join(', ')})`];
+      case 'while': return [`${indent}while {`, ...inner(s.cond), `${indent}} (${buf(s.pred)}) {`, ...inner(s.body), `${indent}}`];
+      case 'switch':
+        return [`${indent}switch ${s.indexType} ${buf(s.index)} {`, ...s.branches.flatMap((b, i) => [`${indent}case ${i}:`, ...inner(b)]), `${indent}}`];
+      default: return unreachable(s);
+    }
+  });
 }

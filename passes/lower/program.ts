@@ -1,19 +1,17 @@
 // Lowering a module to a kernel IR Program: buffers from buffer assignment, one kernel
 // per entry instruction that computes something (a fusion, a dot, a single op), in
 // schedule order. Parameters, constants, tuples, get-tuple-element, bitcasts and
-// reshapes make no kernel: buffer assignment gives them the buffer they name.
-import { byteSize } from '../../ir/dtype.js';
-import { literalBytes } from '../../ir/interpret/scalar.js';
-import type { Kernel, Launch, Program, ProgramBuffer, ProgramIO, StorageType } from '../../ir/kernel/kernel.js';
-import type { ArrayLiteral, Literal } from '../../ir/literal.js';
-import type { Instruction, Module } from '../../ir/module.js';
-import { asArray, subshape, type ArrayShape, type Shape } from '../../ir/shape.js';
-import { assignBuffers, type BufferAssignment, type LogicalBuffer } from '../buffer_assignment.js';
+// reshapes make no kernel: buffer assignment gives them the buffer they name. `while`
+// and `conditional` become control steps over their called computations (control.ts).
+import type { Kernel, Program, ProgramIO, Step } from '../../ir/kernel/kernel.js';
+import type { Computation, Instruction, Module } from '../../ir/module.js';
+import { assignBuffers, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
+import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
+import { copyKernel, lowerControl, type ControlContext, type Lowered } from './control.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
-import { storageType } from './types.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
 
@@ -24,49 +22,74 @@ export interface LowerOptions {
   tiled?: boolean;
 }
 
-const ALIGN = 64;
-const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 /** Make no kernel: their buffers are their operands'. */
 const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element', 'bitcast', 'reshape']);
 
 export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
   const assignment = assignBuffers(m, { alignment: ALIGN });
-  const b = new ProgramBuilder(assignment);
-  const kernels: Kernel[] = [];
-  const launches: Launch[] = [];
-  const add = (kernel: Kernel, args: readonly number[]): void => {
-    launches.push({ kernel: kernels.length, args });
-    kernels.push(kernel);
-  };
+  const store = new ProgramBuffers(assignment.arenaBytes);
+  const b = new ProgramBuilder(store, assignment);
+  const ctx = controlContext(m, store, opts);
+  const steps = lowerComputation(m.entry, b, ctx);
 
-  for (const p of m.entry.params) if (p.shape.kind !== 'array') throw new NotCompiled(p, 'tuple-shaped entry parameter');
-  for (const instr of m.entry.instructions) {
-    if (ALIASING.has(instr.opcode)) continue;
-    for (const made of lowerInstruction(instr, b, kernels.length, opts)) add(made.kernel, made.args);
-  }
-
-  const inputs: ProgramIO[] = m.entry.params.map((p) => ({ name: p.name, buffer: b.arrayBuffer(assignment.bufferOf(p)) }));
+  // A tuple parameter is one input per array leaf, named by its index path (`p.1.0`).
+  const inputs: ProgramIO[] = m.entry.params.flatMap((p) =>
+    leafPaths(p.shape).map((path) => ({ name: [p.name, ...path].join('.'), buffer: b.arrayBuffer(assignment.bufferOf(p, path)) })));
   const rootLeaves = leafPaths(m.entry.root.shape);
   const outputs: ProgramIO[] = rootLeaves.map((path, j) => {
     const lb = assignment.bufferOf(m.entry.root, path);
     let id = b.arrayBuffer(lb);
     // A result that is an input or a constant is copied out, so the caller owns its buffer.
     if (lb.kind === 'parameter' || lb.kind === 'constant') {
-      const to = b.extraOutput(lb);
-      const made = loopKernel({
-        name: `k${kernels.length}_copy`, source: lb.instr, root: lb.instr,
-        inputs: new Map([[lb.instr, b.ref(lb)]]), outputs: [{ id: to, name: 'out', shape: lb.shape }], constants: b.constants,
-      });
-      add(made.kernel, made.args);
+      const to = store.fresh(`${lb.instr.name}.out`, lb.shape);
+      steps.push(ctx.copy(lb.instr, b.ref(lb), store.ref(to, lb.shape)));
       id = to;
     }
-    return { name: outputName(m, path, j, rootLeaves.length), buffer: b.view(id, leafShape(m.entry.root.shape, path)) };
+    return { name: outputName(m, path, j, rootLeaves.length), buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
   });
 
   return {
-    name: m.name, kernels, launches, inputs, outputs,
-    buffers: b.buffers, constantsBytes: b.constantsBytes, arenaBytes: b.arenaBytes,
+    name: m.name, kernels: ctx.kernels, steps, inputs, outputs,
+    buffers: store.buffers, constantsBytes: store.constantsBytes, arenaBytes: store.arenaBytes,
   };
+}
+
+/** Steps that compute a computation's instructions in schedule order, through `b`'s buffers. */
+function lowerComputation(c: Computation, b: ProgramBuilder, ctx: ControlContext & { opts: LowerOptions }): Step[] {
+  const steps: Step[] = [];
+  for (const instr of c.instructions) {
+    if (ALIASING.has(instr.opcode)) continue;
+    if (instr.opcode === 'while' || instr.opcode === 'conditional') steps.push(...lowerControl(instr, b, ctx));
+    else for (const made of lowerInstruction(instr, b, ctx.kernels.length, ctx.opts)) steps.push(ctx.launch(made));
+  }
+  return steps;
+}
+
+/**
+ * How control flow lowers what it calls: a called computation gets a buffer assignment of
+ * its own whose parameters are the caller's buffers `params` (leaf order) and whose other
+ * buffers take a fresh region past everything else. No bytes are shared across
+ * computations: simple and correct, at the cost of arena the regions could share.
+ */
+function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): ControlContext & { opts: LowerOptions } {
+  const kernels: Kernel[] = [];
+  const launch = (made: LoweredKernel): Step => {
+    kernels.push(made.kernel);
+    return { k: 'launch', kernel: kernels.length - 1, args: made.args };
+  };
+  const ctx: ControlContext & { opts: LowerOptions } = {
+    kernels, store, opts, launch,
+    copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants)),
+    lowerCalled: (c: Computation, params: readonly number[]): Lowered => {
+      const assignment = assignBuffers({ ...m, entry: c }, { alignment: ALIGN, paramsOutside: true });
+      const leaves: LogicalBuffer[] = c.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
+      if (leaves.length !== params.length) throw new Error(`${c.name} takes ${leaves.length} array leaves, its caller passes ${params.length}`);
+      const b = new ProgramBuilder(store, assignment, store.reserve(assignment.arenaBytes), new Map(leaves.map((lb, i) => [lb, params[i]])));
+      const steps = lowerComputation(c, b, ctx);
+      return { steps, root: leafPaths(c.root.shape).map((path) => b.arrayBuffer(assignment.bufferOf(c.root, path))) };
+    },
+  };
+  return ctx;
 }
 
 function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts: LowerOptions): LoweredKernel[] {
@@ -101,83 +124,3 @@ function outputName(m: Module, path: readonly number[], j: number, n: number): s
   if (root.opcode === 'tuple' && path.length === 1) return root.operands[path[0]].name;
   return `${root.name}.${j}`;
 }
-
-/** The array at a tuple index path of a shape. */
-const leafShape = (s: Shape, path: readonly number[]): ArrayShape => asArray(subshape(s, path), 'result leaf');
-
-/** Program buffers made from the assignment's logical buffers, constants laid out on demand. */
-class ProgramBuilder {
-  readonly buffers: ProgramBuffer[] = [];
-  constantsBytes = 0;
-  arenaBytes: number;
-  private byLogical = new Map<LogicalBuffer, number>();
-  private byConstant = new Map<Instruction, number>();
-
-  constructor(readonly assignment: BufferAssignment) {
-    this.arenaBytes = assignment.arenaBytes;
-  }
-
-  readonly constants = (instr: Instruction): { id: number; dtype: StorageType; size: number } => {
-    const id = this.constantBuffer(instr, []);
-    const pb = this.buffers[id];
-    return { id, dtype: pb.dtype, size: pb.dims.reduce((a, c) => a * c, 1) };
-  };
-
-  ref(lb: LogicalBuffer): BufferRef {
-    return { id: this.arrayBuffer(lb), name: lb.instr.name, shape: lb.shape };
-  }
-
-  arrayBuffer(lb: LogicalBuffer): number {
-    if (lb.kind === 'constant') return this.constantBuffer(lb.instr, lb.index);
-    const have = this.byLogical.get(lb);
-    if (have !== undefined) return have;
-    if (!lb.slice) throw new Error(`buffer ${lb.id} of %${lb.instr.name} has no arena slice`);
-    const id = this.push(lb.instr.name, lb.shape, 'arena', lb.slice.offset);
-    this.byLogical.set(lb, id);
-    return id;
-  }
-
-  /** Buffer `id` seen with another shape of the same size (a reshaped or bitcast result). */
-  view(id: number, shape: ArrayShape): number {
-    const pb = this.buffers[id];
-    if (pb.dims.join(',') === shape.dims.join(',')) return id;
-    const v = this.push(pb.name, shape, pb.region, pb.offset, pb.data);
-    return v;
-  }
-
-  /** A fresh arena buffer past everything assignment placed, for a copied-out result. */
-  extraOutput(lb: LogicalBuffer): number {
-    const offset = align(this.arenaBytes);
-    const id = this.push(`${lb.instr.name}.out`, lb.shape, 'arena', offset);
-    this.arenaBytes = align(offset + this.buffers[id].bytes);
-    return id;
-  }
-
-  private constantBuffer(instr: Instruction, path: readonly number[]): number {
-    if (path.length === 0) {
-      const have = this.byConstant.get(instr);
-      if (have !== undefined) return have;
-    }
-    if (instr.opcode !== 'constant') throw new Error(`%${instr.name} is not a constant`);
-    let lit: Literal = instr.attrs.literal;
-    for (const i of path) {
-      if (!('elements' in lit)) throw new Error(`constant %${instr.name} has no tuple element ${i}`);
-      lit = lit.elements[i];
-    }
-    if (!('data' in lit)) throw new NotCompiled(instr, 'tuple constant');
-    const arr = lit as ArrayLiteral;
-    const id = this.push(instr.name, arr.shape, 'constants', align(this.constantsBytes), literalBytes(arr));
-    this.constantsBytes = align(this.buffers[id].offset + this.buffers[id].bytes);
-    if (path.length === 0) this.byConstant.set(instr, id);
-    return id;
-  }
-
-  private push(name: string, shape: ArrayShape, region: 'arena' | 'constants', offset: number, data?: Uint8Array): number {
-    const dtype = storageType(shape.dtype);
-    const id = this.buffers.length;
-    const bytes = shape.dims.reduce((a, c) => a * c, 1) * byteSize(dtype);
-    this.buffers.push({ id, name, dtype, dims: [...shape.dims], region, offset, bytes, ...(data ? { data } : {}) });
-    return id;
-  }
-}
-

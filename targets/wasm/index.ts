@@ -6,6 +6,7 @@
 // runtime's own (runtime/wasm/manifest.ts), imported as a type only.
 import binaryen from 'binaryen';
 import type { Expr, Launch, Program } from '../../ir/kernel/kernel.js';
+import { renderSteps } from './steps.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import type { WasmManifest, WasmMemoryLayout, WasmTensor } from '../../runtime/wasm/manifest.js';
 import { withDataSegment } from './data_section.js';
@@ -145,16 +146,11 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
 
     const I = binaryen.i32;
     const tid = () => m.local.get(0, I), n = () => m.local.get(1, I);
-    const calls: X[] = [];
     if (shared) defineBarrier(m);
-    p.launches.forEach((l) => {
-      calls.push(m.call(launchFunction(l), shared ? [tid(), n()] : [], binaryen.none));
-      // Between launches (and after the last, so that thread 0 returns when all are done).
-      if (shared) calls.push(m.if(m.i32.gt_u(n(), m.i32.const(1)), m.if(m.call('barrier', [n()], I), m.return())));
-    });
+    const steps = renderSteps(m, p.steps, { shared, launch: launchFunction, address, tid, n });
     // Non-shared builds run everything on thread 0: other threads have nothing to do.
-    const body = shared ? calls : [m.if(tid(), m.return()), ...calls];
-    m.addFunction('run_thread', binaryen.createType([I, I]), binaryen.none, [], m.block(null, body, binaryen.none));
+    const body = shared ? steps : [m.if(tid(), m.return()), ...steps];
+    m.addFunction('run_thread', binaryen.createType([I, I]), binaryen.none, [I], m.block(null, body, binaryen.none));
     m.addFunction('run', binaryen.none, binaryen.none, [], m.call('run_thread', [m.i32.const(0), m.i32.const(1)], binaryen.none));
     m.addFunctionExport('run_thread', 'run_thread');
     m.addFunctionExport('run', 'run');

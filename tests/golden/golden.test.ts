@@ -14,7 +14,6 @@ const cases = loadCases();
  */
 const NOT_COMPILED: Record<string, string> = {
   sort_stable: 'sort',
-  while_sum: 'while',
 };
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('golden on %s', async (name, backend) => {

@@ -24,7 +24,7 @@ function kernel(body: Stmt[], rw = false): Kernel {
 function run(kern: Kernel, x: number[], s: number[]): number[] {
   const n = ROWS * COLS;
   const p: Program = {
-    name: 't', kernels: [kern], launches: [{ kernel: 0, args: [0, 1, 2] }], inputs: [], outputs: [],
+    name: 't', kernels: [kern], steps: [{ k: 'launch', kernel: 0, args: [0, 1, 2] }], inputs: [], outputs: [],
     buffers: [
       { id: 0, name: 'x', dtype: 'f32', dims: [n], region: 'arena', offset: 0, bytes: 4 * n },
       { id: 1, name: 's', dtype: 'f32', dims: [ROWS], region: 'arena', offset: 4 * n, bytes: 4 * ROWS },

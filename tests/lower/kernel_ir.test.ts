@@ -14,7 +14,7 @@ function program(n: number, body: Stmt[], dtype: 'f32' | 'f16' | 's8' = 'f32'): 
     params: [{ name: 'x', dtype, size: n, access: 'read' }, { name: 'y', dtype, size: n, access: 'write' }],
   };
   return {
-    name: 't', kernels: [kernel], launches: [{ kernel: 0, args: [0, 1] }], inputs: [], outputs: [],
+    name: 't', kernels: [kernel], steps: [{ k: 'launch', kernel: 0, args: [0, 1] }], inputs: [], outputs: [],
     buffers: [
       { id: 0, name: 'x', dtype, dims: [n], region: 'arena', offset: 0, bytes },
       { id: 1, name: 'y', dtype, dims: [n], region: 'arena', offset: 64, bytes },
@@ -90,7 +90,7 @@ describe('kernel IR executor', () => {
           k.store(0, k.int(3), k.convert(k.binary('shift-right-logical', k.constant('u64', -1), k.constant('u64', 63)), 's64')),
         ],
       }],
-      launches: [{ kernel: 0, args: [0] }], arenaBytes: 32,
+      steps: [{ k: 'launch', kernel: 0, args: [0] }], arenaBytes: 32,
     };
     const mem = allocateMemory(wide);
     runProgram(wide, mem);

@@ -54,7 +54,7 @@ export function program(name: string, buffers: readonly BufferSpec[], kernels: r
   }));
   return {
     name, kernels: ks, buffers: bufs,
-    launches: kernels.map((k, i) => ({ kernel: i, args: k.args.map(id) })),
+    steps: kernels.map((k, i) => ({ k: 'launch' as const, kernel: i, args: k.args.map(id) })),
     inputs: buffers.filter((b) => b.role === 'input').map((b) => ({ name: b.name, buffer: id(b.name) })),
     outputs: buffers.filter((b) => b.role === 'output').map((b) => ({ name: b.name, buffer: id(b.name) })),
     constantsBytes: offsets.constants, arenaBytes: offsets.arena,
