@@ -2,6 +2,8 @@
 // every pass leaves a module that verifies, and runPasses checks that after each one.
 import type { Module } from '../ir/module.js';
 import { verifyModule } from '../ir/verify.js';
+import { callInline } from './call_inline.js';
+import { conditionalSimplify } from './conditional_simplify.js';
 import { constantFold } from './constant_fold.js';
 import { convLayout } from './conv_layout.js';
 import { convPadding } from './conv_padding.js';
@@ -10,10 +12,12 @@ import { dce } from './dce.js';
 import { fusion } from './fusion.js';
 import type { Pass } from './rewrite.js';
 import { simplify } from './simplify.js';
+import { whileSimplify } from './while_simplify.js';
 
 export type { Pass } from './rewrite.js';
 
 export const PASSES: Record<string, Pass> = {
+  'call-inline': callInline,
   simplify: (m) => simplify(m),
   'constant-fold': constantFold,
   cse,
@@ -21,14 +25,20 @@ export const PASSES: Record<string, Pass> = {
   fusion,
   'conv-padding': convPadding,
   'conv-layout': convLayout,
+  'conditional-simplify': conditionalSimplify,
+  'while-simplify': whileSimplify,
 };
 
 /**
- * Simplify first (it exposes constants and duplicates), fold, merge, sweep away the dead,
- * make convolution padding explicit (so tiled convolutions read without bounds checks),
- * give NCHW convolutions HWIO kernels (their tiled kernel's planar mode), then fuse.
+ * Inline calls first (lowering never sees one), simplify (it exposes constants and
+ * duplicates), fold, then remove the control flow constants decided (a conditional on a
+ * constant, a loop that runs 0 or 1 times), merge, sweep away the dead, make convolution
+ * padding explicit (so tiled convolutions read without bounds checks), give NCHW
+ * convolutions HWIO kernels (their tiled kernel's planar mode), then fuse.
  */
-export const DEFAULT_PIPELINE: readonly string[] = ['simplify', 'constant-fold', 'cse', 'dce', 'conv-padding', 'conv-layout', 'fusion'];
+export const DEFAULT_PIPELINE: readonly string[] = [
+  'call-inline', 'simplify', 'constant-fold', 'conditional-simplify', 'while-simplify', 'cse', 'dce', 'conv-padding', 'conv-layout', 'fusion',
+];
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
 export function resolvePasses(spec: string): string[] {

@@ -30,10 +30,10 @@ async function kiln(...args: string[]): Promise<{ code: number; out: string; err
 
 describe('pipeline', () => {
   it('names the passes and expands default', () => {
-    expect(Object.keys(PASSES).sort()).toEqual(['constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'simplify']);
+    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'simplify', 'while-simplify']);
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
-    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, default/);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
   });
 
   it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {
@@ -45,9 +45,12 @@ describe('pipeline', () => {
     const r = await kiln('opt', file, '--passes', 'default', '--dump', dump);
     expect(r.code).toBe(0);
     expect(r.out).toContain('ROOT %p = f32[2]{0} parameter(0)');
-    expect(readdirSync(dump).sort()).toEqual(['00-input.hlo', '01-simplify.hlo', '02-constant-fold.hlo', '03-cse.hlo', '04-dce.hlo', '05-conv-padding.hlo', '06-conv-layout.hlo', '07-fusion.hlo']);
+    expect(readdirSync(dump).sort()).toEqual([
+      '00-input.hlo', '01-call-inline.hlo', '02-simplify.hlo', '03-constant-fold.hlo', '04-conditional-simplify.hlo', '05-while-simplify.hlo',
+      '06-cse.hlo', '07-dce.hlo', '08-conv-padding.hlo', '09-conv-layout.hlo', '10-fusion.hlo',
+    ]);
     expect(readFileSync(join(dump, '00-input.hlo'), 'utf8')).toBe(TEXT);
-    expect(readFileSync(join(dump, '07-fusion.hlo'), 'utf8')).toBe(r.out);
+    expect(readFileSync(join(dump, '10-fusion.hlo'), 'utf8')).toBe(r.out);
   });
 
   it('kiln opt --passes with an unknown name is a usage error listing the known ones', async () => {
@@ -56,6 +59,6 @@ describe('pipeline', () => {
     writeFileSync(file, TEXT);
     const r = await kiln('opt', file, '--passes', 'simplify,nope');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown pass 'nope'; known: simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, default/);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
   });
 });
