@@ -14,6 +14,7 @@ import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
+import { tupleLeafInputs } from './tuple_operands.js';
 
 export interface LowerOptions {
   /** Vector lanes for loop kernels (4 by default; 1 for scalar code). */
@@ -105,7 +106,11 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
     return { ...b.ref(assignment.bufferOf(o)), shape: o.shape };
   };
   const inputs = new Map<Instruction, BufferRef>();
-  if (fusion) fusion.params.forEach((p, i) => inputs.set(p, operandRef(instr.operands[i])));
+  if (fusion)
+    fusion.params.forEach((p, i) => {
+      if (p.shape.kind === 'array') inputs.set(p, operandRef(instr.operands[i]));
+      else for (const [x, ref] of tupleLeafInputs(instr, fusion, p, instr.operands[i], b)) inputs.set(x, ref);
+    });
   else for (const o of instr.operands) inputs.set(o, operandRef(o));
   const outputs = paths.map((path) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
   const root = fusion ? fusion.root : instr;
