@@ -23,6 +23,9 @@ export interface LowerOptions {
   tiled?: boolean;
 }
 
+/** What lowering a computation needs: the program being built, and the options. */
+type LowerContext = ControlContext & { readonly opts: LowerOptions };
+
 /** Make no kernel: their buffers are their operands'. */
 const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element', 'bitcast', 'reshape']);
 
@@ -56,7 +59,7 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
 }
 
 /** Steps that compute a computation's instructions in schedule order, through `b`'s buffers. */
-function lowerComputation(c: Computation, b: ProgramBuilder, ctx: ControlContext & { opts: LowerOptions }): Step[] {
+function lowerComputation(c: Computation, b: ProgramBuilder, ctx: LowerContext): Step[] {
   const steps: Step[] = [];
   for (const instr of c.instructions) {
     if (ALIASING.has(instr.opcode)) continue;
@@ -72,13 +75,13 @@ function lowerComputation(c: Computation, b: ProgramBuilder, ctx: ControlContext
  * buffers take a fresh region past everything else. No bytes are shared across
  * computations: simple and correct, at the cost of arena the regions could share.
  */
-function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): ControlContext & { opts: LowerOptions } {
+function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): LowerContext {
   const kernels: Kernel[] = [];
   const launch = (made: LoweredKernel): Step => {
     kernels.push(made.kernel);
     return { k: 'launch', kernel: kernels.length - 1, args: made.args };
   };
-  const ctx: ControlContext & { opts: LowerOptions } = {
+  const ctx: LowerContext = {
     kernels, store, opts, launch,
     copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants)),
     lowerCalled: (c: Computation, params: readonly number[]): Lowered => {
