@@ -16,7 +16,8 @@ import { convolutionRule, dotRule, mapRule, reduceRule, reduceWindowRule } from 
 
 type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: readonly Idx[]) => Expr[]) | string;
 
-const HOST = 'runs on the host side of the runtime, not as a kernel (not compiled yet)';
+/** while and conditional are program steps (control.ts), never a value inside a kernel. */
+const CONTROL = 'control flow is a program step, not a value inside a kernel';
 const OPAQUE = 'kiln does not compute this op';
 const COLLECTIVE = 'collectives need several devices; kiln compiles for one';
 
@@ -78,7 +79,7 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
 
   tuple: tupleRule,
   'get-tuple-element': getTupleElementRule,
-  call: HOST, fusion: 'a fusion inside a fusion', while: HOST, conditional: HOST, 'custom-call': 'custom-call',
+  call: 'a call is inlined before lowering (the call-inline pass)', fusion: 'a fusion inside a fusion', while: CONTROL, conditional: CONTROL, 'custom-call': 'custom-call',
 
   'after-all': OPAQUE, 'add-dependency': OPAQUE, 'all-gather': COLLECTIVE, 'all-gather-start': COLLECTIVE,
   'all-gather-done': COLLECTIVE, 'all-reduce': COLLECTIVE, 'all-reduce-start': COLLECTIVE, 'all-reduce-done': COLLECTIVE,
