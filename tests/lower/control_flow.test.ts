@@ -6,6 +6,7 @@ import { compileProgram } from '../../compiler/compile.js';
 import { compareLiterals, leavesOf } from '../../compiler/compare.js';
 import { prepareWasm } from '../../compiler/wasm_backend.js';
 import type { Step } from '../../ir/kernel/kernel.js';
+import { printProgram } from '../../ir/kernel/print.js';
 import { loadCases } from '../golden/harness.js';
 
 const cases = new Map(loadCases().map((c) => [c.name, c]));
@@ -37,6 +38,39 @@ describe('control flow lowering', () => {
       '  body copy(w@320, w.next@640)',
       // The third array is passed through in its own slot: no copy.
     ]);
+  });
+
+  it('prints steps nested, control flow by the buffer it reads', () => {
+    const text = (name: string) => printProgram(compileProgram(cases.get(name)!.module).program).split('\n\n').at(-1);
+    expect(text('while_sum')).toBe(`launch k0_copy(0, 2)
+launch k1_copy(1, 2)
+while {
+  launch k2_fusion(3, 0)
+} (fusion#3) {
+  launch k3_i1(5, 0, 4)
+  launch k4_fusion_1(6, 0, 1)
+  launch k5_copy(0, 5)
+  launch k6_copy(1, 6)
+}
+`);
+    expect(text('conditional_pred')).toBe(`launch k0_np(1, 0)
+switch pred p#0 {
+case 0:
+  launch k1_n(4, 3)
+  launch k2_copy(2, 4)
+case 1:
+  launch k3_fusion(5, 3)
+  launch k4_copy(2, 5)
+}
+switch pred np#1 {
+case 0:
+  launch k5_n(7, 3)
+  launch k6_copy(6, 7)
+case 1:
+  launch k7_fusion(8, 3)
+  launch k8_copy(6, 8)
+}
+`);
   });
 
   it.each(['while_sum', 'while_swap', 'while_dot', 'while_in_conditional', 'conditional_pred', 'conditional_index', 'tuple_params'])(
