@@ -3,7 +3,8 @@
 // each construct maps onto each target.
 //
 // A Program is what a compiled module is: buffers laid out in memory regions, kernels
-// over buffer parameters, and the order to launch them in. Nothing here knows which
+// over buffer parameters, and the steps that run them (launches in order, with HLO's
+// while and conditional as loops and switches over them). Nothing here knows which
 // target will render it.
 //
 // Types. Values are scalars or 4-lane vectors of a compute type. Compute types are
