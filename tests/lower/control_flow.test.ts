@@ -73,7 +73,7 @@ case 1:
 `);
   });
 
-  it.each(['while_sum', 'while_swap', 'while_dot', 'while_in_conditional', 'conditional_pred', 'conditional_index', 'tuple_params'])(
+  it.each(['while_sum', 'while_swap', 'while_dot', 'while_nested', 'while_in_conditional', 'conditional_pred', 'conditional_index', 'tuple_params'])(
     '%s runs on wasm with 2 threads', async (name) => {
       const c = cases.get(name)!;
       const exe = await prepareWasm(c.module, { threads: 2 });

@@ -7,6 +7,7 @@ import { array } from '../../ir/shape.js';
 import { verifyModule } from '../../ir/verify.js';
 import { bitDifference, hlo, lines, optimise } from './helpers.js';
 import { runPasses } from '../../passes/pipeline.js';
+import { assignBuffers } from '../../passes/buffer_assignment.js';
 
 describe('call-inline', () => {
   it('replaces a call by its callee, parameters standing for the operands', () => {
@@ -167,5 +168,27 @@ describe('while-simplify', () => {
   it('removes a loop whose condition is constant false', () => {
     const text = LOOP(0, 'LT', 10).replace('ROOT lt = pred[] compare(i, n), direction=LT', 'ROOT lt = pred[] constant(false)');
     check(text, ['parameter', 'constant', 'tuple']);
+  });
+});
+
+describe('buffer assignment of a called computation (paramsOutside)', () => {
+  it('gives its parameters no slice and places the rest from offset 0', () => {
+    const m = hlo(`HloModule m
+ENTRY body {
+  s = (f32[16], f32[16]) parameter(0)
+  a = f32[16] get-tuple-element(s), index=0
+  b = f32[16] get-tuple-element(s), index=1
+  c = f32[16] add(a, b)
+  d = f32[16] multiply(c, a)
+  ROOT t = (f32[16], f32[16]) tuple(d, b)
+}`);
+    const inside = assignBuffers(m, { paramsOutside: true });
+    const entry = assignBuffers(m);
+    const params = inside.buffers.filter((x) => x.kind === 'parameter');
+    expect(params.length).toBe(2);
+    expect(params.every((x) => x.slice === undefined)).toBe(true);
+    // c and d: the root's d is live to the end, c dies at d (written in place over it).
+    expect(inside.arenaBytes).toBe(64);
+    expect(entry.arenaBytes).toBe(192);
   });
 });
