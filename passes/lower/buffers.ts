@@ -90,8 +90,9 @@ export class ProgramBuffers {
 
 /**
  * One computation's logical buffers as program buffers: constants in the constants
- * region, parameters where `params` says (a called computation's are its caller's
- * buffers), everything else at `base` + its slice.
+ * region, the buffers `given` names where it says (a called computation's parameters are
+ * its caller's buffers; a branch's results may be the conditional's), everything else at
+ * `base` + its slice.
  */
 export class ProgramBuilder {
   private byLogical = new Map<LogicalBuffer, number>();
@@ -100,7 +101,7 @@ export class ProgramBuilder {
     readonly store: ProgramBuffers,
     readonly assignment: BufferAssignment,
     private readonly base = 0,
-    private readonly params: ReadonlyMap<LogicalBuffer, number> = new Map(),
+    private readonly given: ReadonlyMap<LogicalBuffer, number> = new Map(),
   ) {}
 
   get constants(): ProgramBuffers['constants'] {
@@ -113,7 +114,7 @@ export class ProgramBuilder {
 
   arrayBuffer(lb: LogicalBuffer): number {
     if (lb.kind === 'constant') return this.store.constantBuffer(lb.instr, lb.index);
-    const given = this.params.get(lb);
+    const given = this.given.get(lb);
     if (given !== undefined) return given;
     const have = this.byLogical.get(lb);
     if (have !== undefined) return have;

@@ -5,8 +5,12 @@
 //   while        the loop state is the while's own result buffers. The init operand is
 //                copied in; the condition and body read the state; the body's result is
 //                copied back into it after each iteration.
-//   conditional  branch i reads operand i+1's buffers; its result is copied into the
-//                conditional's result buffers. The selector is operand 0's buffer.
+//   conditional  branch i reads operand i+1's buffers and computes its result in the
+//                conditional's result buffers (copied there when the branch returns a
+//                parameter or a constant). The selector is operand 0's buffer.
+//
+// A while body cannot write its result into the state that way: the state is its
+// parameter, which the body may still read after computing a result leaf.
 //
 // `call` never gets here: the call-inline pass (passes/call_inline.ts) removed it.
 import type { Computation, Instruction } from '../../ir/module.js';
@@ -32,8 +36,11 @@ export interface ControlContext {
   launch(made: LoweredKernel): Step;
   /** A step that copies buffer `from` into `to` (same element count and type). */
   copy(source: Instruction, from: BufferRef, to: BufferRef): Step;
-  /** Lowers `c` with its parameters' array leaves in the caller's buffers `params`. */
-  lowerCalled(c: Computation, params: readonly number[]): Lowered;
+  /**
+   * Lowers `c` with its parameters' array leaves in the caller's buffers `params`. With
+   * `results`, each root leaf that `c` computes itself is written straight there.
+   */
+  lowerCalled(c: Computation, params: readonly number[], results?: readonly number[]): Lowered;
 }
 
 export function lowerControl(instr: Instruction, b: ProgramBuilder, ctx: ControlContext): Step[] {
@@ -91,8 +98,10 @@ function lowerConditional(instr: Extract<Instruction, { opcode: 'conditional' }>
   const indexType = sel.shape.kind === 'array' && sel.shape.dims.length === 0 ? sel.shape.dtype : undefined;
   if (indexType !== 'pred' && indexType !== 's32') throw new NotCompiled(instr, 'the branch selector is not a pred or s32 scalar');
   const results = leafRefs(instr, b);
+  // A branch reads only its operand, never the results (both are live at the conditional,
+  // so they never share bytes): its root leaves may be computed in the result buffers.
   const lowered = branches.map((c, i): Step[] => {
-    const low = ctx.lowerCalled(c, leafRefs(instr.operands[i + 1], b).map((r) => r.id));
+    const low = ctx.lowerCalled(c, leafRefs(instr.operands[i + 1], b).map((r) => r.id), results.map((r) => r.id));
     const copies = low.root.flatMap((id, j) => (id === results[j].id ? [] : [ctx.copy(instr, ctx.store.ref(id, results[j].shape), results[j])]));
     return [...low.steps, ...copies];
   });

@@ -53,22 +53,19 @@ while {
   launch k6_copy(1, 6)
 }
 `);
+    // Each branch computes its result straight into the conditional's buffer (2, then 4).
     expect(text('conditional_pred')).toBe(`launch k0_np(1, 0)
 switch pred p#0 {
 case 0:
-  launch k1_n(4, 3)
-  launch k2_copy(2, 4)
+  launch k1_n(2, 3)
 case 1:
-  launch k3_fusion(5, 3)
-  launch k4_copy(2, 5)
+  launch k2_fusion(2, 3)
 }
 switch pred np#1 {
 case 0:
-  launch k5_n(7, 3)
-  launch k6_copy(6, 7)
+  launch k3_n(4, 3)
 case 1:
-  launch k7_fusion(8, 3)
-  launch k8_copy(6, 8)
+  launch k4_fusion(4, 3)
 }
 `);
   });
