@@ -101,6 +101,11 @@ describe('conditional-simplify', () => {
     expect(bitDifference(interpret(m, [x]), interpret(before, [x]))).toBeUndefined();
   });
 
+  it('gives the branch copy fresh names, reading the branch operand', () => {
+    const m = optimise(COND('s = s32[] constant(1)'), ['conditional-simplify', 'dce']);
+    expect(lines(m.entry)).toEqual(['p = f32[2] parameter(0)', 'ROOT e.1 = f32[2] exponential(p)']);
+  });
+
   it('leaves a conditional on a parameter alone', () => {
     const m = optimise(COND('s = pred[] parameter(1)'), ['conditional-simplify']);
     expect(m.entry.instructions.map((i) => i.opcode)).toContain('conditional');
@@ -144,12 +149,22 @@ describe('while-simplify', () => {
 
   it('removes a loop that runs 0 times: the result is the init value', () => {
     const m = check(LOOP(5, 'LT', 5), ['parameter', 'constant', 'tuple']);
-    expect(m.entry.root.name).toBe('init');
+    expect(lines(m.entry)).toEqual(['p = f32[2] parameter(0)', 'z = s32[] constant(5)', 'ROOT init = (s32[], f32[2]) tuple(z, p)']);
   });
 
   it('inlines the body of a loop that runs once', () => {
     const m = check(LOOP(4, 'LT', 5), ['parameter', 'constant', 'tuple', 'get-tuple-element', 'get-tuple-element', 'constant', 'add', 'add', 'tuple']);
-    expect(lines(m.entry).at(-1)).toBe('ROOT t.1 = (s32[], f32[2]) tuple(i1.1, x2.1)');
+    expect(lines(m.entry)).toEqual([
+      'p = f32[2] parameter(0)',
+      'z = s32[] constant(4)',
+      'init = (s32[], f32[2]) tuple(z, p)',
+      'i.2 = s32[] get-tuple-element(init), index=0',
+      'x.1 = f32[2] get-tuple-element(init), index=1',
+      'one.1 = s32[] constant(1)',
+      'i1.1 = s32[] add(i.2, one.1)',
+      'x2.1 = f32[2] add(x.1, x.1)',
+      'ROOT t.1 = (s32[], f32[2]) tuple(i1.1, x2.1)',
+    ]);
   });
 
   it('counts with the constant on the left, other directions and steps, and wrap-around', () => {
