@@ -128,7 +128,7 @@ function canOverwrite(b: LogicalBuffer, r: LogicalBuffer, k: number): boolean {
  * Per operand: is element i of the result computed from element i (row-major) of it alone,
  * at the same byte position? Undefined when the instruction cannot write in place at all.
  */
-function alignedOperands(instr: Instruction): boolean[] | undefined {
+export function alignedOperands(instr: Instruction): boolean[] | undefined {
   const out = instr.shape;
   if (out.kind !== 'array' || instr.asyncOf !== undefined) return undefined;
   // Same elements at the same bytes; a bitcast alias of another element type is not.

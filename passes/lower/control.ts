@@ -4,17 +4,16 @@
 //
 //   while        the loop state is the while's own result buffers. The init operand is
 //                copied in; the condition and body read the state; the body's result is
-//                copied back into it after each iteration.
+//                computed in place where it can be (writesStateInPlace), else copied back
+//                into it after each iteration.
 //   conditional  branch i reads operand i+1's buffers and computes its result in the
 //                conditional's result buffers (copied there when the branch returns a
 //                parameter or a constant). The selector is operand 0's buffer.
 //
-// A while body cannot write its result into the state that way: the state is its
-// parameter, which the body may still read after computing a result leaf.
-//
 // `call` never gets here: the call-inline pass (passes/call_inline.ts) removed it.
 import type { Computation, Instruction } from '../../ir/module.js';
 import { makeInstruction } from '../rewrite.js';
+import { alignedOperands, type BufferAssignment, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import type { Kernel, Step } from '../../ir/kernel/kernel.js';
 import { leafShape, type ProgramBuffers, type ProgramBuilder } from './buffers.js';
@@ -38,10 +37,14 @@ export interface ControlContext {
   copy(source: Instruction, from: BufferRef, to: BufferRef): Step;
   /**
    * Lowers `c` with its parameters' array leaves in the caller's buffers `params`. With
-   * `results`, each root leaf that `c` computes itself is written straight there.
+   * `results`, a root leaf that `c` computes itself is written straight into the buffer
+   * `results` gives for it (when it gives one).
    */
-  lowerCalled(c: Computation, params: readonly number[], results?: readonly number[]): Lowered;
+  lowerCalled(c: Computation, params: readonly number[], results?: ResultPlacement): Lowered;
 }
+
+/** Where root leaf j (`lb` in `c`'s assignment `a`; `roots` all of them) may be computed, or undefined. */
+export type ResultPlacement = (j: number, lb: LogicalBuffer, a: BufferAssignment, roots: readonly LogicalBuffer[]) => number | undefined;
 
 export function lowerControl(instr: Instruction, b: ProgramBuilder, ctx: ControlContext): Step[] {
   switch (instr.opcode) {
@@ -62,10 +65,28 @@ function lowerWhile(instr: Extract<Instruction, { opcode: 'while' }>, b: Program
   const steps = init.flatMap((from, j) => (from.id === state[j].id ? [] : [ctx.copy(instr, from, state[j])]));
   const ids = state.map((s) => s.id);
   const cond = ctx.lowerCalled(instr.attrs.condition, ids);
-  const body = ctx.lowerCalled(instr.attrs.body, ids);
+  const inPlace: ResultPlacement = (j, lb, a, roots) => (writesStateInPlace(instr.attrs.body, j, lb, a, roots) ? ids[j] : undefined);
+  const body = ctx.lowerCalled(instr.attrs.body, ids, inPlace);
   const pred = ctx.store.buffers[cond.root[0]];
   if (cond.root.length !== 1 || pred.dtype !== 'pred' || pred.bytes !== 1) throw new NotCompiled(instr, 'the loop condition does not return a pred scalar');
   return [...steps, { k: 'while', cond: cond.steps, pred: cond.root[0], body: [...body.steps, ...writeBack(instr, body.root, state, ctx)] }];
+}
+
+/**
+ * Whether the body may compute its result leaf j straight into state slot j, saving the
+ * copy back: the old value there (parameter leaf j) is read for the last time before the
+ * leaf is written, or by the very instruction that writes it where buffer assignment's
+ * in-place rule holds (element i read before element i is written); and no other result
+ * leaf is that old value, which the write-back would read after the body.
+ */
+function writesStateInPlace(body: Computation, j: number, lb: LogicalBuffer, a: BufferAssignment, roots: readonly LogicalBuffer[]): boolean {
+  const param = body.params[0];
+  const old = a.bufferOf(param, leafPaths(param.shape)[j]);
+  if (roots.includes(old)) return false;
+  if (old.end < lb.start) return true;
+  if (old.end > lb.start || lb.index.length > 0) return false;
+  const aligned = alignedOperands(lb.instr);
+  return aligned !== undefined && lb.instr.operands.every((o, k) => aligned[k] || (o.shape.kind === 'array' && a.bufferOf(o) !== old));
 }
 
 /**
@@ -101,7 +122,7 @@ function lowerConditional(instr: Extract<Instruction, { opcode: 'conditional' }>
   // A branch reads only its operand, never the results (both are live at the conditional,
   // so they never share bytes): its root leaves may be computed in the result buffers.
   const lowered = branches.map((c, i): Step[] => {
-    const low = ctx.lowerCalled(c, leafRefs(instr.operands[i + 1], b).map((r) => r.id), results.map((r) => r.id));
+    const low = ctx.lowerCalled(c, leafRefs(instr.operands[i + 1], b).map((r) => r.id), (j) => results[j].id);
     const copies = low.root.flatMap((id, j) => (id === results[j].id ? [] : [ctx.copy(instr, ctx.store.ref(id, results[j].shape), results[j])]));
     return [...low.steps, ...copies];
   });

@@ -8,7 +8,7 @@ import type { Computation, Instruction, Module } from '../../ir/module.js';
 import { assignBuffers, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
-import { copyKernel, lowerControl, type ControlContext, type Lowered } from './control.js';
+import { copyKernel, lowerControl, type ControlContext, type Lowered, type ResultPlacement } from './control.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
@@ -84,14 +84,17 @@ function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): L
   const ctx: LowerContext = {
     kernels, store, opts, launch,
     copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants)),
-    lowerCalled: (c: Computation, params: readonly number[], results?: readonly number[]): Lowered => {
+    lowerCalled: (c: Computation, params: readonly number[], results?: ResultPlacement): Lowered => {
       const assignment = assignBuffers({ ...m, entry: c }, { alignment: ALIGN, paramsOutside: true });
       const leaves: LogicalBuffer[] = c.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
       if (leaves.length !== params.length) throw new Error(`${c.name} takes ${leaves.length} array leaves, its caller passes ${params.length}`);
       const given = new Map(leaves.map((lb, i) => [lb, params[i]]));
       const rootLeaves = leafPaths(c.root.shape).map((path) => assignment.bufferOf(c.root, path));
       // A root leaf c computes (not a parameter, not a constant; its first occurrence) goes where the caller wants it.
-      if (results) rootLeaves.forEach((lb, j) => { if (lb.kind === 'output' && !given.has(lb)) given.set(lb, results[j]); });
+      rootLeaves.forEach((lb, j) => {
+        const to = results && lb.kind === 'output' && !given.has(lb) ? results(j, lb, assignment, rootLeaves) : undefined;
+        if (to !== undefined) given.set(lb, to);
+      });
       const b = new ProgramBuilder(store, assignment, store.reserve(assignment.arenaBytes), given);
       const steps = lowerComputation(c, b, ctx);
       return { steps, root: rootLeaves.map((lb) => b.arrayBuffer(lb)) };
