@@ -13,6 +13,7 @@ import { leafPaths } from '../buffer_liveness.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
+import { ownKernels } from './own_kernels.js';
 import { storageType } from './types.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
@@ -72,8 +73,6 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
 function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts: LowerOptions): LoweredKernel[] {
   const assignment = b.assignment;
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
-  const rule = fusion ? undefined : elementRule(instr.opcode);
-  if (typeof rule === 'string') throw new NotCompiled(instr, rule);
   const paths = leafPaths(instr.shape);
   if (paths.length === 0) return [];
   const operandRef = (o: Instruction): BufferRef => {
@@ -88,6 +87,11 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const root = fusion ? fusion.root : instr;
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
+  // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
+  const own = fusion ? undefined : ownKernels(instr, { ...spec, scratch: (hint, shape) => b.scratch(hint, shape) });
+  if (own) return own;
+  const rule = fusion ? undefined : elementRule(instr.opcode);
+  if (typeof rule === 'string') throw new NotCompiled(instr, rule);
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
@@ -147,10 +151,19 @@ class ProgramBuilder {
 
   /** A fresh arena buffer past everything assignment placed, for a copied-out result. */
   extraOutput(lb: LogicalBuffer): number {
+    return this.scratch(`${lb.instr.name}.out`, lb.shape).id;
+  }
+
+  /**
+   * A fresh arena buffer past everything assignment placed: a copied-out result, or the
+   * working space one kernel needs (a sort's permutations). Never shared: buffer
+   * assignment does not know it exists, so nothing else is placed over it.
+   */
+  scratch(name: string, shape: ArrayShape): BufferRef {
     const offset = align(this.arenaBytes);
-    const id = this.push(`${lb.instr.name}.out`, lb.shape, 'arena', offset);
+    const id = this.push(name, shape, 'arena', offset);
     this.arenaBytes = align(offset + this.buffers[id].bytes);
-    return id;
+    return { id, name, shape };
   }
 
   private constantBuffer(instr: Instruction, path: readonly number[]): number {
