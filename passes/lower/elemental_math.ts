@@ -52,10 +52,30 @@ export function binaryRule(op: BinaryOp) {
 }
 
 export function compareRule(em: Emitter, instr: InstructionOf<'compare'>, index: readonly Idx[]): Expr[] {
-  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(instr.operands[0])))
-    throw new NotCompiled(instr, 'compare with type=TOTALORDER');
   const [a, b] = instr.operands;
-  return [k.compare(instr.attrs.direction as CompareDir, em.value(a, index), em.value(b, index))];
+  const dir = instr.attrs.direction as CompareDir;
+  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(a)))
+    return [k.compare(dir, totalOrderKey(em, em.value(a, index)), totalOrderKey(em, em.value(b, index)))];
+  return [k.compare(dir, em.value(a, index), em.value(b, index))];
+}
+
+/**
+ * A signed integer that orders floats as IEEE totalOrder does (-NaN < -inf < … < -0 < +0
+ * < … < +inf < +NaN): the bits, with the magnitude bits flipped when the sign is set.
+ * Every NaN of one sign gets one key, as the interpreter holds NaNs equal whatever
+ * their payload. f16/bf16 values are compared as the f32s they widen to: same order.
+ */
+function totalOrderKey(em: Emitter, v: Expr): Expr {
+  const wide = v.type.scalar === 'f64';
+  const int = wide ? 's64' : 's32';
+  const c = (x: bigint): Expr => em.constant(int, wide ? x : Number(BigInt.asIntN(32, x)));
+  const x = em.bind('x', v);
+  const bits = em.bind('bits', k.bitcast(x, int));
+  const negative = em.bind('neg', k.compare('LT', bits, c(0n)));
+  const magnitude = wide ? 0x7fffffffffffffffn : 0x7fffffffn;
+  const key = k.select(negative, k.binary('xor', bits, c(magnitude)), bits);
+  const nanKey = k.select(negative, c(-magnitude - 1n), c(magnitude));
+  return k.select(k.compare('NE', x, x), nanKey, key);
 }
 
 export function selectRule(em: Emitter, instr: InstructionOf<'select'>, index: readonly Idx[]): Expr[] {
