@@ -6,12 +6,13 @@ import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { Expr } from '../../ir/kernel/kernel.js';
 import type { ElementRule, Emitter, Idx } from './emitter.js';
 import {
-  binaryRule, bitcastConvertRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
+  binaryRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
 } from './elemental_math.js';
 import {
   broadcastRule, concatenateRule, constantRule, dynamicSliceRule, dynamicUpdateSliceRule, gatherRule,
   getTupleElementRule, iotaRule, padRule, reshapeRule, reverseRule, sliceRule, transposeRule, tupleRule,
 } from './elemental_structural.js';
+import { bitcastConvertRule, reducePrecisionRule } from './elemental_bits.js';
 import { convolutionRule, dotRule, mapRule, reduceRule, reduceWindowRule } from './elemental_compute.js';
 
 type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: readonly Idx[]) => Expr[]) | string;
@@ -37,7 +38,7 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   copy, real: 'complex numbers', imag: 'complex numbers',
   acos: unaryRule('acos'), acosh: unaryRule('acosh'), asin: unaryRule('asin'), asinh: unaryRule('asinh'),
   atanh: unaryRule('atanh'), cosh: unaryRule('cosh'), sinh: unaryRule('sinh'),
-  'reduce-precision': 'reduce-precision',
+  'reduce-precision': reducePrecisionRule,
 
   add: binaryRule('add'), subtract: binaryRule('subtract'), multiply: binaryRule('multiply'), divide: binaryRule('divide'),
   remainder: binaryRule('remainder'), power: binaryRule('power'), maximum: binaryRule('maximum'), minimum: binaryRule('minimum'),

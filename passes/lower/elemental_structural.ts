@@ -9,7 +9,8 @@ import { fixed, type Emitter, type Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
 import { convertValue, dtypeOf, narrow } from './elemental_math.js';
 import { computeType } from './types.js';
-import type { DType } from '../../ir/dtype.js';
+import { byteSize, type DType } from '../../ir/dtype.js';
+import { reinterpret } from './elemental_bits.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
 const anyLane = (index: readonly Idx[]): boolean => index.some((i) => i.lane);
@@ -32,12 +33,22 @@ export function transposeRule(em: Emitter, instr: InstructionOf<'transpose'>, in
 /** Row-major reshape: through the linear index. Lanes survive when both minor dims hold whole vectors. */
 export function reshapeRule(em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] {
   const x = instr.operands[0];
-  if (dtypeOf(x) !== dtypeOf(instr)) throw new NotCompiled(instr, `${instr.opcode} from ${dtypeOf(x)} to ${dtypeOf(instr)}`);
+  const from = dtypeOf(x), to = dtypeOf(instr);
+  // A bitcast may also reinterpret the element type: the same bits, read as the new type.
+  if (from !== to) {
+    if (byteSize(from) !== byteSize(to)) throw new NotCompiled(instr, `${instr.opcode} from ${from} to ${to} changes the element width`);
+    return sameTypeReshape(em, instr, index).map((v) => reinterpret(em, v, from, to));
+  }
+  return sameTypeReshape(em, instr, index);
+}
+
+function sameTypeReshape(em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
   const out = dimsOf(instr), inn = dimsOf(x);
   if (out.length === inn.length && out.every((d, i) => d === inn[i])) return em.values(x, index);
   const laneAtMinor = index.length > 0 && index[index.length - 1].lane && !index.slice(0, -1).some((i) => i.lane);
   if (anyLane(index) && !(laneAtMinor && inn.length > 0 && inn[inn.length - 1] % 4 === 0 && out[out.length - 1] % 4 === 0))
-    return em.perLane(index, (s, idx) => reshapeRule(s, instr, idx));
+    return em.perLane(index, (s, idx) => sameTypeReshape(s, instr, idx));
   const lin = em.bind('lin', k.linear(index.map((i) => i.e), out));
   const inIdx = k.delinear(lin, inn).map(fixed);
   if (laneAtMinor) inIdx[inIdx.length - 1] = { e: inIdx[inIdx.length - 1].e, lane: true };
