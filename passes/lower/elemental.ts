@@ -5,6 +5,7 @@ import type { Opcode } from '../../ir/opcodes.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { Expr } from '../../ir/kernel/kernel.js';
 import type { ElementRule, Emitter, Idx } from './emitter.js';
+import { NotCompiled } from './errors.js';
 import {
   binaryRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
 } from './elemental_math.js';
@@ -20,6 +21,13 @@ type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: rea
 const HOST = 'runs on the host side of the runtime, not as a kernel (not compiled yet)';
 const OPAQUE = 'kiln does not compute this op';
 const COLLECTIVE = 'collectives need several devices; kiln compiles for one';
+
+/** A fusion inside a computation the emitter inlines (a map's function): inlined in turn, when it is scalar. */
+function nestedFusionRule(em: Emitter, instr: InstructionOf<'fusion'>, index: readonly Idx[]): Expr[] {
+  if (index.length > 0 || instr.operands.some((o) => o.shape.kind !== 'array' || o.shape.dims.length > 0))
+    throw new NotCompiled(instr, 'a fusion of arrays inside a fusion');
+  return em.inline(instr.attrs.calls, instr.operands.map((o) => em.value(o, [])));
+}
 
 const copy = (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => em.values(instr.operands[0], index);
 
@@ -79,7 +87,7 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
 
   tuple: tupleRule,
   'get-tuple-element': getTupleElementRule,
-  call: HOST, fusion: 'a fusion inside a fusion', while: HOST, conditional: HOST, 'custom-call': 'custom-call',
+  call: HOST, fusion: nestedFusionRule, while: HOST, conditional: HOST, 'custom-call': 'custom-call',
 
   'after-all': OPAQUE, 'add-dependency': OPAQUE, 'all-gather': COLLECTIVE, 'all-gather-start': COLLECTIVE,
   'all-gather-done': COLLECTIVE, 'all-reduce': COLLECTIVE, 'all-reduce-start': COLLECTIVE, 'all-reduce-done': COLLECTIVE,

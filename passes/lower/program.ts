@@ -6,7 +6,7 @@ import { byteSize } from '../../ir/dtype.js';
 import { literalBytes } from '../../ir/interpret/scalar.js';
 import type { Kernel, Launch, Program, ProgramBuffer, ProgramIO, StorageType } from '../../ir/kernel/kernel.js';
 import type { ArrayLiteral, Literal } from '../../ir/literal.js';
-import type { Instruction, Module } from '../../ir/module.js';
+import type { Computation, Instruction, InstructionOf, Module } from '../../ir/module.js';
 import { asArray, subshape, type ArrayShape, type Shape } from '../../ir/shape.js';
 import { assignBuffers, type BufferAssignment, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
@@ -81,7 +81,12 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
     return { ...b.ref(assignment.bufferOf(o)), shape: o.shape };
   };
   const inputs = new Map<Instruction, BufferRef>();
-  if (fusion) fusion.params.forEach((p, i) => inputs.set(p, operandRef(instr.operands[i])));
+  if (fusion) fusion.params.forEach((p, i) => {
+    const o = instr.operands[i];
+    // A tuple operand: each get-tuple-element of the parameter reads that element's buffer.
+    if (o.shape.kind === 'tuple') for (const [gte, ref] of tupleElementRefs(fusion, p, o, b)) inputs.set(gte, ref);
+    else inputs.set(p, operandRef(o));
+  });
   else for (const o of instr.operands) inputs.set(o, operandRef(o));
   const outputs = paths.map((path) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
   const root = fusion ? fusion.root : instr;
@@ -96,6 +101,16 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
   return [((opts.tiled ?? true) && (tiledKernel(spec) ?? tiledWindow(spec))) || loopKernel(spec)];
+}
+
+/** The buffers a fusion's tuple-shaped parameter `p` is read through: one per get-tuple-element of it. */
+function tupleElementRefs(body: Computation, p: Instruction, operand: Instruction, b: ProgramBuilder): [Instruction, BufferRef][] {
+  const users = body.instructions.filter((u) => u.operands.includes(p));
+  return users.map((u) => {
+    if (u.opcode !== 'get-tuple-element' || u.shape.kind !== 'array') throw new NotCompiled(u, `reads the tuple parameter %${p.name} other than as an array element`);
+    const index = (u as InstructionOf<'get-tuple-element'>).attrs.index;
+    return [u, { ...b.ref(b.assignment.bufferOf(operand, [index])), shape: u.shape }];
+  });
 }
 
 /** A root tuple's element j is named for the instruction that computes it. */
