@@ -112,11 +112,12 @@ export function bitcastConvertRule(em: Emitter, instr: InstructionOf<'bitcast-co
  * XLA's reduce-precision on the storage bits (the interpreter's reducePrecision): round
  * the mantissa to nearest even at `mantissa_bits`, then flush what the reduced exponent
  * range cannot hold to ±0 or ±inf. NaN stays NaN unless no mantissa bit is left (+inf).
- * f16 is refused: its subnormals round at other bit positions than their f32 form.
+ * bf16 works on the bits of the f32 it widens to (its low 16 bits are zero, so it rounds
+ * alike); f16 on its own 16 bits, computed exactly.
  */
 export function reducePrecisionRule(em: Emitter, instr: InstructionOf<'reduce-precision'>, index: readonly Idx[]): Expr[] {
   const dt = dtypeOf(instr);
-  const layout: Partial<Record<DType, [number, number]>> = { f32: [8, 23], bf16: [8, 23], f64: [11, 52] };
+  const layout: Partial<Record<DType, [number, number]>> = { f16: [5, 10], f32: [8, 23], bf16: [8, 23], f64: [11, 52] };
   const lay = layout[dt];
   if (!lay) throw new NotCompiled(instr, `reduce-precision on ${dt}`);
   const [srcExp, srcMant] = lay;
@@ -125,12 +126,13 @@ export function reducePrecisionRule(em: Emitter, instr: InstructionOf<'reduce-pr
   const wide = dt === 'f64';
   const ut = wide ? 'u64' : 'u32';
   const c = (v: bigint): Expr => em.constant(ut, wide ? v : Number(v));
-  let v = em.bind('rb', k.bitcast(x, ut));
+  const mask = (1n << BigInt(1 + srcExp + srcMant)) - 1n;
+  let v = em.bind('rb', dt === 'f16' ? bitsOf(em, x, dt) : k.bitcast(x, ut));
   if (mb < srcMant) {
     const drop = BigInt(srcMant - mb), last = 1n << drop;
     const lastBit = k.binary('shift-right-logical', k.binary('and', v, c(last)), c(drop));
     const bias = k.binary('add', c((last >> 1n) - 1n), lastBit);
-    v = em.bind('rb', k.binary('and', k.binary('add', v, bias), c(~(last - 1n) & (wide ? (1n << 64n) - 1n : 0xffffffffn))));
+    v = em.bind('rb', k.binary('and', k.binary('add', v, bias), c(~(last - 1n) & mask)));
   }
   if (eb < srcExp) {
     const expMask = ((1n << BigInt(srcExp)) - 1n) << BigInt(srcMant);
@@ -142,5 +144,6 @@ export function reducePrecisionRule(em: Emitter, instr: InstructionOf<'reduce-pr
     v = em.bind('rb', k.select(over, k.binary('or', signed, c(expMask)), k.select(under, signed, v)));
   }
   const nan = mb > 0 ? x : em.constant(x.type.scalar, Infinity);
-  return [narrow(k.select(k.compare('NE', x, x), nan, k.bitcast(v, x.type.scalar)), dt)];
+  const back = dt === 'f16' ? fromBits(em, v, dt) : k.bitcast(v, x.type.scalar);
+  return [narrow(k.select(k.compare('NE', x, x), nan, back), dt)];
 }

@@ -60,8 +60,10 @@ describe('reduce-precision', () => {
     await expectExact(rp('f32', many.length, 4, 0), [many]);
   });
 
-  it('bf16 and f64 operands', async () => {
+  it('bf16, f16 and f64 operands', async () => {
     await expectExact(rp('bf16', 8, 5, 3), [[1, 1.0625, 1.1875, 3e5, 1e-6, -0, NaN, -70000]]);
+    await expectExact(rp('f16', 10, 4, 2), [[1, 1.125, 1.375, 300, 6e-8, 1e-5, -0, NaN, -65504, 0.3]]);
+    await expectExact(rp('f16', 6, 5, 0), [[1.5, 2.5, 6e-8, 3e-5, Infinity, NaN]]);
     await expectExact(rp('f64', many.length, 8, 23), [many.map((v, i) => v * (1 + 1e-12 * i))]);
     await expectExact(rp('f64', many.length, 11, 0), [many]);
   });
