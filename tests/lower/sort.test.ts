@@ -3,7 +3,13 @@
 // their original order, NaN and -0 where the comparator puts them, every operand of a
 // variadic sort permuted together, any sort dimension, rows of any length.
 import { describe, expect, it } from 'vitest';
-import { expectExact, hash } from './exact.js';
+import { compileProgram } from '../../compiler/compile.js';
+import { parseHlo } from '../../compiler/frontends/hlo/index.js';
+import { interpret } from '../../ir/interpret/index.js';
+import { arrayLiteral } from '../../ir/literal.js';
+import type { ArrayShape } from '../../ir/shape.js';
+import { runWasmAll } from '../wasm/harness.js';
+import { bits, expectExact, hash } from './exact.js';
 
 const lt = (t: string, dir = 'LT', type = '') => `cmp {
   a = ${t}[] parameter(0)
@@ -84,5 +90,13 @@ ENTRY main {
 
   it('sorts s64 keys beyond 2^53 exactly', async () => {
     await expectExact(sortModule('s64', [11], 0), [range(11, (i) => (BigInt(hash(i, 1000)) << 52n) - (1n << 61n) + BigInt(i))]);
+  });
+
+  it('splits the rows over two wasm threads, each sorting in its own scratch rows', async () => {
+    const m = parseHlo(sortModule('s32', [16, 45], 1), 'threads');
+    const values = range(16 * 45, (i) => hash(i, 30));
+    const want = bits(interpret(m, [arrayLiteral(m.entry.params[0].shape as ArrayShape, values)]));
+    const got = await runWasmAll(compileProgram(m).program, { x: Int32Array.from(values) }, { shared: true, threads: 2 });
+    expect([Array.from(got.s, String)]).toEqual(want);
   });
 });
