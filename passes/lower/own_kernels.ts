@@ -3,6 +3,7 @@
 // applied in the interpreter's order). Their elemental rules stay strings, so fusion never
 // puts them inside a fusion (passes/fusion.ts fuses only elementwise and loop-structural
 // ops) and the emitter refuses them if it ever did.
+import type { Opcode } from '../../ir/opcodes.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import { loopKernel, type BufferRef, type LoopKernelSpec, type LoweredKernel } from './loop_kernel.js';
@@ -15,13 +16,18 @@ export interface OwnKernelSpec extends LoopKernelSpec {
   readonly scratch: (name: string, shape: ArrayShape) => BufferRef;
 }
 
-/** The kernels for `instr` when it has kernels of its own, else undefined (elemental lowering). */
-export function ownKernels(instr: Instruction, spec: OwnKernelSpec): LoweredKernel[] | undefined {
+const OWN = new Set<Opcode>(['sort', 'scatter', 'select-and-scatter']);
+
+/** Whether `instr` lowers to kernels of its own rather than through its elemental rule. */
+export const hasOwnKernels = (instr: Instruction): boolean => OWN.has(instr.opcode);
+
+/** The kernels for an instruction `hasOwnKernels` accepts. */
+export function ownKernels(instr: Instruction, spec: OwnKernelSpec): LoweredKernel[] {
   switch (instr.opcode) {
     case 'sort': return sortKernels(instr as InstructionOf<'sort'>, spec);
     case 'scatter': return scatterKernels(instr as InstructionOf<'scatter'>, spec);
     case 'select-and-scatter': return selectAndScatterKernels(instr as InstructionOf<'select-and-scatter'>, spec);
-    default: return undefined;
+    default: throw new Error(`lowering: %${instr.name} (${instr.opcode}) has no kernels of its own`);
   }
 }
 

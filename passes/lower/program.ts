@@ -13,7 +13,7 @@ import { leafPaths } from '../buffer_liveness.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
-import { ownKernels } from './own_kernels.js';
+import { hasOwnKernels, ownKernels } from './own_kernels.js';
 import { storageType } from './types.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
@@ -73,6 +73,8 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
 function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts: LowerOptions): LoweredKernel[] {
   const assignment = b.assignment;
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
+  const rule = fusion ? undefined : elementRule(instr.opcode);
+  if (typeof rule === 'string' && !hasOwnKernels(instr)) throw new NotCompiled(instr, rule);
   const paths = leafPaths(instr.shape);
   if (paths.length === 0) return [];
   const operandRef = (o: Instruction): BufferRef => {
@@ -93,10 +95,7 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
   // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
-  const own = fusion ? undefined : ownKernels(instr, { ...spec, scratch: (hint, shape) => b.scratch(hint, shape) });
-  if (own) return own;
-  const rule = fusion ? undefined : elementRule(instr.opcode);
-  if (typeof rule === 'string') throw new NotCompiled(instr, rule);
+  if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.scratch(hint, shape) });
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
