@@ -21,6 +21,8 @@ type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: rea
 const HOST = 'runs on the host side of the runtime, not as a kernel (not compiled yet)';
 const OPAQUE = 'kiln does not compute this op';
 const COLLECTIVE = 'collectives need several devices; kiln compiles for one';
+/** Lowered as kernels of their own (own_kernels.ts); fusion never puts them inside a fusion. */
+const OWN_KERNELS = 'lowered as kernels of its own, not inside a fusion';
 
 /** A fusion inside a computation the emitter inlines (a map's function): inlined in turn, when it is scalar. */
 function nestedFusionRule(em: Emitter, instr: InstructionOf<'fusion'>, index: readonly Idx[]): Expr[] {
@@ -77,10 +79,10 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   convolution: convolutionRule,
   reduce: reduceRule,
   'reduce-window': reduceWindowRule,
-  'select-and-scatter': 'select-and-scatter',
+  'select-and-scatter': OWN_KERNELS,
   gather: gatherRule,
-  scatter: 'scatter',
-  sort: 'sort',
+  scatter: OWN_KERNELS,
+  sort: OWN_KERNELS,
   map: mapRule,
   rng: 'random numbers (XLA leaves their bits to the backend)',
   'rng-bit-generator': 'random numbers (XLA leaves their bits to the backend)',
