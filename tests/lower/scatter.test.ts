@@ -3,6 +3,9 @@
 // that would leave the operand are skipped whole, variadic scatter updates every output
 // with one combiner call, and unique_indices takes the parallel loop.
 import { describe, expect, it } from 'vitest';
+import { compileProgram } from '../../compiler/compile.js';
+import { parseHlo } from '../../compiler/frontends/hlo/index.js';
+import { printKernel } from '../../ir/kernel/print.js';
 import { expectExact, hash } from './exact.js';
 
 const add = (t: string) => `add {
@@ -65,6 +68,40 @@ ENTRY main {
     const p = await expectExact(hlo, [range(8, (j) => j - 4), range(8, (j) => j), [7, 0, 3, 4294967295], [-1, NaN, 9, 1], [10, 20, 30, 40]]);
     expect(loopModes(p)).toContain('parallel');
     expect(loopModes(p).filter((m) => m === 'serial')).toEqual([]);
+  });
+
+  it('is a copy, then the updates with the combiner inlined and each start index checked', () => {
+    const hlo = `HloModule s
+${add('f32')}
+ENTRY main {
+  x = f32[6] parameter(0)
+  i = s32[3,1] parameter(1)
+  u = f32[3] parameter(2)
+  ROOT s = f32[6] scatter(x, i, u), update_window_dims={}, inserted_window_dims={0}, scatter_dims_to_operand_dims={0}, index_vector_dim=1, to_apply=add
+}`;
+    expect(compileProgram(parseHlo(hlo, 'printed')).program.kernels.map(printKernel).join('\n')).toMatchInlineSnapshot(`
+      "kernel k0_s_copy0(out f32[6] s, in f32[6] x) schedule(rows=1 chunks=1 lanes=4) {  // s
+        parallel for (p = 0; p < 1; p++) {
+          let base: s32 = p * 6;
+          for (j = 0; j < 4; j += 4) {
+            s.v4[base + j] = x.v4[j];
+          }
+          for (j_1 = 4; j_1 < 6; j_1++) {
+            s[base + j_1] = x[j_1];
+          }
+        }
+      }
+      kernel k0_s(inout f32[6] s, in s32[3] i, in f32[3] u) schedule(updates=3 parallel=0) {  // s
+        for (s_1 = 0; s_1 < 3; s_1++) {
+          let ix: s32 = i[s_1];
+          let st: s32 = minimum(maximum(ix, 0), 5);
+          if ((ix >= 0) & (ix <= 5)) {
+            let nx: f32 = s[st] + u[s_1];
+            s[st] = nx;
+          }
+        }
+      }"
+    `);
   });
 
   it('takes operand batching dims from the indices batching dims', async () => {

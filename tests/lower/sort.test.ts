@@ -8,6 +8,7 @@ import { parseHlo } from '../../compiler/frontends/hlo/index.js';
 import { interpret } from '../../ir/interpret/index.js';
 import { arrayLiteral } from '../../ir/literal.js';
 import type { ArrayShape } from '../../ir/shape.js';
+import { printKernel } from '../../ir/kernel/print.js';
 import { runWasmAll } from '../wasm/harness.js';
 import { bits, expectExact, hash } from './exact.js';
 
@@ -98,5 +99,53 @@ ENTRY main {
     const want = bits(interpret(m, [arrayLiteral(m.entry.params[0].shape as ArrayShape, values)]));
     const got = await runWasmAll(compileProgram(m).program, { x: Int32Array.from(values) }, { shared: true, threads: 2 });
     expect([Array.from(got.s, String)]).toEqual(want);
+  });
+
+  it('is one kernel: a permutation per row merged pass by pass in scratch, then the gather', () => {
+    const { program } = compileProgram(parseHlo(sortModule('f32', [2, 5], 1), 'printed'));
+    expect(program.kernels.map(printKernel).join('\n')).toMatchInlineSnapshot(`
+      "kernel k0_s(in f32[10] x, out f32[10] s, inout s32[20] s_perm) schedule(rows=2 passes=3) {  // s
+        parallel for (row = 0; row < 2; row++) {
+          let base: s32 = row * 5;
+          let pbase: s32 = row * 10;
+          for (i = 0; i < 5; i++) {
+            s_perm[pbase + i] = i;
+          }
+          for (pass = 0; pass < 3; pass++) {
+            let w: s32 = 1 << pass;
+            let src: s32 = pbase + ((pass % 2) * 5);
+            let dst: s32 = pbase + ((1 - (pass % 2)) * 5);
+            let w2: s32 = w * 2;
+            for (q = 0; q < (4 + w2) / w2; q++) {
+              let lo: s32 = q * w2;
+              let mid: s32 = minimum(lo + w, 5);
+              let hi: s32 = minimum(lo + w2, 5);
+              let a: s32 = lo;
+              let b: s32 = mid;
+              for (t = lo; t < hi; t++) {
+                let right: pred = 0;
+                if (b < hi) {
+                  if (a >= mid) {
+                    right = 1;
+                  } else {
+                    right = x[base + s_perm[src + b]] < x[base + s_perm[src + a]];
+                  }
+                }
+                if (right) {
+                  s_perm[dst + t] = s_perm[src + b];
+                  b = b + 1;
+                } else {
+                  s_perm[dst + t] = s_perm[src + a];
+                  a = a + 1;
+                }
+              }
+            }
+          }
+          for (i_1 = 0; i_1 < 5; i_1++) {
+            s[base + i_1] = x[base + s_perm[(pbase + 5) + i_1]];
+          }
+        }
+      }"
+    `);
   });
 });
