@@ -18,7 +18,6 @@ import { copyKernel, type OwnKernelSpec } from './own_kernels.js';
 import { computeType, storageType } from './types.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
-const dtypeOf = (i: Instruction) => (i.shape as ArrayShape).dtype;
 /** 0..rank-1 without `drop`, in order. */
 const otherDims = (rank: number, drop: readonly number[]): number[] => [...Array(rank).keys()].filter((d) => !drop.includes(d));
 
