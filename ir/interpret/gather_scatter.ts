@@ -34,12 +34,13 @@ function indexReader(indices: ArrayLiteral, ivd: number): IndexReader {
 }
 
 /**
- * Full operand start index for batch coordinates G: components mapped by indexMap, and
+ * Full operand start index for batch coordinates G: components mapped by indexMap (exact
+ * values in a Float64Array: an s64 or u32 index beyond 2^31 is out of range, not wrapped), and
  * each operand batching dim taken from G at the matching indices batching dim.
  */
 function startOf(
   indices: ArrayLiteral, rd: IndexReader, G: Int32Array, indexMap: readonly number[],
-  operandBatching: readonly number[], indicesBatching: readonly number[], out: Int32Array,
+  operandBatching: readonly number[], indicesBatching: readonly number[], out: Float64Array,
 ): void {
   out.fill(0);
   const base = rd.base(G);
@@ -66,7 +67,7 @@ export function evalGather(instr: InstructionOf<'gather'>, ops: Literal[]): Lite
   });
   if (batchDims.length !== rd.batchDims.length) fail(instr, `result has ${batchDims.length} batch dims, indices ${rd.batchDims.length}`);
   const batchSizes = batchDims.map((d) => out.dims[d]);
-  const G = new Int32Array(batchSizes.length), start = new Int32Array(r);
+  const G = new Int32Array(batchSizes.length), start = new Float64Array(r);
   const data = alloc(out.dtype, product(out.dims));
   const nB = product(batchSizes);
   for (let b = 0; b < nB; b++) {
@@ -115,7 +116,7 @@ export function evalScatter(instr: InstructionOf<'scatter'>, ops: Literal[], ctx
   const step = combiner(a.to_apply, xs.map((x) => x.shape.dtype), ups.map((u) => u.shape.dtype), ctx);
   if (usd.length !== rd.batchDims.length) fail(instr, `updates have ${usd.length} scatter dims, indices ${rd.batchDims.length}`);
   const scatterSizes = usd.map((d) => U[d]);
-  const G = new Int32Array(usd.length), start = new Int32Array(r), w = new Int32Array(r);
+  const G = new Int32Array(usd.length), start = new Float64Array(r), w = new Int32Array(r);
   const nW = product(winSizes);
   const acc: Scalar[] = new Array(n), vals: Scalar[] = new Array(n);
   const nS = product(scatterSizes);

@@ -5,13 +5,15 @@ import type { Opcode } from '../../ir/opcodes.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { Expr } from '../../ir/kernel/kernel.js';
 import type { ElementRule, Emitter, Idx } from './emitter.js';
+import { NotCompiled } from './errors.js';
 import {
-  binaryRule, bitcastConvertRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
+  binaryRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
 } from './elemental_math.js';
 import {
   broadcastRule, concatenateRule, constantRule, dynamicSliceRule, dynamicUpdateSliceRule, gatherRule,
   getTupleElementRule, iotaRule, padRule, reshapeRule, reverseRule, sliceRule, transposeRule, tupleRule,
 } from './elemental_structural.js';
+import { bitcastConvertRule, reducePrecisionRule } from './elemental_bits.js';
 import { convolutionRule, dotRule, mapRule, reduceRule, reduceWindowRule } from './elemental_compute.js';
 
 type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: readonly Idx[]) => Expr[]) | string;
@@ -20,6 +22,15 @@ type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: rea
 const CONTROL = 'control flow is a program step, not a value inside a kernel';
 const OPAQUE = 'kiln does not compute this op';
 const COLLECTIVE = 'collectives need several devices; kiln compiles for one';
+/** Lowered as kernels of their own (own_kernels.ts); fusion never puts them inside a fusion. */
+const OWN_KERNELS = 'lowered as kernels of its own, not inside a fusion';
+
+/** A fusion inside a computation the emitter inlines (a map's function): inlined in turn, when it is scalar. */
+function nestedFusionRule(em: Emitter, instr: InstructionOf<'fusion'>, index: readonly Idx[]): Expr[] {
+  if (index.length > 0 || instr.operands.some((o) => o.shape.kind !== 'array' || o.shape.dims.length > 0))
+    throw new NotCompiled(instr, 'a fusion of arrays inside a fusion');
+  return em.inline(instr.attrs.calls, instr.operands.map((o) => em.value(o, [])));
+}
 
 const copy = (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => em.values(instr.operands[0], index);
 
@@ -38,7 +49,7 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   copy, real: 'complex numbers', imag: 'complex numbers',
   acos: unaryRule('acos'), acosh: unaryRule('acosh'), asin: unaryRule('asin'), asinh: unaryRule('asinh'),
   atanh: unaryRule('atanh'), cosh: unaryRule('cosh'), sinh: unaryRule('sinh'),
-  'reduce-precision': 'reduce-precision',
+  'reduce-precision': reducePrecisionRule,
 
   add: binaryRule('add'), subtract: binaryRule('subtract'), multiply: binaryRule('multiply'), divide: binaryRule('divide'),
   remainder: binaryRule('remainder'), power: binaryRule('power'), maximum: binaryRule('maximum'), minimum: binaryRule('minimum'),
@@ -69,17 +80,17 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   convolution: convolutionRule,
   reduce: reduceRule,
   'reduce-window': reduceWindowRule,
-  'select-and-scatter': 'select-and-scatter',
+  'select-and-scatter': OWN_KERNELS,
   gather: gatherRule,
-  scatter: 'scatter',
-  sort: 'sort',
+  scatter: OWN_KERNELS,
+  sort: OWN_KERNELS,
   map: mapRule,
   rng: 'random numbers (XLA leaves their bits to the backend)',
   'rng-bit-generator': 'random numbers (XLA leaves their bits to the backend)',
 
   tuple: tupleRule,
   'get-tuple-element': getTupleElementRule,
-  call: 'a call is inlined before lowering (the call-inline pass)', fusion: 'a fusion inside a fusion', while: CONTROL, conditional: CONTROL, 'custom-call': 'custom-call',
+  call: 'a call is inlined before lowering (the call-inline pass)', fusion: nestedFusionRule, while: CONTROL, conditional: CONTROL, 'custom-call': 'custom-call',
 
   'after-all': OPAQUE, 'add-dependency': OPAQUE, 'all-gather': COLLECTIVE, 'all-gather-start': COLLECTIVE,
   'all-gather-done': COLLECTIVE, 'all-reduce': COLLECTIVE, 'all-reduce-start': COLLECTIVE, 'all-reduce-done': COLLECTIVE,

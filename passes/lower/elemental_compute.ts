@@ -212,16 +212,17 @@ function accumulate(acc: Expr, x: Expr, y: Expr, dt: DType): Expr {
 export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>, index: readonly Idx[]): Expr[] {
   const a = instr.attrs;
   const cd = a.dim_labels;
-  if ((a.batch_group_count ?? 1) !== 1) throw new NotCompiled(instr, 'batch_group_count > 1');
   const [input, kernel] = instr.operands;
   const id = dimsOf(input), kd = dimsOf(kernel);
   const nsp = cd.inputSpatial.length;
   const win = fullWindow(a.window, nsp, (i) => kd[cd.kernelSpatial[i]]);
   if (win.some((w) => w.reversal)) throw new NotCompiled(instr, 'window reversal');
-  const groups = a.feature_group_count ?? 1;
+  const groups = a.feature_group_count ?? 1, batchGroups = a.batch_group_count ?? 1;
   const cin = kd[cd.kernelInput];
   const coutPerGroup = kd[cd.kernelOutput] / groups;
   const dt = dtypeOf(instr);
+  // Batch groups: output feature f of batch b reads input batch b + (f / (O / bgc)) · (N / bgc).
+  if (batchGroups > 1 && index.some((i) => i.lane)) return em.perLane(index, (s, idx) => convolutionRule(s, instr, idx));
   if (index[cd.outputFeature].lane === false && index.some((i) => i.lane))
     return em.perLane(index, (s, idx) => convolutionRule(s, instr, idx));
   const acc = accumulators(em, 'acc', [em.constant(computeType(dt), 0)]);
@@ -231,7 +232,8 @@ export function convolutionRule(em: Emitter, instr: InstructionOf<'convolution'>
   const groupBase = groups === 1 ? k.int(0) : em.bind('g', k.mul(k.div(f.e, coutPerGroup), k.int(cin)));
   loopNest(em, 'k', [cin, ...win.map((w) => w.size)], ([c, ...ws]) => {
     const ii: Idx[] = new Array(id.length), ki: Idx[] = new Array(kd.length);
-    ii[cd.inputBatch] = index[cd.outputBatch];
+    ii[cd.inputBatch] = batchGroups === 1 ? index[cd.outputBatch]
+      : fixed(k.add(index[cd.outputBatch].e, k.mul(k.div(f.e, kd[cd.kernelOutput] / batchGroups), k.int(id[cd.inputBatch] / batchGroups))));
     ii[cd.inputFeature] = fixed(k.add(groupBase, c));
     ki[cd.kernelInput] = fixed(c);
     ki[cd.kernelOutput] = f;

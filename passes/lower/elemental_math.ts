@@ -38,24 +38,69 @@ export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] 
 export function unaryRule(op: UnaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const x = instr.operands[0];
-    if (narrowInt(dtypeOf(x)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(x)}`);
-    return [narrow(k.unary(op, em.value(x, index)), dtypeOf(instr))];
+    const v = em.value(x, index), dt = dtypeOf(x);
+    if (narrowInt(dt) && WIDTH_SENSITIVE.has(op)) return [narrow(narrowUnary(em, op, v, dt), dtypeOf(instr))];
+    return [narrow(k.unary(op, v), dtypeOf(instr))];
   };
 }
 
 export function binaryRule(op: BinaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const [a, b] = instr.operands;
-    if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(a)}`);
-    return [narrow(k.binary(op, em.value(a, index), em.value(b, index)), dtypeOf(instr))];
+    const x = em.value(a, index), y = em.value(b, index), dt = dtypeOf(a);
+    if (narrowInt(dt) && WIDTH_SENSITIVE.has(op)) return [narrow(narrowShift(em, op, x, y, dt), dtypeOf(instr))];
+    return [narrow(k.binary(op, x, y), dtypeOf(instr))];
   };
 }
 
+/** The low `dt` bits of a narrow int held in its 32-bit compute type (an s8 is sign-extended there). */
+const lowBits = (em: Emitter, v: Expr, dt: DType): Expr => k.binary('and', v, em.constant(v.type.scalar, 2 ** (8 * byteSize(dt)) - 1));
+
+/** popcnt and clz count the narrow type's bits only, as the interpreter's do. */
+function narrowUnary(em: Emitter, op: UnaryOp, v: Expr, dt: DType): Expr {
+  const counted = k.unary(op, lowBits(em, v, dt));
+  return op === 'clz' ? k.binary('subtract', counted, em.constant(v.type.scalar, 32 - 8 * byteSize(dt))) : counted;
+}
+
+/**
+ * Shifts of 8/16-bit ints, by the 32-bit shift of a suitable widening: a count from the
+ * type's width up to 32 then gives what a count out of range gives (0 or the sign fill),
+ * as XLA says. Left: the low bits are what remains. Logical: the zero-extended value.
+ * Arithmetic: the sign-extended value (an unsigned type is sign-extended first).
+ */
+function narrowShift(em: Emitter, op: BinaryOp, a: Expr, b: Expr, dt: DType): Expr {
+  if (op === 'shift-right-logical') return k.binary(op, lowBits(em, a, dt), b);
+  if (op !== 'shift-right-arithmetic' || a.type.scalar === 's32') return k.binary(op, a, b);
+  const pad = em.constant('s32', 32 - 8 * byteSize(dt));
+  const sext = k.bitcast(k.binary('shift-right-arithmetic', k.binary('shift-left', k.bitcast(a, 's32'), pad), pad), a.type.scalar);
+  return k.binary(op, sext, b);
+}
+
 export function compareRule(em: Emitter, instr: InstructionOf<'compare'>, index: readonly Idx[]): Expr[] {
-  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(instr.operands[0])))
-    throw new NotCompiled(instr, 'compare with type=TOTALORDER');
   const [a, b] = instr.operands;
-  return [k.compare(instr.attrs.direction as CompareDir, em.value(a, index), em.value(b, index))];
+  const dir = instr.attrs.direction as CompareDir;
+  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(a)))
+    return [k.compare(dir, totalOrderKey(em, em.value(a, index)), totalOrderKey(em, em.value(b, index)))];
+  return [k.compare(dir, em.value(a, index), em.value(b, index))];
+}
+
+/**
+ * A signed integer that orders floats as IEEE totalOrder does (-NaN < -inf < … < -0 < +0
+ * < … < +inf < +NaN): the bits, with the magnitude bits flipped when the sign is set.
+ * Every NaN of one sign gets one key, as the interpreter holds NaNs equal whatever
+ * their payload. f16/bf16 values are compared as the f32s they widen to: same order.
+ */
+function totalOrderKey(em: Emitter, v: Expr): Expr {
+  const wide = v.type.scalar === 'f64';
+  const int = wide ? 's64' : 's32';
+  const c = (x: bigint): Expr => em.constant(int, wide ? x : Number(BigInt.asIntN(32, x)));
+  const x = em.bind('x', v);
+  const bits = em.bind('bits', k.bitcast(x, int));
+  const negative = em.bind('neg', k.compare('LT', bits, c(0n)));
+  const magnitude = wide ? 0x7fffffffffffffffn : 0x7fffffffn;
+  const key = k.select(negative, k.binary('xor', bits, c(magnitude)), bits);
+  const nanKey = k.select(negative, c(-magnitude - 1n), c(magnitude));
+  return k.select(k.compare('NE', x, x), nanKey, key);
 }
 
 export function selectRule(em: Emitter, instr: InstructionOf<'select'>, index: readonly Idx[]): Expr[] {
@@ -118,13 +163,4 @@ function toF32RoundToOdd(em: Emitter, v: Expr): Expr {
 export function convertRule(em: Emitter, instr: InstructionOf<'convert'>, index: readonly Idx[]): Expr[] {
   const x = instr.operands[0];
   return [convertValue(em, em.value(x, index), dtypeOf(x), dtypeOf(instr))];
-}
-
-export function bitcastConvertRule(em: Emitter, instr: InstructionOf<'bitcast-convert'>, index: readonly Idx[]): Expr[] {
-  const x = instr.operands[0];
-  const from = dtypeOf(x), to = dtypeOf(instr);
-  if (from === to) return em.values(x, index);
-  if (byteSize(from) !== byteSize(to) || byteSize(from) < 4 || from === 'pred' || to === 'pred')
-    throw new NotCompiled(instr, `bitcast-convert ${from} → ${to} (only between 32-bit or between 64-bit types)`);
-  return [k.bitcast(em.value(x, index), computeType(to))];
 }

@@ -9,7 +9,8 @@ import { fixed, type Emitter, type Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
 import { convertValue, dtypeOf, narrow } from './elemental_math.js';
 import { computeType } from './types.js';
-import type { DType } from '../../ir/dtype.js';
+import { byteSize, type DType } from '../../ir/dtype.js';
+import { reinterpret } from './elemental_bits.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
 const anyLane = (index: readonly Idx[]): boolean => index.some((i) => i.lane);
@@ -32,12 +33,22 @@ export function transposeRule(em: Emitter, instr: InstructionOf<'transpose'>, in
 /** Row-major reshape: through the linear index. Lanes survive when both minor dims hold whole vectors. */
 export function reshapeRule(em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] {
   const x = instr.operands[0];
-  if (dtypeOf(x) !== dtypeOf(instr)) throw new NotCompiled(instr, `${instr.opcode} from ${dtypeOf(x)} to ${dtypeOf(instr)}`);
+  const from = dtypeOf(x), to = dtypeOf(instr);
+  // A bitcast may also reinterpret the element type: the same bits, read as the new type.
+  if (from !== to) {
+    if (byteSize(from) !== byteSize(to)) throw new NotCompiled(instr, `${instr.opcode} from ${from} to ${to} changes the element width`);
+    return sameTypeReshape(em, instr, index).map((v) => reinterpret(em, v, from, to));
+  }
+  return sameTypeReshape(em, instr, index);
+}
+
+function sameTypeReshape(em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] {
+  const x = instr.operands[0];
   const out = dimsOf(instr), inn = dimsOf(x);
   if (out.length === inn.length && out.every((d, i) => d === inn[i])) return em.values(x, index);
   const laneAtMinor = index.length > 0 && index[index.length - 1].lane && !index.slice(0, -1).some((i) => i.lane);
   if (anyLane(index) && !(laneAtMinor && inn.length > 0 && inn[inn.length - 1] % 4 === 0 && out[out.length - 1] % 4 === 0))
-    return em.perLane(index, (s, idx) => reshapeRule(s, instr, idx));
+    return em.perLane(index, (s, idx) => sameTypeReshape(s, instr, idx));
   const lin = em.bind('lin', k.linear(index.map((i) => i.e), out));
   const inIdx = k.delinear(lin, inn).map(fixed);
   if (laneAtMinor) inIdx[inIdx.length - 1] = { e: inIdx[inIdx.length - 1].e, lane: true };
@@ -131,17 +142,30 @@ function clampedIndex(sc: Emitter, v: Expr, dt: DType, hi: number): Expr {
   return k.convert(k.binary('minimum', k.binary('maximum', v, c(0)), c(hi)), 's32');
 }
 
-/** Start indices of dynamic-slice / dynamic-update-slice, clamped so the window fits. */
+/**
+ * Start indices of dynamic-slice / dynamic-update-slice, clamped so the window fits: one
+ * scalar operand per dim, or (the old form) one rank-1 operand holding them all.
+ */
 function starts(em: Emitter, operands: readonly Instruction[], full: readonly number[], window: readonly number[]): Expr[] {
-  return operands.map((s, d) => {
-    const sc = em.scalar();
-    return em.bind('start', clampedIndex(sc, sc.value(s, []), dtypeOf(s), full[d] - window[d]));
+  const sc = em.scalar();
+  const oldForm = operands.length === 1 && dimsOf(operands[0]).length === 1;
+  return full.map((n, d) => {
+    const s = oldForm ? operands[0] : operands[d];
+    const v = sc.value(s, oldForm ? [fixed(k.int(d))] : []);
+    return em.bind('start', clampedIndex(sc, v, dtypeOf(s), n - window[d]));
   });
+}
+
+/** Whether the start index operands are one per dim or one array of them all. */
+function startsFit(instr: Instruction, rest: readonly Instruction[], rank: number): void {
+  const oldForm = rest.length === 1 && dimsOf(rest[0]).length === 1;
+  const ok = oldForm ? dimsOf(rest[0])[0] === rank : rest.length === rank && rest.every((s) => dimsOf(s).length === 0);
+  if (!ok) throw new NotCompiled(instr, `start indices do not match rank ${rank}`);
 }
 
 export function dynamicSliceRule(em: Emitter, instr: InstructionOf<'dynamic-slice'>, index: readonly Idx[]): Expr[] {
   const [x, ...rest] = instr.operands;
-  if (rest.length !== dimsOf(x).length) throw new NotCompiled(instr, 'start indices as one array operand (the old form)');
+  startsFit(instr, rest, dimsOf(x).length);
   const st = starts(em, rest, dimsOf(x), instr.attrs.dynamic_slice_sizes);
   return em.values(x, index.map((i, d) => ({ e: k.add(i.e, st[d]), lane: i.lane })));
 }
@@ -149,7 +173,7 @@ export function dynamicSliceRule(em: Emitter, instr: InstructionOf<'dynamic-slic
 export function dynamicUpdateSliceRule(em: Emitter, instr: InstructionOf<'dynamic-update-slice'>, index: readonly Idx[]): Expr[] {
   if (index.some((i) => i.lane)) return em.perLane(index, (s, idx) => dynamicUpdateSliceRule(s, instr, idx));
   const [x, update, ...rest] = instr.operands;
-  if (rest.length !== dimsOf(x).length) throw new NotCompiled(instr, 'start indices as one array operand (the old form)');
+  startsFit(instr, rest, dimsOf(x).length);
   const ud = dimsOf(update);
   const st = starts(em, rest, dimsOf(x), ud);
   let inside: Expr = k.constant('pred', 1);
@@ -164,11 +188,12 @@ export function dynamicUpdateSliceRule(em: Emitter, instr: InstructionOf<'dynami
 /** XLA gather: each output index splits into batch coordinates (which start vector) and offsets. */
 export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: readonly Idx[]): Expr[] {
   const a = instr.attrs;
-  if ((a.operand_batching_dims ?? []).length > 0) throw new NotCompiled(instr, 'gather with operand_batching_dims');
   if (index.some((i) => i.lane)) return em.perLane(index, (s, idx) => gatherRule(s, instr, idx));
   const [x, indices] = instr.operands;
   const D = dimsOf(x), idxDims = dimsOf(indices);
-  const collapsed = new Set(a.collapsed_slice_dims ?? []);
+  const obd = a.operand_batching_dims ?? [], sbd = a.start_indices_batching_dims ?? [];
+  // Operand batching dims are sliced to one element, like collapsed dims.
+  const collapsed = new Set([...(a.collapsed_slice_dims ?? []), ...obd]);
   const offsetDims = new Set(a.offset_dims);
   const batch = index.filter((_, d) => !offsetDims.has(d)).map((i) => i.e);
   const offsets = index.filter((_, d) => offsetDims.has(d)).map((i) => i.e);
@@ -181,6 +206,9 @@ export function gatherRule(em: Emitter, instr: InstructionOf<'gather'>, index: r
   };
   const start = D.map(() => k.int(0));
   a.start_index_map.forEach((od, j) => { start[od] = em.bind('gs', component(j, D[od] - a.slice_sizes[od])); });
+  // An operand batching dim starts at the batch coordinate of its indices batching dim.
+  const batchDims = [...idxDims.keys()].filter((d) => d !== ivd);
+  obd.forEach((od, i) => { start[od] = clampIdx(batch[batchDims.indexOf(sbd[i])], 0, D[od] - a.slice_sizes[od]); });
   let o = 0;
   const inIdx = D.map((_, d) => fixed(collapsed.has(d) ? start[d] : k.add(start[d], offsets[o++])));
   return em.values(x, inIdx);

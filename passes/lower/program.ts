@@ -12,6 +12,7 @@ import { copyKernel, lowerControl, type ControlContext, type Lowered, type Resul
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
+import { hasOwnKernels, ownKernels } from './own_kernels.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
 import { tupleLeafInputs } from './tuple_operands.js';
@@ -107,7 +108,7 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const assignment = b.assignment;
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
   const rule = fusion ? undefined : elementRule(instr.opcode);
-  if (typeof rule === 'string') throw new NotCompiled(instr, rule);
+  if (typeof rule === 'string' && !hasOwnKernels(instr)) throw new NotCompiled(instr, rule);
   const paths = leafPaths(instr.shape);
   if (paths.length === 0) return [];
   const operandRef = (o: Instruction): BufferRef => {
@@ -126,6 +127,8 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const root = fusion ? fusion.root : instr;
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
+  // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
+  if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.store.ref(b.store.fresh(hint, shape), shape) });
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
