@@ -1,0 +1,48 @@
+// What an ONNX subgraph reads from the scopes around it. A subgraph (If's branches,
+// Loop's and Scan's bodies) may name any value of an enclosing graph; kiln turns each
+// such read into an explicit operand of the computation the subgraph becomes, so it has
+// to know the names first. The answer is memoised per GraphProto: a subgraph nested k
+// deep is asked once per enclosing level, and walking it again each time would make
+// deep nesting quadratic or worse.
+import { OnnxError } from './errors.js';
+import type { GraphProto, ValueInfoProto } from './proto/onnx_pb.js';
+
+const outerCache = new WeakMap<GraphProto, readonly string[]>();
+
+/** Names g reads that it does not define (its inputs, initializers, node outputs), including reads of its own subgraphs. */
+export function outerNames(g: GraphProto): readonly string[] {
+  const cached = outerCache.get(g);
+  if (cached) return cached;
+  const defined = new Set<string>([...g.input.map((v) => v.name), ...g.initializer.map((t) => t.name)]);
+  for (const n of g.node) for (const o of n.output) defined.add(o);
+  const read = new Set<string>();
+  for (const n of g.node) {
+    for (const i of n.input) if (i !== '') read.add(i);
+    for (const a of n.attribute) {
+      for (const sub of a.g ? [a.g, ...a.graphs] : a.graphs) for (const name of outerNames(sub)) read.add(name);
+    }
+  }
+  for (const o of g.output) read.add(o.name); // an output may be an outer value as it is
+  const out = [...read].filter((name) => !defined.has(name));
+  outerCache.set(g, out);
+  return out;
+}
+
+/** What kind of value an input or output of a subgraph holds, when not a tensor. */
+function nonTensorKind(vi: ValueInfoProto): string | undefined {
+  const c = vi.type?.value.case;
+  if (c === 'sequenceType') return 'a sequence';
+  if (c === 'optionalType') return 'an optional';
+  if (c === 'mapType') return 'a map';
+  if (c === 'sparseTensorType') return 'a sparse tensor';
+  return undefined;
+}
+
+/** Refuses a subgraph whose inputs or outputs are sequences, optionals or maps, before lowering any of its nodes. */
+export function checkTensorsOnly(g: GraphProto, where: string): void {
+  for (const [what, list] of [['input', g.input], ['output', g.output]] as const)
+    for (const vi of list) {
+      const kind = nonTensorKind(vi);
+      if (kind) throw new OnnxError(`${where}: ${what} '${vi.name}' is ${kind}; kiln supports tensor values only`);
+    }
+}
