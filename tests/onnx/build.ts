@@ -4,6 +4,9 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import {
   ModelProtoSchema, type AttributeProto, type GraphProto, type NodeProto, type ValueInfoProto,
 } from '../../compiler/frontends/onnx/proto/onnx_pb.js';
+import { arrayLiteral, type ArrayLiteral, type Literal } from '../../ir/literal.js';
+import type { Module } from '../../ir/module.js';
+import { array, scalar } from '../../ir/shape.js';
 
 export const FLOAT = 1, INT64 = 7, BOOL = 9;
 
@@ -39,3 +42,9 @@ export function graph(name: string, nodes: NodeProto[], inputs: ValueInfoProto[]
 export function model(g: GraphProto, opset = 13): Uint8Array {
   return toBinary(ModelProtoSchema, create(ModelProtoSchema, { irVersion: 8n, opsetImport: [{ domain: '', version: BigInt(opset) }], graph: g } as never));
 }
+
+export const f32 = (dims: number[], v: number[]) => arrayLiteral(array('f32', dims), v);
+export const bool = (v: boolean) => arrayLiteral(scalar('pred'), [v]);
+export const values = (l: Literal): number[] => Array.from((l as ArrayLiteral).data as ArrayLike<number>, Number);
+/** Every opcode in a module, to check what control flow an import produced. */
+export const opcodes = (m: Module): Set<string> => new Set(m.computations.flatMap((c) => c.instructions.map((i) => i.opcode)));

@@ -4,15 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../compiler/frontends/onnx/import.js';
 import { interpret } from '../../ir/interpret/index.js';
-import { arrayLiteral, type ArrayLiteral, type Literal } from '../../ir/literal.js';
-import type { Module } from '../../ir/module.js';
-import { array, scalar } from '../../ir/shape.js';
-import { BOOL, FLOAT, constant, graph, model, node, vi } from './build.js';
-
-export const f32 = (dims: number[], v: number[]) => arrayLiteral(array('f32', dims), v);
-export const bool = (v: boolean) => arrayLiteral(scalar('pred'), [v]);
-export const values = (l: Literal): number[] => Array.from((l as ArrayLiteral).data as ArrayLike<number>, Number);
-export const opcodes = (m: Module): Set<string> => new Set(m.computations.flatMap((c) => c.instructions.map((i) => i.opcode)));
+import { arrayLiteral } from '../../ir/literal.js';
+import { scalar } from '../../ir/shape.js';
+import { BOOL, FLOAT, bool, constant, f32, graph, model, node, opcodes, values, vi } from './build.js';
 
 /**
  * y = c1 ? -(c2 ? x*x + x : x*x - x) : x * k, with x*x and k computed outside the Ifs:
