@@ -246,7 +246,8 @@ function fold(b: ComputationBuilder, instr: Instruction): Value {
   if (instr.shape.kind !== 'array' || elementCount(instr.shape) > FOLD_LIMIT) return { instr };
   if (instr.opcode === 'constant') return { instr, literal: instr.attrs.literal as ArrayLiteral };
   const order = reachable(instr);
-  if (order.some((i) => i.opcode === 'parameter')) return { instr };
+  // A loop's trip count may be anything a file says: run it when the model runs, not now.
+  if (order.some((i) => i.opcode === 'parameter' || i.opcode === 'while')) return { instr };
   const lit = evaluate({ name: 'fold', instructions: order, root: instr, isEntry: false, params: [] }, []) as ArrayLiteral;
   return { instr: b.constant(lit), literal: lit };
 }

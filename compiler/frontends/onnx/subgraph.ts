@@ -43,6 +43,7 @@ export function checkTensorsOnly(g: GraphProto, where: string): void {
   for (const [what, list] of [['input', g.input], ['output', g.output]] as const)
     for (const vi of list) {
       const kind = nonTensorKind(vi);
-      if (kind) throw new OnnxError(`${where}: ${what} '${vi.name}' is ${kind}; kiln supports tensor values only`);
+      // "is not a tensor" as for graph inputs, which the conformance table counts as out of scope.
+      if (kind) throw new OnnxError(`${where}: ${what} '${vi.name}' is not a tensor (it is ${kind}); kiln supports only tensor values in subgraphs`);
     }
 }

@@ -37,7 +37,9 @@ function constantOffset(start: Instruction, end: Instruction): number | undefine
 export function dynamicStartSlice(ctx: LowerCtx): Instruction {
   const B = ctx.b, x = ctx.input(0), dims = dimsOf(ctx, x);
   const start = ctx.input(1), end = ctx.input(2);
-  const why = 'starts known only at run time need one axis, step 1 and ends = starts + a constant';
+  // The wording keeps "must be known at compile time", which the conformance runner
+  // (and a user) reads as: bind this input to compile it.
+  const why = 'input 1 (starts) must be known at compile time, unless the slice has one axis, step 1 and ends = starts + a constant';
   if (shapeOf(ctx, start).dims.some((d) => d !== 1)) ctx.fail(`${why}; starts has shape [${shapeOf(ctx, start).dims.join(',')}]`);
   const steps = ctx.optional(4) && ctx.constant(4, 'steps');
   if (steps && Number(steps.data[0]) !== 1) ctx.fail(`${why}; the step is ${steps.data[0]}`);

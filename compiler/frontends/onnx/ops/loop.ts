@@ -10,7 +10,7 @@
 import type { ComputationBuilder } from '../../../../ir/builder.js';
 import type { ArrayLiteral } from '../../../../ir/literal.js';
 import type { Instruction } from '../../../../ir/module.js';
-import { scalar, tuple, type ArrayShape, type Shape } from '../../../../ir/shape.js';
+import { elementCount, scalar, tuple, type ArrayShape, type Shape } from '../../../../ir/shape.js';
 import type { GraphProto } from '../proto/onnx_pb.js';
 import { callStep, describe, oneElement, sameShape, stepComputation, unpack, type Step } from './control.js';
 import { graph, op, type LowerCtx } from './types.js';
@@ -28,11 +28,16 @@ export function writeRow(c: ComputationBuilder, buf: Instruction, value: Instruc
   return c.dynamicUpdateSlice(buf, c.reshape(value, [1, ...dims]), [row, ...dims.map(() => zero)]);
 }
 
-/** Each scan output's per-iteration shape, which must be an array. */
-export function scanShapes(ctx: LowerCtx, step: Step, first: number): ArrayShape[] {
+/** Buffers are allocated whole: the same bound as one tensor of a model file. */
+const MAX_BUFFER_ELEMENTS = 2 ** 28;
+
+/** Each scan output's per-iteration shape (an array), checked to fit `rows` rows. */
+export function scanShapes(ctx: LowerCtx, step: Step, first: number, rows: number): ArrayShape[] {
   return step.outputs.slice(first).map((o, k) => {
     const s = o.instr.shape;
-    return s.kind === 'array' ? s : ctx.fail(`scan output ${k} is a tuple`);
+    if (s.kind !== 'array') return ctx.fail(`scan output ${k} is a tuple`);
+    if (rows * elementCount(s) > MAX_BUFFER_ELEMENTS) ctx.fail(`scan output ${k} would need ${rows} rows of ${describe(s)}, more than kiln preallocates`);
+    return s;
   });
 }
 
@@ -51,7 +56,7 @@ function scanRows(ctx: LowerCtx, step: Step, hasCond: boolean): number {
   if (!ctx.optional(0)) ctx.fail('scan outputs need a trip count M (input 0), and this Loop has none');
   if (!m) ctx.fail('scan outputs need a static trip count: input 0 (M) must be known at compile time');
   const rows = Math.max(0, Number(m.data[0])); // a negative M runs no iterations
-  if (!Number.isSafeInteger(rows) || rows > 1 << 24) ctx.fail(`scan outputs with ${m.data[0]} rows are too large to preallocate`);
+  if (rows > MAX_BUFFER_ELEMENTS) ctx.fail(`scan outputs with ${m.data[0]} rows are too large to preallocate`);
   if (!hasCond) return rows;
   const c0 = ctx.known(1);
   if (c0 && !c0.data[0]) return 0;
@@ -77,7 +82,7 @@ function lowerLoop(ctx: LowerCtx, body: GraphProto): Instruction[] {
   const condShape = shapeOf(ctx, step.outputs[0].instr);
   if (condShape.dtype !== 'pred' || condShape.dims.some((d) => d !== 1)) ctx.fail(`the body's condition output is ${describe(condShape)}, expected one bool`);
   const rows = scans > 0 ? scanRows(ctx, step, cond !== undefined) : 0;
-  const scanShape = scanShapes(ctx, step, 1 + n);
+  const scanShape = scanShapes(ctx, step, 1 + n, rows);
 
   const known = ctx.known(0);
   const m = tripCount && !known ? oneElement(ctx, B, tripCount, 's64', 'the trip count M') : undefined;

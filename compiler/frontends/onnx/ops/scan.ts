@@ -66,7 +66,7 @@ function lowerScan(ctx: LowerCtx, body: GraphProto, a: ScanAttrs): Instruction[]
   const { inputs, trips } = scanInputs(ctx, a, n, m);
   const step = stepComputation(ctx, body, 'body', [...inits.map((x) => x.shape), ...inputs.map((i) => i.slice)]);
   checkCarried(ctx, step, 0, inits);
-  const outShapes = scanShapes(ctx, step, n);
+  const outShapes = scanShapes(ctx, step, n, trips);
   const reverseOut = outShapes.map((_, j) => (a.scan_output_directions?.[j] ?? 0) !== 0);
 
   const state = [B.constantScalar('s64', 0), ...inits, ...outShapes.map((s) => scanBuffer(B, s, trips)), ...inputs.map((i) => i.x), ...step.caps.operands];
