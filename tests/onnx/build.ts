@@ -16,11 +16,12 @@ export function vi(name: string, elemType = FLOAT, dims?: number[]): ValueInfoPr
   return { name, type: { value: { case: 'tensorType', value: { elemType, ...(shape ? { shape } : {}) } } } } as unknown as ValueInfoProto;
 }
 
-type Attr = number | number[] | GraphProto | { floats: number[]; dims: number[] } | { int64s: number[]; dims: number[] };
+type Attr = number | number[] | string | GraphProto | { floats: number[]; dims: number[] } | { int64s: number[]; dims: number[] };
 
 function attribute(name: string, v: Attr): Partial<AttributeProto> {
   if (typeof v === 'number') return { name, type: 2, i: BigInt(v) };
   if (Array.isArray(v)) return { name, type: 7, ints: v.map(BigInt) };
+  if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
   if ('floats' in v) return { name, type: 4, t: { dims: v.dims.map(BigInt), dataType: FLOAT, floatData: v.floats } as never };
   if ('int64s' in v) return { name, type: 4, t: { dims: v.dims.map(BigInt), dataType: INT64, int64Data: v.int64s.map(BigInt) } as never };
   return { name, type: 5, g: v };

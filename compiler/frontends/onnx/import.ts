@@ -15,7 +15,7 @@ import { ONNX_OPS } from './ops/index.js';
 import type { AttrKind, AttrSchema, LowerCtx, OnnxValue } from './ops/types.js';
 import { LATEST_OPSET } from './ops/types.js';
 import type { AttributeProto, GraphProto, NodeProto, ValueInfoProto } from './proto/onnx_pb.js';
-import { checkTensorsOnly, outerNames } from './subgraph.js';
+import { outerNames, subgraphScope } from './subgraph.js';
 import { checkDims, dtypeOf, onnxTypeName } from './tensor.js';
 
 export interface ImportOptions {
@@ -160,20 +160,7 @@ function graphOutput(values: Map<string, Value>, skipped: Map<string, string>, n
 function lowerSubgraph(
   imp: Importer, g: GraphProto, c: ComputationBuilder, formals: readonly Value[], outer: ReadonlyMap<string, Value>, where: string,
 ): Value[] {
-  checkTensorsOnly(g, where);
-  if (g.input.length !== formals.length) throw new OnnxError(`${where}: the graph has ${g.input.length} inputs, expected ${formals.length}`);
-  const values = new Map(outer);
-  g.input.forEach((vi, i) => {
-    const tt = vi.type?.value.case === 'tensorType' ? vi.type.value.value : undefined;
-    const got = formals[i].instr.shape;
-    if (tt && tt.elemType !== 0 && got.kind === 'array' && dtypeOf(tt.elemType, `${where}: input '${vi.name}'`) !== got.dtype)
-      throw new OnnxError(`${where}: input '${vi.name}' is declared ${onnxTypeName(tt.elemType)}, but receives ${got.dtype}`);
-    values.set(vi.name, formals[i]);
-  });
-  for (const t of g.initializer) {
-    const lit = tensorValues(t, `${where}: initializer '${t.name}'`, imp.model);
-    values.set(t.name, { instr: c.constant(lit, sanitize(t.name)), literal: lit });
-  }
+  const values = subgraphScope(g, c, formals, outer, where, imp.model);
   const skipped = lowerNodes(imp, g, c, values, where);
   return g.output.map((o) => graphOutput(values, skipped, o.name, where));
 }
