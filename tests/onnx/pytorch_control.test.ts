@@ -1,7 +1,8 @@
-// A scripted PyTorch LSTM whose forward branches on an int input and on its state's
-// values (tests/onnx/pytorch/export_control.py), exported with real If nodes nested 3
-// deep. kiln must take, at run time, the branch PyTorch took, for inputs that reach
-// every leaf. Exported afresh into a temporary folder, as pytorch.test.ts does; without
+// Scripted PyTorch recurrent models (tests/onnx/pytorch/export_control.py): an LSTM
+// whose forward branches on an int input and on its state's values (If nodes nested 3
+// deep), and an LSTMCell stepped by a for loop with an If in its body (an ONNX Loop).
+// kiln must take, at run time, the path PyTorch took, for inputs that reach every leaf.
+// Exported afresh into a temporary folder, as pytorch.test.ts does; without
 // python3-torch these tests are skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -20,11 +21,17 @@ const haveTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, 
 const RTOL = 1e-4, ATOL = 1e-5;
 
 /**
- * The wasm target does not compile HLO conditional yet (another branch of work adds
- * it). Flip this to true once it does: the wasm test then runs every case like the
- * interpreter's instead of expecting NotCompiled.
+ * The wasm target does not compile HLO while and conditional yet (another branch of
+ * work adds them). Flip this to true once it does: the wasm test then runs every case
+ * like the interpreter's instead of expecting NotCompiled.
  */
-const WASM_COMPILES_CONDITIONAL = false;
+const WASM_COMPILES_CONTROL_FLOW = false;
+
+/** Per model: its inputs, how many cases, and the control flow its import must keep. */
+const MODELS = [
+  { name: 'branchy_lstm', inputs: ['x', 'rate', 'threshold'], cases: 5, conditionals: 4, whiles: 0 },
+  { name: 'looped_cell', inputs: ['x', 'threshold'], cases: 3, conditionals: 1, whiles: 1 },
+];
 
 function closeTo(got: ArrayLiteral, want: ArrayLiteral): string | undefined {
   if (got.shape.dims.join() !== want.shape.dims.join()) return `shape [${got.shape.dims}] vs PyTorch [${want.shape.dims}]`;
@@ -35,44 +42,49 @@ function closeTo(got: ArrayLiteral, want: ArrayLiteral): string | undefined {
   return undefined;
 }
 
-describe.skipIf(!haveTorch)('PyTorch LSTM with If nodes', () => {
-  let dir = '';
-  let imported: ImportedModel;
-  let cases: string[] = [];
-  const load = (c: string, file: string) => readNpy(readFileSync(join(dir, c, file)));
-  const inputsOf = (c: string) => [0, 1, 2].map((i) => load(c, `input_${i}.npy`));
+const count = (m: ImportedModel, opcode: string) =>
+  m.module.computations.flatMap((c) => c.instructions).filter((i) => i.opcode === opcode).length;
 
+describe.skipIf(!haveTorch)('PyTorch recurrent models with If and Loop', () => {
+  let out = '';
   beforeAll(() => {
-    const out = mkdtempSync(join(tmpdir(), 'kiln-torch-if-'));
+    out = mkdtempSync(join(tmpdir(), 'kiln-torch-control-'));
     const r = spawnSync(PYTHON, [SCRIPT, out], { encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0) throw new Error(`export_control.py failed: ${r.stderr}`);
-    dir = join(out, 'branchy_lstm');
-    cases = readdirSync(dir).filter((d) => d.startsWith('case_')).sort();
-    imported = importOnnxFile(join(dir, 'model.onnx'));
   }, 300_000);
 
-  it('keeps the branches as run-time conditionals', () => {
-    expect(cases.length).toBe(5);
-    expect(imported.inputs).toEqual(['x', 'rate', 'threshold']);
-    const conditionals = imported.module.computations.flatMap((c) => c.instructions).filter((i) => i.opcode === 'conditional');
-    expect(conditionals.length).toBe(4);
-  });
+  for (const spec of MODELS)
+    describe(spec.name, () => {
+      let imported: ImportedModel;
+      let cases: string[] = [];
+      const dir = () => join(out, spec.name);
+      const load = (c: string, file: string) => readNpy(readFileSync(join(dir(), c, file)));
+      const inputsOf = (c: string) => spec.inputs.map((_, i) => load(c, `input_${i}.npy`));
+      beforeAll(() => {
+        cases = readdirSync(dir()).filter((d) => d.startsWith('case_')).sort();
+        imported = importOnnxFile(join(dir(), 'model.onnx'));
+      });
 
-  it('matches PyTorch on the interpreter on every path', async () => {
-    const run = await interpreterBackend.prepare(imported.module);
-    for (const c of cases) {
-      const got = (await run.run(inputsOf(c))) as ArrayLiteral;
-      expect(closeTo(got, load(c, 'output_0.npy')), c).toBeUndefined();
-    }
-  });
+      it('keeps its branches and loop for run time', () => {
+        expect(cases.length).toBe(spec.cases);
+        expect(imported.inputs).toEqual(spec.inputs);
+        expect(count(imported, 'conditional')).toBe(spec.conditionals);
+        expect(count(imported, 'while')).toBe(spec.whiles);
+      });
 
-  it(`on wasm ${WASM_COMPILES_CONDITIONAL ? 'matches PyTorch' : 'is refused as not compiled yet'}`, async () => {
-    const wasm = wasmBackend;
-    if (!WASM_COMPILES_CONDITIONAL) {
-      await expect(wasm.prepare(imported.module), 'wasm compiles conditional now: set WASM_COMPILES_CONDITIONAL').rejects.toThrow(/\(conditional\): not compiled yet/);
-      return;
-    }
-    const run = await wasm.prepare(imported.module);
-    for (const c of cases) expect(closeTo((await run.run(inputsOf(c))) as ArrayLiteral, load(c, 'output_0.npy')), c).toBeUndefined();
-  }, 300_000);
+      it('matches PyTorch on the interpreter on every path', async () => {
+        const run = await interpreterBackend.prepare(imported.module);
+        for (const c of cases) expect(closeTo((await run.run(inputsOf(c))) as ArrayLiteral, load(c, 'output_0.npy')), c).toBeUndefined();
+      });
+
+      it(`on wasm ${WASM_COMPILES_CONTROL_FLOW ? 'matches PyTorch' : 'is refused as not compiled yet'}`, async () => {
+        if (!WASM_COMPILES_CONTROL_FLOW) {
+          await expect(wasmBackend.prepare(imported.module), 'wasm compiles control flow now: set WASM_COMPILES_CONTROL_FLOW')
+            .rejects.toThrow(/\((conditional|while)\): not compiled yet/);
+          return;
+        }
+        const run = await wasmBackend.prepare(imported.module);
+        for (const c of cases) expect(closeTo((await run.run(inputsOf(c))) as ArrayLiteral, load(c, 'output_0.npy')), c).toBeUndefined();
+      }, 300_000);
+    });
 });
