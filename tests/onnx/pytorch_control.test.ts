@@ -14,18 +14,12 @@ import { importOnnxFile, type ImportedModel } from '../../compiler/frontends/onn
 import { readNpy } from '../../compiler/io/npy.js';
 import { wasmBackend } from '../../compiler/wasm_backend.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
+import { WASM_COMPILES_CONTROL_FLOW } from './build.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'pytorch', 'export_control.py');
 const haveTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
 const RTOL = 1e-4, ATOL = 1e-5;
-
-/**
- * The wasm target does not compile HLO while and conditional yet (another branch of
- * work adds them). Flip this to true once it does: the wasm test then runs every case
- * like the interpreter's instead of expecting NotCompiled.
- */
-const WASM_COMPILES_CONTROL_FLOW = false;
 
 /** Per model: its inputs, how many cases, and the control flow its import must keep. */
 const MODELS = [
