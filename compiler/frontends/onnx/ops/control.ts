@@ -29,7 +29,10 @@ export function captures(ctx: LowerCtx, graphs: readonly GraphProto[]): Captures
     for (const [name, v] of ctx.graphs.captures(g)) {
       if (names.includes(name) || known.has(name)) continue;
       if (v.literal) known.set(name, v);
-      else names.push(name), operands.push(v.instr);
+      else {
+        names.push(name);
+        operands.push(v.instr);
+      }
     }
   return { names, operands, known };
 }
