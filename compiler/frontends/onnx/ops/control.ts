@@ -59,7 +59,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return a.dtype === b.dtype && a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]);
 }
 
-export const describe = (s: Shape): string => (s.kind === 'array' ? `${s.dtype}[${s.dims.join(',')}]` : 'a tuple');
+export const shapeText = (s: Shape): string => (s.kind === 'array' ? `${s.dtype}[${s.dims.join(',')}]` : 'a tuple');
 
 /** A loop body imported once, as a computation of (formals..., captured operands...) returning its outputs as a tuple. */
 export interface Step {
@@ -113,6 +113,7 @@ function lowerIf(ctx: LowerCtx, thenG: GraphProto, elseG: GraphProto): Instructi
   if (known) {
     if (known.data.length !== 1) ctx.fail(`the condition must hold one element, got ${known.data.length}`);
     const [g, attr] = known.data[0] ? [thenG, 'then_branch'] : [elseG, 'else_branch'];
+    if (g.output.length < ctx.outputCount) ctx.fail(`${attr} has ${g.output.length} outputs, the node ${ctx.outputCount}`);
     return ctx.graphs.lower(g, attr, ctx.b, [], ctx.graphs.captures(g)).map((v) => v.instr);
   }
   const pred = oneElement(ctx, ctx.b, cond, 'pred', 'the condition');
@@ -134,9 +135,10 @@ function lowerIf(ctx: LowerCtx, thenG: GraphProto, elseG: GraphProto): Instructi
 function checkBranchShapes(ctx: LowerCtx, t: Shape, e: Shape): void {
   const te = t.kind === 'tuple' ? t.elements : [t], ee = e.kind === 'tuple' ? e.elements : [e];
   if (te.length !== ee.length) ctx.fail(`then_branch has ${te.length} outputs, else_branch ${ee.length}`);
+  if (te.length < ctx.outputCount) ctx.fail(`the branches have ${te.length} outputs, the node ${ctx.outputCount}`);
   te.forEach((s, i) => {
     if (!sameShape(s, ee[i]))
-      ctx.fail(`output ${i} is ${describe(s)} in then_branch but ${describe(ee[i])} in else_branch; kiln needs both branches to give the same shapes unless the condition is known at compile time`);
+      ctx.fail(`output ${i} is ${shapeText(s)} in then_branch but ${shapeText(ee[i])} in else_branch; kiln needs both branches to give the same shapes unless the condition is known at compile time`);
   });
 }
 

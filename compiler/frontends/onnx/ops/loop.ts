@@ -12,7 +12,7 @@ import type { ArrayLiteral } from '../../../../ir/literal.js';
 import type { Instruction } from '../../../../ir/module.js';
 import { elementCount, scalar, tuple, type ArrayShape, type Shape } from '../../../../ir/shape.js';
 import type { GraphProto } from '../proto/onnx_pb.js';
-import { callStep, describe, oneElement, sameShape, stepComputation, unpack, type Step } from './control.js';
+import { callStep, shapeText, oneElement, sameShape, stepComputation, unpack, type Step } from './control.js';
 import { graph, op, type LowerCtx } from './types.js';
 import { shapeOf } from './util.js';
 
@@ -36,7 +36,7 @@ export function scanShapes(ctx: LowerCtx, step: Step, first: number, rows: numbe
   return step.outputs.slice(first).map((o, k) => {
     const s = o.instr.shape;
     if (s.kind !== 'array') return ctx.fail(`scan output ${k} is a tuple`);
-    if (rows * elementCount(s) > MAX_BUFFER_ELEMENTS) ctx.fail(`scan output ${k} would need ${rows} rows of ${describe(s)}, more than kiln preallocates`);
+    if (rows * elementCount(s) > MAX_BUFFER_ELEMENTS) ctx.fail(`scan output ${k} would need ${rows} rows of ${shapeText(s)}, more than kiln preallocates`);
     return s;
   });
 }
@@ -46,7 +46,7 @@ export function checkCarried(ctx: LowerCtx, step: Step, first: number, inits: re
   inits.forEach((init, j) => {
     const out = step.outputs[first + j].instr.shape;
     if (!sameShape(out, init.shape))
-      ctx.fail(`loop-carried value ${j} starts as ${describe(init.shape)} but the body returns ${describe(out)}; kiln needs it to keep its shape`);
+      ctx.fail(`loop-carried value ${j} starts as ${shapeText(init.shape)} but the body returns ${shapeText(out)}; kiln needs it to keep its shape`);
   });
 }
 
@@ -80,7 +80,7 @@ function lowerLoop(ctx: LowerCtx, body: GraphProto): Instruction[] {
   const step = stepComputation(ctx, body, 'body', [scalar('s64'), scalar('pred'), ...inits.map((x) => x.shape)]);
   checkCarried(ctx, step, 1, inits);
   const condShape = shapeOf(ctx, step.outputs[0].instr);
-  if (condShape.dtype !== 'pred' || condShape.dims.some((d) => d !== 1)) ctx.fail(`the body's condition output is ${describe(condShape)}, expected one bool`);
+  if (condShape.dtype !== 'pred' || condShape.dims.some((d) => d !== 1)) ctx.fail(`the body's condition output is ${shapeText(condShape)}, expected one bool`);
   const rows = scans > 0 ? scanRows(ctx, step, cond !== undefined) : 0;
   const scanShape = scanShapes(ctx, step, 1 + n, rows);
 
