@@ -126,6 +126,17 @@ describe('ONNX Scan', () => {
     expect(outs).toEqual([0, 1].flatMap((d) => [0, 1, 2].map((r) => sums[2 - r][d])));
   });
 
+  it("runs opset 8's batched form, one scan per batch element", () => {
+    // Per batch element b: s += x_t over its 3 steps, read backward; the sums stacked.
+    const body = graph('body', [node('Add', ['s_in', 'x_t'], ['s_out']), node('Identity', ['s_out'], ['o'])],
+      [vi('s_in'), vi('x_t')], [vi('s_out'), vi('o')]);
+    const m = importOnnx(model(graph('g', [node('Scan', ['', 's', 'x'], ['s_final', 'sums'], { body, num_scan_inputs: 1, directions: [1] })],
+      [vi('s', FLOAT, [2, 1]), vi('x', FLOAT, [2, 3, 1])], [vi('s_final'), vi('sums')]), 8)).module;
+    const [sFinal, sums] = outputs(interpret(m, [f32([2, 1], [0, 100]), f32([2, 3, 1], [1, 2, 3, 4, 5, 6])]));
+    expect(sFinal).toEqual([6, 115]);
+    expect(sums).toEqual([3, 5, 6, 106, 111, 115]);
+  });
+
   it('refuses scan inputs of different lengths, naming the node', () => {
     const body = graph('body', [node('Add', ['a_t', 'b_t'], ['o'])], [vi('a_t'), vi('b_t')], [vi('o')]);
     const bytes = model(graph('g', [node('Scan', ['a', 'b'], ['outs'], { body, num_scan_inputs: 2 }, 'S')],
