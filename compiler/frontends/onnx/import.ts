@@ -12,9 +12,10 @@ import { array, elementCount, scalar, type ArrayShape } from '../../../ir/shape.
 import { nodeLabel, OnnxError } from './errors.js';
 import { readModel, decodeModel, tensorValues, type LoadedModel } from './model.js';
 import { ONNX_OPS } from './ops/index.js';
-import type { AttrKind, AttrSchema, LowerCtx } from './ops/types.js';
+import type { AttrKind, AttrSchema, LowerCtx, OnnxValue } from './ops/types.js';
 import { LATEST_OPSET } from './ops/types.js';
 import type { AttributeProto, GraphProto, NodeProto, ValueInfoProto } from './proto/onnx_pb.js';
+import { outerNames, subgraphScope } from './subgraph.js';
 import { checkDims, dtypeOf, onnxTypeName } from './tensor.js';
 
 export interface ImportOptions {
@@ -52,9 +53,14 @@ export function importOnnx(bytes: Uint8Array, file = '<model>', opts: ImportOpti
   return importModel(decodeModel(bytes, file), opts);
 }
 
-interface Value {
-  instr: Instruction;
-  literal?: ArrayLiteral;
+type Value = OnnxValue;
+
+/** What every node of one import shares, at any depth of subgraphs. */
+interface Importer {
+  model: LoadedModel;
+  opset: number;
+  mb: ModuleBuilder;
+  reducers: Map<string, Computation>;
 }
 
 export function importModel(model: LoadedModel, opts: ImportOptions = {}): ImportedModel {
@@ -84,16 +90,10 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
         inputs.push(t.name);
       } else values.set(t.name, { instr: b.constant(lit, sanitize(t.name)), literal: lit });
     }
-    const reducers = new Map<string, Computation>();
-    const skipped = new Map<string, string>(); // optional outputs not computed → their node
-    graph.node.forEach((node, k) => lowerNode(node, k, b, mb, values, reducers, opset, model, skipped));
+    const imp: Importer = { model, opset, mb, reducers: new Map() };
+    const skipped = lowerNodes(imp, graph, b, values, model.file);
     outputs = graph.output.map((o) => o.name);
-    const roots = outputs.map((name) => {
-      const v = values.get(name);
-      if (!v && skipped.has(name)) throw new OnnxError(`${model.file}: graph output '${name}' is an optional output of ${skipped.get(name)} that kiln does not compute`);
-      if (!v) throw new OnnxError(`${model.file}: graph output '${name}' is not produced by any node`);
-      return v.instr;
-    });
+    const roots = outputs.map((name) => graphOutput(values, skipped, name, model.file).instr);
     if (roots.length === 0) throw new OnnxError(`${model.file}: the graph has no outputs`);
     return roots.length === 1 ? roots[0] : roots;
   });
@@ -135,11 +135,42 @@ function inputShape(vi: ValueInfoProto, model: LoadedModel, opts: ImportOptions)
   return array(dtype, checkDims(dims, where));
 }
 
+/**
+ * Lowers a graph's nodes in order into b, adding their outputs to values. Returns the
+ * optional outputs left uncomputed (name → node). `where` prefixes every error.
+ */
+function lowerNodes(imp: Importer, graph: GraphProto, b: ComputationBuilder, values: Map<string, Value>, where: string): Map<string, string> {
+  const skipped = new Map<string, string>();
+  graph.node.forEach((node, k) => lowerNode(imp, node, k, b, values, skipped, where));
+  return skipped;
+}
+
+function graphOutput(values: Map<string, Value>, skipped: Map<string, string>, name: string, where: string): Value {
+  const v = values.get(name);
+  if (!v && skipped.has(name)) throw new OnnxError(`${where}: graph output '${name}' is an optional output of ${skipped.get(name)} that kiln does not compute`);
+  if (!v) throw new OnnxError(`${where}: graph output '${name}' is not produced by any node`);
+  return v;
+}
+
+/**
+ * A subgraph lowered into c (a branch or loop body computation, or the node's own
+ * computation when an If's branch is known): its inputs bound to formals, the names it
+ * reads from outside to outer, its own initializers made constants.
+ */
+function lowerSubgraph(
+  imp: Importer, g: GraphProto, c: ComputationBuilder, formals: readonly Value[], outer: ReadonlyMap<string, Value>, where: string,
+): Value[] {
+  const values = subgraphScope(g, c, formals, outer, where, imp.model);
+  const skipped = lowerNodes(imp, g, c, values, where);
+  return g.output.map((o) => graphOutput(values, skipped, o.name, where));
+}
+
 function lowerNode(
-  node: NodeProto, index: number, b: ComputationBuilder, mb: ModuleBuilder, values: Map<string, Value>,
-  reducers: Map<string, Computation>, opset: number, model: LoadedModel, skipped: Map<string, string>,
+  imp: Importer, node: NodeProto, index: number, b: ComputationBuilder, values: Map<string, Value>,
+  skipped: Map<string, string>, where: string,
 ): void {
-  const label = `${model.file}: ${nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset)}`;
+  const { model, opset, mb } = imp;
+  const label = `${where}: ${nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset)}`;
   const fail = (msg: string): never => {
     throw new OnnxError(`${label}: ${msg}`);
   };
@@ -169,8 +200,12 @@ function lowerNode(
       const v = inputOf(i) ?? fail(`input ${i} (${what}) is required`);
       return v.literal ?? fail(`input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`);
     },
-    reducer: (opName, dtype) => reducer(mb, reducers, opName, dtype),
+    reducer: (opName, dtype) => reducer(mb, imp.reducers, opName, dtype),
     fail,
+    graphs: {
+      captures: (g) => new Map(outerNames(g).flatMap((n) => (values.has(n) ? [[n, values.get(n)!] as const] : []))),
+      lower: (g, attr, c, formals, outer) => lowerSubgraph(imp, g, c, formals, outer, `${label} ${attr}`),
+    },
   };
   let outs: Instruction[];
   try {
@@ -198,7 +233,8 @@ function fold(b: ComputationBuilder, instr: Instruction): Value {
   if (instr.shape.kind !== 'array' || elementCount(instr.shape) > FOLD_LIMIT) return { instr };
   if (instr.opcode === 'constant') return { instr, literal: instr.attrs.literal as ArrayLiteral };
   const order = reachable(instr);
-  if (order.some((i) => i.opcode === 'parameter')) return { instr };
+  // A loop's trip count may be anything a file says: run it when the model runs, not now.
+  if (order.some((i) => i.opcode === 'parameter' || i.opcode === 'while')) return { instr };
   const lit = evaluate({ name: 'fold', instructions: order, root: instr, isEntry: false, params: [] }, []) as ArrayLiteral;
   return { instr: b.constant(lit), literal: lit };
 }

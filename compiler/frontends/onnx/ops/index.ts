@@ -3,7 +3,10 @@
 import type { OnnxOp } from './types.js';
 import { ACTIVATION_OPS } from './activation.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
+import { CONTROL_OPS } from './control.js';
 import { LINALG_OPS } from './linalg.js';
+import { LOOP_OPS } from './loop.js';
+import { SCAN_OPS } from './scan.js';
 import { LOSS_OPS } from './loss.js';
 import { NN_OPS } from './nn.js';
 import { QUANT_OPS } from './quant.js';
@@ -24,4 +27,7 @@ export const ONNX_OPS: Readonly<Record<string, OnnxOp<any>>> = {
   ...RNN_OPS,
   ...LOSS_OPS,
   ...QUANT_OPS,
+  ...CONTROL_OPS,
+  ...LOOP_OPS,
+  ...SCAN_OPS,
 };

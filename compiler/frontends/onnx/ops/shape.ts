@@ -6,6 +6,7 @@ import type { DType } from '../../../../ir/dtype.js';
 import { arrayLiteral, type ArrayLiteral } from '../../../../ir/literal.js';
 import type { Computation, Instruction } from '../../../../ir/module.js';
 import { array, scalar } from '../../../../ir/shape.js';
+import { dynamicStartSlice } from './dynamic_slice.js';
 import type { LowerCtx } from './types.js';
 import { float, floats, int, ints, op, string, tensor } from './types.js';
 import { broadcastDims, broadcastTo, dimsOf, normAxis, shapeOf } from './util.js';
@@ -342,6 +343,7 @@ export const SHAPE_OPS = {
       const rank = dimsOf(ctx, x).length;
       // Opset 10 moved starts/ends/axes into inputs and added steps.
       const old = ctx.opset < 10;
+      if (!old && !ctx.known(1) && ctx.optional(1)) return [dynamicStartSlice(ctx)];
       const starts = old ? a.starts ?? ctx.fail('needs starts') : numbers(ctx.constant(1, 'starts'));
       const ends = old ? a.ends ?? ctx.fail('needs ends') : numbers(ctx.constant(2, 'ends'));
       const axes = (old ? a.axes : ctx.optional(3) && numbers(ctx.constant(3, 'axes'))) || starts.map((_, i) => i);

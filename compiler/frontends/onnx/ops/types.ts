@@ -44,6 +44,31 @@ export type AttrValues<S extends AttrSchema> = {
   readonly [N in keyof S]: S[N] extends AttrSpec<infer K, infer D> ? (D extends undefined ? AttrKinds[K] | undefined : AttrKinds[K]) : never;
 };
 
+/** A value as the importer tracks it: its instruction, and its values when known at compile time. */
+export interface OnnxValue {
+  readonly instr: Instruction;
+  readonly literal?: ArrayLiteral;
+}
+
+/**
+ * Subgraphs (If's branches, Loop's and Scan's bodies) for the control-flow ops. A
+ * subgraph reads outer values by name; kiln makes every such read explicit, so the op
+ * passes those values into the computation the subgraph becomes.
+ */
+export interface Subgraphs {
+  /**
+   * The values of enclosing scopes that g reads, directly or from a subgraph inside it,
+   * by name, as values of the node's computation. Names not found are left out (the
+   * read fails inside g, naming the node that reads it).
+   */
+  captures(g: GraphProto): Map<string, OnnxValue>;
+  /**
+   * Lowers g into computation c: g's inputs bound to formals in order, the names it reads
+   * from outside to outer (values of c). `attr` names g in errors. Returns g's outputs.
+   */
+  lower(g: GraphProto, attr: string, c: ComputationBuilder, formals: readonly OnnxValue[], outer: ReadonlyMap<string, OnnxValue>): OnnxValue[];
+}
+
 /** What a lowering gets: the node's inputs as IR values, and the builders. */
 export interface LowerCtx {
   /** The entry computation being built. */
@@ -67,6 +92,8 @@ export interface LowerCtx {
   reducer(op: 'add' | 'multiply' | 'maximum' | 'minimum' | 'and' | 'or', dtype: DType): Computation;
   /** Throws an error naming the node, its op and opset. */
   fail(message: string): never;
+  /** The node's subgraphs, for control flow. */
+  readonly graphs: Subgraphs;
 }
 
 export interface OnnxOp<S extends AttrSchema = AttrSchema> {
