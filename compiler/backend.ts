@@ -6,7 +6,6 @@ import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
 import { compileProgram } from './compile.js';
 import { inputBytes, readOutput, resultLiteral } from './program_io.js';
-import { wasmBackend } from './wasm_backend.js';
 
 export interface Executable {
   /** Run with one literal per entry parameter; returns the entry's result. */
@@ -46,7 +45,18 @@ export const kernelsBackend: Backend = {
   },
 };
 
-export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, wasmBackend];
+/**
+ * The wasm backend (wasm_backend.ts), imported when first used: it loads binaryen (15 MB
+ * of JavaScript, most of a second), which commands that never compile to wasm do without.
+ */
+const wasm = () => import('./wasm_backend.js').then((w) => w.wasmBackend);
+const lazyWasmBackend: Backend = {
+  name: 'wasm',
+  unavailable: async () => (await wasm()).unavailable(),
+  prepare: async (m) => (await wasm()).prepare(m),
+};
+
+export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend];
 
 export function findBackend(name: string): Backend {
   const b = BACKENDS.find((x) => x.name === name);

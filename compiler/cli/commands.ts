@@ -10,7 +10,6 @@ import type { Module } from '../../ir/module.js';
 import { DEFAULT_PIPELINE, PASSES, resolvePasses, runPasses, UnknownPassError } from '../../passes/pipeline.js';
 import { findBackend, interpreterBackend, UsageError } from '../backend.js';
 import { compareLiterals, leavesOf } from '../compare.js';
-import { buildArtifact, writeArtifact } from '../artifact.js';
 import { canonicalFiles, checkCorpus } from '../corpus.js';
 import { loadModel } from '../load.js';
 import { listCases, ONNX_TESTDATA, runCase, type CaseResult } from '../onnx_backend_tests.js';
@@ -129,6 +128,8 @@ ${MODEL_USAGE}`,
       if ((v.target ?? 'wasm') !== 'wasm') throw new UsageError(`--target: only 'wasm' is built so far, got '${String(v.target)}'`);
       if (!v.o) throw new UsageError('compile needs -o DIR');
       const { module: m, outputNames } = loadModel(file, loadOptions(v));
+      // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
+      const { buildArtifact, writeArtifact } = await import('../artifact.js');
       const t0 = performance.now();
       const art = buildArtifact(m, {
         threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,

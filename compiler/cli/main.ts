@@ -8,7 +8,7 @@ import { InputError } from '../load.js';
 import { HloParseError } from '../frontends/hlo/index.js';
 import { NotCompiled } from '../../passes/lower/errors.js';
 import { UnsupportedType } from '../../passes/lower/types.js';
-import { NotSupported } from '../../targets/wasm/ops.js';
+import { NotSupported } from '../../targets/wasm/errors.js';
 import { COMMANDS } from './commands.js';
 
 const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
