@@ -9,7 +9,7 @@ import { evaluate } from '../../../ir/interpret/index.js';
 import type { ArrayLiteral } from '../../../ir/literal.js';
 import type { Computation, Instruction, Module } from '../../../ir/module.js';
 import { array, elementCount, scalar, type ArrayShape } from '../../../ir/shape.js';
-import { nodeLabel, OnnxError } from './errors.js';
+import { NeedsConstant, nodeLabel, OnnxError, OnnxUnsupported } from './errors.js';
 import { readModel, decodeModel, tensorValues, type LoadedModel } from './model.js';
 import { ONNX_OPS } from './ops/index.js';
 import type { AttrKind, AttrSchema, LowerCtx } from './ops/types.js';
@@ -86,7 +86,7 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
     }
     const reducers = new Map<string, Computation>();
     const skipped = new Map<string, string>(); // optional outputs not computed → their node
-    graph.node.forEach((node, k) => lowerNode(node, k, b, mb, values, reducers, opset, model, skipped));
+    graph.node.forEach((node, k) => lowerNode(node, k, b, mb, values, reducers, opset, model, skipped, inputs));
     outputs = graph.output.map((o) => o.name);
     const roots = outputs.map((name) => {
       const v = values.get(name);
@@ -138,17 +138,22 @@ function inputShape(vi: ValueInfoProto, model: LoadedModel, opts: ImportOptions)
 function lowerNode(
   node: NodeProto, index: number, b: ComputationBuilder, mb: ModuleBuilder, values: Map<string, Value>,
   reducers: Map<string, Computation>, opset: number, model: LoadedModel, skipped: Map<string, string>,
+  params: readonly string[],
 ): void {
-  const label = `${model.file}: ${nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset)}`;
+  const where = nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset);
+  const label = `${model.file}: ${where}`;
   const fail = (msg: string): never => {
     throw new OnnxError(`${label}: ${msg}`);
   };
-  if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`domain '${node.domain}' is not supported`);
+  const unsupported = (msg: string): never => {
+    throw new OnnxUnsupported(`${label}: ${msg}`);
+  };
+  if (node.domain !== '' && node.domain !== 'ai.onnx') unsupported(`domain '${node.domain}' is not supported`);
   if (opset === 0) fail('the model imports no opset of the default ONNX domain');
   const entry = Object.hasOwn(ONNX_OPS, node.opType) ? ONNX_OPS[node.opType] : undefined;
-  if (!entry) return fail('kiln has no lowering for this op');
+  if (!entry) return unsupported('kiln has no lowering for this op');
   if (opset < entry.opsets[0] || opset > entry.opsets[1])
-    fail(`kiln implements ${node.opType} for opsets ${entry.opsets[0]}-${entry.opsets[1]}`);
+    unsupported(`kiln implements ${node.opType} for opsets ${entry.opsets[0]}-${entry.opsets[1]}`);
   const attrs = decodeAttrs(node.attribute, entry.attrs, model, fail);
   const inputOf = (i: number): Value | undefined => {
     const name = node.input[i];
@@ -167,7 +172,11 @@ function lowerNode(
     known: (i) => inputOf(i)?.literal,
     constant: (i, what) => {
       const v = inputOf(i) ?? fail(`input ${i} (${what}) is required`);
-      return v.literal ?? fail(`input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`);
+      if (v.literal) return v.literal;
+      throw new NeedsConstant(
+        `${label}: input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`,
+        parametersOf(v.instr).map((n) => params[n]), where,
+      );
     },
     reducer: (opName, dtype) => reducer(mb, reducers, opName, dtype),
     fail,
@@ -215,6 +224,11 @@ function reachable(instr: Instruction): Instruction[] {
   };
   visit(instr);
   return order;
+}
+
+/** The numbers of the parameters a value is computed from. */
+function parametersOf(instr: Instruction): number[] {
+  return reachable(instr).filter((i) => i.opcode === 'parameter').map((i) => i.attrs.parameter_number as number);
 }
 
 /** Drops instructions nothing uses (left behind by folding), keeping every parameter. */
