@@ -9,6 +9,7 @@ import { kiln, readArray, tensor, writeArray, writeOnnx } from './kiln.js';
 const dir = mkdtempSync(join(tmpdir(), 'kiln-cli-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string) => join(dir, name);
+const values = (file: string) => Array.from(readArray(file).data as ArrayLike<number>);
 
 const X = [-1, 2, -3, 4, -5, 6];
 const RELU_X = [0, 2, 0, 4, 0, 6];
@@ -35,12 +36,12 @@ describe('kiln on ONNX models', () => {
     ], [tensor('onnx::Flatten_0', 'f32', [2, 3]), tensor('w=1', 'f32', [2, 3])], [tensor('y', 'f32', [2, 3])]);
     const x = writeArray(at('x.npy'), 'f32', [2, 3], X);
     const w = writeArray(at('w.npy'), 'f32', [2, 3], [10, 10, 10, 10, 10, 10]);
-    for (const [i, name] of [[1, 'onnx::Flatten_0'], [2, 'onnx__Flatten_0'], [3, '0']]) {
-      const out = at(`names-${i}`);
+    for (const name of ['onnx::Flatten_0', 'onnx__Flatten_0', '0']) {
+      const out = at(`names-${name}`);
       const r = kiln(['run', m, '--input', `${name}=${x}`, '--input', `w=1=${w}`, '--output-dir', out]);
       expect(r.stderr, name).toBe('');
       expect(r.status).toBe(0);
-      expect(Array.from(readArray(join(out, 'y.npy')).data)).toEqual(RELU_X.map((v) => v + 10));
+      expect(values(join(out, 'y.npy'))).toEqual(RELU_X.map((v) => v + 10));
     }
     const wrong = kiln(['run', m, '--input', `onnx::Flatten=${x}`]);
     expect(wrong.status).toBe(2);
@@ -55,7 +56,7 @@ describe('kiln on ONNX models', () => {
     expect(r.status).toBe(0);
     const file = join(at('outname'), 'onnx%3A%3ARelu_1%2Fout.npy');
     expect(r.stdout.trim()).toBe(file);
-    expect(Array.from(readArray(file).data)).toEqual(RELU_X);
+    expect(values(file)).toEqual(RELU_X);
     const c = kiln(['compile', m, '-o', at('outname-wasm')]);
     expect(c.status).toBe(0);
     expect(JSON.parse(readFileSync(join(at('outname-wasm'), 'model.json'), 'utf8')).outputs[0].name).toBe(name);
