@@ -4,7 +4,7 @@
 // was built from (after an edit, a checkout, a pull), it is rebuilt first, which takes a
 // few tenths of a second: what runs is always the sources as they are, and the tests that
 // spawn kiln test what users run.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCli, ENTRY, INPUTS } from './build.mjs';
@@ -26,6 +26,14 @@ function stale() {
   }
 }
 
-if (stale()) await buildCli();
+if (stale()) {
+  try {
+    await buildCli();
+  } catch (e) {
+    // An install kiln cannot write to (a global one owned by root) runs the build it has.
+    if (!existsSync(ENTRY)) throw e;
+    console.error(`kiln: note: could not rebuild ${ENTRY} from newer sources (${e.code ?? e.message}); running it as built`);
+  }
+}
 const { main } = await import(pathToFileURL(ENTRY).href);
 process.exitCode = await main(process.argv.slice(2));
