@@ -7,7 +7,7 @@
 //
 //   node bin/build.mjs      (npm's `prepare` runs it: `npm install` and `npm ci` build)
 //
-// dist/kiln.js is the entry; dist/inputs.json lists the source files it was built from,
+// dist/kiln.js is the entry; dist/inputs.json lists kiln's source files it was built from,
 // which bin/kiln.mjs compares with the entry's time to rebuild after an edit. Chunks sit
 // beside the entry in dist/ itself: artifact.ts finds runtime/wasm as ../runtime/wasm
 // from its own folder, which holds for compiler/ and for dist/ alike.
@@ -39,7 +39,9 @@ export async function buildCli({ clean = false } = {}) {
   if (clean) rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p)));
+  // kiln's own sources only: bundled packages move when kiln is installed as a dependency
+  // (hoisted beside it), and `npm install`, which changes them, rebuilds through prepare.
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
   writeAtomically(INPUTS, JSON.stringify(inputs, null, 1) + '\n');
   for (const f of files) writeAtomically(f.path, f.contents);
 }
