@@ -1,7 +1,8 @@
 // What `kiln` loads before it does anything: the built entry (dist/kiln.js) and the
 // modules it imports statically must not include binaryen, ts-morph or TypeScript (tens
 // of MB of JavaScript); those come in through import() when a command compiles to wasm.
-import { readdirSync, readFileSync } from 'node:fs';
+// And dist/ is what runs: rebuilt by bin/kiln.mjs when a source is newer than it.
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kiln, ROOT } from './kiln.js';
@@ -27,5 +28,21 @@ describe('kiln start-up', () => {
     const wasmChunk = readdirSync(DIST).find((f) => f.startsWith('wasm_backend-'));
     expect(wasmChunk).toBeDefined();
     expect([...staticImports(`./${wasmChunk}`)]).toContain('binaryen');
+  });
+
+  it('rebuilds dist/ when a source it lists is newer, and only then', () => {
+    expect(kiln(['--help']).status).toBe(0);
+    const entry = join(DIST, 'kiln.js');
+    const inputs = JSON.parse(readFileSync(join(DIST, 'inputs.json'), 'utf8')) as string[];
+    expect(inputs).toContain('compiler/cli/help.ts');
+    const built = statSync(entry).mtime;
+    expect(kiln(['--help']).status).toBe(0);
+    expect(statSync(entry).mtime).toEqual(built);
+    // Newer than the build but already past, so nothing is left for later runs to rebuild.
+    const source = join(ROOT, 'compiler', 'cli', 'help.ts');
+    const newer = new Date(built.getTime() + 1);
+    utimesSync(source, newer, newer);
+    expect(kiln(['--help']).status).toBe(0);
+    expect(statSync(entry).mtime.getTime()).toBeGreaterThan(built.getTime());
   });
 });
