@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, Command> = {
     args: 'FILE --backend B',
     about: `Runs FILE on backend B and on the reference interpreter with the same inputs and prints, per output,
       the max absolute and relative error. Exit code 1 when any output is out of tolerance. ${ONNX_ABOUT}`,
-    options: { ...inputOptions, ...backendOption('none: required') },
+    options: { ...inputOptions, ...backendOption() },
     run: async (pos, v) => (await import('./run.js')).compare(pos, v),
   },
   bench: {

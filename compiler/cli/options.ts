@@ -58,9 +58,9 @@ export const inputOptions: OptionTable = {
   ...modelOptions,
 };
 
-/** `--backend`: the names come from the backends table itself. */
-export const backendOption = (fallback: string): OptionTable => ({
-  backend: { type: 'string', arg: BACKENDS.map((b) => b.name).join('|'), help: `where to run (default ${fallback})` },
+/** `--backend`: the names come from the backends table itself. `fallback` undefined: required. */
+export const backendOption = (fallback?: string): OptionTable => ({
+  backend: { type: 'string', arg: BACKENDS.map((b) => b.name).join('|'), help: `where to run (${fallback ? `default ${fallback}` : 'required'})` },
 });
 
 /** How a model is compiled to wasm: `compile` and `bench`. */
