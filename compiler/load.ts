@@ -62,6 +62,8 @@ export interface OnnxInput {
 export interface OnnxFile {
   /** Graph inputs that are not initializers, in the model's order. */
   inputs: OnnxInput[];
+  /** Initializer names, in the model's order (parameters after the inputs with --weights-as-params). */
+  weights: string[];
   load(opts?: LoadOptions): LoadedModule;
 }
 
@@ -73,7 +75,7 @@ export function openOnnx(path: string): OnnxFile {
     const imported = importModel(model, opts.onnx);
     return { module: verified(imported.module, path, opts), outputNames: imported.outputs, inputNames: imported.inputs };
   });
-  return { inputs, load };
+  return { inputs, weights: [...inits], load };
 }
 
 function declaredDims(vi: ValueInfoProto): (number | undefined)[] | undefined {

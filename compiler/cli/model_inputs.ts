@@ -34,7 +34,8 @@ export function modelWithInputs(file: string, v: Values, note: (line: string) =>
     return { module, args: entryArgs(module, module.entry.params.map((_, i) => given.get(i)), seedOf(v)) };
   }
   const onnx = openOnnx(file);
-  const names = onnx.inputs.map((i) => i.name);
+  // With --weights-as-params the (float) weights are parameters too, after the inputs.
+  const names = [...onnx.inputs.map((i) => i.name), ...(v['weights-as-params'] ? onnx.weights : [])];
   const byIndex = givenInputs(specs, names, names.map(sanitize));
   const given = new Map([...byIndex].map(([i, g]) => [names[i], g]));
   const opts = loadOptions(v, names);

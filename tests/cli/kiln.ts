@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, type NodeProto, type ValueInfoProto } from '../../compiler/frontends/onnx/proto/onnx_pb.js';
+import { ModelProtoSchema, type NodeProto, type TensorProto, type ValueInfoProto } from '../../compiler/frontends/onnx/proto/onnx_pb.js';
 import { readNpy, writeNpy } from '../../compiler/io/npy.js';
 import type { DType } from '../../ir/dtype.js';
 import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
@@ -33,11 +33,17 @@ export function tensor(name: string, dtype: DType, dims: (number | string)[]): V
   return { name, type: { value: { case: 'tensorType', value: { elemType: ELEM_TYPE[dtype], shape: { dim } } } } } as unknown as ValueInfoProto;
 }
 
+/** An f32 initializer. */
+export const weight = (name: string, dims: number[], values: number[]): Partial<TensorProto> =>
+  ({ name, dims: dims.map(BigInt), dataType: 1, floatData: values });
+
 /** Writes an opset-13 ONNX model of `nodes` to `path`. */
-export function writeOnnx(path: string, nodes: Partial<NodeProto>[], inputs: ValueInfoProto[], outputs: ValueInfoProto[]): string {
+export function writeOnnx(
+  path: string, nodes: Partial<NodeProto>[], inputs: ValueInfoProto[], outputs: ValueInfoProto[], initializer: Partial<TensorProto>[] = [],
+): string {
   const bytes = toBinary(ModelProtoSchema, create(ModelProtoSchema, {
     irVersion: 8n, opsetImport: [{ domain: '', version: 13n }],
-    graph: { name: 'g', node: nodes as NodeProto[], input: inputs, output: outputs },
+    graph: { name: 'g', node: nodes as NodeProto[], input: inputs, output: outputs, initializer: initializer as TensorProto[] },
   } as never));
   writeFileSync(path, bytes);
   return path;

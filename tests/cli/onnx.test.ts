@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kiln, readArray, tensor, writeArray, writeOnnx } from './kiln.js';
+import { kiln, readArray, tensor, weight, writeArray, writeOnnx } from './kiln.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-cli-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,5 +91,16 @@ describe('kiln on ONNX models', () => {
     const unbound = kiln(['run', m, '--input', `x=${x}`]);
     expect(unbound.status).toBe(3);
     expect(unbound.stderr).toMatch(/node 'r' \(Reshape, opset 13\): input 1 \(.*\) must be known at compile time/);
+  });
+
+  it('takes weights made parameters (--weights-as-params) by their ONNX names too', () => {
+    const m = writeOnnx(at('weights.onnx'), [{ opType: 'Add', input: ['x', 'onnx::w'], output: ['y'] }],
+      [tensor('x', 'f32', [2])], [tensor('y', 'f32', [2])], [weight('onnx::w', [2], [1, 2])]);
+    const x = writeArray(at('x2.npy'), 'f32', [2], [10, 20]);
+    expect(kiln(['run', m, '--input', `x=${x}`]).stdout).toMatch(/^y: f32\[2\] \{11, 22\}/);
+    const w = writeArray(at('w2.npy'), 'f32', [2], [100, 200]);
+    const r = kiln(['run', m, '--weights-as-params', '--input', `x=${x}`, '--input', `onnx::w=${w}`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^y: f32\[2\] \{110, 220\}/);
   });
 });
