@@ -1,12 +1,13 @@
 // Backends: what runs a module. The list is explicit (no import-time registration):
-// a new backend is one import and one entry in BACKENDS.
-import { interpret } from '../ir/interpret/index.js';
-import { allocateMemory, runProgram } from '../ir/kernel/interpret.js';
+// a new backend is one entry in BACKENDS. Each loads its code when first prepared, so
+// that this table (the CLI's help lists it) costs nothing to load: the wasm backend
+// brings binaryen (15 MB of JavaScript, most of a second), the kernels backend the passes
+// and lowering.
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
-import { compileProgram } from './compile.js';
-import { inputBytes, readOutput, resultLiteral } from './program_io.js';
-import { wasmBackend } from './wasm_backend.js';
+import { UsageError } from './errors.js';
+
+export { UsageError } from './errors.js';
 
 export interface Executable {
   /** Run with one literal per entry parameter; returns the entry's result. */
@@ -23,7 +24,10 @@ export interface Backend {
 export const interpreterBackend: Backend = {
   name: 'interpreter',
   unavailable: async () => undefined,
-  prepare: async (m) => ({ run: async (args) => interpret(m, [...args]) }),
+  prepare: async (m) => {
+    const { interpret } = await import('../ir/interpret/index.js');
+    return { run: async (args) => interpret(m, [...args]) };
+  },
 };
 
 /**
@@ -33,28 +37,20 @@ export const interpreterBackend: Backend = {
 export const kernelsBackend: Backend = {
   name: 'kernels',
   unavailable: async () => undefined,
-  prepare: async (m) => {
-    const { program } = compileProgram(m);
-    return {
-      run: async (args) => {
-        const mem = allocateMemory(program);
-        for (const { offset, bytes } of inputBytes(program, args)) mem.arena.set(bytes, offset);
-        runProgram(program, mem);
-        return resultLiteral(m.entry.root.shape, program.outputs.map((_, i) => readOutput(program, i, mem.arena)));
-      },
-    };
-  },
+  prepare: async (m) => (await import('./kernels_backend.js')).prepareKernels(m),
 };
 
-export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, wasmBackend];
+const wasm = () => import('./wasm_backend.js').then((w) => w.wasmBackend);
+const lazyWasmBackend: Backend = {
+  name: 'wasm',
+  unavailable: async () => (await wasm()).unavailable(),
+  prepare: async (m) => (await wasm()).prepare(m),
+};
+
+export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend];
 
 export function findBackend(name: string): Backend {
   const b = BACKENDS.find((x) => x.name === name);
   if (!b) throw new UsageError(`unknown backend '${name}' (known: ${BACKENDS.map((x) => x.name).join(', ')})`);
   return b;
-}
-
-/** A mistake in how kiln was called (exit code 2), as opposed to bad input (exit code 3). */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }

@@ -11,18 +11,16 @@ import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { ARRAY_OF, type TypedArray } from '../../runtime/wasm/index.js';
 import type { WasmOptimize } from '../../targets/wasm/index.js';
-import { compileArtifact, packageArtifact, writeArtifact, type CompiledArtifact } from '../artifact.js';
-import { findBackend, UsageError, type Backend } from '../backend.js';
-import { loadModel } from '../load.js';
+import type { CompiledArtifact } from '../artifact.js';
+import { findBackend, type Backend } from '../backend.js';
+import { UsageError } from '../errors.js';
 import { inputBytes } from '../program_io.js';
 import { stats } from '../stats.js';
-import { entryInputs } from './inputs.js';
-import {
-  binaryenFlag, BINARYEN_USAGE, type Command, ensureAvailable, inputOptions, integerFlag, loadOptions, MODEL_USAGE, one, RELAXED_SIMD_USAGE, seedOf, type Values,
-} from './options.js';
+import { binaryenFlag, ensureAvailable, integerFlag, one } from './flags.js';
+import { modelWithInputs } from './model_inputs.js';
+import { BENCH_DEFAULTS, type Values } from './options.js';
 
-const DEFAULT_REPS = 20;
-const DEFAULT_WARMUP = 5;
+const { reps: DEFAULT_REPS, warmup: DEFAULT_WARMUP } = BENCH_DEFAULTS;
 
 /** What `kiln bench --json` prints. Times in milliseconds. */
 export interface BenchResult {
@@ -82,6 +80,8 @@ interface ArtifactWrapper {
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
   const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
+  // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
+  const { compileArtifact, packageArtifact, writeArtifact } = await import('../artifact.js');
   const t0 = performance.now();
   const compiled = compileArtifact(m, artifactOptions);
   const compileMs = performance.now() - t0;
@@ -148,9 +148,8 @@ function settings(v: Values) {
 
 export async function bench(file: string, v: Values): Promise<BenchResult> {
   const { backend, threads, fusion, relaxedSimd, binaryen, reps, warmup } = settings(v);
-  const { module: m, outputNames } = loadModel(file, loadOptions(v));
+  const { module: m, outputNames, args } = modelWithInputs(file, v, (line) => console.error(`kiln bench: note: ${line}`));
   await ensureAvailable(backend.name);
-  const args = entryInputs(m, (v.input as string[]) ?? [], seedOf(v));
   const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, relaxedSimd, binaryen, outputNames }) : await backendSubject(backend, m, args);
   try {
     const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
@@ -187,33 +186,8 @@ export function benchText(r: BenchResult): string {
   ].join('\n');
 }
 
-export const benchCommand: Command = {
-  summary: 'time compile, load, first run and steady-state runs of a model',
-  usage: `kiln bench FILE [--backend wasm|kernels|interpreter] [--threads N] [--input NAME=PATH.npy ...] [--random SEED]
-           [--reps N] [--warmup N] [--json] [--relaxed-simd] [--no-fusion] [--binaryen LEVEL]
-
-  Compiles FILE as 'kiln compile' does, loads the artifact through its own model.js and
-  runtime, and prints: compile ms (passes, lowering, binaryen), load ms (WebAssembly
-  compile + instantiate, and starting worker threads), the first run's ms, then the
-  median, p10 and p90 ms of --reps timed runs (default ${DEFAULT_REPS}) after --warmup untimed ones
-  (default ${DEFAULT_WARMUP}). A run includes copying inputs in and outputs out. --threads N builds
-  for shared memory and runs on N threads (default 1). Inputs as for 'kiln run'. --json
-  prints one JSON object (compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs,
-  reps, warmup, threads, threadsRequested, backend, fusion, module, file). The default
-  backend is wasm; interpreter and kernels are timed through prepare() and run(), with no
-  load step. With --relaxed-simd the artifact is built as 'kiln compile --relaxed-simd'
-  builds it and runs the module its wasmFile() picks on this engine (named in the output).
-${RELAXED_SIMD_USAGE}
-${BINARYEN_USAGE}
-${MODEL_USAGE}`,
-  options: {
-    ...inputOptions, backend: { type: 'string' }, threads: { type: 'string' }, reps: { type: 'string' },
-    warmup: { type: 'string' }, json: { type: 'boolean' }, 'no-fusion': { type: 'boolean' }, binaryen: { type: 'string' },
-    'relaxed-simd': { type: 'boolean' },
-  },
-  async run(pos, v) {
-    const result = await bench(one(pos, 'model file'), v);
-    console.log(v.json ? JSON.stringify(result) : benchText(result));
-    return 0;
-  },
-};
+export async function runBench(pos: string[], v: Values): Promise<number> {
+  const result = await bench(one(pos, 'model file'), v);
+  console.log(v.json ? JSON.stringify(result) : benchText(result));
+  return 0;
+}

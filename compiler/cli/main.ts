@@ -1,48 +1,41 @@
 // `kiln`: dispatch to a command, map errors to exit codes, never print a stack trace
 // for a user's mistake. Exit codes: 0 ok, 1 check failed (compare out of tolerance),
-// 2 usage error, 3 bad input (unreadable, malformed or invalid model), 4 not compiled
-// (an op or element type the chosen target does not compile yet), 70 internal error.
+// 2 usage error, 3 bad input (unreadable, malformed or invalid model), 4 not compiled or
+// not imported (an op, element type or ONNX op kiln does not handle yet), 70 internal error.
+// Only light modules are imported here: the commands load their code when they run.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../backend.js';
-import { InputError } from '../load.js';
-import { HloParseError } from '../frontends/hlo/index.js';
+import { InputError, UsageError } from '../errors.js';
+import { NeedsConstant, OnnxUnsupported } from '../frontends/onnx/errors.js';
+import { HloParseError } from '../frontends/hlo/cursor.js';
 import { NotCompiled } from '../../passes/lower/errors.js';
 import { UnsupportedType } from '../../passes/lower/types.js';
-import { NotSupported } from '../../targets/wasm/ops.js';
+import { NotSupported } from '../../targets/wasm/errors.js';
 import { COMMANDS } from './commands.js';
-
-const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
-
-usage: kiln <command> [options]
-
-commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`).join('\n')}
-
-Run 'kiln <command> --help' for a command's options.
-exit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 4 not compiled, 70 internal error`;
+import { commandHelp, mainHelp } from './help.js';
+import { parseConfig, type Values } from './options.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    console.log(topic && COMMANDS[topic] ? COMMANDS[topic].usage : HELP);
+    console.log(topic && Object.hasOwn(COMMANDS, topic) ? commandHelp(topic, COMMANDS[topic]) : mainHelp(COMMANDS));
     return 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
-    console.error(`kiln: unknown command '${name}'\n\n${HELP}`);
+  if (!Object.hasOwn(COMMANDS, name)) {
+    console.error(`kiln: unknown command '${name}'\n\n${mainHelp(COMMANDS)}`);
     return 2;
   }
+  const cmd = COMMANDS[name];
   try {
     const { values, positionals } = parseArgs({
       args: rest, allowPositionals: true, strict: true,
-      options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+      options: { ...parseConfig(cmd.options), help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) {
-      console.log(cmd.usage);
+      console.log(commandHelp(name, cmd));
       return 0;
     }
-    return await cmd.run(positionals, values as Record<string, string | boolean | string[] | undefined>);
+    return await cmd.run(positionals, values as Values);
   } catch (e) {
     return report(e, name);
   }
@@ -53,9 +46,13 @@ function report(e: unknown, name: string): number {
     console.error(`kiln ${name}: ${(e as Error).message}\nRun 'kiln ${name} --help' for usage.`);
     return 2;
   }
-  if (e instanceof InputError || e instanceof HloParseError) {
+  if (e instanceof InputError || e instanceof HloParseError || e instanceof NeedsConstant) {
     console.error(`kiln ${name}: error: ${(e as Error).message}`);
     return 3;
+  }
+  if (e instanceof OnnxUnsupported) {
+    console.error(`kiln ${name}: not imported: ${e.message}`);
+    return 4;
   }
   if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
     console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);

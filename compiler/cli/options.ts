@@ -1,115 +1,81 @@
-// What the kiln commands share: the Command shape, the options every model-reading
-// command takes (ONNX import options, inputs), and checks of their values. Kept apart
-// from commands.ts so that commands in files of their own (bench.ts) can use them.
+// What the kiln commands accept, as tables: each option's type (for node:util's
+// parseArgs) and its help line. main.ts parses with these tables and help.ts writes each
+// command's help from them, so an option the parser takes is always in the help.
 import type { ParseArgsConfig } from 'node:util';
-import type { ArrayLiteral } from '../../ir/literal.js';
-import { findBackend, UsageError } from '../backend.js';
-import type { WasmOptimize } from '../../targets/wasm/index.js';
-import type { LoadOptions } from '../load.js';
-import { readNpyFile } from './inputs.js';
+import { BACKENDS } from '../backend.js';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+  /** What the value looks like in help: `SEED`, `NAME=PATH.npy`. */
+  readonly arg?: string;
+  readonly help: string;
+}
+
+export type OptionTable = Readonly<Record<string, OptionSpec>>;
+
 export interface Command {
   readonly summary: string;
-  readonly usage: string;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** The positional arguments as help shows them: `FILE`, `[DIR]`. */
+  readonly args: string;
+  /** What the command does, for its help (the options have their own lines). */
+  readonly about: string;
+  readonly options: OptionTable;
   /** Returns the exit code. */
   run(positionals: string[], values: Values): Promise<number>;
 }
 
-export const seedOf = (v: Values): number => {
-  const s = Number(v.random ?? 0);
-  if (!Number.isInteger(s) || s < 0) throw new UsageError(`--random wants a non-negative integer seed, got '${v.random}'`);
-  return s;
+/** The parseArgs options of a table. */
+export function parseConfig(table: OptionTable): NonNullable<ParseArgsConfig['options']> {
+  // parseArgs rejects keys it does not know, and `short: undefined`.
+  const config = ({ type, multiple, short }: OptionSpec) => ({ type, ...(multiple ? { multiple } : {}), ...(short ? { short } : {}) });
+  return Object.fromEntries(Object.entries(table).map(([name, o]) => [name, config(o)]));
+}
+
+/** How ONNX models are imported: `--shape x=1,3,224,224`, `--dim batch=8`, `--bind`, `--weights-as-params`. */
+export const modelOptions: OptionTable = {
+  shape: { type: 'string', multiple: true, arg: 'NAME=D0,D1,...', help: "an ONNX input's dims, where the model leaves them symbolic or unknown" },
+  dim: { type: 'string', multiple: true, arg: 'SYMBOL=N', help: 'binds a symbolic ONNX dimension (batch) in every input that uses it' },
+  bind: {
+    type: 'string', multiple: true, arg: 'NAME=PATH.npy',
+    help: "fixes an ONNX input's values at compile time: one that an op needs as numbers (Reshape's shape, Slice's starts, TopK's k)",
+  },
+  'weights-as-params': { type: 'boolean', help: 'makes float initializers trailing parameters instead of constants (to swap weights without recompiling)' },
 };
 
-export const one = (positionals: string[], what: string): string => {
-  if (positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${positionals.length}`);
-  return positionals[0];
-};
-
-/** How ONNX models are imported: `--shape x=1,3,224,224`, `--dim batch=8`, `--weights-as-params`. */
-export const modelOptions = {
-  shape: { type: 'string', multiple: true },
-  dim: { type: 'string', multiple: true },
-  bind: { type: 'string', multiple: true },
-  'weights-as-params': { type: 'boolean' },
-} as const;
-
-export const MODEL_USAGE = `  FILE is HLO text, or an ONNX model (.onnx). For ONNX: --shape NAME=D0,D1,... gives an
-  input's dims, --dim SYMBOL=N binds a symbolic dimension everywhere, --bind NAME=PATH.npy
-  fixes an input's values at compile time (a shape, axes or scales fed as an input),
-  --weights-as-params makes float initializers trailing parameters instead of constants.`;
-
-export function loadOptions(v: Values): LoadOptions {
-  const shapes: Record<string, number[]> = {};
-  for (const spec of (v.shape as string[] | undefined) ?? []) {
-    const [name, dims] = splitPair(spec, '--shape', 'NAME=D0,D1,...');
-    shapes[name] = dims === '' ? [] : dims.split(',').map((d) => count(d, `--shape ${spec}`));
-  }
-  const dims: Record<string, number> = {};
-  for (const spec of (v.dim as string[] | undefined) ?? []) {
-    const [name, n] = splitPair(spec, '--dim', 'SYMBOL=N');
-    dims[name] = count(n, `--dim ${spec}`);
-  }
-  const constants: Record<string, ArrayLiteral> = {};
-  for (const spec of (v.bind as string[] | undefined) ?? []) {
-    const [name, path] = splitPair(spec, '--bind', 'NAME=PATH.npy');
-    constants[name] = readNpyFile(path);
-  }
-  return { onnx: { shapes, dims, constants, weightsAsParameters: Boolean(v['weights-as-params']) } };
-}
-
-function splitPair(spec: string, flag: string, form: string): [string, string] {
-  const eq = spec.lastIndexOf('=');
-  if (eq <= 0) throw new UsageError(`${flag} wants ${form}, got '${spec}'`);
-  return [spec.slice(0, eq), spec.slice(eq + 1)];
-}
-
-function count(text: string, where: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${where}: '${text}' is not a dimension size`);
-  return n;
-}
-
-/** A flag's whole-number value, at least `min`; `fallback` when the flag is absent. */
-export function integerFlag(v: Values, flag: string, fallback: number, min: number): number {
-  const text = v[flag];
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (typeof text !== 'string' || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`--${flag} wants a whole number ≥ ${min}, got '${String(text)}'`);
-  return n;
-}
-
-const BINARYEN_LEVELS: readonly WasmOptimize[] = ['none', 'cleanup', 'full'];
-
-/** --binaryen LEVEL: what binaryen does to the module (targets/wasm's WasmOptimize). */
-export function binaryenFlag(v: Values): WasmOptimize | undefined {
-  const text = v.binaryen;
-  if (text === undefined) return undefined;
-  const level = BINARYEN_LEVELS.find((l) => l === text);
-  if (!level) throw new UsageError(`--binaryen wants one of ${BINARYEN_LEVELS.join(', ')}, got '${String(text)}'`);
-  return level;
-}
-
-export const BINARYEN_USAGE = `  --binaryen none|cleanup|full: the binaryen passes run on the module. 'cleanup' (the
-  default) runs a few cheap ones that shrink the code; 'full' runs -O3, which costs up to
-  a second more and measured no faster here.`;
-
-export const RELAXED_SIMD_USAGE = `  --relaxed-simd also builds model.relaxed.wasm: dots and convolutions with relaxed
-  SIMD's fused multiply-add (f32x4.relaxed_madd), for engines that have it (Chrome 114+,
-  Node 22+, Node 20 run with --experimental-wasm-relaxed-simd). The runtime's wasmFile()
-  picks the module an engine can run; the two share weights.bin.`;
-
-export const inputOptions = {
-  input: { type: 'string', multiple: true },
-  random: { type: 'string' },
+/** Inputs of `run`, `compare` and `bench`, and the model options. */
+export const inputOptions: OptionTable = {
+  input: {
+    type: 'string', multiple: true, arg: 'NAME=PATH.npy',
+    help: "an input's values from a NumPy file; NAME is the input's name (an ONNX name as the model writes it, or " +
+      "kiln's parameter name) or its number. An ONNX input's symbolic dims are taken from the array, and an input an op " +
+      'needs at compile time is bound to it (with a note)',
+  },
+  random: { type: 'string', arg: 'SEED', help: 'seed of the values of inputs not given (default 0): floats in [-1,1), signed ints in [-8,8), unsigned in [0,16)' },
   ...modelOptions,
-} as const;
+};
 
-export async function ensureAvailable(name: string): Promise<void> {
-  const why = await findBackend(name).unavailable();
-  if (why) throw new UsageError(`backend ${name} is not available here: ${why}`);
-}
+/** `--backend`: the names come from the backends table itself. `fallback` undefined: required. */
+export const backendOption = (fallback?: string): OptionTable => ({
+  backend: { type: 'string', arg: BACKENDS.map((b) => b.name).join('|'), help: `where to run (${fallback ? `default ${fallback}` : 'required'})` },
+});
+
+/** How a model is compiled to wasm: `compile` and `bench`. */
+export const wasmOptions: OptionTable = {
+  'relaxed-simd': {
+    type: 'boolean',
+    help: "also builds model.relaxed.wasm, whose dots and convolutions use relaxed SIMD's fused multiply-add, for engines " +
+      'that have it (Chrome 114+, Node 22+, Node 20 with --experimental-wasm-relaxed-simd); the two share weights.bin',
+  },
+  'no-fusion': { type: 'boolean', help: 'compiles every instruction as a kernel of its own (no fusion pass)' },
+  binaryen: {
+    type: 'string', arg: 'none|cleanup|full',
+    help: "the binaryen passes: 'cleanup' (default) a few cheap ones that shrink the code; 'full' -O3, slower to compile and measured no faster",
+  },
+};
+
+/** `kiln bench`'s timed and untimed runs when not given. */
+export const BENCH_DEFAULTS = { reps: 20, warmup: 5 } as const;

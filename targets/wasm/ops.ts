@@ -9,6 +9,7 @@ import { bytes32, compareIn, constantI32, Local, type Fn, type Lib, type M, type
 import { mathCall, type MathName } from './math.js';
 import { Ops64, SCALAR_WASM } from './ops64.js';
 import { f32Math, type F32MathName } from './math_f32.js';
+import { NotSupported } from './errors.js';
 
 export const wasmType = (t: ValueType): T => (t.lanes === 4 ? binaryen.v128 : SCALAR_WASM[t.scalar]);
 const scalarType = (s: ScalarType): T => (s === 'f32' ? binaryen.f32 : binaryen.i32);
@@ -23,9 +24,7 @@ const TRANSCENDENTAL: Partial<Record<UnaryOp, MathName>> = {
 /** f32 functions with a native f32 / f32x4 version (math_f32.ts), used before TRANSCENDENTAL's f64 one. */
 const FAST_F32: Partial<Record<UnaryOp, F32MathName>> = { exponential: 'exp', erf: 'erf', logistic: 'logistic' };
 
-export class NotSupported extends Error {
-  override name = 'NotSupported';
-}
+export { NotSupported } from './errors.js';
 
 export class Ops {
   readonly m: M;

@@ -9,7 +9,7 @@ import { evaluate } from '../../../ir/interpret/index.js';
 import type { ArrayLiteral } from '../../../ir/literal.js';
 import type { Computation, Instruction, Module } from '../../../ir/module.js';
 import { array, elementCount, scalar, type ArrayShape } from '../../../ir/shape.js';
-import { nodeLabel, OnnxError } from './errors.js';
+import { NeedsConstant, nodeLabel, OnnxError, OnnxUnsupported } from './errors.js';
 import { readModel, decodeModel, tensorValues, type LoadedModel } from './model.js';
 import { ONNX_OPS } from './ops/index.js';
 import type { AttrKind, AttrSchema, LowerCtx, OnnxValue } from './ops/types.js';
@@ -91,7 +91,7 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
       } else values.set(t.name, { instr: b.constant(lit, sanitize(t.name)), literal: lit });
     }
     const imp: Importer = { model, opset, mb, reducers: new Map() };
-    const skipped = lowerNodes(imp, graph, b, values, model.file);
+    const skipped = lowerNodes(imp, graph, b, values, model.file, inputs);
     outputs = graph.output.map((o) => o.name);
     const roots = outputs.map((name) => graphOutput(values, skipped, name, model.file).instr);
     if (roots.length === 0) throw new OnnxError(`${model.file}: the graph has no outputs`);
@@ -137,11 +137,15 @@ function inputShape(vi: ValueInfoProto, model: LoadedModel, opts: ImportOptions)
 
 /**
  * Lowers a graph's nodes in order into b, adding their outputs to values. Returns the
- * optional outputs left uncomputed (name → node). `where` prefixes every error.
+ * optional outputs left uncomputed (name → node). `where` prefixes every error; `params` names
+ * the computation's parameters (the graph inputs at top level; none in a subgraph, whose
+ * parameters are its captures) for NeedsConstant.
  */
-function lowerNodes(imp: Importer, graph: GraphProto, b: ComputationBuilder, values: Map<string, Value>, where: string): Map<string, string> {
+function lowerNodes(
+  imp: Importer, graph: GraphProto, b: ComputationBuilder, values: Map<string, Value>, where: string, params: readonly string[] = [],
+): Map<string, string> {
   const skipped = new Map<string, string>();
-  graph.node.forEach((node, k) => lowerNode(imp, node, k, b, values, skipped, where));
+  graph.node.forEach((node, k) => lowerNode(imp, node, k, b, values, skipped, where, params));
   return skipped;
 }
 
@@ -167,19 +171,23 @@ function lowerSubgraph(
 
 function lowerNode(
   imp: Importer, node: NodeProto, index: number, b: ComputationBuilder, values: Map<string, Value>,
-  skipped: Map<string, string>, where: string,
+  skipped: Map<string, string>, where: string, params: readonly string[],
 ): void {
   const { model, opset, mb } = imp;
-  const label = `${where}: ${nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset)}`;
+  const nodeName = nodeLabel({ name: node.name || `#${index}`, opType: node.opType, domain: node.domain }, opset);
+  const label = `${where}: ${nodeName}`;
   const fail = (msg: string): never => {
     throw new OnnxError(`${label}: ${msg}`);
   };
-  if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`domain '${node.domain}' is not supported`);
+  const unsupported = (msg: string): never => {
+    throw new OnnxUnsupported(`${label}: ${msg}`);
+  };
+  if (node.domain !== '' && node.domain !== 'ai.onnx') unsupported(`domain '${node.domain}' is not supported`);
   if (opset === 0) fail('the model imports no opset of the default ONNX domain');
   const entry = Object.hasOwn(ONNX_OPS, node.opType) ? ONNX_OPS[node.opType] : undefined;
-  if (!entry) return fail('kiln has no lowering for this op');
+  if (!entry) return unsupported('kiln has no lowering for this op');
   if (opset < entry.opsets[0] || opset > entry.opsets[1])
-    fail(`kiln implements ${node.opType} for opsets ${entry.opsets[0]}-${entry.opsets[1]}`);
+    unsupported(`kiln implements ${node.opType} for opsets ${entry.opsets[0]}-${entry.opsets[1]}`);
   const attrs = decodeAttrs(node.attribute, entry.attrs, model, fail);
   const inputOf = (i: number): Value | undefined => {
     const name = node.input[i];
@@ -198,7 +206,11 @@ function lowerNode(
     known: (i) => inputOf(i)?.literal,
     constant: (i, what) => {
       const v = inputOf(i) ?? fail(`input ${i} (${what}) is required`);
-      return v.literal ?? fail(`input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`);
+      if (v.literal) return v.literal;
+      throw new NeedsConstant(
+        `${label}: input ${i} (${what}) must be known at compile time (an initializer, a Constant, or a graph input fixed with --bind NAME=PATH.npy)`,
+        parametersOf(v.instr).flatMap((n) => (params[n] === undefined ? [] : [params[n]])), nodeName,
+      );
     },
     reducer: (opName, dtype) => reducer(mb, imp.reducers, opName, dtype),
     fail,
@@ -251,6 +263,11 @@ function reachable(instr: Instruction): Instruction[] {
   };
   visit(instr);
   return order;
+}
+
+/** The numbers of the parameters a value is computed from. */
+function parametersOf(instr: Instruction): number[] {
+  return reachable(instr).filter((i) => i.opcode === 'parameter').map((i) => i.attrs.parameter_number as number);
 }
 
 /** Drops instructions nothing uses (left behind by folding), keeping every parameter. */

@@ -1,0 +1,55 @@
+// Builds the CLI into dist/: compiler/cli/main.ts and everything of kiln it imports,
+// bundled by esbuild into ES modules, so that `kiln` starts from plain JavaScript instead
+// of transpiling ~300 TypeScript files on every start. Packages stay in node_modules
+// (`packages: 'external'`), and each dynamic import() becomes a chunk of its own, loaded
+// when first used: the wasm backend and artifact writer, which bring binaryen and
+// TypeScript, cost nothing to commands that do not compile.
+//
+//   node bin/build.mjs      (npm's `prepare` runs it: `npm install` and `npm ci` build)
+//
+// dist/kiln.js is the entry; dist/inputs.json lists kiln's source files it was built from,
+// which bin/kiln.mjs compares with the entry's time to rebuild after an edit. Chunks sit
+// beside the entry in dist/ itself: artifact.ts finds runtime/wasm as ../runtime/wasm
+// from its own folder, which holds for compiler/ and for dist/ alike.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = join(ROOT, 'dist');
+export const ENTRY = join(DIST, 'kiln.js');
+export const INPUTS = join(DIST, 'inputs.json');
+
+/**
+ * Bundles the CLI into dist/. Every file is written under a temporary name and renamed
+ * into place, the entry last, so a `kiln` started meanwhile (tests spawn many at once,
+ * and each may rebuild) sees the old build or the new one, never half of one. Chunk names
+ * carry a hash of their contents, so two builds of the same sources write the same files.
+ * `clean` empties dist/ first (the prepare step); a rebuild on start leaves old chunks,
+ * which a running kiln may still import.
+ */
+export async function buildCli({ clean = false } = {}) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: { kiln: join(ROOT, 'compiler', 'cli', 'main.ts') },
+    outdir: DIST, write: false, metafile: true,
+    bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+    external: ['binaryen', 'ts-morph', 'typescript'], logLevel: 'warning', legalComments: 'none',
+  });
+  if (clean) rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
+  // kiln's own sources only: bundled packages move when kiln is installed as a dependency
+  // (hoisted beside it), and `npm install`, which changes them, rebuilds through prepare.
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
+  writeAtomically(INPUTS, JSON.stringify(inputs, null, 1) + '\n');
+  for (const f of files) writeAtomically(f.path, f.contents);
+}
+
+function writeAtomically(path, contents) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli({ clean: true });
