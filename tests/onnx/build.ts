@@ -50,9 +50,3 @@ export const values = (l: Literal): number[] => Array.from((l as ArrayLiteral).d
 /** Every opcode in a module, to check what control flow an import produced. */
 export const opcodes = (m: Module): Set<string> => new Set(m.computations.flatMap((c) => c.instructions.map((i) => i.opcode)));
 
-/**
- * Whether the wasm target compiles HLO while and conditional. Another branch of work
- * adds them; the integrator flips this one flag, and every control-flow test that checks
- * wasm then runs its models there instead of expecting NotCompiled.
- */
-export const WASM_COMPILES_CONTROL_FLOW = false;

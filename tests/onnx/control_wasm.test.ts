@@ -1,13 +1,12 @@
-// The control-flow models of control_flow.test.ts and loop_scan.test.ts on wasm: refused
-// as not compiled yet today (while and conditional run on the host side of the runtime,
-// which another branch of work adds); with WASM_COMPILES_CONTROL_FLOW flipped, each must
-// give the interpreter's answer.
+// The control-flow models of control_flow.test.ts and loop_scan.test.ts on wasm, where
+// while and conditional are loops and branches of the module's own run function: each
+// must give the interpreter's answer.
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../compiler/frontends/onnx/import.js';
 import { wasmBackend } from '../../compiler/wasm_backend.js';
 import { interpret } from '../../ir/interpret/index.js';
 import type { ArrayLiteral, Literal, TupleLiteral } from '../../ir/literal.js';
-import { BOOL, FLOAT, INT64, WASM_COMPILES_CONTROL_FLOW, bool, constant, f32, graph, model, node, vi } from './build.js';
+import { BOOL, FLOAT, INT64, bool, constant, f32, graph, model, node, vi } from './build.js';
 
 const leaves = (l: Literal): number[] =>
   l.shape.kind === 'tuple' ? (l as TupleLiteral).elements.flatMap(leaves) : Array.from((l as ArrayLiteral).data as ArrayLike<number>, Number);
@@ -44,13 +43,8 @@ const CASES = [
 
 describe('ONNX control flow on wasm', () => {
   for (const { name, bytes, args } of CASES)
-    it(`${name}: ${WASM_COMPILES_CONTROL_FLOW ? 'matches the interpreter' : 'is refused as not compiled yet'}`, async () => {
+    it(`${name}: matches the interpreter`, async () => {
       const m = importOnnx(bytes).module;
-      if (!WASM_COMPILES_CONTROL_FLOW) {
-        await expect(wasmBackend.prepare(m), 'wasm compiles control flow now: set WASM_COMPILES_CONTROL_FLOW in tests/onnx/build.ts')
-          .rejects.toThrow(/\((conditional|while)\): not compiled yet/);
-        return;
-      }
       const run = await wasmBackend.prepare(m);
       for (const a of args) expect(leaves(await run.run(a))).toEqual(leaves(interpret(m, a)));
     }, 120_000);

@@ -14,7 +14,6 @@ import { importOnnxFile, type ImportedModel } from '../../compiler/frontends/onn
 import { readNpy } from '../../compiler/io/npy.js';
 import { wasmBackend } from '../../compiler/wasm_backend.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
-import { WASM_COMPILES_CONTROL_FLOW } from './build.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'pytorch', 'export_control.py');
@@ -71,12 +70,7 @@ describe.skipIf(!haveTorch)('PyTorch recurrent models with If and Loop', () => {
         for (const c of cases) expect(closeTo((await run.run(inputsOf(c))) as ArrayLiteral, load(c, 'output_0.npy')), c).toBeUndefined();
       });
 
-      it(`on wasm ${WASM_COMPILES_CONTROL_FLOW ? 'matches PyTorch' : 'is refused as not compiled yet'}`, async () => {
-        if (!WASM_COMPILES_CONTROL_FLOW) {
-          await expect(wasmBackend.prepare(imported.module), 'wasm compiles control flow now: set WASM_COMPILES_CONTROL_FLOW')
-            .rejects.toThrow(/\((conditional|while)\): not compiled yet/);
-          return;
-        }
+      it('on wasm matches PyTorch', async () => {
         const run = await wasmBackend.prepare(imported.module);
         for (const c of cases) expect(closeTo((await run.run(inputsOf(c))) as ArrayLiteral, load(c, 'output_0.npy')), c).toBeUndefined();
       }, 300_000);
