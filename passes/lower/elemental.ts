@@ -7,7 +7,7 @@ import type { Expr } from '../../ir/kernel/kernel.js';
 import type { ElementRule, Emitter, Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
 import {
-  binaryRule, clampRule, compareRule, convertRule, selectRule, unaryRule,
+  binaryRule, clampRule, complexPartRule, compareRule, convertRule, selectRule, unaryRule,
 } from './elemental_math.js';
 import {
   broadcastRule, concatenateRule, constantRule, dynamicSliceRule, dynamicUpdateSliceRule, gatherRule,
@@ -46,7 +46,7 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   floor: unaryRule('floor'), ceil: unaryRule('ceil'), 'round-nearest-afz': unaryRule('round-nearest-afz'),
   'round-nearest-even': unaryRule('round-nearest-even'), sign: unaryRule('sign'), not: unaryRule('not'),
   'is-finite': unaryRule('is-finite'), popcnt: unaryRule('popcnt'), clz: unaryRule('clz'), erf: unaryRule('erf'),
-  copy, real: 'complex numbers', imag: 'complex numbers',
+  copy, real: complexPartRule('real'), imag: complexPartRule('imag'),
   acos: unaryRule('acos'), acosh: unaryRule('acosh'), asin: unaryRule('asin'), asinh: unaryRule('asinh'),
   atanh: unaryRule('atanh'), cosh: unaryRule('cosh'), sinh: unaryRule('sinh'),
   'reduce-precision': reducePrecisionRule,

@@ -4,6 +4,7 @@
 // interpreter does.
 import type { DType } from '../../ir/dtype.js';
 import { byteSize, isFloat, isInteger } from '../../ir/dtype.js';
+import { isComplex } from '../../ir/shape_check.js';
 import * as k from '../../ir/kernel/build.js';
 import type { BinaryOp, CompareDir, Expr, UnaryOp } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
@@ -163,4 +164,16 @@ function toF32RoundToOdd(em: Emitter, v: Expr): Expr {
 export function convertRule(em: Emitter, instr: InstructionOf<'convert'>, index: readonly Idx[]): Expr[] {
   const x = instr.operands[0];
   return [convertValue(em, em.value(x, index), dtypeOf(x), dtypeOf(instr))];
+}
+
+/**
+ * real and imag of a real number: the number itself, and zero. Complex numbers themselves
+ * are not compiled, so a complex operand is refused here.
+ */
+export function complexPartRule(part: 'real' | 'imag') {
+  return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
+    const x = instr.operands[0];
+    if (isComplex(dtypeOf(x))) throw new NotCompiled(instr, 'complex numbers');
+    return part === 'real' ? em.values(x, index) : [em.constant(computeType(dtypeOf(instr)), 0)];
+  };
 }

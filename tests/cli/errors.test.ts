@@ -17,8 +17,8 @@ async function kilnHere(...args: string[]) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('kiln on an op the target does not compile', () => {
-  // imag: complex numbers are not compiled yet; the interpreter runs it (imag of a real is 0).
-  const model = 'tests/cli/imag_of_real.hlo';
+  // Complex numbers are compiled by no target yet (the imag of a real number is).
+  const model = 'tests/cli/complex.hlo';
 
   it.each([
     ['run', [model, '--backend', 'wasm', '--random', '1']],

@@ -1,13 +1,27 @@
 // HLO forms lowering once refused, each now compiled and checked bit for bit against the
 // interpreter on the kernel IR executor and on wasm: gather with operand batching dims,
 // dynamic-(update-)slice with its starts in one array (the old form), convolution with
-// batch groups, a fusion reading a tuple operand, and a scalar fusion inside a map.
+// batch groups, a fusion reading a tuple operand, a scalar fusion inside a map, and the real
+// and imaginary parts of real numbers.
 import { describe, it } from 'vitest';
 import { expectExact, hash } from './exact.js';
 
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 describe('forms', () => {
+  it('real and imag of real numbers: the number itself and +0, in vectors and tails', async () => {
+    const hlo = `HloModule ri
+ENTRY main {
+  x = f32[7] parameter(0)
+  h = f16[5] parameter(1)
+  re = f32[7] real(x)
+  im = f32[7] imag(x)
+  imh = f16[5] imag(h)
+  ROOT t = (f32[7], f32[7], f16[5], f16[5]) tuple(re, im, real(h), imh)
+}`;
+    await expectExact(hlo, [[1.5, -0, NaN, -Infinity, 3, -2.25, 1e-30], [0.5, -0, 2, -3, NaN]]);
+  });
+
   it('gather with operand_batching_dims: each batch reads its own slice, starts clamped', async () => {
     const hlo = `HloModule g
 ENTRY main {
