@@ -1,6 +1,6 @@
 // Backends: what runs a module. The list is explicit (no import-time registration):
 // a new backend is one import and one entry in BACKENDS.
-import { interpret } from '../ir/interpret/index.js';
+import { checkInterpretable, interpret } from '../ir/interpret/index.js';
 import { allocateMemory, runProgram } from '../ir/kernel/interpret.js';
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
@@ -23,7 +23,10 @@ export interface Backend {
 export const interpreterBackend: Backend = {
   name: 'interpreter',
   unavailable: async () => undefined,
-  prepare: async (m) => ({ run: async (args) => interpret(m, [...args]) }),
+  prepare: async (m) => {
+    checkInterpretable(m);
+    return { run: async (args) => interpret(m, [...args]) };
+  },
 };
 
 /**

@@ -2,6 +2,7 @@
 // index, the rest deterministic random values.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { interpreterTooLarge, TooLarge } from '../../ir/limits.js';
 import { ArrayLiteral, Literal, arrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { sameDims, shapeToString } from '../../ir/shape.js';
@@ -23,6 +24,10 @@ export function entryInputs(m: Module, specs: readonly string[], seed: number): 
     if (index < 0 || index >= params.length)
       throw new UsageError(`--input ${key}: no such parameter (parameters: ${params.map((p, i) => `${i}:${p.name}`).join(', ')})`);
     given.set(index, spec.slice(eq + 1));
+  }
+  for (const p of params) { // inputs are interpreter values whatever the backend: refuse before making one
+    const tooLarge = interpreterTooLarge(p.shape);
+    if (tooLarge) throw new TooLarge(`parameter ${p.name}: ${tooLarge}`);
   }
   const next = rng(seed);
   return params.map((p, i) => {

@@ -10,6 +10,9 @@ import { NotCompiled } from '../../passes/lower/errors.js';
 import { UnsupportedType } from '../../passes/lower/types.js';
 import { NotSupported } from '../../targets/wasm/ops.js';
 import { COMMANDS } from './commands.js';
+import { isStackOverflow } from '../../ir/bugs.js';
+import { InterpretError } from '../../ir/interpret/index.js';
+import { TooLarge } from '../../ir/limits.js';
 
 const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
 
@@ -56,6 +59,18 @@ function report(e: unknown, name: string): number {
   if (e instanceof InputError || e instanceof HloParseError) {
     console.error(`kiln ${name}: error: ${(e as Error).message}`);
     return 3;
+  }
+  if (e instanceof TooLarge) {
+    console.error(`kiln ${name}: too large: ${e.message}`);
+    return 4;
+  }
+  if (e instanceof InterpretError) {
+    console.error(`kiln ${name}: not run: ${e.message}`);
+    return 4;
+  }
+  if (isStackOverflow(e)) {
+    console.error(`kiln ${name}: not run: the module nests (calls, tuples) deeper than kiln's recursion reaches (JS stack overflow)`);
+    return 4;
   }
   if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
     console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);
