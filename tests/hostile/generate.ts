@@ -16,6 +16,8 @@ export interface HostileRun {
   args: string[];
   /** Needs its own process: it reads a FIFO (which would block the test's own process). */
   needsProcess: boolean;
+  /** Exit 0 is fine too: the file is valid for this command (HostileFile.mayPass). */
+  mayPass: boolean;
 }
 
 const COMMANDS_OF: Record<string, (file: string, out: string) => [string, string[]][]> = {
@@ -58,12 +60,15 @@ export function generateHostile(dir: string): HostileRun[] {
     const needsProcess = usesFifo(c);
     if (c.npyFor) {
       const target = join(dir, NPY_TARGET);
-      runs.push({ label: `run:${c.name}`, command: 'run-npy', args: ['run', target, '--input', `0=${file}`], needsProcess });
+      runs.push({ label: `run:${c.name}`, command: 'run-npy', args: ['run', target, '--input', `0=${file}`], needsProcess, mayPass: false });
       continue;
     }
     if (c.name === NPY_TARGET) continue;
     const ext = c.name.slice(c.name.lastIndexOf('.') + 1);
-    for (const [command, args] of COMMANDS_OF[ext](file, out)) runs.push({ label: `${command}:${c.name}`, command, args, needsProcess });
+    for (const [command, args] of COMMANDS_OF[ext](file, out)) {
+      const mayPass = c.mayPass === 'all' || (c.mayPass ?? []).includes(command);
+      runs.push({ label: `${command}:${c.name}`, command, args, needsProcess, mayPass });
+    }
   }
   return runs;
 }

@@ -10,26 +10,30 @@ const unary = (shape: string, op = 'negate'): string =>
 /** Sizes that overflow every target: beyond 2^32 bytes, beyond 2^53, beyond 2^64. */
 const HUGE_DIMS = ['100000000000', '4294967296', '1099511627776', '9007199254740993', '4722366482869645213696', '99999999999999999999999999999'];
 
+/** Valid HLO that only a backend with the memory runs: `opt` prints it. */
+const OPT_ONLY = ['opt'];
+
 function hugeShapes(): HostileFile[] {
   const out: HostileFile[] = [];
   HUGE_DIMS.forEach((d, k) => {
-    out.push({ name: `huge_param_${k}.hlo`, text: unary(`f32[${d}]`) });
+    const mayPass = k < 2 ? OPT_ONLY : undefined; // 1e11 and 2^32 elements: under the 1 TiB no target exceeds
+    out.push({ name: `huge_param_${k}.hlo`, text: unary(`f32[${d}]`), mayPass });
     out.push({ name: `huge_param2d_${k}.hlo`, text: unary(`f32[${d},${d}]`) });
     out.push({ name: `huge_constant_splat_${k}.hlo`, text: module(`  ROOT c = f32[${d}] constant(0)`) });
-    out.push({ name: `huge_iota_${k}.hlo`, text: module(`  ROOT i = s32[${d}] iota(), iota_dimension=0`) });
-    out.push({ name: `huge_broadcast_${k}.hlo`, text: module(`  p = f32[] parameter(0)\n  ROOT b = f32[${d}] broadcast(p), dimensions={}`) });
+    out.push({ name: `huge_iota_${k}.hlo`, text: module(`  ROOT i = s32[${d}] iota(), iota_dimension=0`), mayPass });
+    out.push({ name: `huge_broadcast_${k}.hlo`, text: module(`  p = f32[] parameter(0)\n  ROOT b = f32[${d}] broadcast(p), dimensions={}`), mayPass });
   });
-  out.push({ name: 'broadcast_4e9.hlo', text: module('  p = f32[2] parameter(0)\n  ROOT b = f32[2,2000000000] broadcast(p), dimensions={0}') });
-  out.push({ name: 'broadcast_2e9_pred.hlo', text: module('  p = pred[] parameter(0)\n  ROOT b = pred[65536,65536] broadcast(p), dimensions={}') });
+  out.push({ name: 'broadcast_4e9.hlo', text: module('  p = f32[2] parameter(0)\n  ROOT b = f32[2,2000000000] broadcast(p), dimensions={0}'), mayPass: OPT_ONLY });
+  out.push({ name: 'broadcast_2e9_pred.hlo', text: module('  p = pred[] parameter(0)\n  ROOT b = pred[65536,65536] broadcast(p), dimensions={}'), mayPass: OPT_ONLY });
   out.push({ name: 'pad_2p40.hlo', text: module('  p = f32[2] parameter(0)\n  z = f32[] constant(0)\n  ROOT r = f32[1099511627778] pad(p, z), padding=0_1099511627776') });
   out.push({ name: 'pad_interior_huge.hlo', text: module('  p = f32[3] parameter(0)\n  z = f32[] constant(0)\n  ROOT r = f32[2000000000003] pad(p, z), padding=0_0_1000000000000') });
   out.push({ name: 'reshape_huge.hlo', text: module('  p = f32[1] parameter(0)\n  ROOT r = f32[1,1099511627776] reshape(p)') });
-  out.push({ name: 'tuple_of_huge.hlo', text: module('  p = f32[] parameter(0)\n  b = f32[3000000000] broadcast(p), dimensions={}\n  ROOT t = (f32[3000000000], f32[3000000000]) tuple(b, b)') });
-  out.push({ name: 'arena_over_4g.hlo', text: module('  p = f32[600000000] parameter(0)\n  q = f32[600000000] negate(p)\n  ROOT r = f32[600000000] add(p, q)') });
+  out.push({ name: 'tuple_of_huge.hlo', text: module('  p = f32[] parameter(0)\n  b = f32[3000000000] broadcast(p), dimensions={}\n  ROOT t = (f32[3000000000], f32[3000000000]) tuple(b, b)'), mayPass: OPT_ONLY });
+  out.push({ name: 'arena_over_4g.hlo', text: module('  p = f32[600000000] parameter(0)\n  q = f32[600000000] negate(p)\n  ROOT r = f32[600000000] add(p, q)'), mayPass: OPT_ONLY });
   out.push({ name: 'dim_float.hlo', text: unary('f32[2.5]') });
   out.push({ name: 'dim_negative.hlo', text: unary('f32[-3]') });
   out.push({ name: 'dim_hex.hlo', text: unary('f32[0x10]') });
-  out.push({ name: 'rank_10000.hlo', text: unary(`f32[${Array(10000).fill(1).join(',')}]`) });
+  out.push({ name: 'rank_10000.hlo', text: unary(`f32[${Array(10000).fill(1).join(',')}]`), mayPass: 'all' });
   return out;
 }
 
@@ -48,8 +52,10 @@ function deepNesting(): HostileFile[] {
     { name: 'deep_operands_10000.hlo', text: module(`  p = f32[] parameter(0)\n  ROOT r = f32[] negate(${nestedOps})`) },
     { name: 'deep_literal_tuple.hlo', text: module(`  ROOT c = ${tupleShape} constant(${literalTuple})`) },
     { name: 'deep_literal_braces.hlo', text: module(`  ROOT c = f32[1] constant(${braces})`) },
-    { name: 'deep_attr_braces.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata=${braces}`) },
-    { name: 'deep_calls.hlo', text: deepCalls(5000) },
+    // Attribute values are skipped as balanced tokens, not parsed: deep braces there are harmless.
+    { name: 'deep_attr_braces.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata=${braces}`), mayPass: 'all' },
+    // Legal HLO: call inlining (another branch) will compile it; until then a clean refusal.
+    { name: 'deep_calls.hlo', text: deepCalls(5000), mayPass: 'all' },
   ];
 }
 
@@ -62,7 +68,7 @@ function deepCalls(n: number): string {
 
 /** Shapes and ops no backend runs: dynamic dims, custom calls, tokens. */
 function unrunnable(): HostileFile[] {
-  return [
+  const files: HostileFile[] = [
     { name: 'dynamic_unknown.hlo', text: unary('f32[?]') },
     { name: 'dynamic_bounded.hlo', text: unary('f32[<=4]') },
     { name: 'dynamic_mixed.hlo', text: unary('f32[2,<=3]') },
@@ -72,6 +78,7 @@ function unrunnable(): HostileFile[] {
     { name: 'infeed.hlo', text: module('  t = token[] after-all()\n  ROOT r = (f32[2], token[]) infeed(t)') },
     { name: 'rng.hlo', text: module('  a = f32[] constant(0)\n  b = f32[] constant(1)\n  ROOT r = f32[4] rng(a, b), distribution=rng_uniform') },
   ];
+  return files.map((f) => ({ ...f, mayPass: OPT_ONLY }));
 }
 
 /** Text that is not HLO at all, or HLO cut short. */
@@ -83,7 +90,7 @@ function malformed(): HostileFile[] {
     { name: 'binary.hlo', bytes: Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24) },
     { name: 'invalid_utf8.hlo', bytes: Uint8Array.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1]) },
     { name: 'nul_bytes.hlo', text: good.replace('negate', 'neg\0ate') },
-    { name: 'long_line.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata={op_name="${'x'.repeat(1 << 20)}"}`) },
+    { name: 'long_line.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata={op_name="${'x'.repeat(1 << 20)}"}`), mayPass: 'all' },
     { name: 'unbalanced_open.hlo', text: good.replace(/\}\n$/, '') },
     { name: 'unbalanced_close.hlo', text: good + '}}}\n' },
     { name: 'unknown_opcode.hlo', text: unary('f32[2]', 'frobnicate') },

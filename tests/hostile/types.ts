@@ -8,6 +8,12 @@ export interface HostileFile {
   bytes?: Uint8Array;
   /** Files the case needs beside it (external data), relative to the output folder. */
   extra?: { name: string; bytes?: Uint8Array; kind?: 'dir' | 'fifo' | 'sparse'; size?: number; link?: string }[];
+  /**
+   * Commands that may accept this file (exit 0): it is valid for them, hostile only to
+   * the others (a 16 GiB parameter prints fine with `opt`; a 10,000-deep call chain is
+   * legal HLO). 'all' for files that test only that kiln survives them.
+   */
+  mayPass?: readonly string[] | 'all';
   /** An .npy case is run as `--input 0=<this file>` against this HLO module instead. */
   npyFor?: string;
 }
