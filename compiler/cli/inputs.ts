@@ -1,6 +1,6 @@
 // Entry inputs for `kiln run` and `kiln compare`: from .npy files by parameter name or
 // index, the rest deterministic random values.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { interpreterTooLarge, TooLarge } from '../../ir/limits.js';
 import { ArrayLiteral, Literal, arrayLiteral } from '../../ir/literal.js';
@@ -9,7 +9,7 @@ import { sameDims, shapeToString } from '../../ir/shape.js';
 import { UsageError } from '../backend.js';
 import { leavesOf } from '../compare.js';
 import { InputError } from '../load.js';
-import { readNpy, writeNpy } from '../io/npy.js';
+import { NpyError, readNpyFile as readNpyPath, writeNpy } from '../io/npy.js';
 import { rng, randomLiteral } from '../random.js';
 
 /** `--input NAME=PATH` pairs; NAME is a parameter's name or its number. */
@@ -68,11 +68,10 @@ const safeFileName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, 
 
 /** A .npy file's array; unreadable or malformed files are InputErrors naming the path. */
 export function readNpyFile(path: string): ArrayLiteral {
-  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    return readNpyPath(path);
   } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof NpyError) throw new InputError(e.message);
+    throw e;
   }
-  return readNpy(bytes, path);
 }

@@ -14,7 +14,7 @@ export interface HostileRun {
   label: string;
   command: string;
   args: string[];
-  /** Needs its own process: it reads a FIFO (which would block the test's own process). */
+  /** Needs its own process: it names a FIFO or a device (which would block or fill the test's own process). */
   needsProcess: boolean;
   /** Exit 0 is fine too: the file is valid for this command (HostileFile.mayPass). */
   mayPass: boolean;
@@ -47,7 +47,8 @@ function writeCase(dir: string, c: HostileFile): void {
   }
 }
 
-const usesFifo = (c: HostileFile) => (c.extra ?? []).some((e) => e.kind === 'fifo');
+/** A FIFO blocks a reader and a device never ends: were kiln to read one, only a child process could be killed. */
+const usesFifo = (c: HostileFile) => (c.extra ?? []).some((e) => e.kind === 'fifo' || e.link?.startsWith('/dev/'));
 
 /** Writes every hostile file under `dir` (which must be empty) and returns the runs. */
 export function generateHostile(dir: string): HostileRun[] {
