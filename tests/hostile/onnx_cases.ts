@@ -121,8 +121,8 @@ function externalData(): HostileFile[] {
     name: 'w', dims: [2n], dataType: FLOAT, dataLocation: 1,
     externalData: [{ key: 'location', value: location }, ...extra] as never,
   });
-  const m = (name: string, t: Partial<TensorProto>, extra: HostileFile['extra']): HostileFile => ({
-    name: `${name}.onnx`, extra,
+  const m = (name: string, t: Partial<TensorProto>, extra: HostileFile['extra'], mayPass?: 'all'): HostileFile => ({
+    name: `${name}.onnx`, extra, mayPass,
     bytes: onnxModel({ nodes: [node('Relu', ['w'])], inputs: [], initializers: [t] }),
   });
   return [
@@ -131,7 +131,7 @@ function externalData(): HostileFile[] {
     m('external_dev_zero', ext('ext_zero'), [{ name: 'ext_zero', link: '/dev/zero' }]),
     // A sparse file just over 2 GiB: the 8 bytes at its end are read without loading the rest.
     m('external_over_2g', ext('ext_big.bin', [{ key: 'offset', value: String(2 ** 31) }, { key: 'length', value: '8' }]),
-      [{ name: 'ext_big.bin', kind: 'sparse', size: 2 ** 31 + 8 }]),
+      [{ name: 'ext_big.bin', kind: 'sparse', size: 2 ** 31 + 8 }], 'all'),
     m('external_over_2g_whole', ext('ext_big2.bin'), [{ name: 'ext_big2.bin', kind: 'sparse', size: 2 ** 31 + 8 }]),
     m('external_offset_huge', ext('ext_small.bin', [{ key: 'offset', value: '1e300' }]), [{ name: 'ext_small.bin', bytes: new Uint8Array(8) }]),
   ];
