@@ -44,8 +44,9 @@ export function describeBytes(n: number): string {
 /** Why no target can hold shape s (a dim past 2^53, or more than MAX_ARRAY_BYTES), or undefined. */
 export function shapeTooLarge(s: Shape): string | undefined {
   for (const leaf of leaves(s)) {
-    const bad = leaf.dims.find((d) => !Number.isSafeInteger(d) && d >= 0);
-    if (bad !== undefined) return `dimension ${bad} is larger than 2^53 (kiln holds dims exactly, up to 2^53 - 1)`;
+    // -1 is a dynamic dim (`?`); anything else must be an integer a JS number holds exactly.
+    const bad = leaf.dims.find((d) => !Number.isSafeInteger(d) && d !== -1);
+    if (bad !== undefined) return `dimension ${bad} is not an integer below 2^53 (kiln holds dims exactly, up to 2^53 - 1)`;
     const bytes = arrayBytes(leaf);
     if (bytes > MAX_ARRAY_BYTES)
       return `${shapeToString(leaf, { layout: false })} needs ${describeBytes(bytes)}; no target holds an array over ${describeBytes(MAX_ARRAY_BYTES)}`;

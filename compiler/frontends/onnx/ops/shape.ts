@@ -5,6 +5,7 @@
 import type { DType } from '../../../../ir/dtype.js';
 import { arrayLiteral, type ArrayLiteral } from '../../../../ir/literal.js';
 import type { Computation, Instruction } from '../../../../ir/module.js';
+import { MAX_INTERPRETER_ELEMENTS } from '../../../../ir/limits.js';
 import { array, scalar } from '../../../../ir/shape.js';
 import type { LowerCtx } from './types.js';
 import { float, floats, int, ints, op, string, tensor } from './types.js';
@@ -477,6 +478,9 @@ export const SHAPE_OPS = {
       if (delta === 0) ctx.fail('delta cannot be 0');
       const dtype = ctx.constant(0, 'start').shape.dtype;
       const n = Math.max(Math.ceil((limit - start) / delta), 0);
+      // The values are materialised here, at import: bound them like any constant kiln holds.
+      if (!Number.isSafeInteger(n) || n > MAX_INTERPRETER_ELEMENTS)
+        ctx.fail(`start ${start}, limit ${limit}, delta ${delta} make ${n} values; kiln materialises constants of at most 2^28 elements`);
       const vals = Array.from({ length: n }, (_, i) => start + i * delta);
       return [ctx.b.constantArray(dtype, [n], dtype === 's64' || dtype === 'u64' ? vals.map(BigInt) : vals)];
     },
