@@ -180,7 +180,8 @@ function lowerNode(
   try {
     outs = entry.lower(ctx, attrs as never);
   } catch (e) {
-    if (e instanceof OnnxError || isEngineError(e)) throw e; // a TypeError in a lowering is kiln's bug (exit 70), not bad input
+    if (isEngineError(e)) throw e; // a TypeError in a lowering is kiln's bug (exit 70), not bad input
+    if (e instanceof OnnxError && e.message.startsWith(`${model.file}: `)) throw e; // already names where
     return fail((e as Error).message);
   }
   checkOutputs(outs, fail);

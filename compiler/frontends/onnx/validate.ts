@@ -16,10 +16,10 @@ export function checkNode(node: NodeProto, shapeOf: (i: number) => Shape | undef
   if (!a) return; // an op added to the table without a row yet: tests/onnx/arity.test.ts catches it
   const [inLo, inHi] = a.inputs, [outLo, outHi] = a.outputs;
   if (node.input.length > inHi || node.input.length < inLo)
-    fail(`takes ${range(a.inputs)} inputs, the node has ${node.input.length}`);
+    fail(`takes ${range(a.inputs)} input(s), the node has ${node.input.length}`);
   for (let i = 0; i < inLo; i++) if (node.input[i] === '') fail(`input ${i} is required`);
   if (node.output.length > outHi || node.output.length < outLo)
-    fail(`has ${range(a.outputs)} outputs, the node has ${node.output.length}`);
+    fail(`has ${range(a.outputs)} output(s), the node has ${node.output.length}`);
   if (outLo > 0 && node.output[0] === '') fail('output 0 has no name');
   const dtype = (i: number): DType | undefined => { const s = shapeOf(i); return s?.kind === 'array' ? s.dtype : undefined; };
   const x = shapeOf(0);

@@ -509,6 +509,7 @@ export const SHAPE_OPS = {
       const x = ctx.input(0);
       const [n, c, h, w] = rank4(ctx, x);
       const bs = a.blocksize ?? ctx.fail('needs blocksize');
+      if (!(bs > 0)) ctx.fail(`blocksize ${bs} must be positive`);
       if (c % (bs * bs) !== 0) ctx.fail(`channels ${c} are not divisible by blocksize² ${bs * bs}`);
       const oc = c / (bs * bs);
       // DCR splits channels as (block row, block col, channel); CRD as (channel, block row, block col).
@@ -527,6 +528,7 @@ export const SHAPE_OPS = {
       const x = ctx.input(0);
       const [n, c, h, w] = rank4(ctx, x);
       const bs = a.blocksize ?? ctx.fail('needs blocksize');
+      if (!(bs > 0)) ctx.fail(`blocksize ${bs} must be positive`);
       if (h % bs !== 0 || w % bs !== 0) ctx.fail(`spatial dims ${h}x${w} are not divisible by blocksize ${bs}`);
       const split = ctx.b.reshape(x, [n, c, h / bs, bs, w / bs, bs]);
       const moved = ctx.b.transpose(split, [0, 3, 5, 1, 2, 4]);
