@@ -13,6 +13,7 @@ import { COMMANDS } from './commands.js';
 import { isStackOverflow } from '../../ir/bugs.js';
 import { InterpretError } from '../../ir/interpret/index.js';
 import { TooLarge } from '../../ir/limits.js';
+import { familyOf, type Opcode } from '../../ir/opcodes.js';
 
 const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
 
@@ -51,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Whether the reference interpreter runs what a target refused (not opaque ops or dynamic shapes). */
+const interpreterRuns = (e: Error): boolean =>
+  !(e instanceof NotCompiled) || (familyOf(e.opcode as Opcode) !== 'opaque' && !/dynamic dimensions|random numbers/.test(e.reason));
+
 function report(e: unknown, name: string): number {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`kiln ${name}: ${(e as Error).message}\nRun 'kiln ${name} --help' for usage.`);
@@ -73,7 +78,9 @@ function report(e: unknown, name: string): number {
     return 4;
   }
   if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
-    console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);
+    // One line; the hint only where the interpreter can run what the target cannot.
+    const hint = interpreterRuns(e) ? ' (kiln run --backend interpreter runs it)' : '';
+    console.error(`kiln ${name}: not compiled: ${(e as Error).message}${hint}`);
     return 4;
   }
   console.error(`kiln ${name}: internal error: ${(e as Error)?.stack ?? e}`);
