@@ -4,9 +4,13 @@
 // allocated past a limit it should have checked). Code that rewords errors as "bad
 // input" must let these through, so that they reach the user as internal errors.
 
-/** The engine ran out of stack: a structure nested deeper than kiln's recursion handles. */
+/**
+ * The engine ran out of stack: a structure nested deeper than kiln's recursion handles.
+ * Called near the stack's end, so it must not call much: a regular expression compiled
+ * there overflows again (as a SyntaxError).
+ */
 export const isStackOverflow = (e: unknown): boolean =>
-  e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
+  e instanceof RangeError && e.message === 'Maximum call stack size exceeded';
 
 /** An error thrown by the JS engine rather than by kiln's checks (stack overflow aside). */
 export function isEngineError(e: unknown): boolean {

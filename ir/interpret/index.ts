@@ -5,7 +5,7 @@ import { DTYPES } from '../dtype.js';
 import type { Literal } from '../literal.js';
 import type { Computation, Instruction, Module } from '../module.js';
 import { familyOf, type Opcode } from '../opcodes.js';
-import { isEngineError, isStackOverflow } from '../bugs.js';
+import { isEngineError } from '../bugs.js';
 import { interpreterTooLarge, TooLarge } from '../limits.js';
 import { leaves, shapeToString } from '../shape.js';
 import { evalCall, evalConditional, evalFusion, evalGetTupleElement, evalTuple, evalWhile } from './control.js';
@@ -148,7 +148,8 @@ function run(instr: Instruction, ops: Literal[], ctx: Ctx): Literal {
     return (EVAL[instr.opcode] as (i: Instruction, o: Literal[], c: Ctx) => Literal)(instr, ops, ctx);
   } catch (e) {
     // Errors that already say where, and the engine's own (kiln bugs, stack overflow), pass unchanged.
-    if (e instanceof InterpretError || e instanceof TooLarge || isStackOverflow(e) || isEngineError(e) || !(e instanceof Error)) throw e;
+    // RangeError first: a stack overflow lands here at the stack's end, where calling anything may overflow again.
+    if (e instanceof RangeError || e instanceof InterpretError || e instanceof TooLarge || isEngineError(e) || !(e instanceof Error)) throw e;
     throw new InterpretError(`${e.message} (opcode '${instr.opcode}', instruction ${instrLabel(instr)})`, { cause: e });
   }
 }

@@ -67,6 +67,7 @@ export function generateHostile(dir: string): HostileRun[] {
     if (c.name === NPY_TARGET) continue;
     const ext = c.name.slice(c.name.lastIndexOf('.') + 1);
     for (const [command, args] of COMMANDS_OF[ext](file, out)) {
+      if (c.only && !c.only.includes(command)) continue;
       const mayPass = c.mayPass === 'all' || (c.mayPass ?? []).includes(command);
       runs.push({ label: `${command}:${c.name}`, command, args, needsProcess, mayPass });
     }

@@ -1,6 +1,6 @@
 // Running one kiln command on a hostile input, in this process (fast: most cases) or in
 // a child process with a memory cap (FIFOs, and a sample checking the real CLI end to end).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { main } from '../../compiler/cli/main.js';
 
 export interface Outcome {
@@ -31,19 +31,27 @@ export async function runInProcess(args: string[]): Promise<Outcome> {
 
 const CHILD = new URL('./child.mjs', import.meta.url).pathname;
 
-/** The real CLI in a child process with a 1 GiB heap, killed after `timeoutMs`. */
-export function runChild(args: string[], timeoutMs: number): Outcome {
+/**
+ * The real CLI in a child process with a 1 GiB heap, killed after `timeoutMs`. Async, so
+ * that the test runner's own messages keep flowing while it waits.
+ */
+export function runChild(args: string[], timeoutMs: number): Promise<Outcome> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--max-old-space-size=1024', CHILD, ...args], {
-    timeout: timeoutMs, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
-  const rss = /maxRSS (\d+)/.exec(String(r.output?.[3] ?? ''));
-  return {
-    code: r.status ?? (r.signal ? 128 : -1),
-    stderr: r.stderr + (r.signal ? `\n[killed by ${r.signal}]` : ''),
-    ms: performance.now() - t0,
-    ...(rss ? { maxRssKiB: Number(rss[1]) } : {}),
-  };
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', CHILD, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  let stderr = '', fd3 = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdio[3]!.on('data', (d) => (fd3 += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((done) => child.on('close', (code, signal) => {
+    clearTimeout(timer);
+    const rss = /maxRSS (\d+)/.exec(fd3);
+    done({
+      code: code ?? 128,
+      stderr: stderr + (signal ? `\n[killed by ${signal}]` : ''),
+      ms: performance.now() - t0,
+      ...(rss ? { maxRssKiB: Number(rss[1]) } : {}),
+    });
+  }));
 }
 
 /** A one-line message with no stack trace: what every refusal must look like. */

@@ -33,7 +33,7 @@ function hugeShapes(): HostileFile[] {
   out.push({ name: 'dim_float.hlo', text: unary('f32[2.5]') });
   out.push({ name: 'dim_negative.hlo', text: unary('f32[-3]') });
   out.push({ name: 'dim_hex.hlo', text: unary('f32[0x10]') });
-  out.push({ name: 'rank_10000.hlo', text: unary(`f32[${Array(10000).fill(1).join(',')}]`), mayPass: 'all' });
+  out.push({ name: 'rank_10000.hlo', text: unary(`f32[${Array(10000).fill(1).join(',')}]`), mayPass: 'all', only: ['opt', 'run'] });
   return out;
 }
 
@@ -53,9 +53,9 @@ function deepNesting(): HostileFile[] {
     { name: 'deep_literal_tuple.hlo', text: module(`  ROOT c = ${tupleShape} constant(${literalTuple})`) },
     { name: 'deep_literal_braces.hlo', text: module(`  ROOT c = f32[1] constant(${braces})`) },
     // Attribute values are skipped as balanced tokens, not parsed: deep braces there are harmless.
-    { name: 'deep_attr_braces.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata=${braces}`), mayPass: 'all' },
+    { name: 'deep_attr_braces.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata=${braces}`), mayPass: 'all', only: ['opt'] },
     // Legal HLO: call inlining (another branch) will compile it; until then a clean refusal.
-    { name: 'deep_calls.hlo', text: deepCalls(5000), mayPass: 'all' },
+    { name: 'deep_calls.hlo', text: deepCalls(5000), mayPass: 'all', only: ['opt', 'run'] },
   ];
 }
 
@@ -90,7 +90,7 @@ function malformed(): HostileFile[] {
     { name: 'binary.hlo', bytes: Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24) },
     { name: 'invalid_utf8.hlo', bytes: Uint8Array.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1]) },
     { name: 'nul_bytes.hlo', text: good.replace('negate', 'neg\0ate') },
-    { name: 'long_line.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata={op_name="${'x'.repeat(1 << 20)}"}`), mayPass: 'all' },
+    { name: 'long_line.hlo', text: module(`  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p), metadata={op_name="${'x'.repeat(1 << 20)}"}`), mayPass: 'all', only: ['opt'] },
     { name: 'unbalanced_open.hlo', text: good.replace(/\}\n$/, '') },
     { name: 'unbalanced_close.hlo', text: good + '}}}\n' },
     { name: 'unknown_opcode.hlo', text: unary('f32[2]', 'frobnicate') },

@@ -14,6 +14,8 @@ export interface HostileFile {
    * legal HLO). 'all' for files that test only that kiln survives them.
    */
   mayPass?: readonly string[] | 'all';
+  /** Run only these commands (where the others would only repeat an expensive compile of a valid file). */
+  only?: readonly string[];
   /** An .npy case is run as `--input 0=<this file>` against this HLO module instead. */
   npyFor?: string;
 }
