@@ -41,6 +41,9 @@ export function describeBytes(n: number): string {
   return k === 0 ? `${n} bytes` : `${Number(n.toPrecision(3))} ${units[k]}`;
 }
 
+/** ` (N bytes)` where rounding to three digits would hide how far over a limit N is. */
+const exactly = (bytes: number): string => (Number.isFinite(bytes) ? ` (${bytes} bytes)` : '');
+
 /** Why no target can hold shape s (a dim past 2^53, or more than MAX_ARRAY_BYTES), or undefined. */
 export function shapeTooLarge(s: Shape): string | undefined {
   for (const leaf of leaves(s)) {
@@ -49,7 +52,7 @@ export function shapeTooLarge(s: Shape): string | undefined {
     if (bad !== undefined) return `dimension ${bad} is not an integer below 2^53 (kiln holds dims exactly, up to 2^53 - 1)`;
     const bytes = arrayBytes(leaf);
     if (bytes > MAX_ARRAY_BYTES)
-      return `${shapeToString(leaf, { layout: false })} needs ${describeBytes(bytes)}; no target holds an array over ${describeBytes(MAX_ARRAY_BYTES)}`;
+      return `${shapeToString(leaf, { layout: false })} needs ${describeBytes(bytes)}${exactly(bytes)}; no target holds an array over ${describeBytes(MAX_ARRAY_BYTES)}`;
   }
   return undefined;
 }
