@@ -1,6 +1,8 @@
 // Hostile HLO text: malformed syntax, nesting deep enough to overflow a recursive
 // parser, dims no target can hold, and ops the backends cannot run. Each case is text
 // that kiln must refuse with a one-line message (exit 2, 3 or 4), never a crash.
+import { readdirSync, readFileSync } from 'node:fs';
+import { rng } from '../../compiler/random.js';
 import type { HostileFile } from './types.js';
 
 const module = (body: string, extra = ''): string => `HloModule hostile\n${extra}\nENTRY e {\n${body}\n}\n`;
@@ -117,6 +119,28 @@ function malformed(): HostileFile[] {
   return out;
 }
 
+/**
+ * Byte-level mutations of the golden cases (truncation, flipped and replaced characters,
+ * digits made huge): a mutant may still be valid, so exit 0 is allowed; a crash is not.
+ */
+function mutants(count: number): HostileFile[] {
+  const dir = new URL('../golden/cases/', import.meta.url);
+  const seeds = readdirSync(dir).filter((f) => f.endsWith('.hlo')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8'));
+  const next = rng(4242);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  return Array.from({ length: count }, (_, i) => {
+    let text = seeds[i % seeds.length];
+    const at = Math.floor(next() * text.length);
+    switch (Math.floor(next() * 4)) {
+      case 0: text = text.slice(0, at); break;
+      case 1: text = text.slice(0, at) + pick(['(', ')', '{', '}', '[', ']', ',', '=', '%', '"', '\0']) + text.slice(at + 1); break;
+      case 2: text = text.replace(/\d+/g, (d) => (next() < 0.2 ? pick(['4294967296', '99999999999999999999', '0', '-1']) : d)); break;
+      default: text = text.slice(0, at) + text.slice(at, at + 40).split('').reverse().join('') + text.slice(at + 40);
+    }
+    return { name: `mutant_${String(i).padStart(3, '0')}.hlo`, text, mayPass: 'all', only: ['opt', 'run'] };
+  });
+}
+
 export function hloCases(): HostileFile[] {
-  return [...hugeShapes(), ...deepNesting(), ...unrunnable(), ...malformed()];
+  return [...hugeShapes(), ...deepNesting(), ...unrunnable(), ...malformed(), ...mutants(200)];
 }
