@@ -12,8 +12,13 @@ export class TooLarge extends Error {
 
 /** Above 2^53 a JS number no longer holds every integer: dims and element counts past it would be rounded. */
 export const MAX_EXACT = 2 ** 53;
-/** No target holds an array larger than this (1 TiB): readers refuse bigger shapes outright. */
-export const MAX_ARRAY_BYTES = 2 ** 40;
+/**
+ * Readers refuse arrays larger than this outright: 2^53 bytes (8 PiB), so that every
+ * element count and byte offset kiln computes is an exact integer. No target holds
+ * anything near it; each backend refuses what it cannot hold by its own, smaller limit.
+ * (Not lower: XLA's own test modules declare shapes of 161 TiB that are only parsed.)
+ */
+export const MAX_ARRAY_BYTES = 2 ** 53;
 /** The interpreter keeps every array as a Float64Array (8 bytes an element): at most 2^28 elements (2 GiB) a value. */
 export const MAX_INTERPRETER_ELEMENTS = 2 ** 28;
 /** wasm32 addresses 4 GiB of linear memory; browsers may allow less (2 GiB is the safe bet on 32-bit hosts and phones). */
@@ -35,6 +40,7 @@ export const arrayBytes = (s: ArrayShape): number => exactElements(s.dims) * byt
 /** `1.5 GiB`, `16 TiB`, `2^80 bytes`: sizes people can read. */
 export function describeBytes(n: number): string {
   if (!Number.isFinite(n)) return 'more than 2^53 bytes';
+  if (n === MAX_ARRAY_BYTES) return '2^53 bytes (8 PiB)';
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let k = 0;
   while (n >= 1024 && k < units.length - 1) { n /= 1024; k++; }
