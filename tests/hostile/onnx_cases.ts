@@ -64,6 +64,22 @@ function arity(): HostileFile[] {
 }
 
 /** int64 holds at most 2^63 - 1, so sizes of 2^80 and more come from several dims. */
+/**
+ * Every op with the fewest inputs it takes, all one scalar, then all one vector: valid for
+ * many ops, so exit 0 is allowed, but a lowering must never trip over a rank it did not
+ * expect (a TypeError is exit 70).
+ */
+function oddRanks(): HostileFile[] {
+  return Object.keys(ONNX_OPS).flatMap((op) => {
+    const n = Math.max(1, ARITY[op]?.inputs[0] ?? 1);
+    const outs = Array.from({ length: Math.max(1, ARITY[op]?.outputs[0] ?? 1) }, (_, k) => (k === 0 ? 'y' : `y${k}`));
+    return [[], [3]].map((dims) => ({
+      name: `rank${dims.length}_${op}.onnx`, mayPass: 'all' as const, only: ['import'],
+      bytes: onnxModel({ nodes: [node(op, Array(n).fill('x'), [], outs)], inputs: [valueInfo('x', dims)] }),
+    }));
+  });
+}
+
 const TWO_40 = 1n << 40n, TWO_62 = 1n << 62n;
 
 /** Nodes that are well-formed protobuf but mean nothing a model can run. */
@@ -165,5 +181,5 @@ function malformed(): HostileFile[] {
 }
 
 export function onnxCases(): HostileFile[] {
-  return [...arity(), ...semantic(), ...externalData(), ...malformed()];
+  return [...arity(), ...oddRanks(), ...semantic(), ...externalData(), ...malformed()];
 }
