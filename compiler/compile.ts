@@ -43,15 +43,16 @@ const limitText = (limit: number): string =>
   limit === WASM32_MEMORY_BYTES ? 'wasm32 linear memory holds at most 4 GiB (and browsers may allow less)' : `the limit is ${describeBytes(limit)}`;
 
 /**
- * Refuses what no compiled program can hold, before the passes run: a dynamic dim
+ * Refuses what no compiled program can hold, before the passes run: an unbounded dynamic dim
  * (lowering needs static shapes) or one value larger than the whole memory.
  */
 function checkCompilable(m: Module, limit: number): void {
   for (const c of m.computations)
     for (const instr of c.instructions)
       for (const leaf of leaves(instr.shape)) {
-        if (leaf.dynamic?.some((d) => d) || leaf.dims.some((d) => d < 0))
-          throw new NotCompiled(instr, `dynamic dimensions (${shapeToString(leaf, { layout: false })}) are not compiled; kiln compiles static shapes`);
+        // A bounded dim (`<=N`) compiles at its bound; an unbounded one (`?`) has no size to lay out.
+        if (leaf.dims.some((d) => d < 0))
+          throw new NotCompiled(instr, `unbounded dynamic dimensions (${shapeToString(leaf, { layout: false })}) are not compiled; kiln compiles static and bounded shapes`);
         const bytes = arrayBytes(leaf);
         if (bytes > limit)
           throw new TooLarge(`%${instr.name} (${instr.opcode}): ${shapeToString(leaf, { layout: false })} needs ${describeBytes(bytes)}; ${limitText(limit)}`);

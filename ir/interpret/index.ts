@@ -125,8 +125,9 @@ function checkDtypes(instr: Instruction, ops: Literal[]): void {
 function cannotRun(instr: Instruction): Error | undefined {
   if (familyOf(instr.opcode) === 'opaque') return unsupportedError(instr);
   for (const leaf of leaves(instr.shape))
-    if (leaf.dynamic?.some((d) => d) || leaf.dims.some((d) => d < 0))
-      return new InterpretError(`kiln's interpreter runs static shapes only, not the dynamic ${shapeToString(leaf, { layout: false })} (instruction ${instrLabel(instr)})`);
+    // A bounded dim (`<=N`) runs at its bound, as XLA's evaluator does; an unbounded one (`?`) has no size to run at.
+    if (leaf.dims.some((d) => d < 0))
+      return new InterpretError(`kiln's interpreter runs static and bounded shapes only, not the unbounded ${shapeToString(leaf, { layout: false })} (instruction ${instrLabel(instr)})`);
   const tooLarge = interpreterTooLarge(instr.shape);
   return tooLarge ? new TooLarge(`${tooLarge} (instruction ${instrLabel(instr)})`) : undefined;
 }
