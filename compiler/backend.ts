@@ -25,7 +25,8 @@ export const interpreterBackend: Backend = {
   name: 'interpreter',
   unavailable: async () => undefined,
   prepare: async (m) => {
-    const { interpret } = await import('../ir/interpret/index.js');
+    const { checkInterpretable, interpret } = await import('../ir/interpret/index.js');
+    checkInterpretable(m);
     return { run: async (args) => interpret(m, [...args]) };
   },
 };

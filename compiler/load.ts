@@ -1,8 +1,9 @@
 // Loading a model file into a verified Module, with errors that say what and where.
 import { readFileSync } from 'node:fs';
+import { isEngineError } from '../ir/bugs.js';
 import type { Module } from '../ir/module.js';
 import { VerifyError, verifyModule } from '../ir/verify.js';
-import { parseHlo } from './frontends/hlo/index.js';
+import { HloParseError, parseHlo } from './frontends/hlo/index.js';
 import { NeedsConstant, OnnxError, OnnxUnsupported } from './frontends/onnx/errors.js';
 import { importModel, type ImportOptions } from './frontends/onnx/import.js';
 import { readModel } from './frontends/onnx/model.js';
@@ -46,7 +47,8 @@ export function loadModel(path: string, opts: LoadOptions = {}): LoadedModule {
   try {
     m = parseHlo(text, path);
   } catch (e) {
-    throw new InputError((e as Error).message);
+    if (e instanceof HloParseError) throw new InputError(e.message);
+    throw e; // anything else is a kiln bug, reported as one (exit 70)
   }
   return { module: verified(m, path, opts) };
 }
@@ -98,6 +100,7 @@ function verified(m: Module, path: string, opts: LoadOptions): Module {
     try {
       verifyModule(m);
     } catch (e) {
+      if (isEngineError(e)) throw e;
       throw new InputError(`${locate(m, e as Error) ?? path}: ${(e as Error).message}`);
     }
   }

@@ -6,6 +6,7 @@
 //   const add = b.computation('add', (c) => c.add(c.parameter(scalar('f32')), c.parameter(scalar('f32'))));
 //   b.entry('main', (c) => c.reduce(c.parameter(array('f32', [2, 3])), c.constantScalar('f32', 0), [1], add));
 //   const m = b.build();
+import { shapeTooLarge } from './limits.js';
 import type { ConvDims, PadDim, SliceDim, WindowDim } from './attrs.js';
 import type { DType } from './dtype.js';
 import { ArrayLiteral, Literal, arrayLiteral } from './literal.js';
@@ -132,6 +133,9 @@ export class ComputationBuilder {
       const why = shapeMismatch(opcode, shape, inferred);
       if (why) throw new ShapeError(why, opcode);
     }
+    // Frontends build shapes from model data (ONNX's Expand, Tile, ConstantOfShape): refuse what no target holds.
+    const tooLarge = shapeTooLarge(shape ?? inferred);
+    if (tooLarge) throw new ShapeError(tooLarge, opcode);
     const instr = {
       name: this.names.unique(name ?? opcode),
       opcode,

@@ -1,13 +1,14 @@
 // Arrays in and out of the CLI: `NAME=PATH.npy` arguments, entry arguments (given or
 // deterministic random), and output files.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { interpreterTooLarge, TooLarge } from '../../ir/limits.js';
 import { type ArrayLiteral, type Literal, arrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { sameDims, shapeToString } from '../../ir/shape.js';
 import { leavesOf } from '../compare.js';
 import { InputError, UsageError } from '../errors.js';
-import { readNpy, writeNpy } from '../io/npy.js';
+import { NpyError, readNpyFile as readNpyPath, writeNpy } from '../io/npy.js';
 import { randomLiteral, rng } from '../random.js';
 
 /**
@@ -51,6 +52,10 @@ export function givenInputs(specs: readonly string[], names: readonly string[], 
  * shape) or deterministic random values from `seed`.
  */
 export function entryArgs(m: Module, given: readonly (Given | undefined)[], seed: number): Literal[] {
+  for (const p of m.entry.params) { // inputs are interpreter values whatever the backend: refuse before making one
+    const tooLarge = interpreterTooLarge(p.shape);
+    if (tooLarge) throw new TooLarge(`parameter ${p.name}: ${tooLarge}`);
+  }
   const next = rng(seed);
   return m.entry.params.map((p, i) => {
     const random = randomLiteral(p.shape, next); // drawn for every parameter so seeds stay stable
@@ -101,11 +106,10 @@ export function outputFileName(name: string): string {
 
 /** A .npy file's array; unreadable or malformed files are InputErrors naming the path. */
 export function readNpyFile(path: string): ArrayLiteral {
-  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    return readNpyPath(path);
   } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof NpyError) throw new InputError(e.message);
+    throw e;
   }
-  return readNpy(bytes, path);
 }

@@ -13,6 +13,10 @@ import { NotSupported } from '../../targets/wasm/errors.js';
 import { COMMANDS } from './commands.js';
 import { commandHelp, mainHelp } from './help.js';
 import { parseConfig, type Values } from './options.js';
+import { isStackOverflow } from '../../ir/bugs.js';
+import { InterpretError } from '../../ir/interpret/util.js';
+import { TooLarge } from '../../ir/limits.js';
+import { familyOf, type Opcode } from '../../ir/opcodes.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -41,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Whether the reference interpreter runs what a target refused (not opaque ops or dynamic shapes). */
+const interpreterRuns = (e: Error): boolean =>
+  !(e instanceof NotCompiled) || (familyOf(e.opcode as Opcode) !== 'opaque' && !/unbounded dynamic dimensions|random numbers/.test(e.reason));
+
 function report(e: unknown, name: string): number {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`kiln ${name}: ${(e as Error).message}\nRun 'kiln ${name} --help' for usage.`);
@@ -54,8 +62,22 @@ function report(e: unknown, name: string): number {
     console.error(`kiln ${name}: not imported: ${e.message}`);
     return 4;
   }
+  if (e instanceof TooLarge) {
+    console.error(`kiln ${name}: too large: ${e.message}`);
+    return 4;
+  }
+  if (e instanceof InterpretError) {
+    console.error(`kiln ${name}: not run: ${e.message}`);
+    return 4;
+  }
+  if (isStackOverflow(e)) {
+    console.error(`kiln ${name}: not run: the module nests (calls, tuples) deeper than kiln's recursion reaches (JS stack overflow)`);
+    return 4;
+  }
   if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
-    console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);
+    // One line; the hint only where the interpreter can run what the target cannot.
+    const hint = interpreterRuns(e) ? ' (kiln run --backend interpreter runs it)' : '';
+    console.error(`kiln ${name}: not compiled: ${(e as Error).message}${hint}`);
     return 4;
   }
   console.error(`kiln ${name}: internal error: ${(e as Error)?.stack ?? e}`);

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DType } from '../../ir/dtype.js';
 import { ArrayLiteral, arrayLiteral, roundF16 } from '../../ir/literal.js';
 import { array } from '../../ir/shape.js';
-import { decodeF16, encodeF16, readNpy, writeNpy } from './npy.js';
+import { decodeF16, encodeF16, NpyError, readNpy, readNpyFile, writeNpy } from './npy.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -159,7 +162,7 @@ describe('npy reading', () => {
   const bad: [string, Uint8Array, RegExp][] = [
     ['bad magic', Uint8Array.from('\x93NUMPX\x01\x00', (c) => c.charCodeAt(0)), /bad magic/],
     ['not npy at all', new TextEncoder().encode('PK\x03\x04zipfile'), /bad magic/],
-    ['empty', new Uint8Array(0), /truncated header/],
+    ['empty', new Uint8Array(0), /empty file/],
     ['magic only', Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1]), /truncated header/],
     ['no length', Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 5]), /truncated header/],
     ['header cut', mk(hdr('<f4', '(1,)')).subarray(0, 40), /truncated header/],
@@ -184,7 +187,7 @@ describe('npy reading', () => {
     ['unterminated', mk(`{'descr': '<f4, 'fortran_order': False, 'shape': ()}`), /unexpected|expected|unterminated/],
     ['open dict', mk(`{'descr': '<f4', 'fortran_order': False, 'shape': ()`), /header ends early/],
     ['junk after', mk(`{'descr': '<f4', 'fortran_order': False, 'shape': ()} x`), /after the header dict/],
-    ['call', mk(`{'descr': dtype('<f4'), 'fortran_order': False, 'shape': ()}`), /unexpected 'dtype/],
+    ['call', mk(`{'descr': dtype('<f4'), 'fortran_order': False, 'shape': ()}`), /unexpected "dtype/],
     ['deep', mk(`{'descr': '<f4', 'fortran_order': False, 'shape': ${'('.repeat(100)}}`), /nests too deeply/],
     ['bad utf8 v3', mk(hdr('<f4', '()') + '\xff', new Uint8Array(4), 2).map((b, i) => (i === 6 ? 3 : b)), /UTF-8/],
   ];
@@ -292,5 +295,27 @@ describe('f16 encoding rounds like roundF16', () => {
       const want = roundF16(v), got = decodeF16(encodeF16(v));
       if (!Object.is(got, want)) throw new Error(`encodeF16(${v}) decodes to ${got}, roundF16 gives ${want}`);
     }
+  });
+});
+
+describe('npy files on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-npy-'));
+  const good = writeNpy({ shape: { kind: 'array', dtype: 'f32', dims: [2] }, data: Float64Array.from([1, -2]) });
+
+  it('reads a regular file', () => {
+    writeFileSync(join(dir, 'ok.npy'), good);
+    expect(Array.from(readNpyFile(join(dir, 'ok.npy')).data as Float64Array)).toEqual([1, -2]);
+  });
+  it('refuses a folder, a FIFO and a device without blocking or reading them', () => {
+    mkdirSync(join(dir, 'folder.npy'));
+    execFileSync('mkfifo', [join(dir, 'fifo.npy')]);
+    expect(() => readNpyFile(join(dir, 'folder.npy'))).toThrow(/not a regular file \(a directory\)/);
+    expect(() => readNpyFile(join(dir, 'fifo.npy'))).toThrow(/not a regular file \(a FIFO\)/);
+    expect(() => readNpyFile('/dev/zero')).toThrow(/not a regular file \(a device\)/);
+  });
+  it('refuses a header that claims more data than the file has, before allocating it', () => {
+    writeFileSync(join(dir, 'short.npy'), good.subarray(0, good.length - 4));
+    expect(() => readNpyFile(join(dir, 'short.npy'))).toThrow(NpyError);
+    expect(() => readNpyFile(join(dir, 'short.npy'))).toThrow(/truncated data: f32\[2\] \('<f4'\) needs 8 bytes, the file has 4/);
   });
 });

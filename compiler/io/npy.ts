@@ -9,7 +9,9 @@
 // converts. NaN payloads and NaN signs are not preserved (literals hold JS numbers).
 import { DType, byteSize } from '../../ir/dtype.js';
 import { ArrayLiteral, Values, roundHalfEven } from '../../ir/literal.js';
-import { ArrayShape, elementCount, shapeToString, strides } from '../../ir/shape.js';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { exactElements, MAX_INTERPRETER_ELEMENTS } from '../../ir/limits.js';
+import { elementCount, shapeToString, strides } from '../../ir/shape.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -75,7 +77,7 @@ function parsePy(src: string, fail: (msg: string) => never): PyVal {
   const ws = () => { while (i < src.length && /\s/.test(src[i])) i++; };
   const value = (depth: number): PyVal => {
     ws();
-    if (depth > 32) fail('header nests too deeply');
+    if (depth > 32) fail('header nests too deeply (more than 32 levels)');
     const c = src[i];
     if (c === '{' || c === '(' || c === '[') {
       const close = c === '{' ? '}' : c === '(' ? ')' : ']';
@@ -116,20 +118,44 @@ function parsePy(src: string, fail: (msg: string) => never): PyVal {
       return s;
     }
     const m = /^(?:True|False|None|[+-]?\d+L?)(?![\w.])/.exec(src.slice(i, i + 64));
-    if (!m) fail(i >= src.length ? 'header ends early' : `unexpected '${src.slice(i, i + 12)}' at header offset ${i}`);
+    if (!m) fail(i >= src.length ? 'header ends early' : `unexpected ${JSON.stringify(src.slice(i, i + 12))} at header offset ${i}`);
     i += m![0].length;
     return m![0] === 'True' ? true : m![0] === 'False' ? false : m![0] === 'None' ? null : Number(m![0].replace('L', ''));
   };
   const v = value(0);
   ws();
-  if (i !== src.length) fail(`unexpected '${src.slice(i, i + 12)}' after the header dict`);
+  if (i !== src.length) fail(`unexpected ${JSON.stringify(src.slice(i, i + 12))} after the header dict`);
   return v;
 }
 
 // ---- reading ----
 
-export function readNpy(bytes: Uint8Array, what = '.npy data'): ArrayLiteral {
-  const fail: (msg: string) => never = (msg) => { throw new Error(`${what}: ${msg}`); };
+/** A malformed or unreadable .npy file: bad input, named by the file. */
+export class NpyError extends Error {
+  override name = 'NpyError';
+}
+
+/** What the header says, and where the data starts. */
+interface NpyHeader {
+  dtype: DType;
+  dims: number[];
+  descr: string;
+  order: string;
+  fortran: boolean;
+  dataStart: number;
+  /** Bytes of data the header declares (elements x element size), before allocating any. */
+  dataBytes: number;
+}
+
+/**
+ * numpy itself refuses headers over 10,000 bytes unless told otherwise (max_header_size);
+ * kiln allows more (its writer pads huge-rank headers into version 2.0) but not without bound.
+ */
+const MAX_HEADER_BYTES = 1 << 20;
+
+/** Parses the magic, version and header dict at the start of `bytes` (which may hold only the header). */
+function parseHeader(bytes: Uint8Array, fail: (msg: string) => never): NpyHeader {
+  if (bytes.length === 0) fail('empty file (not a .npy file)');
   for (let k = 0; k < Math.min(bytes.length, MAGIC.length); k++)
     if (bytes[k] !== MAGIC[k]) fail('not a .npy file (bad magic: expected "\\x93NUMPY")');
   if (bytes.length < 8) fail(`truncated header (file is ${bytes.length} bytes)`);
@@ -139,6 +165,7 @@ export function readNpy(bytes: Uint8Array, what = '.npy data'): ArrayLiteral {
   if (bytes.length < 8 + lenSize) fail(`truncated header (file is ${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = lenSize === 2 ? dv.getUint16(8, true) : dv.getUint32(8, true);
+  if (hlen > MAX_HEADER_BYTES) fail(`header of ${hlen} bytes is larger than kiln reads (${MAX_HEADER_BYTES})`);
   const start = 8 + lenSize + hlen;
   if (start > bytes.length) fail(`truncated header: it declares ${hlen} bytes, the file has ${bytes.length - 8 - lenSize} after the length`);
 
@@ -161,20 +188,36 @@ export function readNpy(bytes: Uint8Array, what = '.npy data'): ArrayLiteral {
   const dtype = FROM_CODE.get(code) ?? fail(`unsupported dtype descr '${descr}'`);
   if (typeof fortran !== 'boolean') fail(`fortran_order must be True or False, got ${String(fortran)}`);
   if (!Array.isArray(dimsV) || !dimsV.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0))
-    fail(`shape must be a tuple of non-negative integers, got ${JSON.stringify(dimsV)}`);
+    fail(`shape must be a tuple of non-negative integers below 2^53, got ${JSON.stringify(dimsV)}`);
   const dims = dimsV as number[];
+  const dataBytes = exactElements(dims) * byteSize(dtype); // Infinity past 2^53: never a rounded size
+  return { dtype, dims, descr, order, fortran: fortran as boolean, dataStart: start, dataBytes };
+}
 
-  // Check the size the header declares against the bytes present before allocating anything.
-  const size = byteSize(dtype);
-  const n = dims.includes(0) ? 0 : dims.reduce((a, b) => a * b, 1);
-  const shape: ArrayShape = { kind: 'array', dtype, dims };
-  const have = bytes.length - start;
-  if (n * size > have) fail(`truncated data: ${shapeToString(shape)} ('${descr}') needs ${n * size} bytes, the file has ${have}`);
-  if (n * size < have) fail(`${have - n * size} unexpected bytes after the data of ${shapeToString(shape)} ('${descr}')`);
+/** Checks the data the header declares against the bytes the file has, before allocating anything. */
+function checkDataSize(h: NpyHeader, have: number, fail: (msg: string) => never): void {
+  const shape = shapeToString({ kind: 'array', dtype: h.dtype, dims: h.dims });
+  if (h.dataBytes > have)
+    fail(`truncated data: ${shape} ('${h.descr}') needs ${Number.isFinite(h.dataBytes) ? h.dataBytes : 'more than 2^53'} bytes, the file has ${have}`);
+  if (h.dataBytes < have) fail(`${have - h.dataBytes} unexpected bytes after the data of ${shape} ('${h.descr}')`);
+  const n = exactElements(h.dims);
+  if (n > MAX_INTERPRETER_ELEMENTS) fail(`${shape} has ${n} elements; kiln reads arrays of at most 2^28 elements`);
+}
 
-  const raw = new Uint8Array(n * size); // a fresh, aligned copy (bytes may be a Buffer view)
-  raw.set(bytes.subarray(start, start + n * size));
-  const little = order === '<' || (order !== '>' && NATIVE_LE);
+export function readNpy(bytes: Uint8Array, what = '.npy data'): ArrayLiteral {
+  const fail: (msg: string) => never = (msg) => { throw new NpyError(`${what}: ${msg}`); };
+  const h = parseHeader(bytes, fail);
+  checkDataSize(h, bytes.length - h.dataStart, fail);
+  return decodeData(h, bytes.subarray(h.dataStart));
+}
+
+/** The array of a header whose data (exactly h.dataBytes) is `body`. */
+function decodeData(h: NpyHeader, body: Uint8Array): ArrayLiteral {
+  const { dtype, dims } = h;
+  const size = byteSize(dtype), n = h.dataBytes / size;
+  const raw = new Uint8Array(h.dataBytes); // a fresh, aligned copy (bytes may be a Buffer view)
+  raw.set(body.subarray(0, h.dataBytes));
+  const little = h.order === '<' || (h.order !== '>' && NATIVE_LE);
   if (size > 1 && little !== NATIVE_LE) swapBytes(raw, size);
   let data: Values;
   if (dtype === 's64') data = new BigInt64Array(raw.buffer);
@@ -186,9 +229,48 @@ export function readNpy(bytes: Uint8Array, what = '.npy data'): ArrayLiteral {
     if (dtype === 'f16') { const t = f16Values(); for (let i = 0; i < n; i++) out[i] = t[out[i]]; }
     data = out;
   }
-  if (fortran && dims.length > 1) data = fromFortran(data, dims);
-  return { shape, data };
+  if (h.fortran && dims.length > 1) data = fromFortran(data, dims);
+  return { shape: { kind: 'array', dtype, dims }, data };
 }
+
+/**
+ * Reads a .npy file from disk: regular files only (a FIFO would block, /dev/zero never
+ * ends, a folder is not data), and only as many bytes as the header declares, checked
+ * against the file's size before the data is read or allocated.
+ */
+export function readNpyFile(path: string): ArrayLiteral {
+  const fail: (msg: string) => never = (msg) => { throw new NpyError(`${path}: ${msg}`); };
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK); // O_NONBLOCK: opening a FIFO must not wait for a writer
+  } catch (e) {
+    return fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) fail(`not a regular file (${fileKind(st)}); kiln reads .npy inputs from regular files only`);
+    const head = readAt(fd, 0, Math.min(st.size, 12 + MAX_HEADER_BYTES), fail);
+    const h = parseHeader(head, fail);
+    checkDataSize(h, st.size - h.dataStart, fail);
+    return decodeData(h, readAt(fd, h.dataStart, h.dataBytes, fail));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Exactly `length` bytes at `offset`; a file that shrank under us is truncated, not a crash. */
+function readAt(fd: number, offset: number, length: number, fail: (msg: string) => never): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, out, got, length - got, offset + got);
+    if (n === 0) fail(`truncated: the file ended at byte ${offset + got} while reading ${length} bytes at ${offset}`);
+    got += n;
+  }
+  return out;
+}
+
+const fileKind = (st: Stats): string =>
+  st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file';
 
 /** Column-major values -> row-major. */
 function fromFortran(src: Values, dims: readonly number[]): Values {

@@ -5,7 +5,9 @@ import { DTYPES } from '../dtype.js';
 import type { Literal } from '../literal.js';
 import type { Computation, Instruction, Module } from '../module.js';
 import { familyOf, type Opcode } from '../opcodes.js';
-import { leaves } from '../shape.js';
+import { isEngineError } from '../bugs.js';
+import { interpreterTooLarge, TooLarge } from '../limits.js';
+import { leaves, shapeToString } from '../shape.js';
 import { evalCall, evalConditional, evalFusion, evalGetTupleElement, evalTuple, evalWhile } from './control.js';
 import { evalConvolution, evalDot } from './dot_conv.js';
 import {
@@ -18,7 +20,7 @@ import {
   evalBroadcast, evalConcatenate, evalDynamicSlice, evalDynamicUpdateSlice, evalIota, evalPad, evalReshape,
   evalReverse, evalSlice, evalTranspose,
 } from './structural.js';
-import { fail, instrLabel, InterpretError, unsupported, type Ctx, type Evaluator } from './util.js';
+import { fail, instrLabel, InterpretError, unsupported, unsupportedError, type Ctx, type Evaluator } from './util.js';
 
 export { InterpretError } from './util.js';
 export type { Ctx, Evaluator, Scalar } from './util.js';
@@ -116,13 +118,39 @@ function checkDtypes(instr: Instruction, ops: Literal[]): void {
         );
 }
 
+/**
+ * Why the interpreter cannot evaluate instr at all (an opaque opcode, a dynamic dim, a
+ * result larger than it holds), checked before its operands or result are allocated.
+ */
+function cannotRun(instr: Instruction): Error | undefined {
+  if (familyOf(instr.opcode) === 'opaque') return unsupportedError(instr);
+  for (const leaf of leaves(instr.shape))
+    // A bounded dim (`<=N`) runs at its bound, as XLA's evaluator does; an unbounded one (`?`) has no size to run at.
+    if (leaf.dims.some((d) => d < 0))
+      return new InterpretError(`kiln's interpreter runs static and bounded shapes only, not the unbounded ${shapeToString(leaf, { layout: false })} (instruction ${instrLabel(instr)})`);
+  const tooLarge = interpreterTooLarge(instr.shape);
+  return tooLarge ? new TooLarge(`${tooLarge} (instruction ${instrLabel(instr)})`) : undefined;
+}
+
+/** Refuses a module the interpreter cannot run, before any input is made for it. */
+export function checkInterpretable(m: Module): void {
+  for (const c of m.computations)
+    for (const instr of c.instructions) {
+      const e = cannotRun(instr);
+      if (e) throw e;
+    }
+}
+
 function run(instr: Instruction, ops: Literal[], ctx: Ctx): Literal {
-  if (familyOf(instr.opcode) === 'opaque') unsupported(instr);
+  const refused = cannotRun(instr);
+  if (refused) throw refused;
   checkDtypes(instr, ops);
   try {
     return (EVAL[instr.opcode] as (i: Instruction, o: Literal[], c: Ctx) => Literal)(instr, ops, ctx);
   } catch (e) {
-    if (e instanceof InterpretError || !(e instanceof Error)) throw e;
+    // Errors that already say where, and the engine's own (kiln bugs, stack overflow), pass unchanged.
+    // RangeError first: a stack overflow lands here at the stack's end, where calling anything may overflow again.
+    if (e instanceof RangeError || e instanceof InterpretError || e instanceof TooLarge || isEngineError(e) || !(e instanceof Error)) throw e;
     throw new InterpretError(`${e.message} (opcode '${instr.opcode}', instruction ${instrLabel(instr)})`, { cause: e });
   }
 }

@@ -33,10 +33,12 @@ export function fail(instr: Instruction, msg: string): never {
 }
 
 export function unsupported(instr: Instruction, what?: string): never {
+  throw unsupportedError(instr, what);
+}
+
+export function unsupportedError(instr: Instruction, what?: string): InterpretError {
   const detail = what ? ` ${what}` : '';
-  throw new InterpretError(
-    `kiln's interpreter does not run opcode '${instr.opcode}'${detail} (instruction ${instrLabel(instr)})`,
-  );
+  return new InterpretError(`kiln's interpreter does not run opcode '${instr.opcode}'${detail} (instruction ${instrLabel(instr)})`);
 }
 
 export function arr(instr: Instruction, l: Literal | undefined, what = 'operand'): ArrayLiteral {

@@ -12,7 +12,7 @@ import type { WasmManifest, WasmMemoryLayout, WasmTensor } from '../../runtime/w
 import { withDataSegment } from './data_section.js';
 import { emitKernel, planKernel } from './kernel.js';
 import { Lib, type X } from './lib.js';
-import { Ops } from './ops.js';
+import { NotSupported, Ops } from './ops.js';
 
 export type { WasmManifest } from '../../runtime/wasm/manifest.js';
 export { NotSupported } from './ops.js';
@@ -64,6 +64,7 @@ export interface WasmArtifact {
 const SCRATCH_BYTES = 1024;
 const ALIGN = 64;
 const PAGE = 65536;
+const MAX_PAGES = 65536;
 const BARRIER = { count: 0, generation: 4, abort: 8 };
 const align = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
 
@@ -122,6 +123,9 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
     m.setFeatures(features);
 
     const pages = Math.max(1, Math.ceil((layout.stackOffset + frameBytes) / PAGE));
+    // wasm32 addresses 65,536 pages (4 GiB); the driver refuses bigger programs first, this keeps binaryen from ever seeing one.
+    if (pages > MAX_PAGES)
+      throw new NotSupported(`${p.name}: needs ${pages} pages of linear memory (${layout.stackOffset + frameBytes} bytes); wasm32 holds at most ${MAX_PAGES} (4 GiB)`);
     m.setMemory(pages, shared ? 65536 : -1, null, [], shared, false, 'mem');
     m.addMemoryImport('mem', 'env', 'memory', shared);
 

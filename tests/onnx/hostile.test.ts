@@ -1,7 +1,8 @@
 // Malformed and hostile ONNX files: each gets an OnnxError that says what is wrong, and
 // never a crash, a hang or a huge allocation. Hand-built models for each named threat,
 // then 10,000 byte-level mutations of real models.
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdtempSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -147,6 +148,20 @@ describe('hostile ONNX files', () => {
       expect(rejectFile(write(external('link.bin')))).toMatch(/leaves the model's folder/);
       expect(rejectFile(write(external('missing.bin')))).toMatch(/does not exist/);
       expect(rejectFile(write(external('w.bin', [{ key: 'offset', value: '4' }, { key: 'length', value: '8' }])))).toMatch(/outside 'w.bin'/);
+    });
+    it('refuses a folder and a FIFO without blocking on it', () => {
+      mkdirSync(join(dir, 'm', 'folder.bin'));
+      execFileSync('mkfifo', [join(dir, 'm', 'fifo.bin')]);
+      expect(rejectFile(write(external('folder.bin')))).toMatch(/'folder.bin' is not a regular file \(a directory\)/);
+      expect(rejectFile(write(external('fifo.bin')))).toMatch(/'fifo.bin' is not a regular file \(a FIFO\)/);
+    });
+    it('reads a range of a file over 2 GiB (Node readFile limit) without loading it whole', () => {
+      const fd = openSync(join(dir, 'm', 'big.bin'), 'w');
+      ftruncateSync(fd, 2 ** 31 + 8); // sparse: takes no disk
+      writeSync(fd, new Uint8Array(new Float32Array([3, -4]).buffer), 0, 8, 2 ** 31);
+      closeSync(fd);
+      const m = importOnnxFile(write(external('big.bin', [{ key: 'offset', value: String(2 ** 31) }, { key: 'length', value: '8' }])));
+      expect(Array.from((m.module.entry.root.attrs as { literal: { data: Float64Array } }).literal.data)).toEqual([3, 0]);
     });
   });
 });

@@ -14,8 +14,16 @@ export class HloParseError extends Error {
   }
 }
 
+/**
+ * How deep tuples, nested operands, literals and inline computations may nest. The
+ * parser is recursive descent; this keeps a hostile file from overflowing the JS stack
+ * (real XLA dumps nest a handful of levels).
+ */
+export const MAX_NESTING = 500;
+
 export class Cursor {
   pos = 0;
+  private depth = 0;
   constructor(
     readonly tokens: Token[],
     readonly file: string,
@@ -53,6 +61,16 @@ export class Cursor {
   error(detail: string, at: Token | undefined = this.peek()): HloParseError {
     if (!at) return new HloParseError(this.file, this.eof.line, this.eof.column, detail);
     return new HloParseError(this.file, at.startLine ?? 0, at.startColumn ?? 0, detail);
+  }
+  /** Runs `parse` one nesting level deeper, refusing to go past MAX_NESTING. */
+  nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) throw this.error(`nesting deeper than ${MAX_NESTING} levels (tuples, nested operands, literals or inline computations)`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
   /** Source text from the start of token a to the end of token b, as written. */
   span(a: Token, b: Token): string {

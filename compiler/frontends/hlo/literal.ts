@@ -2,7 +2,8 @@
 // `{...}` (values left out of the dump), with inf/nan, hex and true/false.
 import { DTYPES } from '../../../ir/dtype.js';
 import { ArrayLiteral, Literal, allocValues, setValue, tupleLiteral } from '../../../ir/literal.js';
-import { ArrayShape, Shape, elementCount } from '../../../ir/shape.js';
+import { MAX_INTERPRETER_ELEMENTS } from '../../../ir/limits.js';
+import { ArrayShape, Shape, elementCount, shapeToString } from '../../../ir/shape.js';
 import { Cursor } from './cursor.js';
 import * as T from './lexer.js';
 import type { Token } from './lexer.js';
@@ -13,7 +14,7 @@ export function parseLiteral(c: Cursor, shape: Shape): Literal {
     const elements: Literal[] = [];
     for (let i = 0; i < shape.elements.length; i++) {
       if (i > 0) c.expect(T.Comma, "','");
-      elements.push(parseLiteral(c, shape.elements[i]));
+      elements.push(c.nested(() => parseLiteral(c, shape.elements[i])));
     }
     c.expect(T.RParen, "')'");
     return tupleLiteral(elements);
@@ -28,12 +29,21 @@ function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
     return { shape, data: allocValues(shape.dtype, 0), elided: true };
   }
   const n = elementCount(shape);
+  // Literals are materialised (as the interpreter holds values): a one-token splat must not ask for terabytes.
+  if (n > MAX_INTERPRETER_ELEMENTS)
+    throw c.error(`constant ${shapeToString(shape, { layout: false })} has ${n} elements; kiln materialises constants of at most 2^28 elements`, first);
   const complex = DTYPES[shape.dtype].cls === 'complex';
   const values: Token[] = [];
   // A lone scalar for an array shape is a splat: every element takes it (newer XLA dumps).
   const splat = shape.dims.length > 0 && !c.is(T.LBrace);
   collect(c, splat ? [] : shape.dims, values, complex);
-  if (splat) while (values.length < n * (complex ? 2 : 1)) values.push(...values.slice(0, complex ? 2 : 1));
+  if (splat && !complex) {
+    const data = allocValues(shape.dtype, n);
+    const v = scalarValue(c, values[0], shape);
+    for (let i = 0; i < n; i++) setValue(data, shape.dtype, i, v);
+    return { shape, data };
+  }
+  if (splat) while (values.length < n * 2) values.push(values[0], values[1]);
   if (complex) {
     // Complex values are (real, imag) pairs, stored interleaved; kiln does not compute with them.
     if (values.length !== 2 * n) throw c.error(`constant has ${values.length / 2} values but its shape holds ${n}`, first);
@@ -66,7 +76,7 @@ function collect(c: Cursor, dims: readonly number[], out: Token[], complex: bool
   let n = 0;
   if (!c.is(T.RBrace))
     do {
-      collect(c, dims.slice(1), out, complex);
+      c.nested(() => collect(c, dims.slice(1), out, complex));
       n++;
     } while (c.accept(T.Comma));
   c.expect(T.RBrace, "',' or '}'");

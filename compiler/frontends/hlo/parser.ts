@@ -4,6 +4,7 @@
 import { isDType } from '../../../ir/dtype.js';
 import type { PrintStyle, RawAttr } from '../../../ir/module.js';
 import { OPCODES, Opcode, isOpcode } from '../../../ir/opcodes.js';
+import { shapeTooLarge } from '../../../ir/limits.js';
 import { ArrayShape, Layout, Shape } from '../../../ir/shape.js';
 import { Cursor, HloParseError } from './cursor.js';
 import * as T from './lexer.js';
@@ -152,7 +153,7 @@ class TextParser {
       c.next();
       const kind = (OPCODES[instr.opcode].schema as Record<string, { kind: string }>)[attrName.image]?.kind;
       if (kind === 'computation' && c.is(T.LBrace)) {
-        const inline = this.computationBody(synthetic(attrName, `${instr.name}.${attrName.image}.${this.generated++}`), false);
+        const inline = c.nested(() => this.computationBody(synthetic(attrName, `${instr.name}.${attrName.image}.${this.generated++}`), false));
         this.inlined.push(inline);
         instr.attrs.push({ name: attrName, tokens: [inline.nameTok] });
       } else instr.attrs.push({ name: attrName, tokens: valueTokens(c) });
@@ -196,7 +197,7 @@ class TextParser {
     if (shape) this.operandShapes = true;
     if (c.is(T.Name) && c.is(T.LParen, 1)) {
       const opTok = c.peek()!;
-      const nested = this.instructionBody(synthetic(opTok, `${opTok.image}.nested.${this.generated++}`), false, shape);
+      const nested = c.nested(() => this.instructionBody(synthetic(opTok, `${opTok.image}.nested.${this.generated++}`), false, shape));
       this.nested.push(nested);
       return [nested.nameTok, undefined];
     }
@@ -315,7 +316,7 @@ export function parseShape(c: Cursor): Shape {
   if (c.accept(T.LParen)) {
     const elements: Shape[] = [];
     if (!c.accept(T.RParen)) {
-      do elements.push(parseShape(c));
+      do elements.push(c.nested(() => parseShape(c)));
       while (c.accept(T.Comma));
       c.expect(T.RParen, "',' or ')' in a tuple shape");
     }
@@ -335,8 +336,11 @@ export function parseShape(c: Cursor): Shape {
         dims.push(-1);
         dynamic.push(true);
       } else {
+        const at = c.peek();
         const d = int(c);
-        if (d < 0) throw c.error(`dimension size ${d} is negative`);
+        if (d < 0) throw c.error(`dimension size ${d} is negative`, at);
+        // Past 2^53 a JS number rounds: refuse rather than hold (and print) a different size.
+        if (!Number.isSafeInteger(d)) throw c.error(`dimension size ${at?.image} is larger than 2^53 - 1, the most kiln holds exactly`, at);
         dims.push(d);
         dynamic.push(bounded);
       }
@@ -344,6 +348,8 @@ export function parseShape(c: Cursor): Shape {
   }
   end = c.expect(T.RBracket, "',' or ']' in a shape");
   const shape: ArrayShape = { kind: 'array', dtype: typeTok.image, dims };
+  const tooLarge = shapeTooLarge(shape);
+  if (tooLarge) throw c.error(tooLarge, typeTok);
   const withDyn = dynamic.some((d) => d) ? { ...shape, dynamic } : shape;
   // A layout is glued to the ']' (a '{' after a space opens a computation body).
   const next = c.peek();

@@ -1,5 +1,7 @@
 // From parsed text to IR: resolve operand and computation names, decode typed
 // attributes by their schema kind, order instructions, and infer missing shapes.
+import { isEngineError } from '../../../ir/bugs.js';
+import { shapeTooLarge } from '../../../ir/limits.js';
 import type { FieldSpec } from '../../../ir/attrs.js';
 import type { Literal } from '../../../ir/literal.js';
 import type { Computation, Instruction, Module, RawAttr } from '../../../ir/module.js';
@@ -155,8 +157,12 @@ function buildInstruction(pi: ParsedInstruction, operands: Instruction[], c: Cur
     try {
       shape = inferShape(pi.opcode, operands.map((o) => o.shape), attrs as never);
     } catch (e) {
+      if (isEngineError(e)) throw e;
       throw c.error(`cannot infer the shape of ${pi.nameTok.image}: ${(e as Error).message}`, pi.opTok);
     }
+    // A written shape was checked by the parser; an inferred one (a pad, a concatenate) can still be out of range.
+    const tooLarge = shapeTooLarge(shape);
+    if (tooLarge) throw c.error(`${pi.nameTok.image}: ${tooLarge}`, pi.opTok);
   }
   const instr = { name: pi.name, opcode: pi.opcode, shape, operands, attrs, raw } as Instruction;
   if (pi.attrs.length > 0) instr.attrOrder = pi.attrs.map((a) => a.name.image);

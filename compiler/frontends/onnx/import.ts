@@ -9,7 +9,10 @@ import { evaluate } from '../../../ir/interpret/index.js';
 import type { ArrayLiteral } from '../../../ir/literal.js';
 import type { Computation, Instruction, Module } from '../../../ir/module.js';
 import { array, elementCount, scalar, type ArrayShape } from '../../../ir/shape.js';
+import { isEngineError } from '../../../ir/bugs.js';
+import { exactElements } from '../../../ir/limits.js';
 import { NeedsConstant, nodeLabel, OnnxError, OnnxUnsupported } from './errors.js';
+import { checkNode, checkOutputs } from './validate.js';
 import { readModel, decodeModel, tensorValues, type LoadedModel } from './model.js';
 import { ONNX_OPS } from './ops/index.js';
 import type { AttrKind, AttrSchema, LowerCtx, OnnxValue } from './ops/types.js';
@@ -197,6 +200,7 @@ function lowerNode(
     if (!v) fail(`input '${name}' is not a graph input, an initializer or an earlier node's output`);
     return v;
   };
+  checkNode(node, (i) => inputOf(i)?.instr.shape, fail);
   const ctx: LowerCtx = {
     b, mb, opset,
     inputCount: node.input.length,
@@ -223,9 +227,11 @@ function lowerNode(
   try {
     outs = entry.lower(ctx, attrs as never);
   } catch (e) {
-    if (e instanceof OnnxError) throw e;
+    if (isEngineError(e)) throw e; // a TypeError in a lowering is kiln's bug (exit 70), not bad input
+    if (e instanceof OnnxError && e.message.startsWith(`${model.file}: `)) throw e; // already names where
     return fail((e as Error).message);
   }
+  checkOutputs(outs, fail);
   const inputsKnown = node.input.every((n) => n === '' || values.get(n)?.literal !== undefined);
   node.output.forEach((name, k) => {
     if (name === '') return;
@@ -247,6 +253,8 @@ function fold(b: ComputationBuilder, instr: Instruction): Value {
   const order = reachable(instr);
   // A loop's trip count may be anything a file says: run it when the model runs, not now.
   if (order.some((i) => i.opcode === 'parameter' || i.opcode === 'while')) return { instr };
+  // A small result can come from a huge intermediate (an Expand then a reduction): fold only what is cheap to hold.
+  if (order.some((i) => i.shape.kind === 'array' && exactElements(i.shape.dims) > FOLD_LIMIT)) return { instr };
   const lit = evaluate({ name: 'fold', instructions: order, root: instr, isEntry: false, params: [] }, []) as ArrayLiteral;
   return { instr: b.constant(lit), literal: lit };
 }

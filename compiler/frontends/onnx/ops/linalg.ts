@@ -181,7 +181,7 @@ function einsum(ctx: LowerCtx, equation: string, xs: Instruction[]): Instruction
  */
 function topK(ctx: LowerCtx, x: Instruction, k: number, axis: number, largest: boolean): Instruction[] {
   const B = ctx.b, dims = dimsOf(ctx, x), dtype = dtypeOf(ctx, x);
-  if (k < 0 || k > dims[axis]) ctx.fail(`k = ${k} is outside [0, ${dims[axis]}]`);
+  if (!Number.isInteger(k) || k < 0 || k > dims[axis]) ctx.fail(`k = ${k} is outside [0, ${dims[axis]}]`);
   const less = ctx.mb.computation(`topk_${largest ? 'largest' : 'smallest'}_${dtype}`, (c) => {
     const [v0, v1] = [c.parameter(scalar(dtype), 'v0'), c.parameter(scalar(dtype), 'v1')];
     const [i0, i1] = [c.parameter(scalar('s64'), 'i0'), c.parameter(scalar('s64'), 'i1')];
@@ -258,7 +258,9 @@ export const LINALG_OPS = {
     lower: (ctx, a) => {
       const x = ctx.input(0);
       // k moved from an attribute to an input at opset 10.
-      const k = ctx.opset >= 10 ? Number(ctx.constant(1, 'k').data[0]) : a.k ?? ctx.fail('attribute k is required');
+      const kLit = ctx.opset >= 10 ? ctx.constant(1, 'k') : undefined;
+      if (kLit && kLit.data.length !== 1) ctx.fail(`k must hold one value, it holds ${kLit.data.length}`);
+      const k = kLit ? Number(kLit.data[0]) : a.k ?? ctx.fail('attribute k is required');
       return topK(ctx, x, k, normAxis(ctx, a.axis, dimsOf(ctx, x).length), a.largest !== 0);
     },
   }),

@@ -5,6 +5,8 @@
 import type { DType } from '../../../../ir/dtype.js';
 import type { ArrayLiteral } from '../../../../ir/literal.js';
 import type { Instruction } from '../../../../ir/module.js';
+import { MAX_INTERPRETER_ELEMENTS, shapeTooLarge } from '../../../../ir/limits.js';
+import { array } from '../../../../ir/shape.js';
 import type { LowerCtx } from './types.js';
 import { float, floats, int, op, string } from './types.js';
 import { dimsOf, dtypeOf, filled, range } from './util.js';
@@ -156,6 +158,7 @@ function resizeTargets(ctx: LowerCtx, xd: number[], scalesIdx: number, sizesIdx?
 /** Separable resize: one gather (per tap) along each axis whose size or mapping changes. */
 function resize(ctx: LowerCtx, x: Instruction, m: ResizeMode, sizes: number[], scales: number[], roi?: number[]): Instruction {
   const xd = dimsOf(ctx, x), r = xd.length;
+  checkSizes(ctx, dtypeOf(ctx, x), sizes);
   if (m.mode !== 'nearest' && !dtypeOf(ctx, x).startsWith('f') && dtypeOf(ctx, x) !== 'bf16') ctx.fail(`mode '${m.mode}' needs a float input`);
   let y = x;
   for (let axis = 0; axis < r; axis++) {
@@ -165,6 +168,19 @@ function resize(ctx: LowerCtx, x: Instruction, m: ResizeMode, sizes: number[], s
     y = resizeAxis(ctx, y, axis, taps, m.extrapolation);
   }
   return y;
+}
+
+/**
+ * Output sizes come from model data (scales of 1e12): refuse them before the per-axis
+ * index tables, which are built here as constants, are allocated.
+ */
+function checkSizes(ctx: LowerCtx, dtype: DType, sizes: readonly number[]): void {
+  const bad = sizes.find((s) => !Number.isSafeInteger(s) || s < 0);
+  if (bad !== undefined) ctx.fail(`output size ${bad} is not a non-negative integer`);
+  const tooLarge = shapeTooLarge(array(dtype, sizes));
+  if (tooLarge) ctx.fail(tooLarge);
+  const long = sizes.find((s) => s > MAX_INTERPRETER_ELEMENTS);
+  if (long !== undefined) ctx.fail(`output size ${long} needs an index table larger than kiln materialises (2^28 elements)`);
 }
 
 /** Whether the taps copy the axis unchanged. */

@@ -5,6 +5,7 @@
 import type { DType } from '../../../../ir/dtype.js';
 import { arrayLiteral, type ArrayLiteral } from '../../../../ir/literal.js';
 import type { Computation, Instruction } from '../../../../ir/module.js';
+import { MAX_INTERPRETER_ELEMENTS } from '../../../../ir/limits.js';
 import { array, scalar } from '../../../../ir/shape.js';
 import { dynamicStartSlice } from './dynamic_slice.js';
 import type { LowerCtx } from './types.js';
@@ -479,6 +480,9 @@ export const SHAPE_OPS = {
       if (delta === 0) ctx.fail('delta cannot be 0');
       const dtype = ctx.constant(0, 'start').shape.dtype;
       const n = Math.max(Math.ceil((limit - start) / delta), 0);
+      // The values are materialised here, at import: bound them like any constant kiln holds.
+      if (!Number.isSafeInteger(n) || n > MAX_INTERPRETER_ELEMENTS)
+        ctx.fail(`start ${start}, limit ${limit}, delta ${delta} make ${n} values; kiln materialises constants of at most 2^28 elements`);
       const vals = Array.from({ length: n }, (_, i) => start + i * delta);
       return [ctx.b.constantArray(dtype, [n], dtype === 's64' || dtype === 'u64' ? vals.map(BigInt) : vals)];
     },
@@ -507,6 +511,7 @@ export const SHAPE_OPS = {
       const x = ctx.input(0);
       const [n, c, h, w] = rank4(ctx, x);
       const bs = a.blocksize ?? ctx.fail('needs blocksize');
+      if (!(bs > 0)) ctx.fail(`blocksize ${bs} must be positive`);
       if (c % (bs * bs) !== 0) ctx.fail(`channels ${c} are not divisible by blocksize² ${bs * bs}`);
       const oc = c / (bs * bs);
       // DCR splits channels as (block row, block col, channel); CRD as (channel, block row, block col).
@@ -525,6 +530,7 @@ export const SHAPE_OPS = {
       const x = ctx.input(0);
       const [n, c, h, w] = rank4(ctx, x);
       const bs = a.blocksize ?? ctx.fail('needs blocksize');
+      if (!(bs > 0)) ctx.fail(`blocksize ${bs} must be positive`);
       if (h % bs !== 0 || w % bs !== 0) ctx.fail(`spatial dims ${h}x${w} are not divisible by blocksize ${bs}`);
       const split = ctx.b.reshape(x, [n, c, h / bs, bs, w / bs, bs]);
       const moved = ctx.b.transpose(split, [0, 3, 5, 1, 2, 4]);
