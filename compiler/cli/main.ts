@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Whether the reference interpreter runs what a target refused (not opaque ops or dynamic shapes). */
 const interpreterRuns = (e: Error): boolean =>
-  !(e instanceof NotCompiled) || (familyOf(e.opcode as Opcode) !== 'opaque' && !/unbounded dynamic dimensions|random numbers/.test(e.reason));
+  !(e instanceof NotCompiled) || (familyOf(e.opcode as Opcode) !== 'opaque' && !/unbounded dynamic dimensions|random numbers|complex numbers/.test(e.reason));
 
 function report(e: unknown, name: string): number {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

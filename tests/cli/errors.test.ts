@@ -30,14 +30,17 @@ describe('kiln on an op the target does not compile', () => {
       const r = await kilnHere(cmd, ...args.map((a) => (a.endsWith('kiln-not-compiled') ? join(dir, 'out') : a)));
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/not compiled: %\S+ \(imag\)/);
+      expect(r.stderr, 'no hint that the interpreter runs complex numbers').not.toMatch(/--backend interpreter/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('the interpreter still runs it', async () => {
+  it('the interpreter does not run it either, and says so (exit 4, not 70)', async () => {
     const r = await kilnHere('run', model, '--backend', 'interpreter', '--random', '1');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not run: .*'c64'/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
