@@ -49,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
 const interpreterRuns = (e: Error): boolean =>
   !(e instanceof NotCompiled) || (familyOf(e.opcode as Opcode) !== 'opaque' && !/unbounded dynamic dimensions|random numbers|complex numbers/.test(e.reason));
 
+/** A Node file-system error (it names the call and the path), as opposed to a kiln bug. */
+const isFileError = (e: unknown): e is NodeJS.ErrnoException & { syscall: string; path: string } =>
+  e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string' && typeof (e as NodeJS.ErrnoException).path === 'string' &&
+  typeof (e as NodeJS.ErrnoException).code === 'string';
+
 function report(e: unknown, name: string): number {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`kiln ${name}: ${(e as Error).message}\nRun 'kiln ${name} --help' for usage.`);
@@ -61,6 +66,10 @@ function report(e: unknown, name: string): number {
   if (e instanceof OnnxUnsupported) {
     console.error(`kiln ${name}: not imported: ${e.message}`);
     return 4;
+  }
+  if (isFileError(e)) { // -o naming a folder, --output-dir naming a file, a read-only disk: the user's paths, not a bug
+    console.error(`kiln ${name}: error: cannot ${/write|mkdir|open|rename|copy/.test(e.syscall) ? 'write' : 'read'} ${e.path}: ${e.code}`);
+    return 3;
   }
   if (e instanceof TooLarge) {
     console.error(`kiln ${name}: too large: ${e.message}`);

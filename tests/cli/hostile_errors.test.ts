@@ -67,6 +67,12 @@ describe('kiln on hostile input', () => {
     expect(r).toEqual({ code: 3, stderr: 'kiln run: error: /dev/zero: not a regular file (a device); kiln reads .npy inputs from regular files only' });
   });
 
+  it('an output path that cannot be written is the user\'s error (exit 3), not kiln\'s', async () => {
+    const f = hlo('ok.hlo', '  p = f32[2] parameter(0)\n  ROOT r = f32[2] negate(p)');
+    const r = await kiln('run', f, '--output-dir', f); // a file where a folder should be
+    expect(r).toEqual({ code: 3, stderr: `kiln run: error: cannot write ${f}: EEXIST` });
+  });
+
   it("a TypeError inside an ONNX lowering is kiln's bug: exit 70, not bad input", async () => {
     const path = join(dir, 'relu.onnx');
     writeFileSync(path, onnxModel({ nodes: [{ name: 'n', opType: 'Relu', input: ['x'], output: ['y'] }] }));
