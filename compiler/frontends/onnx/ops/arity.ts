@@ -72,6 +72,7 @@ export const ARITY: Readonly<Record<string, Arity>> = {
   // losses and quantisation
   NegativeLogLikelihoodLoss: row([2, 3]), SoftmaxCrossEntropyLoss: row([2, 3], [1, 2]),
   QuantizeLinear: row([2, 3]), DequantizeLinear: row([2, 3]), DynamicQuantizeLinear: row([1, 1], [3, 3], { float: true }),
-  // control flow: If's one input is its condition; Loop's are M and cond (either may be '') and the carried values
-  If: row([1, 1], [1, MANY]), Loop: row([2, MANY], [1, MANY]), Scan: row([1, MANY], [1, MANY]),
+  // control flow: If's one input is its condition. Loop's M and cond may both be '', and opset 8's Scan
+  // starts with an optional sequence_lens: none of their inputs is required here (their lowerings check).
+  If: row([1, 1], [1, MANY]), Loop: row([0, MANY], [1, MANY]), Scan: row([0, MANY], [1, MANY]),
 };
