@@ -6,6 +6,7 @@ import { Computation, Instruction, Module, calledComputations } from './module.j
 import { OPCODES, Opcode, isOpcode } from './opcodes.js';
 import { Shape } from './shape.js';
 import { ShapeError, inferShape, shapeMismatch } from './shape_inference.js';
+import { checkOpaqueForm } from './verify_opaque.js';
 
 export class VerifyError extends Error {
   constructor(
@@ -91,8 +92,8 @@ function verifyComputation(
       else if (callee === m.entry) here(instr, `calls the entry computation %${callee.name}`);
       else if (p >= index) here(instr, `calls computation %${callee.name}, which is defined after its caller (callees come first)`);
     }
-    const chainProblem = checkAsyncChain(instr);
-    if (chainProblem) here(instr, chainProblem);
+    const formProblem = checkOpaqueForm(instr);
+    if (formProblem) here(instr, formProblem);
     const attrProblems = checkAttributes(instr);
     attrProblems.forEach((p) => here(instr, p));
     const shapeProblem = checkShapeValid(instr.shape);
@@ -102,13 +103,6 @@ function verifyComputation(
       if (problem) here(instr, problem);
     }
   });
-}
-
-/** An async-update or async-done continues a started op; a finished one cannot go on. */
-function checkAsyncChain(instr: Instruction): string | undefined {
-  if (instr.opcode !== 'async-update' && instr.opcode !== 'async-done') return undefined;
-  const op = instr.operands[0];
-  return op?.opcode === 'async-done' ? `operand %${op.name} is an async-done: the asynchronous op has already finished` : undefined;
 }
 
 function verifyParameters(c: Computation, here: (i: Instruction | undefined, detail: string) => void): void {

@@ -90,6 +90,7 @@ function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint 
   }
   if (tok.tokenType === T.Special || text === 'inf' || text === 'nan') {
     if (cls !== 'float') throw c.error(`'${text}' is not a value of ${shape.dtype}`, tok);
+    checkNanPayload(c, tok, shape.dtype);
     return text.replace(/\(.*\)$/, '').replace(/^\+/, '').endsWith('nan') ? NaN : text.startsWith('-') ? -Infinity : Infinity;
   }
   if (tok.tokenType === T.Int || tok.tokenType === T.Digits || tok.tokenType === T.Hex) {
@@ -107,6 +108,21 @@ function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint 
   }
   if (text === 'true' || text === 'false') return text === 'true' ? 1 : 0;
   throw c.error(`expected a ${shape.dtype} value, found '${text}'`, tok);
+}
+
+const MANTISSA_BITS: Partial<Record<string, number>> = { f16: 10, bf16: 7, f32: 23, f64: 52 };
+
+/**
+ * `nan(0x...)`: the payload must fit the type's mantissa, as XLA's parser requires, and
+ * types with a single NaN encoding (the f8 `fn`/`fnuz` kinds) take no payload at all.
+ */
+function checkNanPayload(c: Cursor, tok: Token, dtype: string): void {
+  const m = /\((0x[0-9a-fA-F]+)\)$/.exec(tok.image);
+  if (!m) return;
+  if (/fnu?z?$/.test(dtype)) throw c.error(`${dtype} has one NaN encoding and takes no NaN payload`, tok);
+  const bits = MANTISSA_BITS[dtype] ?? Number(/^f\d+e\d+m(\d+)/.exec(dtype)?.[1] ?? 0);
+  const payload = BigInt(m[1]);
+  if (payload === 0n || payload >= 1n << BigInt(bits)) throw c.error(`NaN payload ${m[1]} does not fit the ${bits} mantissa bits of ${dtype}`, tok);
 }
 
 /** A finite number written in the text must stay finite in its float type (XLA rejects overflow). */
