@@ -35,6 +35,23 @@ const WIDTH_SENSITIVE = new Set(['popcnt', 'clz', 'shift-left', 'shift-right-ari
 /** A scalar operand (rank 0) is read at no index; others at the output's. */
 export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] => (dimsOf(operand).length === 0 ? [] : index);
 
+/**
+ * Operand `x` at `index` in float type `dt`: mixed float precision (`f16 + f32 -> f32`,
+ * which shape inference accepts as XLA's does) computes in the result's type, so a
+ * narrower or wider float operand is converted first; any other operand is read as is.
+ */
+function valueAs(em: Emitter, x: Instruction, index: readonly Idx[], dt: DType): Expr {
+  const v = em.value(x, index);
+  const from = dtypeOf(x);
+  return from !== dt && isFloat(from) && isFloat(dt) ? convertValue(em, v, from, dt) : v;
+}
+
+/** The float type two mixed-precision operands are compared in: the wider one (f32 for f16 against bf16). */
+function commonFloat(a: DType, b: DType): DType {
+  if (a === b || !isFloat(a) || !isFloat(b)) return a;
+  return byteSize(a) === byteSize(b) ? 'f32' : byteSize(a) > byteSize(b) ? a : b;
+}
+
 export function unaryRule(op: UnaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const x = instr.operands[0];
@@ -47,7 +64,8 @@ export function binaryRule(op: BinaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const [a, b] = instr.operands;
     if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) throw new NotCompiled(instr, `${op} on ${dtypeOf(a)}`);
-    return [narrow(k.binary(op, em.value(a, index), em.value(b, index)), dtypeOf(instr))];
+    const dt = dtypeOf(instr);
+    return [narrow(k.binary(op, valueAs(em, a, index, dt), valueAs(em, b, index, dt)), dt)];
   };
 }
 
@@ -55,20 +73,23 @@ export function compareRule(em: Emitter, instr: InstructionOf<'compare'>, index:
   if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(instr.operands[0])))
     throw new NotCompiled(instr, 'compare with type=TOTALORDER');
   const [a, b] = instr.operands;
-  return [k.compare(instr.attrs.direction as CompareDir, em.value(a, index), em.value(b, index))];
+  const dt = commonFloat(dtypeOf(a), dtypeOf(b));
+  return [k.compare(instr.attrs.direction as CompareDir, valueAs(em, a, index, dt), valueAs(em, b, index, dt))];
 }
 
 export function selectRule(em: Emitter, instr: InstructionOf<'select'>, index: readonly Idx[]): Expr[] {
   if (instr.shape.kind !== 'array') throw new NotCompiled(instr, 'select of tuples');
   const [p, t, f] = instr.operands;
-  return [k.select(em.value(p, at(p, index)), em.value(t, index), em.value(f, index))];
+  const dt = dtypeOf(instr);
+  return [k.select(em.value(p, at(p, index)), valueAs(em, t, index, dt), valueAs(em, f, index, dt))];
 }
 
 /** min(max(x, lo), hi); NaN propagates as in the interpreter (which NaN may differ). */
 export function clampRule(em: Emitter, instr: InstructionOf<'clamp'>, index: readonly Idx[]): Expr[] {
   const [lo, x, hi] = instr.operands;
-  const v = k.binary('maximum', em.value(x, index), em.value(lo, at(lo, index)));
-  return [k.binary('minimum', v, em.value(hi, at(hi, index)))];
+  const dt = dtypeOf(instr);
+  const v = k.binary('maximum', valueAs(em, x, index, dt), valueAs(em, lo, at(lo, index), dt));
+  return [k.binary('minimum', v, valueAs(em, hi, at(hi, index), dt))];
 }
 
 const INT_RANGE: Partial<Record<DType, [number, number]>> = {
