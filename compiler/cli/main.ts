@@ -3,12 +3,7 @@
 // 2 usage error, 3 bad input (unreadable, malformed or invalid model), 4 not compiled
 // (an op or element type the chosen target does not compile yet), 70 internal error.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../backend.js';
-import { InputError } from '../load.js';
-import { HloParseError } from '../frontends/hlo/index.js';
-import { NotCompiled } from '../../passes/lower/errors.js';
-import { UnsupportedType } from '../../passes/lower/types.js';
-import { NotSupported } from '../../targets/wasm/ops.js';
+import { exitCodeOf } from '../exit_codes.js';
 import { COMMANDS } from './commands.js';
 
 const HELP = `kiln — an ahead-of-time model compiler (HLO text in; kernels out)
@@ -49,15 +44,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown, name: string): number {
-  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  const code = exitCodeOf(e);
+  if (code === 2) {
     console.error(`kiln ${name}: ${(e as Error).message}\nRun 'kiln ${name} --help' for usage.`);
     return 2;
   }
-  if (e instanceof InputError || e instanceof HloParseError) {
+  if (code === 3) {
     console.error(`kiln ${name}: error: ${(e as Error).message}`);
     return 3;
   }
-  if (e instanceof NotCompiled || e instanceof UnsupportedType || e instanceof NotSupported) {
+  if (code === 4) {
     console.error(`kiln ${name}: not compiled: ${(e as Error).message}\n(kiln run --backend interpreter runs every op)`);
     return 4;
   }
