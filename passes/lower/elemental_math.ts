@@ -46,6 +46,17 @@ function valueAs(em: Emitter, x: Instruction, index: readonly Idx[], dt: DType):
   return from !== dt && isFloat(from) && isFloat(dt) ? convertValue(em, v, from, dt) : v;
 }
 
+/**
+ * `arg` as the value of reducer (or callee) parameter `p`: an f64 init value fed to an f32
+ * reducer (mixed float precision) is converted to the parameter's type.
+ */
+export function asParam(p: Instruction, arg: Expr): Expr {
+  if (p.shape.kind !== 'array' || !isFloat(p.shape.dtype)) return arg;
+  const want = computeType(p.shape.dtype);
+  const from = arg.type.scalar;
+  return from !== want && (from === 'f32' || from === 'f64') ? narrow(k.convert(arg, want), p.shape.dtype) : arg;
+}
+
 /** The float type two mixed-precision operands are compared in: the wider one (f32 for f16 against bf16). */
 function commonFloat(a: DType, b: DType): DType {
   if (a === b || !isFloat(a) || !isFloat(b)) return a;

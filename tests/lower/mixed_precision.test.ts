@@ -1,6 +1,6 @@
 // Mixed float precision (`f16 + f32 -> f32`, accepted by shape inference as by XLA's):
 // lowering converts each operand to the type the op computes in, as the interpreter does.
-// Found by the fuzz test: these used to throw "operand types differ" from the kernel IR builder.
+// Found by the fuzz test: each used to throw "operand types differ" from the kernel IR builder.
 import { describe, expect, it } from 'vitest';
 import { kernelsBackend } from '../../compiler/backend.js';
 import { compareLiterals } from '../../compiler/compare.js';
@@ -23,6 +23,17 @@ const CASES: Record<string, string> = {
     p = pred[6] compare(a, b), direction=LT
     s = select(p, a, c)
     ROOT r = clamp(b, s, c)
+  }`,
+  'an f64 init for an f32 reducer': `add {
+    x = f32[] parameter(0)
+    y = f32[] parameter(1)
+    ROOT s = f32[] add(x, y)
+  }
+  ENTRY e {
+    p = f32[16,32] parameter(0)
+    z = f64[] constant(0.25)
+    w = reduce-window(p, z), window={size=1x3 pad=0_0x0_2}, to_apply=add
+    ROOT r = reduce(w, z), dimensions={1}, to_apply=add
   }`,
 };
 
