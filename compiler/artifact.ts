@@ -171,7 +171,8 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
       `Loads ${man.name}.`,
       '@param wasm the bytes of the file wasmFile() names (or a compiled WebAssembly.Module)',
       separateWeights ? '@param weights the bytes of weights.bin' : '@param weights unused: the weights are inside model.wasm',
-      '@param threads threads to run on (default 1; needs a build with --threads and a host with SharedArrayBuffer)',
+      '@param threads threads to run on: an integer ≥ 1 (default 1; needs a build with --threads and a host with SharedArrayBuffer;',
+      '  more than the host\'s hardware threads are clamped to that number, and model.threads says how many run)',
     ].join('\n')],
     parameters: [
       { name: 'wasm', type: 'BufferSource | WebAssembly.Module' },

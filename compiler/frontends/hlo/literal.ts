@@ -21,13 +21,22 @@ export function parseLiteral(c: Cursor, shape: Shape): Literal {
   return parseArrayLiteral(c, shape);
 }
 
+/**
+ * The most elements a constant may hold (2^24, 64 MiB of f32): kiln keeps constants as
+ * arrays in memory, and a one-value splat like `f32[50,49,48,47,46] constant(0)` would
+ * otherwise allocate gigabytes before anything could refuse it.
+ */
+export const MAX_CONSTANT_ELEMENTS = 2 ** 24;
+
 function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   const first = c.peek();
+  if (shape.dtype === 'token') throw c.error('a constant cannot be a token', first);
   if (c.is(T.LBrace) && c.is(T.Ellipsis, 1) && c.is(T.RBrace, 2)) {
     c.pos += 3;
     return { shape, data: allocValues(shape.dtype, 0), elided: true };
   }
   const n = elementCount(shape);
+  if (n > MAX_CONSTANT_ELEMENTS) throw c.error(`constant of ${n} elements is larger than kiln holds (${MAX_CONSTANT_ELEMENTS})`, first);
   const complex = DTYPES[shape.dtype].cls === 'complex';
   const values: Token[] = [];
   // A lone scalar for an array shape is a splat: every element takes it (newer XLA dumps).
