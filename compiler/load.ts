@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Module } from '../ir/module.js';
 import { VerifyError, verifyModule } from '../ir/verify.js';
-import { parseHlo } from './frontends/hlo/index.js';
+import { HloParseError, parseHlo } from './frontends/hlo/index.js';
 import { OnnxError } from './frontends/onnx/errors.js';
 import { importOnnxFile, type ImportOptions } from './frontends/onnx/import.js';
 
@@ -52,7 +52,9 @@ export function loadModel(path: string, opts: LoadOptions = {}): LoadedModule {
   try {
     m = parseHlo(text, path);
   } catch (e) {
-    throw new InputError((e as Error).message);
+    // Only the parser's own errors are bad input; anything else is a kiln bug (exit 70), not the file's fault.
+    if (e instanceof HloParseError) throw new InputError(e.message);
+    throw e;
   }
   return { module: verified(m, path, opts) };
 }
@@ -62,7 +64,8 @@ function verified(m: Module, path: string, opts: LoadOptions): Module {
     try {
       verifyModule(m);
     } catch (e) {
-      throw new InputError(`${locate(m, e as Error) ?? path}: ${(e as Error).message}`);
+      if (!(e instanceof VerifyError)) throw e;
+      throw new InputError(`${locate(m, e) ?? path}: ${e.message}`);
     }
   }
   return m;
