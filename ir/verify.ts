@@ -134,8 +134,10 @@ export function checkInstructionShape(instr: Instruction): string | undefined {
     const inferred = inferShape(instr.opcode, instr.operands.map((o) => o.shape), instr.attrs as never, { written: instr.shape });
     return shapeMismatch(instr.opcode, instr.shape, inferred);
   } catch (e) {
+    // Anything but a ShapeError is a bug in shape inference, not a problem of the module:
+    // let it surface as one (the fuzz test and the CLI's exit code 70 rely on that).
     if (e instanceof ShapeError) return e.detail;
-    return `shape inference failed: ${(e as Error).message}`;
+    throw e;
   }
 }
 

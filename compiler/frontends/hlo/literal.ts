@@ -42,18 +42,20 @@ function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   // A lone scalar for an array shape is a splat: every element takes it (newer XLA dumps).
   const splat = shape.dims.length > 0 && !c.is(T.LBrace);
   collect(c, splat ? [] : shape.dims, values, complex);
-  if (splat) while (values.length < n * (complex ? 2 : 1)) values.push(...values.slice(0, complex ? 2 : 1));
+  // A splat's one value is read once and then copied: a bad value fails before any filling.
   if (complex) {
     // Complex values are (real, imag) pairs, stored interleaved; kiln does not compute with them.
-    if (values.length !== 2 * n) throw c.error(`constant has ${values.length / 2} values but its shape holds ${n}`, first);
+    if (!splat && values.length !== 2 * n) throw c.error(`constant has ${values.length / 2} values but its shape holds ${n}`, first);
+    const parts = values.map((tok) => Number(scalarValue(c, tok, { ...shape, dtype: shape.dtype === 'c64' ? 'f32' : 'f64' })));
     const data = new Float64Array(2 * n);
-    values.forEach((tok, i) => (data[i] = Number(scalarValue(c, tok, { ...shape, dtype: shape.dtype === 'c64' ? 'f32' : 'f64' }))));
+    for (let i = 0; i < 2 * n; i++) data[i] = parts[splat ? i % 2 : i];
     return { shape, data };
   }
-  if (values.length !== n)
+  if (!splat && values.length !== n)
     throw c.error(`constant has ${values.length} values but its shape ${shape.dtype}[${shape.dims.join(',')}] holds ${n}`, first);
+  const parsed = values.map((tok) => scalarValue(c, tok, shape));
   const data = allocValues(shape.dtype, n);
-  values.forEach((tok, i) => setValue(data, shape.dtype, i, scalarValue(c, tok, shape)));
+  for (let i = 0; i < n; i++) setValue(data, shape.dtype, i, parsed[splat ? 0 : i]);
   return { shape, data };
 }
 
