@@ -17,8 +17,8 @@ import { hloSources, onnxSources } from './sources.js';
 // (another seed, or SCALE times the cases) when hunting for bugs by hand.
 const SEED = Number(process.env.KILN_FUZZ_SEED ?? 0);
 const SCALE = Number(process.env.KILN_FUZZ_SCALE ?? 1);
-const ONNX_CASES = 6000 * SCALE;
-const HLO_CASES = 4000 * SCALE;
+const ONNX_CASES = 10_000 * SCALE;
+const HLO_CASES = 8000 * SCALE;
 const SLOW_MS = 1000;
 
 interface Known { readonly pattern: RegExp; readonly reason: string }
