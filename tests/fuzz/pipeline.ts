@@ -30,7 +30,7 @@ const INTERPRET_MAX_INPUT = 1 << 14;
  */
 const INTERPRET_MAX_WORK = 1e7;
 /** ... and stop any interpretation after this much work (units of ir/interpret's meter). */
-const INTERPRET_BUDGET = 2e5;
+const INTERPRET_BUDGET = 1e5;
 
 const inputElements = (shapes: readonly Shape[]): number =>
   shapes.reduce((n, s) => n + (s.kind === 'tuple' ? inputElements(s.elements) : elementCount(s)), 0);
