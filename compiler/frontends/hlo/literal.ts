@@ -22,11 +22,12 @@ export function parseLiteral(c: Cursor, shape: Shape): Literal {
 }
 
 /**
- * The most elements a constant may hold (2^24, 64 MiB of f32): kiln keeps constants as
- * arrays in memory, and a one-value splat like `f32[50,49,48,47,46] constant(0)` would
- * otherwise allocate gigabytes before anything could refuse it.
+ * The most elements a constant may hold (2^22, 16 MiB of f32; the XLA corpus's largest has
+ * 10^6): kiln keeps constants as arrays in memory, and a one-value splat like
+ * `f32[50,49,48,47,46] constant(0)` would otherwise allocate gigabytes before anything
+ * could refuse it.
  */
-export const MAX_CONSTANT_ELEMENTS = 2 ** 24;
+export const MAX_CONSTANT_ELEMENTS = 2 ** 22;
 
 function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   const first = c.peek();
