@@ -5,7 +5,7 @@
 //                         with relaxed SIMD (the runtime's wasmFile() picks which to load)
 //   model.json          the manifest: memory layout, input and output tensors
 //   weights.bin         the constants, unless embedded in model.wasm
-//   runtime/index.js    runtime/wasm, transpiled to JavaScript (and its .d.ts)
+//   runtime/*.js        runtime/wasm, transpiled to JavaScript (and their .d.ts)
 //   model.js, model.d.ts  a typed wrapper generated with ts-morph: `load()` and `run()`
 //                         with the model's input and output names, dtypes and shapes
 //   package.json        `"type": "module"`, so Node reads the .js files as ES modules
@@ -48,6 +48,8 @@ export interface Artifact {
 }
 
 const RUNTIME_DIR = join(import.meta.dirname, '..', 'runtime', 'wasm');
+/** runtime/wasm's files, shipped in every artifact. */
+const RUNTIME_MODULES = ['index', 'inputs', 'manifest'];
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
@@ -114,7 +116,7 @@ function renameOutputs(man: WasmManifest, names: readonly string[] | undefined):
 /** runtime/wasm as ES modules (`index.js`, `manifest.js`): TypeScript's own transpiler, no bundler. */
 export function runtimeFiles(): [string, string][] {
   const out: [string, string][] = [];
-  for (const name of ['index', 'manifest']) {
+  for (const name of RUNTIME_MODULES) {
     const source = readFileSync(join(RUNTIME_DIR, `${name}.ts`), 'utf8');
     const js = ts.transpileModule(source, { compilerOptions: EMIT_OPTIONS }).outputText;
     out.push([`${name}.js`, js]);
@@ -169,7 +171,8 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
       `Loads ${man.name}.`,
       '@param wasm the bytes of the file wasmFile() names (or a compiled WebAssembly.Module)',
       separateWeights ? '@param weights the bytes of weights.bin' : '@param weights unused: the weights are inside model.wasm',
-      '@param threads threads to run on (default 1; needs a build with --threads and a host with SharedArrayBuffer)',
+      '@param threads threads to run on: an integer ≥ 1 (default 1; needs a build with --threads and a host with SharedArrayBuffer;',
+      '  more than the host\'s hardware threads are clamped to that number, and model.threads says how many run)',
     ].join('\n')],
     parameters: [
       { name: 'wasm', type: 'BufferSource | WebAssembly.Module' },
@@ -191,7 +194,7 @@ function wrapperFiles(man: WasmManifest, separateWeights: boolean): [string, str
     ['model.js', ts.transpileModule(source, { compilerOptions: EMIT_OPTIONS }).outputText],
     ['model.d.ts', declarations('model.ts', source)],
   ];
-  for (const name of ['index', 'manifest']) out.push([`runtime/${name}.d.ts`, declarations(`${name}.ts`, readFileSync(join(RUNTIME_DIR, `${name}.ts`), 'utf8'))]);
+  for (const name of RUNTIME_MODULES) out.push([`runtime/${name}.d.ts`, declarations(`${name}.ts`, readFileSync(join(RUNTIME_DIR, `${name}.ts`), 'utf8'))]);
   return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
 

@@ -47,8 +47,9 @@ export function loadModel(path: string, opts: LoadOptions = {}): LoadedModule {
   try {
     m = parseHlo(text, path);
   } catch (e) {
+    // Only the parser's own errors are bad input; anything else is a kiln bug (exit 70), not the file's fault.
     if (e instanceof HloParseError) throw new InputError(e.message);
-    throw e; // anything else is a kiln bug, reported as one (exit 70)
+    throw e;
   }
   return { module: verified(m, path, opts) };
 }
@@ -100,8 +101,8 @@ function verified(m: Module, path: string, opts: LoadOptions): Module {
     try {
       verifyModule(m);
     } catch (e) {
-      if (isEngineError(e)) throw e;
-      throw new InputError(`${locate(m, e as Error) ?? path}: ${(e as Error).message}`);
+      if (!(e instanceof VerifyError)) throw e;
+      throw new InputError(`${locate(m, e) ?? path}: ${e.message}`);
     }
   }
   return m;

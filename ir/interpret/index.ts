@@ -7,7 +7,7 @@ import type { Computation, Instruction, Module } from '../module.js';
 import { familyOf, type Opcode } from '../opcodes.js';
 import { isEngineError } from '../bugs.js';
 import { interpreterTooLarge, TooLarge } from '../limits.js';
-import { leaves, shapeToString } from '../shape.js';
+import { leaves, shapeToString, type Shape } from '../shape.js';
 import { evalCall, evalConditional, evalFusion, evalGetTupleElement, evalTuple, evalWhile } from './control.js';
 import { evalConvolution, evalDot } from './dot_conv.js';
 import {
@@ -223,14 +223,25 @@ const INSTRUCTION_COST = 64;
 const elementsOf = (l: Literal): number =>
   l.shape.kind === 'tuple' ? 0 : l.shape.dims.reduce((a, d) => a * d, 1);
 
+const shapeElements = (s: Shape): number =>
+  s.kind === 'tuple' ? s.elements.reduce((n, e) => n + shapeElements(e), 0) : s.dims.reduce((a, d) => a * d, 1);
+
+function overBudget(meter: Meter, instr: Instruction): BudgetExceeded {
+  return new BudgetExceeded(
+    `stopped at ${instrLabel(instr)} after ${meter.limit.toExponential(1)} units of work (the interpretation budget): ` +
+      'a while loop that does not end, or a module too large to interpret',
+  );
+}
+
+/** Refuses, before allocating it, a result the budget cannot pay for (an iota of 2^32 elements would take 16 GB first). */
+function afford(meter: Meter | undefined, instr: Instruction): void {
+  if (meter && shapeElements(instr.shape) > meter.left) throw overBudget(meter, instr);
+}
+
 function spend(meter: Meter | undefined, instr: Instruction, out: Literal): void {
   if (!meter) return;
   meter.left -= elementsOf(out) + INSTRUCTION_COST;
-  if (meter.left < 0)
-    throw new BudgetExceeded(
-      `stopped at ${instrLabel(instr)} after ${meter.limit.toExponential(1)} units of work (the interpretation budget): ` +
-        'a while loop that does not end, or a module too large to interpret',
-    );
+  if (meter.left < 0) throw overBudget(meter, instr);
 }
 
 function evaluateMetered(c: Computation, args: Literal[], meter: Meter | undefined): Literal {
@@ -238,6 +249,7 @@ function evaluateMetered(c: Computation, args: Literal[], meter: Meter | undefin
   const vals: (Literal | undefined)[] = new Array(plan.order.length);
   const ctx: Ctx = { args, call: (callee, a) => evaluateMetered(callee, a, meter) };
   for (let s = 0; s < plan.order.length; s++) {
+    afford(meter, plan.order[s]);
     const out = run(plan.order[s], plan.operands[s].map((p) => vals[p]!), ctx);
     spend(meter, plan.order[s], out);
     vals[s] = out;

@@ -73,6 +73,7 @@ export class ProgramBuffers {
     }
     if (!('data' in lit)) throw new NotCompiled(instr, 'tuple constant');
     const arr = lit as ArrayLiteral;
+    storageType(arr.shape.dtype); // an UnsupportedType (s2, f8...) before its bytes are encoded, which has no layout for it
     const id = this.push(instr.name, arr.shape, 'constants', align(this.constantsBytes), literalBytes(arr));
     this.constantsBytes = align(this.buffers[id].offset + this.buffers[id].bytes);
     if (path.length === 0) this.byConstant.set(instr, id);

@@ -9,7 +9,7 @@ import type { ArrayShape } from '../../ir/shape.js';
 import type { WindowDim } from '../../ir/attrs.js';
 import { fixed, type Emitter, type Idx } from './emitter.js';
 import { NotCompiled } from './errors.js';
-import { convertValue, dtypeOf, narrow } from './elemental_math.js';
+import { asParam, convertValue, dtypeOf, narrow } from './elemental_math.js';
 import type { DType } from '../../ir/dtype.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import { computeType } from './types.js';
@@ -42,7 +42,7 @@ export function reduceRule(em: Emitter, instr: InstructionOf<'reduce'>, index: r
   const inputs = instr.operands.slice(0, n), inits = instr.operands.slice(n);
   const inDims = dimsOf(inputs[0]);
   const reduced = new Set(instr.attrs.dimensions);
-  const acc = accumulators(em, 'acc', inits.map((i) => em.value(i, [])));
+  const acc = accumulators(em, 'acc', inits.map((i, j) => asParam(instr.attrs.to_apply.params[j], em.value(i, []))));
   const sizes = inDims.filter((_, d) => reduced.has(d));
   loopNest(em, 'r', sizes, (vars) => {
     let o = 0, r = 0;
@@ -143,7 +143,7 @@ export function reduceWindowRule(em: Emitter, instr: InstructionOf<'reduce-windo
   if (win.some((w) => w.reversal)) throw new NotCompiled(instr, 'window reversal');
   const trivial = (w: WindowDim): boolean => w.size === 1 && w.stride === 1 && w.padLow === 0 && w.padHigh === 0 && w.lhsDilate === 1;
   if (index.some((i, d) => i.lane && !trivial(win[d]))) return em.perLane(index, (s, idx) => reduceWindowRule(s, instr as InstructionOf<'reduce-window'>, idx));
-  const acc = accumulators(em, 'acc', inits.map((i) => em.value(i, [])));
+  const acc = accumulators(em, 'acc', inits.map((i, j) => asParam(instr.attrs.to_apply.params[j], em.value(i, []))));
   const windowed = win.map((w, d) => (trivial(w) ? -1 : d)).filter((d) => d >= 0);
   loopNest(em, 'w', windowed.map((d) => win[d].size), (vars) => {
     const inIdx: Idx[] = index.map((i) => i);

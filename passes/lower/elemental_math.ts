@@ -36,6 +36,34 @@ const WIDTH_SENSITIVE = new Set(['popcnt', 'clz', 'shift-left', 'shift-right-ari
 /** A scalar operand (rank 0) is read at no index; others at the output's. */
 export const at = (operand: Instruction, index: readonly Idx[]): readonly Idx[] => (dimsOf(operand).length === 0 ? [] : index);
 
+/**
+ * Operand `x` at `index` in float type `dt`: mixed float precision (`f16 + f32 -> f32`,
+ * which shape inference accepts as XLA's does) computes in the result's type, so a
+ * narrower or wider float operand is converted first; any other operand is read as is.
+ */
+function valueAs(em: Emitter, x: Instruction, index: readonly Idx[], dt: DType): Expr {
+  const v = em.value(x, index);
+  const from = dtypeOf(x);
+  return from !== dt && isFloat(from) && isFloat(dt) ? convertValue(em, v, from, dt) : v;
+}
+
+/**
+ * `arg` as the value of reducer (or callee) parameter `p`: an f64 init value fed to an f32
+ * reducer (mixed float precision) is converted to the parameter's type.
+ */
+export function asParam(p: Instruction, arg: Expr): Expr {
+  if (p.shape.kind !== 'array' || !isFloat(p.shape.dtype)) return arg;
+  const want = computeType(p.shape.dtype);
+  const from = arg.type.scalar;
+  return from !== want && (from === 'f32' || from === 'f64') ? narrow(k.convert(arg, want), p.shape.dtype) : arg;
+}
+
+/** The float type two mixed-precision operands are compared in: the wider one (f32 for f16 against bf16). */
+function commonFloat(a: DType, b: DType): DType {
+  if (a === b || !isFloat(a) || !isFloat(b)) return a;
+  return byteSize(a) === byteSize(b) ? 'f32' : byteSize(a) > byteSize(b) ? a : b;
+}
+
 export function unaryRule(op: UnaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const x = instr.operands[0];
@@ -48,9 +76,9 @@ export function unaryRule(op: UnaryOp) {
 export function binaryRule(op: BinaryOp) {
   return (em: Emitter, instr: Instruction, index: readonly Idx[]): Expr[] => {
     const [a, b] = instr.operands;
-    const x = em.value(a, index), y = em.value(b, index), dt = dtypeOf(a);
-    if (narrowInt(dt) && WIDTH_SENSITIVE.has(op)) return [narrow(narrowShift(em, op, x, y, dt), dtypeOf(instr))];
-    return [narrow(k.binary(op, x, y), dtypeOf(instr))];
+    const dt = dtypeOf(instr);
+    if (narrowInt(dtypeOf(a)) && WIDTH_SENSITIVE.has(op)) return [narrow(narrowShift(em, op, em.value(a, index), em.value(b, index), dtypeOf(a)), dt)];
+    return [narrow(k.binary(op, valueAs(em, a, index, dt), valueAs(em, b, index, dt)), dt)];
   };
 }
 
@@ -80,9 +108,10 @@ function narrowShift(em: Emitter, op: BinaryOp, a: Expr, b: Expr, dt: DType): Ex
 export function compareRule(em: Emitter, instr: InstructionOf<'compare'>, index: readonly Idx[]): Expr[] {
   const [a, b] = instr.operands;
   const dir = instr.attrs.direction as CompareDir;
-  if (instr.attrs.type === 'TOTALORDER' && isFloat(dtypeOf(a)))
-    return [k.compare(dir, totalOrderKey(em, em.value(a, index)), totalOrderKey(em, em.value(b, index)))];
-  return [k.compare(dir, em.value(a, index), em.value(b, index))];
+  const dt = commonFloat(dtypeOf(a), dtypeOf(b));
+  const x = valueAs(em, a, index, dt), y = valueAs(em, b, index, dt);
+  if (instr.attrs.type === 'TOTALORDER' && isFloat(dt)) return [k.compare(dir, totalOrderKey(em, x), totalOrderKey(em, y))];
+  return [k.compare(dir, x, y)];
 }
 
 /**
@@ -107,14 +136,16 @@ function totalOrderKey(em: Emitter, v: Expr): Expr {
 export function selectRule(em: Emitter, instr: InstructionOf<'select'>, index: readonly Idx[]): Expr[] {
   if (instr.shape.kind !== 'array') throw new NotCompiled(instr, 'select of tuples');
   const [p, t, f] = instr.operands;
-  return [k.select(em.value(p, at(p, index)), em.value(t, index), em.value(f, index))];
+  const dt = dtypeOf(instr);
+  return [k.select(em.value(p, at(p, index)), valueAs(em, t, index, dt), valueAs(em, f, index, dt))];
 }
 
 /** min(max(x, lo), hi); NaN propagates as in the interpreter (which NaN may differ). */
 export function clampRule(em: Emitter, instr: InstructionOf<'clamp'>, index: readonly Idx[]): Expr[] {
   const [lo, x, hi] = instr.operands;
-  const v = k.binary('maximum', em.value(x, index), em.value(lo, at(lo, index)));
-  return [k.binary('minimum', v, em.value(hi, at(hi, index)))];
+  const dt = dtypeOf(instr);
+  const v = k.binary('maximum', valueAs(em, x, index, dt), valueAs(em, lo, at(lo, index), dt));
+  return [k.binary('minimum', v, valueAs(em, hi, at(hi, index), dt))];
 }
 
 const INT_RANGE: Partial<Record<DType, [number, number]>> = {

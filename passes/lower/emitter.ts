@@ -13,6 +13,7 @@ import * as k from '../../ir/kernel/build.js';
 import type { Expr, Lanes, ScalarType, Stmt } from '../../ir/kernel/kernel.js';
 import { printExpr } from '../../ir/kernel/print.js';
 import { computeType } from './types.js';
+import { asParam } from './elemental_math.js';
 import type { KernelBuilder } from './kernel_builder.js';
 import { NotCompiled } from './errors.js';
 
@@ -148,7 +149,7 @@ export class Emitter {
    * `args`, one value per parameter; returns its root's values.
    */
   inline(comp: Computation, args: readonly Expr[]): Expr[] {
-    const leaves = new Map<Instruction, Leaf>(comp.params.map((p, i) => [p, { k: 'value', values: [args[i]] } as Leaf]));
+    const leaves = new Map<Instruction, Leaf>(comp.params.map((p, i) => [p, { k: 'value', values: [asParam(p, args[i])] } as Leaf]));
     const sub = new Emitter(this.kb, this.lanes, leaves, this.rules, this.vectorsOk);
     sub.noteUses(comp);
     sub.out = this.out;

@@ -6,7 +6,8 @@
 // each run posts `run` to them and calls `run_thread(0, N)` on this thread. The module's
 // own barrier (atomics on scratch words) orders the launches. Without threads support
 // the model runs on one thread, silently.
-import { memoryBytes, type WasmDType, type WasmManifest, type WasmTensor } from './manifest.js';
+import { inputBytes } from './inputs.js';
+import { checkManifest, MAX_MEMORY_BYTES, memoryBytes, type WasmDType, type WasmManifest, type WasmTensor } from './manifest.js';
 
 export type { WasmDType, WasmManifest, WasmTensor } from './manifest.js';
 
@@ -24,7 +25,12 @@ export const ARRAY_OF: Record<WasmDType, TypedArrayCtor> = {
 export interface LoadOptions {
   /** Contents of the constants region, for modules built without embedded constants. */
   readonly weights?: Uint8Array;
-  /** Threads to run on (default 1). Needs a shared-memory build. */
+  /**
+   * Threads to run on: an integer ≥ 1 (default 1). Needs a shared-memory build; more than
+   * the host's hardware threads (`navigator.hardwareConcurrency`, Node's
+   * `os.availableParallelism()`) are clamped to that number, since extra workers only
+   * cost memory and start-up time. `Model.threads` says how many are used.
+   */
   readonly threads?: number;
 }
 
@@ -78,6 +84,8 @@ export function wasmFile(manifest: WasmManifest): string {
 
 export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifest: WasmManifest, opts: LoadOptions = {}): Promise<Model> {
   if (manifest.format !== 'kiln-wasm/1') throw new Error(`kiln wasm: unknown manifest format '${String(manifest.format)}'`);
+  checkManifest(manifest);
+  const wanted = threadOption(opts.threads);
   const layout = manifest.memory;
   if (!layout.constantsEmbedded && layout.constantsBytes > 0) {
     if (!opts.weights) throw new Error(`kiln wasm: ${manifest.name} needs its weights (${layout.constantsBytes} bytes)`);
@@ -85,9 +93,8 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
       throw new Error(`kiln wasm: ${manifest.name} weights are ${opts.weights.byteLength} bytes, expected ${layout.constantsBytes}`);
   }
   const module = wasm instanceof WebAssembly.Module ? wasm : await compile(wasm, manifest);
-  const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
   const canThread = manifest.shared && typeof SharedArrayBuffer !== 'undefined' && (await threadSupport()) !== undefined;
-  let threads = canThread ? wanted : 1;
+  let threads = canThread ? Math.min(wanted, await hardwareThreads(), threadsThatFit(layout)) : 1;
 
   const pages = Math.ceil(memoryBytes(layout, threads) / 65536);
   let memory: WebAssembly.Memory;
@@ -123,10 +130,25 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
   let broken: string | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const runOnce = async (inputs: Record<string, TypedArray> | readonly TypedArray[]): Promise<Record<string, TypedArray>> => {
+  let inFlight = 0;
+
+  /** Checks the inputs and takes their bytes now, so the caller may reuse its arrays as soon as run() returns. */
+  const stage = (inputs: Record<string, TypedArray> | readonly TypedArray[]): (() => void) => {
     if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
     const given = inputsByName(manifest, inputs);
-    for (const t of manifest.inputs) write(memory, t, given[t.name]);
+    const bytes = manifest.inputs.map((t) => inputBytes(t, ARRAY_OF[t.dtype].name, ARRAY_OF[t.dtype].BYTES_PER_ELEMENT, given[t.name]));
+    const write = (from: Uint8Array[]) => manifest.inputs.forEach((t, i) => new Uint8Array(memory.buffer, t.offset, from[i].byteLength).set(from[i]));
+    // Idle: straight into the memory. Busy: an earlier run still owns the memory, so keep a copy until its turn.
+    if (inFlight === 0) {
+      write(bytes);
+      return () => {};
+    }
+    const copies = bytes.map((b) => b.slice());
+    return () => write(copies);
+  };
+
+  const runOnce = async (): Promise<Record<string, TypedArray>> => {
+    if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
     const n = workers.length + 1;
     if (n > 1) {
       const w = words();
@@ -157,8 +179,18 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
     manifest,
     threads: workers.length + 1,
     run(inputs) {
+      let load: () => void;
+      try {
+        load = stage(inputs);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       // One run at a time: runs share the memory.
-      const r = queue.then(() => runOnce(inputs));
+      inFlight++;
+      const r = queue.then(() => {
+        load();
+        return runOnce();
+      }).finally(() => inFlight--);
       queue = r.catch(() => undefined);
       return r;
     },
@@ -194,12 +226,31 @@ function inputsByName(manifest: WasmManifest, inputs: Record<string, TypedArray>
   return named;
 }
 
-function write(memory: WebAssembly.Memory, t: WasmTensor, x: TypedArray): void {
-  const ctor = ARRAY_OF[t.dtype];
-  if (!(x instanceof ctor)) throw new Error(`kiln wasm: input '${t.name}' is ${t.dtype} and wants a ${ctor.name}, got ${x?.constructor?.name ?? typeof x}`);
-  const count = t.dims.reduce((a, b) => a * b, 1);
-  if (x.length !== count) throw new Error(`kiln wasm: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${x.length}`);
-  new Uint8Array(memory.buffer, t.offset, x.byteLength).set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+/** The `threads` option: an integer ≥ 1, said so plainly rather than coerced (NaN, 1.5 and 0 are mistakes). */
+function threadOption(threads: unknown): number {
+  if (threads === undefined) return 1;
+  if (typeof threads !== 'number') throw new TypeError(`kiln wasm: threads must be an integer ≥ 1, got ${typeof threads} ${String(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`kiln wasm: threads must be an integer ≥ 1, got ${threads}`);
+  return threads;
+}
+
+/** Threads whose stack frames fit in wasm32's 4 GiB beside the module's data. */
+function threadsThatFit(layout: WasmManifest['memory']): number {
+  const left = MAX_MEMORY_BYTES - layout.stackOffset;
+  return layout.stackBytesPerThread === 0 ? Infinity : Math.max(1, Math.floor(left / layout.stackBytesPerThread));
+}
+
+/** The host's hardware threads; 4 where the host does not say. */
+async function hardwareThreads(): Promise<number> {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
+  const n = g.navigator?.hardwareConcurrency;
+  if (typeof n === 'number' && n >= 1) return n;
+  if (g.process?.versions?.node) {
+    const spec = 'node:os';
+    const os = (await import(/* @vite-ignore */ spec)) as typeof import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return 4;
 }
 
 function read(memory: WebAssembly.Memory, t: WasmTensor): TypedArray {

@@ -132,6 +132,17 @@ describe('HLO text: what is rejected, with file:line:col', () => {
     expect(parseError('ENTRY e {\n  ROOT c = f32[3] constant({1, 2})\n}')).toMatch(/has 2 entries but the shape says 3/);
   });
 
+  it('a token constant, and a splat constant too large to hold (found by the fuzz test)', () => {
+    expect(parseError('ENTRY e {\n  ROOT c = token[1] constant({1})\n}')).toMatch(/^bad\.hlo:2:30: a constant cannot be a token/);
+    expect(parseError('ENTRY e {\n  ROOT c = f32[50,49,48,47,46] constant(0)\n}')).toMatch(/^bad\.hlo:2:41: constant of 254251200 elements is larger than kiln holds/);
+  });
+
+  it('a splat constant whose one value is bad, at once (the fuzz test saw 1.8 s for 4M copies first)', () => {
+    const t0 = performance.now();
+    expect(parseError('ENTRY e {\n  ROOT c = f32[1,4096,1024] constant(x.1)\n}')).toMatch(/^bad\.hlo:2:38: expected a f32 value, found 'x.1'/);
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+
   it('integer constants out of range and float constants that overflow', () => {
     expect(parseError('ENTRY e {\n  ROOT c = u8[] constant(256)\n}')).toMatch(/^bad\.hlo:2:\d+: 256 is out of range for u8/);
     expect(parseError('ENTRY e {\n  ROOT c = u64[] constant(-1)\n}')).toMatch(/-1 is out of range for u64/);

@@ -24,6 +24,7 @@ export function parseLiteral(c: Cursor, shape: Shape): Literal {
 
 function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   const first = c.peek();
+  if (shape.dtype === 'token') throw c.error('a constant cannot be a token', first);
   if (c.is(T.LBrace) && c.is(T.Ellipsis, 1) && c.is(T.RBrace, 2)) {
     c.pos += 3;
     return { shape, data: allocValues(shape.dtype, 0), elided: true };
@@ -37,24 +38,20 @@ function parseArrayLiteral(c: Cursor, shape: ArrayShape): ArrayLiteral {
   // A lone scalar for an array shape is a splat: every element takes it (newer XLA dumps).
   const splat = shape.dims.length > 0 && !c.is(T.LBrace);
   collect(c, splat ? [] : shape.dims, values, complex);
-  if (splat && !complex) {
-    const data = allocValues(shape.dtype, n);
-    const v = scalarValue(c, values[0], shape);
-    for (let i = 0; i < n; i++) setValue(data, shape.dtype, i, v);
-    return { shape, data };
-  }
-  if (splat) while (values.length < n * 2) values.push(values[0], values[1]);
+  // A splat's one value is read once and then copied: a bad value fails before any filling.
   if (complex) {
     // Complex values are (real, imag) pairs, stored interleaved; kiln does not compute with them.
-    if (values.length !== 2 * n) throw c.error(`constant has ${values.length / 2} values but its shape holds ${n}`, first);
+    if (!splat && values.length !== 2 * n) throw c.error(`constant has ${values.length / 2} values but its shape holds ${n}`, first);
+    const parts = values.map((tok) => Number(scalarValue(c, tok, { ...shape, dtype: shape.dtype === 'c64' ? 'f32' : 'f64' })));
     const data = new Float64Array(2 * n);
-    values.forEach((tok, i) => (data[i] = Number(scalarValue(c, tok, { ...shape, dtype: shape.dtype === 'c64' ? 'f32' : 'f64' }))));
+    for (let i = 0; i < 2 * n; i++) data[i] = parts[splat ? i % 2 : i];
     return { shape, data };
   }
-  if (values.length !== n)
+  if (!splat && values.length !== n)
     throw c.error(`constant has ${values.length} values but its shape ${shape.dtype}[${shape.dims.join(',')}] holds ${n}`, first);
+  const parsed = values.map((tok) => scalarValue(c, tok, shape));
   const data = allocValues(shape.dtype, n);
-  values.forEach((tok, i) => setValue(data, shape.dtype, i, scalarValue(c, tok, shape)));
+  for (let i = 0; i < n; i++) setValue(data, shape.dtype, i, parsed[splat ? 0 : i]);
   return { shape, data };
 }
 
@@ -100,6 +97,7 @@ function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint 
   }
   if (tok.tokenType === T.Special || text === 'inf' || text === 'nan') {
     if (cls !== 'float') throw c.error(`'${text}' is not a value of ${shape.dtype}`, tok);
+    checkNanPayload(c, tok, shape.dtype);
     return text.replace(/\(.*\)$/, '').replace(/^\+/, '').endsWith('nan') ? NaN : text.startsWith('-') ? -Infinity : Infinity;
   }
   if (tok.tokenType === T.Int || tok.tokenType === T.Digits || tok.tokenType === T.Hex) {
@@ -117,6 +115,21 @@ function scalarValue(c: Cursor, tok: Token, shape: ArrayShape): number | bigint 
   }
   if (text === 'true' || text === 'false') return text === 'true' ? 1 : 0;
   throw c.error(`expected a ${shape.dtype} value, found '${text}'`, tok);
+}
+
+const MANTISSA_BITS: Partial<Record<string, number>> = { f16: 10, bf16: 7, f32: 23, f64: 52 };
+
+/**
+ * `nan(0x...)`: the payload must fit the type's mantissa, as XLA's parser requires, and
+ * types with a single NaN encoding (the f8 `fn`/`fnuz` kinds) take no payload at all.
+ */
+function checkNanPayload(c: Cursor, tok: Token, dtype: string): void {
+  const m = /\((0x[0-9a-fA-F]+)\)$/.exec(tok.image);
+  if (!m) return;
+  if (/fnu?z?$/.test(dtype)) throw c.error(`${dtype} has one NaN encoding and takes no NaN payload`, tok);
+  const bits = MANTISSA_BITS[dtype] ?? Number(/^f\d+e\d+m(\d+)/.exec(dtype)?.[1] ?? 0);
+  const payload = BigInt(m[1]);
+  if (payload === 0n || payload >= 1n << BigInt(bits)) throw c.error(`NaN payload ${m[1]} does not fit the ${bits} mantissa bits of ${dtype}`, tok);
 }
 
 /** A finite number written in the text must stay finite in its float type (XLA rejects overflow). */

@@ -11,6 +11,7 @@ import * as T from './lexer.js';
 import type { Token } from './lexer.js';
 import { int, stripPercent } from './attributes.js';
 import { parseLiteral } from './literal.js';
+import { checkHeaderAttr, checkLayoutSuffix } from './raw_checks.js';
 
 /** An instruction as written, before operands and attributes are resolved. */
 export interface ParsedInstruction {
@@ -92,7 +93,7 @@ class TextParser {
     if (tok.tokenType !== T.Name && tok.tokenType !== T.Str) throw c.error(`expected a module name, found '${tok.image}'`, tok);
     name = tok.image;
     c.accept(T.Colon); // old dumps wrote `HloModule name:`
-    while (c.accept(T.Comma)) headerAttrs.push(rawAttr(c));
+    while (c.accept(T.Comma)) headerAttrs.push(rawAttr(c, checkHeaderAttr));
   }
   const computations: ParsedComputation[] = [];
   const debugInfo = stackFrameSections(c);
@@ -269,12 +270,26 @@ function stackFrameSections(c: Cursor): string | undefined {
   return end ? c.span(start!, end) : undefined;
 }
 
+/**
+ * Ops that are asynchronous on their own, with their own start/done opcodes (or, for
+ * send and recv, themselves as the start): XLA's generic `-start`/`-update`/`-done`
+ * wrapping does not apply to them. The list gives the halves that are real opcodes.
+ */
+const NATIVE_ASYNC: Readonly<Record<string, readonly string[]>> = {
+  'all-reduce': ['start', 'done'], 'all-gather': ['start', 'done'], 'collective-permute': ['start', 'done'],
+  copy: ['start', 'done'], send: ['done'], recv: ['done'],
+};
+
 function resolveOpcode(c: Cursor, tok: Token): { opcode: Opcode; asyncOf?: string } {
   const word = tok.image;
   if (isOpcode(word)) return { opcode: word };
   // XLA's generic async wrappers: `add-start`, `fusion-update`, `custom-call-done`...
   const m = /^(.*)-(start|update|done)$/.exec(word);
-  if (m && isOpcode(m[1])) return { opcode: `async-${m[2]}` as Opcode, asyncOf: m[1] };
+  if (m && isOpcode(m[1])) {
+    const native = NATIVE_ASYNC[m[1]];
+    if (native !== undefined && !native.includes(m[2])) throw c.error(`'${word}' is not an opcode: ${m[1]} is asynchronous in its own right (${native.map((s) => `${m[1]}-${s}`).join(', ')})`, tok);
+    return { opcode: `async-${m[2]}` as Opcode, asyncOf: m[1] };
+  }
   throw c.error(`unknown opcode '${word}'`, tok);
 }
 
@@ -299,10 +314,11 @@ function valueTokens(c: Cursor): Token[] {
   return out;
 }
 
-function rawAttr(c: Cursor): RawAttr {
+function rawAttr(c: Cursor, check?: (name: Token, tokens: Token[], c: Cursor) => void): RawAttr {
   const nameTok = c.expect(T.Name, 'an attribute name');
   c.expect(T.Equals, "'='");
   const toks = valueTokens(c);
+  check?.(nameTok, toks, c);
   return { name: nameTok.image, text: toks.length ? c.span(toks[0], toks[toks.length - 1]) : '' };
 }
 
@@ -375,6 +391,7 @@ function parseLayout(c: Cursor): Layout {
       suffix.push(tok);
     }
     c.expect(T.RBrace, "'}' to close the layout");
+    checkLayoutSuffix(suffix, c);
     return { minorToMajor, suffix: suffix.length ? c.span(suffix[0], suffix[suffix.length - 1]) : '' };
   }
   c.expect(T.RBrace, "',' or '}' in a layout");

@@ -11,6 +11,7 @@ import { inferShape } from '../../../ir/shape_inference.js';
 import { DECODERS, DecodeContext } from './attributes.js';
 import { Cursor } from './cursor.js';
 import { Name } from './lexer.js';
+import { checkRawInstructionAttr } from './raw_checks.js';
 import type { ParsedComputation, ParsedInstruction, ParsedModule, Signature } from './parser.js';
 
 export function resolveModule(pm: ParsedModule, c: Cursor): Module {
@@ -139,6 +140,7 @@ function buildInstruction(pi: ParsedInstruction, operands: Instruction[], c: Cur
     const spec = schema[name.image];
     if (name.image in attrs) throw c.error(`attribute '${name.image}' is given twice`, name);
     if (!spec) {
+      checkRawInstructionAttr(name, tokens, c, { opcode: pi.opcode, nameTok: pi.nameTok, written: pi.shape, operands: operands.map((o) => o.shape) });
       raw.push({ name: name.image, text: tokens.length ? c.span(tokens[0], tokens[tokens.length - 1]) : '' });
       attrs[name.image] = undefined; // marks it seen for the duplicate check; removed below
       continue;

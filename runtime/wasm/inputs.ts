@@ -1,0 +1,37 @@
+// Inputs, checked against their tensors by what the engine knows of each typed array, not
+// by what the object says of itself. A subclass may override `length`, `byteLength`,
+// `byteOffset` or `buffer`; trusting any of them copies past the tensor's slot into the
+// buffers beside it in the arena. The intrinsic getters of %TypedArray%.prototype read the
+// view's internal slots, which no subclass or proxy can change.
+import type { WasmTensor } from './manifest.js';
+
+const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+
+function intrinsic<T>(key: PropertyKey): (x: object) => T {
+  const get = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, key)!.get!;
+  return (x) => get.call(x) as T;
+}
+
+/** 'Float32Array' etc. for a real typed array; undefined for anything else (never throws). */
+const kindOf = intrinsic<string | undefined>(Symbol.toStringTag);
+const bufferOf = intrinsic<ArrayBufferLike>('buffer');
+const byteOffsetOf = intrinsic<number>('byteOffset');
+const byteLengthOf = intrinsic<number>('byteLength');
+
+const describe = (x: unknown): string =>
+  x === null ? 'null' : typeof x !== 'object' ? typeof x : (kindOf(x) ?? (ArrayBuffer.isView(x) ? 'DataView' : x.constructor?.name ?? 'object'));
+
+/**
+ * The bytes of input `x` for tensor `t`, as a view over the caller's memory (not copied):
+ * `x` must be a `wanted` typed array ('Float32Array', ...) of exactly the tensor's byte size.
+ */
+export function inputBytes(t: WasmTensor, wanted: string, bytesPerElement: number, x: unknown): Uint8Array {
+  const kind = typeof x === 'object' && x !== null ? kindOf(x) : undefined;
+  if (kind !== wanted) throw new TypeError(`kiln wasm: input '${t.name}' is ${t.dtype} and wants a ${wanted}, got ${describe(x)}`);
+  const view = x as object;
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  const bytes = byteLengthOf(view);
+  if (bytes !== count * bytesPerElement)
+    throw new RangeError(`kiln wasm: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${bytes / bytesPerElement}`);
+  return new Uint8Array(bufferOf(view), byteOffsetOf(view), bytes);
+}
