@@ -140,7 +140,7 @@ describe('HLO text: what is rejected, with file:line:col', () => {
   it('a splat constant whose one value is bad, at once (the fuzz test saw 1.8 s for 4M copies first)', () => {
     const t0 = performance.now();
     expect(parseError('ENTRY e {\n  ROOT c = f32[1,4096,1024] constant(x.1)\n}')).toMatch(/^bad\.hlo:2:38: expected a f32 value, found 'x.1'/);
-    expect(performance.now() - t0).toBeLessThan(200);
+    expect(performance.now() - t0).toBeLessThan(1000); // 1.8 s before; room for a loaded CI machine
   });
 
   it('integer constants out of range and float constants that overflow', () => {

@@ -10,7 +10,8 @@ describe('interpretation budget', () => {
     const m = parseHlo('HloModule m\nENTRY e {\n  i = s8[2147483647] iota(), iota_dimension=0\n  ROOT a = s8[2147483647] abs(i)\n}', 'm.hlo');
     const t0 = performance.now();
     expect(() => interpret(m, [], { maxElements: 1e6 })).toThrow(BudgetExceeded);
-    expect(performance.now() - t0).toBeLessThan(100);
+    // Allocating 2^31 elements first took seconds; a second leaves room for a loaded CI machine.
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('still runs what fits', () => {
