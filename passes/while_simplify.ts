@@ -1,6 +1,8 @@
 // While-loop simplification (XLA's WhileLoopSimplifier, the trip-count rules): a loop
-// known to run its body 0 times is its init value; one known to run it once is a `call`
-// of the body on the init value, which is inlined. A loop that runs more stays a loop.
+// known to run its body 0 times is its init value; one known to run it n times is n
+// chained `call`s of the body on the init value, which are inlined — for n = 1 always, for
+// a few more trips only while the copies stay small (unrolled, the iterations' kernels fuse
+// with each other and the loop's copy-back of its state goes). Any other loop stays a loop.
 //
 // The trip count is known when the condition is a constant false, or when the loop has an
 // induction variable (XLA's ComputeWhileLoopTripCount, its simplest pattern): tuple element
@@ -16,6 +18,11 @@ import { arrayValues, cloneModule, isOpaqueOrRandom, makeInstruction, moduleName
 
 type While = Extract<Instruction, { opcode: 'while' }>;
 
+/** Loops that run at most this many times may be unrolled (the trip count is evaluated this far). */
+export const MAX_UNROLL_TRIPS = 8;
+/** The most instructions the unrolled copies of a body may add up to. */
+export const MAX_UNROLL_INSTRUCTIONS = 256;
+
 export function whileSimplify(input: Module): Module {
   const m = cloneModule(input);
   const names = moduleNames(m);
@@ -24,16 +31,21 @@ export function whileSimplify(input: Module): Module {
     changed += sweep(c, (i) => {
       if (i.opcode !== 'while' || isOpaqueOrRandom(i)) return undefined;
       const trips = tripCount(i);
+      if (trips === undefined) return undefined;
       if (trips === 0) return { replacement: i.operands[0] };
-      if (trips !== 1) return undefined;
-      const call = makeInstruction(names.unique(`${i.name}.once`), 'call', i.shape, [i.operands[0]], { to_apply: i.attrs.body });
-      return { replacement: call, added: [call] };
+      if (trips > 1 && trips * i.attrs.body.instructions.length > MAX_UNROLL_INSTRUCTIONS) return undefined;
+      const calls: Instruction[] = [];
+      for (let t = 0; t < trips; t++) {
+        const name = names.unique(trips === 1 ? `${i.name}.once` : `${i.name}.trip${t}`);
+        calls.push(makeInstruction(name, 'call', i.shape, [calls[t - 1] ?? i.operands[0]], { to_apply: i.attrs.body }));
+      }
+      return { replacement: calls[trips - 1], added: calls };
     });
   return changed > 0 ? callInline(m) : m;
 }
 
-/** 0 or 1 when the loop is known to run its body that many times; undefined otherwise. */
-export function tripCount(w: While): 0 | 1 | undefined {
+/** How many times the loop runs its body, when that is known and at most MAX_UNROLL_TRIPS. */
+export function tripCount(w: While): number | undefined {
   const { condition, body } = w.attrs;
   const root = condition.root;
   if (root.opcode === 'constant') return scalarOf(root.attrs.literal) === 0 ? 0 : undefined;
@@ -51,7 +63,7 @@ export function tripCount(w: While): 0 | 1 | undefined {
   const fin = finisher(dtype);
   const ivLeft = elementOfParam(a, condition) !== undefined;
   let iv = start;
-  for (const trips of [0, 1] as const) {
+  for (let trips = 0; trips <= MAX_UNROLL_TRIPS; trips++) {
     if (!(ivLeft ? cmp(iv, limit) : cmp(limit, iv))) return trips;
     iv = fin(add(iv, step));
   }

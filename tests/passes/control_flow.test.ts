@@ -8,6 +8,7 @@ import { verifyModule } from '../../ir/verify.js';
 import { bitDifference, hlo, lines, optimise } from './helpers.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { assignBuffers } from '../../passes/buffer_assignment.js';
+import { MAX_UNROLL_INSTRUCTIONS, MAX_UNROLL_TRIPS } from '../../passes/while_simplify.js';
 
 describe('call-inline', () => {
   it('replaces a call by its callee, parameters standing for the operands', () => {
@@ -138,11 +139,12 @@ ENTRY e {
 
 describe('while-simplify', () => {
   const x = arrayLiteral(array('f32', [2]), [1.5, -3]);
-  const check = (text: string, opcodes: string[]) => {
+  /** Simplifies `text`, expects the entry's opcodes (when given) and the same results as before. */
+  const check = (text: string, opcodes?: string[]) => {
     const before = hlo(text);
     const m = runPasses(before, ['while-simplify', 'dce']);
     verifyModule(m);
-    expect(m.entry.instructions.map((i) => i.opcode)).toEqual(opcodes);
+    if (opcodes) expect(m.entry.instructions.map((i) => i.opcode)).toEqual(opcodes);
     expect(bitDifference(interpret(m, [x]), interpret(before, [x]))).toBeUndefined();
     return m;
   };
@@ -173,9 +175,23 @@ describe('while-simplify', () => {
     check(LOOP(2147483647, 'GE', 0), ['parameter', 'constant', 'tuple', 'get-tuple-element', 'get-tuple-element', 'constant', 'add', 'add', 'tuple']);
   });
 
-  it('keeps a loop that runs twice or more, or whose count it cannot tell', () => {
-    check(LOOP(3, 'LT', 5), ['parameter', 'constant', 'tuple', 'while']);
+  it('unrolls a loop that runs a few times into that many copies of its body', () => {
+    const twice = check(LOOP(3, 'LT', 5), ['parameter', 'constant', 'tuple',
+      'get-tuple-element', 'get-tuple-element', 'constant', 'add', 'add', 'tuple',
+      'get-tuple-element', 'get-tuple-element', 'constant', 'add', 'add', 'tuple']);
+    expect(lines(twice.entry).at(-1)).toMatch(/^ROOT t\.\d+ = \(s32\[\], f32\[2\]\) tuple\(/);
+    const eight = check(LOOP(0, 'LT', MAX_UNROLL_TRIPS)).entry.instructions;
+    expect(eight.filter((i) => i.opcode === 'tuple')).toHaveLength(MAX_UNROLL_TRIPS + 1); // init and one per trip
+    expect(eight.some((i) => i.opcode === 'while')).toBe(false);
+  });
+
+  it('keeps a loop that runs more than MAX_UNROLL_TRIPS times, or whose copies would be too large', () => {
+    check(LOOP(0, 'LT', MAX_UNROLL_TRIPS + 1), ['parameter', 'constant', 'tuple', 'while']);
     check(LOOP(0, 'LT', 10), ['parameter', 'constant', 'tuple', 'while']);
+    // Two trips of a body of more than MAX_UNROLL_INSTRUCTIONS / 2 instructions.
+    const doublings = Array.from({ length: MAX_UNROLL_INSTRUCTIONS / 2 }, (_, j) => `  x${j + 3} = f32[2] add(x${j + 2}, x${j + 2})`).join('\n');
+    const big = LOOP(3, 'LT', 5).replace('  ROOT t = (s32[], f32[2]) tuple(i1, x2)', `${doublings}\n  ROOT t = (s32[], f32[2]) tuple(i1, x${MAX_UNROLL_INSTRUCTIONS / 2 + 2})`);
+    check(big, ['parameter', 'constant', 'tuple', 'while']);
     const m = optimise(LOOP(0, 'LT', 10).replace('z = s32[] constant(0)', 'z = s32[] parameter(1)'), ['while-simplify']);
     expect(m.entry.instructions.map((i) => i.opcode)).toContain('while');
   });
