@@ -9,9 +9,9 @@
 // converts. NaN payloads and NaN signs are not preserved (literals hold JS numbers).
 import { DType, byteSize } from '../../ir/dtype.js';
 import { ArrayLiteral, Values, roundHalfEven } from '../../ir/literal.js';
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { exactElements, MAX_INTERPRETER_ELEMENTS } from '../../ir/limits.js';
 import { elementCount, shapeToString, strides } from '../../ir/shape.js';
+import { type Fail, withRegularFile } from './regular_file.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -239,38 +239,13 @@ function decodeData(h: NpyHeader, body: Uint8Array): ArrayLiteral {
  * against the file's size before the data is read or allocated.
  */
 export function readNpyFile(path: string): ArrayLiteral {
-  const fail: (msg: string) => never = (msg) => { throw new NpyError(`${path}: ${msg}`); };
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK); // O_NONBLOCK: opening a FIFO must not wait for a writer
-  } catch (e) {
-    return fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) fail(`not a regular file (${fileKind(st)}); kiln reads .npy inputs from regular files only`);
-    const head = readAt(fd, 0, Math.min(st.size, 12 + MAX_HEADER_BYTES), fail);
-    const h = parseHeader(head, fail);
-    checkDataSize(h, st.size - h.dataStart, fail);
-    return decodeData(h, readAt(fd, h.dataStart, h.dataBytes, fail));
-  } finally {
-    closeSync(fd);
-  }
+  const fail: Fail = (msg) => { throw new NpyError(`${path}: ${msg}`); };
+  return withRegularFile(path, fail, (f) => {
+    const h = parseHeader(f.read(0, Math.min(f.size, 12 + MAX_HEADER_BYTES)), fail);
+    checkDataSize(h, f.size - h.dataStart, fail);
+    return decodeData(h, f.read(h.dataStart, h.dataBytes));
+  }, '.npy inputs');
 }
-
-/** Exactly `length` bytes at `offset`; a file that shrank under us is truncated, not a crash. */
-function readAt(fd: number, offset: number, length: number, fail: (msg: string) => never): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let got = 0; got < length; ) {
-    const n = readSync(fd, out, got, length - got, offset + got);
-    if (n === 0) fail(`truncated: the file ended at byte ${offset + got} while reading ${length} bytes at ${offset}`);
-    got += n;
-  }
-  return out;
-}
-
-const fileKind = (st: Stats): string =>
-  st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file';
 
 /** Column-major values -> row-major. */
 function fromFortran(src: Values, dims: readonly number[]): Values {

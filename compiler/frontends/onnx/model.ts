@@ -1,10 +1,11 @@
 // Reading an ONNX file: protobuf decoding (generated code from onnx.proto with
 // @bufbuild/protobuf; see proto/README.md), then the checks that keep a malformed or
 // hostile file from crashing, hanging or allocating without bound.
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import type { ArrayLiteral } from '../../../ir/literal.js';
+import { fileKind, withRegularFile } from '../../io/regular_file.js';
 import { OnnxError } from './errors.js';
 import { ModelProtoSchema, TensorProtoSchema, type ModelProto, type TensorProto } from './proto/onnx_pb.js';
 import { MAX_TENSOR_ELEMENTS, tensorToLiteral } from './tensor.js';
@@ -33,44 +34,28 @@ export function decodeModel(bytes: Uint8Array, file = '<model>', dir?: string): 
 }
 
 export function readModel(path: string): LoadedModel {
-  const bytes = readRegularFile(path, (msg) => new OnnxError(`cannot read ${path}: ${msg}`), MAX_MODEL_BYTES);
+  const bytes = readRegularFile(path, (msg) => new OnnxError(`${path}: ${msg}`), MAX_MODEL_BYTES);
   return decodeModel(bytes, path, dirname(path));
 }
 
 /**
- * `length` bytes at `offset` of a regular file (all of it when length is undefined),
- * read with pread so that a file over Node's 2 GiB readFile limit is never loaded whole.
- * A FIFO, a device or a folder is refused before reading: opened O_NONBLOCK, so that a
- * FIFO with no writer cannot block the open itself.
+ * `length` bytes at `offset` of a regular file (all of it when no range is given), at most
+ * `maxBytes`: compiler/io/regular_file.ts refuses FIFOs, devices and folders and reads the
+ * range alone, so a file over Node's 2 GiB readFile limit is never loaded whole.
  */
 function readRegularFile(path: string, err: (msg: string) => Error, maxBytes: number, range?: { offset: number; length: number }): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (e) {
-    throw err((e as NodeJS.ErrnoException).code ?? (e as Error).message);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw err(`not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
-    const { offset, length } = range ?? { offset: 0, length: st.size };
-    if (offset + length > st.size) throw err(`range ${offset}+${length} is outside the file (${st.size} bytes)`);
-    if (length > maxBytes) throw err(`${length} bytes is more than kiln reads (${maxBytes})`);
-    const out = new Uint8Array(length);
-    for (let got = 0; got < length; ) {
-      const n = readSync(fd, out, got, length - got, offset + got);
-      if (n === 0) throw err(`the file ended at byte ${offset + got}, before the ${length} bytes at ${offset}`);
-      got += n;
-    }
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  const fail = (msg: string): never => { throw err(msg); };
+  return withRegularFile(path, fail, (f) => {
+    const { offset, length } = range ?? { offset: 0, length: f.size };
+    if (offset + length > f.size) fail(`range ${offset}+${length} is outside the file (${f.size} bytes)`);
+    if (length > maxBytes) fail(`${length} bytes is more than kiln reads (${maxBytes})`);
+    return f.read(offset, length);
+  });
 }
 
 /** A TensorProto file (ONNX's test data `input_0.pb`). */
 export function readTensorFile(path: string): ArrayLiteral {
-  const bytes = readRegularFile(path, (msg) => new OnnxError(`cannot read ${path}: ${msg}`), MAX_MODEL_BYTES);
+  const bytes = readRegularFile(path, (msg) => new OnnxError(`${path}: ${msg}`), MAX_MODEL_BYTES);
   let t: TensorProto;
   try {
     t = fromBinary(TensorProtoSchema, bytes);
@@ -110,7 +95,7 @@ function readExternal(t: TensorProto, where: string, model: LoadedModel): Uint8A
   }
   if (escapes(real)) throw new OnnxError(`${where}: external data path '${location}' leaves the model's folder`);
   const st = statSync(real);
-  if (!st.isFile()) throw new OnnxError(`${where}: external data '${location}' is not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
+  if (!st.isFile()) throw new OnnxError(`${where}: external data '${location}' is not a regular file (${fileKind(st)})`);
   const size = st.size;
   const offset = Number(info.get('offset') ?? 0);
   const length = info.has('length') ? Number(info.get('length')) : size - offset;
