@@ -135,7 +135,7 @@ export function concatenateRule(em: Emitter, instr: InstructionOf<'concatenate'>
  * operand's own type, as the reference clamps the exact value: an s64 or u32 start
  * beyond 2^31 is large, not wrapped to a small or negative s32.
  */
-function clampedIndex(sc: Emitter, v: Expr, dt: DType, hi: number): Expr {
+export function clampedIndex(sc: Emitter, v: Expr, dt: DType, hi: number): Expr {
   const t = computeType(dt);
   if (t === 's32') return clampIdx(convertValue(sc, v, dt, 's32'), 0, hi);
   const c = (x: number): Expr => k.constant(t, x);

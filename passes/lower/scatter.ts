@@ -11,6 +11,7 @@ import type { Instruction, InstructionOf } from '../../ir/module.js';
 import { product, strides, type ArrayShape } from '../../ir/shape.js';
 import { Emitter } from './emitter.js';
 import { elementRule } from './elemental.js';
+import { clampedIndex } from './elemental_structural.js';
 import { NotCompiled } from './errors.js';
 import { KernelBuilder } from './kernel_builder.js';
 import type { LoweredKernel } from './loop_kernel.js';
@@ -97,7 +98,8 @@ function updateKernel(instr: InstructionOf<'scatter'>, spec: OwnKernelSpec, p: P
 /** The window's start in every operand dim (clamped in range) and whether it lies wholly inside. */
 function startOf(em: Emitter, instr: InstructionOf<'scatter'>, p: Plan, G: readonly Expr[], idx: { buf: number; scalar: ScalarType }): { start: Expr[]; ok: Expr } {
   const a = instr.attrs;
-  const idxDims = dimsOf(instr.operands[(instr.operands.length - 1) / 2]);
+  const indices = instr.operands[(instr.operands.length - 1) / 2];
+  const idxDims = dimsOf(indices);
   const start: Expr[] = p.D.map(() => k.int(0));
   let ok: Expr = k.constant('pred', 1);
   a.scatter_dims_to_operand_dims.forEach((od, j) => {
@@ -107,8 +109,7 @@ function startOf(em: Emitter, instr: InstructionOf<'scatter'>, p: Plan, G: reado
     const v = em.bind('ix', k.load(idx.buf, k.linear(at, idxDims), idx.scalar));
     const hi = p.D[od] - p.win[od];
     ok = k.and(ok, inRange(v, hi));
-    const c = (x: number): Expr => k.constant(v.type.scalar, x);
-    start[od] = em.bind('st', k.convert(k.binary('minimum', k.binary('maximum', v, c(0)), c(Math.max(hi, 0))), 's32'));
+    start[od] = em.bind('st', clampedIndex(em, v, (indices.shape as ArrayShape).dtype, Math.max(hi, 0)));
   });
   (a.input_batching_dims ?? []).forEach((od, i) => {
     const g = G[p.batchDims.indexOf((a.scatter_indices_batching_dims ?? [])[i])];
