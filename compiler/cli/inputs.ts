@@ -2,11 +2,10 @@
 // deterministic random), and output files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { interpreterTooLarge, TooLarge } from '../../ir/limits.js';
 import { type ArrayLiteral, type Literal, arrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
-import { InterpretError } from '../../ir/interpret/util.js';
-import { leaves, sameDims, shapeToString } from '../../ir/shape.js';
+import { valueRefusal } from '../../ir/interpret/util.js';
+import { sameDims, shapeToString } from '../../ir/shape.js';
 import { leavesOf } from '../compare.js';
 import { InputError, UsageError } from '../errors.js';
 import { NpyError, readNpyFile as readNpyPath, writeNpy } from '../io/npy.js';
@@ -54,10 +53,8 @@ export function givenInputs(specs: readonly string[], names: readonly string[], 
  */
 export function entryArgs(m: Module, given: readonly (Given | undefined)[], seed: number): Literal[] {
   for (const p of m.entry.params) { // inputs are interpreter values whatever the backend: refuse before making one
-    const tooLarge = interpreterTooLarge(p.shape);
-    if (tooLarge) throw new TooLarge(`parameter ${p.name}: ${tooLarge}`);
-    const unbounded = leaves(p.shape).find((leaf) => leaf.dims.some((d) => d < 0));
-    if (unbounded) throw new InterpretError(`parameter ${p.name}: kiln runs static and bounded shapes only, not the unbounded ${shapeToString(unbounded, { layout: false })}`);
+    const refused = valueRefusal(p.shape, `parameter ${p.name}`);
+    if (refused) throw refused;
   }
   const next = rng(seed);
   return m.entry.params.map((p, i) => {

@@ -6,8 +6,8 @@ import type { Literal } from '../literal.js';
 import type { Computation, Instruction, Module } from '../module.js';
 import { familyOf, type Opcode } from '../opcodes.js';
 import { isEngineError } from '../bugs.js';
-import { interpreterTooLarge, TooLarge } from '../limits.js';
-import { leaves, shapeToString, type Shape } from '../shape.js';
+import { TooLarge } from '../limits.js';
+import { leaves, type Shape } from '../shape.js';
 import { evalCall, evalConditional, evalFusion, evalGetTupleElement, evalTuple, evalWhile } from './control.js';
 import { evalConvolution, evalDot } from './dot_conv.js';
 import {
@@ -20,7 +20,7 @@ import {
   evalBroadcast, evalConcatenate, evalDynamicSlice, evalDynamicUpdateSlice, evalIota, evalPad, evalReshape,
   evalReverse, evalSlice, evalTranspose,
 } from './structural.js';
-import { fail, instrLabel, InterpretError, unsupported, unsupportedError, type Ctx, type Evaluator } from './util.js';
+import { fail, instrLabel, InterpretError, unsupported, unsupportedError, valueRefusal, type Ctx, type Evaluator } from './util.js';
 
 export { InterpretError } from './util.js';
 export type { Ctx, Evaluator, Scalar } from './util.js';
@@ -124,12 +124,7 @@ function checkDtypes(instr: Instruction, ops: Literal[]): void {
  */
 function cannotRun(instr: Instruction): Error | undefined {
   if (familyOf(instr.opcode) === 'opaque') return unsupportedError(instr);
-  for (const leaf of leaves(instr.shape))
-    // A bounded dim (`<=N`) runs at its bound, as XLA's evaluator does; an unbounded one (`?`) has no size to run at.
-    if (leaf.dims.some((d) => d < 0))
-      return new InterpretError(`kiln's interpreter runs static and bounded shapes only, not the unbounded ${shapeToString(leaf, { layout: false })} (instruction ${instrLabel(instr)})`);
-  const tooLarge = interpreterTooLarge(instr.shape);
-  return tooLarge ? new TooLarge(`${tooLarge} (instruction ${instrLabel(instr)})`) : undefined;
+  return valueRefusal(instr.shape, `instruction ${instrLabel(instr)}`);
 }
 
 /** Refuses a module the interpreter cannot run, before any input is made for it. */

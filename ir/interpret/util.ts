@@ -7,7 +7,8 @@ import {
 } from '../literal.js';
 import type { Computation, Instruction, InstructionOf } from '../module.js';
 import type { Opcode } from '../opcodes.js';
-import { asArray, product, scalar, strides, type ArrayShape } from '../shape.js';
+import { interpreterTooLarge, TooLarge } from '../limits.js';
+import { asArray, leaves, product, scalar, shapeToString, strides, type ArrayShape, type Shape } from '../shape.js';
 
 /** One element: a JS number for dtypes up to 32 bits and all floats, a bigint for s64/u64. */
 export type Scalar = number | bigint;
@@ -27,6 +28,19 @@ export class InterpretError extends Error {
 }
 
 export const instrLabel = (instr: Instruction): string => `%${instr.name.replace(/^%/, '')}`;
+
+/**
+ * Why the interpreter cannot hold a value of shape `s` — an unbounded dim, or more elements
+ * than it holds — or undefined; `where` (an instruction, a parameter) ends the message.
+ */
+export function valueRefusal(s: Shape, where: string): Error | undefined {
+  for (const leaf of leaves(s))
+    // A bounded dim (`<=N`) runs at its bound, as XLA's evaluator does; an unbounded one (`?`) has no size to run at.
+    if (leaf.dims.some((d) => d < 0))
+      return new InterpretError(`kiln's interpreter runs static and bounded shapes only, not the unbounded ${shapeToString(leaf, { layout: false })} (${where})`);
+  const tooLarge = interpreterTooLarge(s);
+  return tooLarge ? new TooLarge(`${tooLarge} (${where})`) : undefined;
+}
 
 export function fail(instr: Instruction, msg: string): never {
   throw new InterpretError(`${msg} (instruction ${instrLabel(instr)})`);
