@@ -5,7 +5,7 @@
 // barriers (all of today's lowering) pay nothing for them.
 import { convertValue, writeElement } from '../interpret/scalar.js';
 import type { Scalar } from '../interpret/util.js';
-import { isWideInt, type Kernel, type Loop, type Stmt } from './kernel.js';
+import { isWideInt, type Expr, type Kernel, type Loop, type Stmt } from './kernel.js';
 import { compileExpr } from './exec_expr.js';
 import { outerState, runFlat, runPhased, type ParallelLoop } from './exec_parallel.js';
 import { Scope } from './exec_scope.js';
@@ -27,7 +27,7 @@ function block(stmts: readonly Stmt[], sc: Scope): Run {
 }
 
 function stmt(s: Stmt, sc: Scope): Run {
-  const expr = (e: Parameters<typeof compileExpr>[0]) => compileExpr(e, sc);
+  const expr = (e: Expr) => compileExpr(e, sc);
   switch (s.k) {
     case 'let': { const v = expr(s.value); const slot = sc.slotOf(s.name, true); return (env) => { env[slot] = v(env); }; }
     case 'assign': { const v = expr(s.value); const slot = sc.slotOf(s.name, false); return (env) => { env[slot] = v(env); }; }
@@ -99,10 +99,12 @@ function parallel(l: Loop, sc: Scope): Run {
   return phased ? runPhased(loop, body as GenRun, sc) : runFlat(loop, body as Run, sc.st);
 }
 
-/** Whether `s` can wait at a barrier of the parallel loop it is in (a nested parallel loop's barriers are its own). */
-export function hasBarrier(body: readonly Stmt[] | Stmt): boolean {
-  if (Array.isArray(body)) return (body as readonly Stmt[]).some((s) => hasBarrier(s));
-  const s = body as Stmt;
+/** Whether `body` can wait at a barrier of the parallel loop it is in (a nested parallel loop's barriers are its own). */
+export function hasBarrier(body: readonly Stmt[]): boolean {
+  return body.some(waits);
+}
+
+function waits(s: Stmt): boolean {
   switch (s.k) {
     case 'barrier': return true;
     case 'loop': return s.loop.mode !== 'parallel' && hasBarrier(s.loop.body);
@@ -113,7 +115,7 @@ export function hasBarrier(body: readonly Stmt[] | Stmt): boolean {
 
 /** A statement list that may wait at barriers: the statements that cannot stay plain closures. */
 function genBlock(stmts: readonly Stmt[], sc: Scope): GenRun {
-  const parts = stmts.map((s): { run?: Run; gen?: GenRun } => (hasBarrier(s) ? { gen: genStmt(s, sc) } : { run: stmt(s, sc) }));
+  const parts = stmts.map((s): { run?: Run; gen?: GenRun } => (waits(s) ? { gen: genStmt(s, sc) } : { run: stmt(s, sc) }));
   return function* (env: Env) {
     for (const p of parts) {
       if (p.run) p.run(env);
