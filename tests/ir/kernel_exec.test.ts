@@ -3,8 +3,8 @@
 // kernel, buffer and element.
 import { describe, expect, it } from 'vitest';
 import * as k from '../../ir/kernel/build.js';
-import { KernelBarrierMismatch, KernelRace, runKernel, type ExecOptions } from '../../ir/kernel/interpret.js';
-import type { Expr, Kernel, KernelParam, Stmt } from '../../ir/kernel/kernel.js';
+import { allocateMemory, KernelBarrierMismatch, KernelRace, runKernel, runProgram, type ExecOptions } from '../../ir/kernel/interpret.js';
+import type { Expr, Kernel, KernelParam, Program, Stmt } from '../../ir/kernel/kernel.js';
 
 const i = k.variable('i'), lid = k.variable('lid'), wg = k.variable('wg');
 const SEEDS = [1, 2, 3, 0xdead, 12345];
@@ -121,6 +121,23 @@ describe('races', () => {
     expect([...y]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(() => runKernel(bytes, [new Uint8Array(8)], { wordRaces: true }))
       .toThrow(/kernel bytes: invocations \d and \d of parallel loop i write buffer y\[elements \d and \d\], which share one 32-bit word/);
+  });
+
+  it('shares records between two parameters bound to one buffer (an in-place kernel)', () => {
+    // x and y are one buffer: y[i] = x[i + 1] reads what invocation i + 1 writes.
+    const shift = kernel('inplace', [f32('x', 8, 'read'), f32('y', 7, 'write')], [
+      k.loop('i', 0, 7, [k.store(1, i, k.load(0, k.add(i, k.int(1)), 'f32'))], 'parallel'),
+    ]);
+    const p: Program = {
+      name: 'inplace', kernels: [shift], steps: [{ k: 'launch', kernel: 0, args: [0, 0] }], inputs: [], outputs: [],
+      buffers: [{ id: 0, name: 'buf', dtype: 'f32', dims: [8], region: 'arena', offset: 0, bytes: 32 }],
+      constantsBytes: 0, arenaBytes: 32,
+    };
+    expect(() => runProgram(p, allocateMemory(p))).toThrow(/kernel inplace: invocation (\d) of parallel loop i reads buffer [xy]\[element \d\], which invocation \d writes/);
+    const mem = allocateMemory(p);
+    new Float32Array(mem.arena.buffer).set(X);
+    runProgram(p, mem, { order: 'inOrder', races: false });
+    expect([...new Float32Array(mem.arena.buffer)]).toEqual([2, 3, 4, 5, 6, 7, 8, 8]);
   });
 
   it('checks nothing when races are off', () => {
