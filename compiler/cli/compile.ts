@@ -2,20 +2,20 @@
 import { writeFileSync } from 'node:fs';
 import { printModule } from '../../ir/print.js';
 import { UsageError } from '../errors.js';
-import { binaryenFlag, one } from './flags.js';
+import { binaryenFlag, one, targetFlag } from './flags.js';
 import { loadWithOptions } from './model_inputs.js';
 import type { Values } from './options.js';
 
 export async function compile(pos: string[], v: Values): Promise<number> {
   const file = one(pos, 'model file');
-  if ((v.target ?? 'wasm') !== 'wasm') throw new UsageError(`--target: only 'wasm' is built so far, got '${String(v.target)}'`);
+  const target = targetFlag(v);
   if (!v.o) throw new UsageError('compile needs -o DIR');
   const { module: m, outputNames } = loadWithOptions(file, v);
   // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
   const { buildArtifact, writeArtifact } = await import('../artifact.js');
   const t0 = performance.now();
   const art = buildArtifact(m, {
-    threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,
+    target: target.description, threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,
     fusion: v['no-fusion'] !== true, outputNames, binaryen: binaryenFlag(v),
   });
   const ms = performance.now() - t0;

@@ -5,6 +5,7 @@ import type { WasmOptimize } from '../../targets/wasm/index.js';
 import { findBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import type { LoadOptions } from '../load.js';
+import { DEFAULT_TARGET, findTarget, targetNames, TARGETS, type KnownTarget } from '../targets.js';
 import { readNpyFile, splitNamed } from './inputs.js';
 import type { Values } from './options.js';
 
@@ -74,6 +75,15 @@ export function binaryenFlag(v: Values): WasmOptimize | undefined {
   const level = BINARYEN_LEVELS.find((l) => l === text);
   if (!level) throw new UsageError(`--binaryen wants one of ${BINARYEN_LEVELS.join(', ')}, got '${String(text)}'`);
   return level;
+}
+
+/** --target NAME: a target of compiler/targets.ts (default wasm); another name is a usage error listing them. */
+export function targetFlag(v: Values): KnownTarget {
+  const name = v.target;
+  if (name === undefined) return TARGETS[DEFAULT_TARGET];
+  const t = typeof name === 'string' ? findTarget(name) : undefined;
+  if (!t) throw new UsageError(`--target: unknown target '${String(name)}'; known: ${targetNames().join(', ')}`);
+  return t;
 }
 
 export async function ensureAvailable(name: string): Promise<void> {
