@@ -15,6 +15,7 @@ import type { ArrayShape } from '../../ir/shape.js';
 import type { TargetDescription } from '../../ir/target.js';
 import { TooLarge } from '../../ir/limits.js';
 import { WASM_TARGET } from '../../targets/wasm/target.js';
+import { DEFAULT_TARGET, TARGETS } from '../../compiler/targets.js';
 
 /** A GPU-like description (WebGPU's default limits); not a target kiln has, only what one may say. */
 const GPU: TargetDescription = {
@@ -114,6 +115,20 @@ describe('target descriptions', () => {
     const cpu = WASM_TARGET.schedule.kind === 'cpu' ? WASM_TARGET.schedule : undefined;
     expect(chunks({ ...WASM_TARGET, schedule: { ...cpu!, chunk: 512 } })).toBe(8);
     expect(chunks({ ...WASM_TARGET, schedule: { ...cpu!, minRows: 2 } })).toBe(1);
+  });
+
+  it.each(Object.entries(TARGETS))('the table\'s %s description is consistent', (name, { description: t }) => {
+    expect(t.name).toBe(name);
+    expect(t.limits.maxBindingBytes).toBeLessThanOrEqual(t.limits.maxMemoryBytes);
+    if (t.schedule.kind === 'gpu') {
+      const { workgroupSize, dot } = t.schedule;
+      expect(workgroupSize).toBeLessThanOrEqual(t.limits.maxWorkgroupInvocations);
+      expect(dot.tileK * (dot.tileM + dot.tileN) * 4).toBeLessThanOrEqual(t.limits.workgroupMemoryBytes);
+    } else {
+      // The CPU templates compute in 4-lane vectors: their column tiles are whole vectors.
+      for (const n of [t.schedule.dot.nr, t.schedule.conv.nr, t.schedule.conv.pnr]) expect(n % 4).toBe(0);
+    }
+    expect(TARGETS[DEFAULT_TARGET]).toBeDefined();
   });
 
   it("refuses a program larger than the target's memory, saying why", () => {
