@@ -16,6 +16,7 @@ import type { TargetDescription } from '../../ir/target.js';
 import { TooLarge } from '../../ir/limits.js';
 import { WASM_TARGET } from '../../targets/wasm/target.js';
 import { DEFAULT_TARGET, TARGETS } from '../../compiler/targets.js';
+import { loadCases, runCase } from '../golden/harness.js';
 
 /** A GPU-like description (WebGPU's default limits); not a target kiln has, only what one may say. */
 const GPU: TargetDescription = {
@@ -106,6 +107,20 @@ describe('target descriptions', () => {
     expect(hasVectors(program)).toBe(false);
     expect(hasVectors(compileProgram(parseHlo(MODEL)).program)).toBe(true);
     await expectComputes(SCALAR);
+    // A row reduction, which on 4 lanes reads its row in vectors.
+    const rows = parseHlo(`HloModule r
+add {
+  a = f32[] parameter(0)
+  b = f32[] parameter(1)
+  ROOT c = f32[] add(a, b)
+}
+ENTRY main {
+  x = f32[3,32] parameter(0)
+  z = f32[] constant(0)
+  ROOT s = f32[3] reduce(x, z), dimensions={1}, to_apply=add
+}`);
+    expect(hasVectors(compileProgram(rows, { target: SCALAR }).program)).toBe(false);
+    expect(hasVectors(compileProgram(rows).program)).toBe(true);
   });
 
   it('a CPU schedule with other row chunks splits loop kernels as it says', () => {
@@ -136,5 +151,13 @@ describe('target descriptions', () => {
     expect(() => compileProgram(big, { target: GPU })).toThrow(TooLarge);
     expect(() => compileProgram(big, { target: GPU })).toThrow(/needs 2 GiB; the test GPU holds 1 GiB/);
     expect(() => compileProgram(big, { target: GPU, memoryLimit: 2 ** 20 })).toThrow(/the limit is 1 MiB/);
+  });
+
+  // Every golden case on the kernel IR executor, lowered for descriptions wasm's values
+  // never exercise: loop kernels only (GPU), scalar code only.
+  it.each([['GPU', GPU], ['scalar', SCALAR]] as const)('the golden cases compute under the %s description', async (name, target) => {
+    const backend = { name, unavailable: async () => undefined, prepare: async (m: Module) => prepareKernels(m, target) };
+    for (const c of loadCases())
+      for (const d of await runCase(backend, c)) expect(d, `${c.name} output ${d.index}`).toMatchObject({ ok: true });
   });
 });
