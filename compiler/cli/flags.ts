@@ -5,7 +5,7 @@ import type { WasmOptimize } from '../../targets/wasm/index.js';
 import { findBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import type { LoadOptions } from '../load.js';
-import { DEFAULT_TARGET, findTarget, targetNames, TARGETS, type KnownTarget } from '../targets.js';
+import { DEFAULT_TARGET, isTargetName, targetNames, type TargetName } from '../targets.js';
 import { readNpyFile, splitNamed } from './inputs.js';
 import type { Values } from './options.js';
 
@@ -78,12 +78,10 @@ export function binaryenFlag(v: Values): WasmOptimize | undefined {
 }
 
 /** --target NAME: a target of compiler/targets.ts (default wasm); another name is a usage error listing them. */
-export function targetFlag(v: Values): KnownTarget {
-  const name = v.target;
-  if (name === undefined) return TARGETS[DEFAULT_TARGET];
-  const t = typeof name === 'string' ? findTarget(name) : undefined;
-  if (!t) throw new UsageError(`--target: unknown target '${String(name)}'; known: ${targetNames().join(', ')}`);
-  return t;
+export function targetFlag(v: Values): TargetName {
+  const name = v.target ?? DEFAULT_TARGET;
+  if (typeof name !== 'string' || !isTargetName(name)) throw new UsageError(`--target: unknown target '${String(name)}'; known: ${targetNames().join(', ')}`);
+  return name;
 }
 
 export async function ensureAvailable(name: string): Promise<void> {
