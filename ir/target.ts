@@ -3,7 +3,7 @@
 // pipeline and lowering (passes/) read it without importing any target: the driver picks
 // a description (compiler/targets.ts), each target owns its own (targets/wasm/target.ts),
 // and nothing below the driver asks which target it is. Lives in ir/ because passes/ and
-// targets/ both read it and ir/ is what they share (docs/lowering.md, "Targets").
+// targets/ both read it and ir/ is what they share (docs/lowering.md, "Targets are descriptions").
 
 /** What a target's kernels can compute. */
 export interface TargetCapabilities {
