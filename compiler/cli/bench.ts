@@ -16,6 +16,7 @@ import { findBackend, type Backend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inputBytes } from '../program_io.js';
 import { stats } from '../stats.js';
+import { TARGETS } from '../targets.js';
 import { binaryenFlag, ensureAvailable, integerFlag, one } from './flags.js';
 import { modelWithInputs } from './model_inputs.js';
 import { BENCH_DEFAULTS, type Values } from './options.js';
@@ -79,7 +80,7 @@ interface ArtifactWrapper {
  * folder's own model.js. The folder is removed once loaded (everything is in memory).
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
-  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
+  const artifactOptions = { target: TARGETS.wasm.description, threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
   // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
   const { compileArtifact, packageArtifact, writeArtifact } = await import('../artifact.js');
   const t0 = performance.now();

@@ -3,8 +3,11 @@
 // schedule order. Parameters, constants, tuples, get-tuple-element, bitcasts and
 // reshapes make no kernel: buffer assignment gives them the buffer they name. `while`
 // and `conditional` become control steps over their called computations (control.ts).
+// The target's description (ir/target.ts) travels down to every kernel template: its
+// vector lanes and schedules are the only machine facts lowering uses.
 import type { Kernel, Program, ProgramIO, Step } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction, Module } from '../../ir/module.js';
+import type { TargetDescription } from '../../ir/target.js';
 import { assignBuffers, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
@@ -17,24 +20,14 @@ import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
 import { tupleLeafInputs } from './tuple_operands.js';
 
-export interface LowerOptions {
-  /** Vector lanes for loop kernels (4 by default; 1 for scalar code). */
-  lanes?: 1 | 4;
-  /** Use tiled dot/convolution kernels where they apply (default true). */
-  tiled?: boolean;
-}
-
-/** What lowering a computation needs: the program being built, and the options. */
-type LowerContext = ControlContext & { readonly opts: LowerOptions };
-
 /** Make no kernel: their buffers are their operands'. */
 const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element', 'bitcast', 'reshape']);
 
-export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
+export function lowerModule(m: Module, target: TargetDescription): Program {
   const assignment = assignBuffers(m, { alignment: ALIGN });
   const store = new ProgramBuffers(assignment.arenaBytes);
   const b = new ProgramBuilder(store, assignment);
-  const ctx = controlContext(m, store, opts);
+  const ctx = controlContext(m, store, target);
   const steps = lowerComputation(m.entry, b, ctx);
 
   // A tuple parameter is one input per array leaf, named by its index path (`p.1.0`).
@@ -60,12 +53,12 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
 }
 
 /** Steps that compute a computation's instructions in schedule order, through `b`'s buffers. */
-function lowerComputation(c: Computation, b: ProgramBuilder, ctx: LowerContext): Step[] {
+function lowerComputation(c: Computation, b: ProgramBuilder, ctx: ControlContext): Step[] {
   const steps: Step[] = [];
   for (const instr of c.instructions) {
     if (ALIASING.has(instr.opcode)) continue;
     if (instr.opcode === 'while' || instr.opcode === 'conditional') steps.push(...lowerControl(instr, b, ctx));
-    else for (const made of lowerInstruction(instr, b, ctx.kernels.length, ctx.opts)) steps.push(ctx.launch(made));
+    else for (const made of lowerInstruction(instr, b, ctx.kernels.length, ctx.target)) steps.push(ctx.launch(made));
   }
   return steps;
 }
@@ -76,15 +69,15 @@ function lowerComputation(c: Computation, b: ProgramBuilder, ctx: LowerContext):
  * buffers take a fresh region past everything else. No bytes are shared across
  * computations: simple and correct, at the cost of arena the regions could share.
  */
-function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): LowerContext {
+function controlContext(m: Module, store: ProgramBuffers, target: TargetDescription): ControlContext {
   const kernels: Kernel[] = [];
   const launch = (made: LoweredKernel): Step => {
     kernels.push(made.kernel);
     return { k: 'launch', kernel: kernels.length - 1, args: made.args };
   };
-  const ctx: LowerContext = {
-    kernels, store, opts, launch,
-    copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants)),
+  const ctx: ControlContext = {
+    kernels, store, target, launch,
+    copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants, target)),
     lowerCalled: (c: Computation, params: readonly number[], results?: ResultPlacement): Lowered => {
       const assignment = assignBuffers({ ...m, entry: c }, { alignment: ALIGN, paramsOutside: true });
       const leaves: LogicalBuffer[] = c.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
@@ -104,7 +97,7 @@ function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): L
   return ctx;
 }
 
-function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts: LowerOptions): LoweredKernel[] {
+function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, target: TargetDescription): LoweredKernel[] {
   const assignment = b.assignment;
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
   const rule = fusion ? undefined : elementRule(instr.opcode);
@@ -126,13 +119,13 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const outputs = paths.map((path) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
   const root = fusion ? fusion.root : instr;
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
+  const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, target };
   // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
   if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.store.ref(b.store.fresh(hint, shape), shape) });
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
-  return [((opts.tiled ?? true) && (tiledKernel(spec) ?? tiledWindow(spec))) || loopKernel(spec)];
+  return [tiledKernel(spec) ?? tiledWindow(spec) ?? loopKernel(spec)];
 }
 
 /** A root tuple's element j is named for the instruction that computes it. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../compiler/cli/main.js';
-import { DEFAULT_PIPELINE, PASSES, resolvePasses } from '../../passes/pipeline.js';
+import { DEFAULT_PIPELINE, PASSES, pipelineFor, resolvePasses } from '../../passes/pipeline.js';
+import { WASM_TARGET } from '../../targets/wasm/target.js';
 
 const TEXT = `HloModule m
 
@@ -34,6 +35,13 @@ describe('pipeline', () => {
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
     expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
+  });
+
+  it("is a function of the target's description: wasm's is the default pipeline; the convolution passes are its choices", () => {
+    expect(pipelineFor(WASM_TARGET)).toEqual([...DEFAULT_PIPELINE]);
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'hwio' } })).not.toContain('conv-padding');
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'as-given' } }))
+      .toEqual(DEFAULT_PIPELINE.filter((p) => p !== 'conv-padding' && p !== 'conv-layout'));
   });
 
   it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {
