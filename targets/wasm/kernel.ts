@@ -9,14 +9,14 @@
 // variable folded into index arithmetic; private arrays whose indices are all constant
 // after unrolling live in locals, the others in a per-thread frame of linear memory.
 import binaryen from 'binaryen';
-import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/kernels.js';
-import { convertValue } from '../../ir/interpret/scalar.js';
 import { computeTypeOf, isWide, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { definedIn, walkExpr } from '../../ir/kernel/walk.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
 import { SCALAR_WASM } from './ops64.js';
+import { convertValue } from '../../ir/scalar/convert.js';
+import { binaryKernel, compareKernel, unaryKernel } from '../../ir/scalar/ops.js';
 
 /** Unroll loops of at most this many iterations; longer ones stay loops. */
 const MAX_UNROLL = 1024;

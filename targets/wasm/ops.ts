@@ -1,6 +1,6 @@
 // How each kernel-IR operator is spelled in wasm, for scalars (f32 / i32; pred is i32 0/1)
 // and 4-lane vectors (v128; pred lanes are 0/−1 masks). Semantics are the reference
-// interpreter's (ir/interpret/kernels.ts): XLA's integer division rules, shifts that
+// interpreter's (ir/scalar/ops.ts): XLA's integer division rules, shifts that
 // saturate at the bit width, NaN-propagating min/max, C's fmod and pow. Where wasm has
 // no vector form the scalar form runs lane by lane inside a helper.
 import binaryen from 'binaryen';
