@@ -9,7 +9,7 @@
 // variable folded into index arithmetic; private arrays whose indices are all constant
 // after unrolling live in locals, the others in a per-thread frame of linear memory.
 import binaryen from 'binaryen';
-import { computeTypeOf, isWide, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { computeTypeOf, isWide, unreachable, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { definedIn, walkExpr } from '../../ir/kernel/walk.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
@@ -152,6 +152,7 @@ export function planKernel(k: Kernel): KernelPlan {
         }
         case 'if': access(s.cond, vars); walk(s.then, vars); walk(s.else, vars); break;
         case 'barrier': break;
+        default: unreachable(s);
       }
     }
   };
@@ -346,6 +347,7 @@ class KernelEmitter {
         return x;
       }
       case 'barrier': return m.nop();
+      default: return unreachable(s);
     }
   }
 
@@ -670,6 +672,7 @@ class KernelEmitter {
         return v;
       }
       case 'extract': return ops.extract(t.scalar, this.expr(e.a), e.lane);
+      default: return unreachable(e);
     }
   }
 }
