@@ -10,7 +10,7 @@ import { product, type ArrayShape } from '../../ir/shape.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { isRowReduction } from './elemental_compute.js';
-import { hoistInvariants } from './hoist.js';
+import { hoistInvariants } from '../kernel/hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
 import { storageType, touchesWide } from './types.js';
