@@ -1,0 +1,117 @@
+// passes/kernel/legalize.ts: XLA's integer division and shift edges expanded into guarded
+// kernel IR. Two checks: the reference executor computes the same before and after (the
+// pass keeps meaning), and a strict evaluator with native semantics — division by 0 or
+// INT_MIN by −1 and out-of-range shift counts throw, and both arms of every select are
+// evaluated, as WGSL's select() does — computes XLA's result without ever throwing.
+import { describe, expect, it } from 'vitest';
+import * as k from '../../ir/kernel/build.js';
+import type { BinaryOp, Expr, ScalarType, StorageType } from '../../ir/kernel/kernel.js';
+import { binaryKernel } from '../../ir/scalar/ops.js';
+import { EXACT_INTEGER_OPS, legalizeKernel, legalizeProgram } from '../../passes/kernel/legalize.js';
+import { fill, pad4, program, referenceAll } from '../wasm/harness.js';
+
+const GUARD = { exactDivision: false, exactShifts: false };
+const OPS: readonly BinaryOp[] = ['divide', 'remainder', 'shift-left', 'shift-right-logical', 'shift-right-arithmetic'];
+const TYPES = ['s32', 'u32', 's64', 'u64'] as const;
+type IntType = (typeof TYPES)[number];
+const bits = (t: IntType): number => (t.endsWith('64') ? 64 : 32);
+const wrap = (t: IntType, v: bigint): bigint => (t[0] === 's' ? BigInt.asIntN(bits(t), v) : BigInt.asUintN(bits(t), v));
+
+const edges = (t: IntType): bigint[] => {
+  const min = t[0] === 's' ? -(2n ** BigInt(bits(t) - 1)) : 0n;
+  return [0n, 1n, -1n, 2n, -3n, 7n, 31n, 32n, 33n, 63n, 64n, 65n, -32n, min, min + 1n, -min - 1n].map((v) => wrap(t, v));
+};
+const CONSTS = [0, -1, 3, 40, -3, 31, 63];
+
+/** The expressions legalize sees: a op b with b read or constant. */
+function forms(t: IntType, op: BinaryOp, lanes: 1 | 4, a: Expr, b: Expr): Expr[] {
+  return [k.binary(op, a, b), ...CONSTS.map((c) => k.binary(op, a, k.constant(t, wrap(t, BigInt(c)), lanes)))];
+}
+
+describe('legalize keeps meaning (reference executor)', () => {
+  for (const t of TYPES) for (const lanes of t.endsWith('64') ? [1] as const : [1, 4] as const) {
+    it(`${t}${lanes === 4 ? 'x4' : ''}`, () => {
+      const e = edges(t);
+      const pairs = pad4(e.flatMap((x) => e.map((y) => [x, y] as const)));
+      const n = pairs.length;
+      const i = lanes === 1 ? k.variable('i') : k.mul(k.variable('i'), k.int(4));
+      const a = k.load(0, i, t, lanes), b = k.load(1, i, t, lanes);
+      const exprs = OPS.flatMap((op) => forms(t, op, lanes, a, b));
+      const st = t as StorageType;
+      const p = program('l', [
+        { name: 'a', dtype: st, size: n, role: 'input' }, { name: 'b', dtype: st, size: n, role: 'input' },
+        ...exprs.map((_, j) => ({ name: `o${j}`, dtype: st, size: n, role: 'output' as const }))],
+      exprs.map((x, j) => ({ name: `k${j}`, args: ['a', 'b', `o${j}`], body: [k.loop('i', 0, n / lanes, [k.store(2, i, x)], 'parallel')] })));
+      const inputs = { a: fill(st, pairs.map(([x]) => x)), b: fill(st, pairs.map(([, y]) => y)) };
+      const legal = legalizeProgram(p, GUARD);
+      expect(legal).not.toEqual(p);
+      expect(referenceAll(legal, inputs)).toEqual(referenceAll(p, inputs));
+    });
+  }
+});
+
+/** Native integer semantics, strictly: throws where a native operator is undefined or traps. */
+function native(e: Expr, env: Record<string, bigint>): bigint {
+  const t = e.type.scalar as ScalarType;
+  const w = (v: bigint): bigint => (t === 'pred' ? (v ? 1n : 0n) : wrap(t as IntType, v));
+  switch (e.k) {
+    case 'const': return w(BigInt(e.value));
+    case 'var': return env[e.name];
+    case 'select': {
+      const c = native(e.cond, env), x = native(e.a, env), y = native(e.b, env); // both arms, always
+      return c ? x : y;
+    }
+    case 'compare': {
+      const x = native(e.a, env), y = native(e.b, env);
+      return BigInt({ EQ: x === y, NE: x !== y, LT: x < y, LE: x <= y, GT: x > y, GE: x >= y }[e.dir]);
+    }
+    case 'binary': {
+      const x = native(e.a, env), y = native(e.b, env);
+      const it = t as IntType, nb = BigInt(t === 'pred' ? 1 : bits(it));
+      const shiftOk = () => { if (y < 0n || y >= nb) throw new Error(`native ${e.op} by ${y}`); };
+      switch (e.op) {
+        case 'and': return x & y;
+        case 'or': return x | y;
+        case 'divide': case 'remainder': {
+          if (y === 0n || (t[0] === 's' && y === -1n && x === -(2n ** (nb - 1n)))) throw new Error(`native ${e.op} ${x} by ${y}`);
+          return w(e.op === 'divide' ? x / y : x % y);
+        }
+        case 'shift-left': shiftOk(); return w(x << y);
+        case 'shift-right-logical': shiftOk(); return w(BigInt.asUintN(Number(nb), x) >> y);
+        case 'shift-right-arithmetic': shiftOk(); return w(BigInt.asIntN(Number(nb), x) >> y);
+        default: throw new Error(`evaluator: ${e.op}`);
+      }
+    }
+    default: throw new Error(`evaluator: ${e.k}`);
+  }
+}
+
+describe('legalized operators are safe natively', () => {
+  for (const t of TYPES) {
+    it(t, () => {
+      const a = k.variable('a', { scalar: t, lanes: 1 }), b = k.variable('b', { scalar: t, lanes: 1 });
+      for (const op of OPS) {
+        const xla = binaryKernel(op, t)!;
+        for (const e of forms(t, op, 1, a, b)) {
+          const kern = legalizeKernel({ name: 'k', source: 'k', schedule: {}, params: [], body: [k.letStmt('r', e)] }, GUARD);
+          const legal = (kern.body[0] as { value: Expr }).value;
+          for (const x of edges(t)) for (const y0 of edges(t)) {
+            const rhs = e.k === 'binary' ? e.b : undefined;
+            const y = rhs?.k === 'const' ? BigInt(rhs.value) : y0;
+            const want = wrap(t, BigInt(xla(t.endsWith('64') ? x : Number(x), t.endsWith('64') ? y : Number(y))));
+            expect(native(legal, { a: x, b: y }), `${op} ${x} ${y}`).toBe(want);
+          }
+        }
+      }
+    });
+  }
+});
+
+describe('legalize opts in per capability', () => {
+  it('leaves a kernel alone where the native operators are exact (wasm)', () => {
+    const kern = { name: 'k', source: 'k', schedule: {}, params: [], body: [k.letStmt('r', k.binary('divide', k.variable('a'), k.variable('b')))] };
+    expect(legalizeKernel(kern, EXACT_INTEGER_OPS)).toBe(kern);
+    const shiftsOnly = legalizeKernel(kern, { exactDivision: true, exactShifts: false });
+    expect(shiftsOnly.body).toEqual(kern.body);
+  });
+});
