@@ -17,6 +17,17 @@ export function pureIndex(e: Expr): boolean {
   }
 }
 
+/**
+ * `e` reads a buffer or a local array. Kernel IR's select evaluates only the chosen
+ * operand, and such a read in the other may be out of bounds (a guarded gather): a
+ * target whose select evaluates both must branch instead.
+ */
+export function readsMemory(e: Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => { if (x.k === 'load' || x.k === 'local') found = true; });
+  return found;
+}
+
 /** The variables `e` reads, in order, with repeats. */
 export function freeVars(e: Expr, into: string[] = []): string[] {
   walkExpr(e, (x) => { if (x.k === 'var') into.push(x.name); });

@@ -12,13 +12,13 @@
 // (docs/kernel-ir.md, Kernel passes); this file decides how wasm spells them.
 import binaryen from 'binaryen';
 import { computeTypeOf, isWide, unreachable, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
-import { definedIn, walkExpr } from '../../ir/kernel/walk.js';
+import { definedIn } from '../../ir/kernel/walk.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
 import { SCALAR_WASM } from './ops64.js';
 import { foldIndex } from '../../passes/kernel/fold.js';
-import { isInvariant, pureIndex } from '../../passes/kernel/invariant.js';
+import { isInvariant, pureIndex, readsMemory } from '../../passes/kernel/invariant.js';
 import { LetValues } from '../../passes/kernel/let_values.js';
 import { linearIndex } from '../../passes/kernel/linear_index.js';
 import { isNonNegative, nonNegativeVars } from '../../passes/kernel/non_negative.js';
@@ -477,7 +477,7 @@ class KernelEmitter {
         const a = this.expr(e.a), b = this.expr(e.b), c = this.expr(e.cond);
         if (e.cond.type.lanes === 4) return m.v128.bitselect(a, b, c);
         // Only the chosen operand is evaluated, as in the reference: the other may index out of bounds.
-        return mayTrap(e.a) || mayTrap(e.b) ? m.if(c, a, b) : m.select(c, a, b);
+        return readsMemory(e.a) || readsMemory(e.b) ? m.if(c, a, b) : m.select(c, a, b);
       }
       case 'convert': return ops.convert(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
       case 'bitcast': return ops.bitcast(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
@@ -503,10 +503,4 @@ function arrayStore(m: binaryen.Module, s: ScalarType, offset: number, ptr: X, v
   const n = arrayBytes(s);
   return s === 'f32' ? m.f32.store(offset, n, ptr, value) : s === 'f64' ? m.f64.store(offset, n, ptr, value)
     : isWide(s) ? m.i64.store(offset, n, ptr, value) : m.i32.store(offset, n, ptr, value);
-}
-
-function mayTrap(e: Expr): boolean {
-  let found = false;
-  walkExpr(e, (x) => { if (x.k === 'load' || x.k === 'local') found = true; });
-  return found;
 }
