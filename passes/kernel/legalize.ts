@@ -10,8 +10,10 @@
 // the guard goes on the operand (a divisor of 1, a masked count) and not only around
 // the result.
 //
-// A target opts in per operator family (NativeIntegerOps). The wasm target does not:
-// its helpers implement the edges themselves (targets/wasm/binary.ts).
+// A target opts in per operator family (NativeOps). The wasm target does not:
+// its helpers implement the edges themselves (targets/wasm/binary.ts). The same opt-in
+// expands `round` to f16/bf16 into bit arithmetic (round_float.ts) for targets whose
+// native conversion is not exact.
 //
 // Operands are duplicated, not bound to lets: a divisor is read by the guard and by the
 // division. Kernel IR expressions are pure and every target's compiler removes the common
@@ -20,24 +22,28 @@
 import * as k from '../../ir/kernel/build.js';
 import type { BinaryOp, Expr, Kernel, Program, ScalarType, Stmt } from '../../ir/kernel/kernel.js';
 import { mapExprChildren, mapStmtExprs } from '../../ir/kernel/walk.js';
+import { roundToBf16, roundToF16 } from './round_float.js';
 
-/** Which native integer operators already give XLA's results for every operand (so need no guard). */
-export interface NativeIntegerOps {
-  /** Division and remainder by 0 and of INT_MIN by −1. */
+/** Which native operators already give XLA's results for every operand (so need no expansion). */
+export interface NativeOps {
+  /** Integer division and remainder by 0 and of INT_MIN by −1. */
   readonly exactDivision: boolean;
-  /** Shift counts outside [0, bits). */
+  /** Integer shift counts outside [0, bits). */
   readonly exactShifts: boolean;
+  /** `round` to f16 and to bf16: round to nearest even, NaN kept, overflow to ±inf. */
+  readonly exactRoundF16: boolean;
+  readonly exactRoundBf16: boolean;
 }
 
 /** Every native operator exact: legalize changes nothing (the wasm target's case). */
-export const EXACT_INTEGER_OPS: NativeIntegerOps = { exactDivision: true, exactShifts: true };
+export const EXACT_OPS: NativeOps = { exactDivision: true, exactShifts: true, exactRoundF16: true, exactRoundBf16: true };
 
-export function legalizeProgram(p: Program, native: NativeIntegerOps): Program {
+export function legalizeProgram(p: Program, native: NativeOps): Program {
   return { ...p, kernels: p.kernels.map((kern) => legalizeKernel(kern, native)) };
 }
 
-export function legalizeKernel(kern: Kernel, native: NativeIntegerOps): Kernel {
-  if (native.exactDivision && native.exactShifts) return kern;
+export function legalizeKernel(kern: Kernel, native: NativeOps): Kernel {
+  if (native.exactDivision && native.exactShifts && native.exactRoundF16 && native.exactRoundBf16) return kern;
   const expr = (e: Expr): Expr => legalizeExpr(mapExprChildren(e, expr), native);
   const stmts = (body: readonly Stmt[]): Stmt[] => body.map((s) => {
     const t = mapStmtExprs(s, expr);
@@ -54,7 +60,11 @@ const bitsOf = (s: IntType): number => (s === 's64' || s === 'u64' ? 64 : 32);
 const signed = (s: IntType): boolean => s === 's32' || s === 's64';
 
 /** `e` itself (its operands already legal) made safe, or `e` when it needs nothing. */
-function legalizeExpr(e: Expr, native: NativeIntegerOps): Expr {
+function legalizeExpr(e: Expr, native: NativeOps): Expr {
+  if (e.k === 'round') {
+    if (e.to === 'f16') return native.exactRoundF16 ? e : roundToF16(e.a);
+    return native.exactRoundBf16 ? e : roundToBf16(e.a);
+  }
   if (e.k !== 'binary' || !isInt(e.type.scalar)) return e;
   const rule = RULES[e.op];
   if (!rule || (rule.family === 'division' ? native.exactDivision : native.exactShifts)) return e;

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import * as k from '../../ir/kernel/build.js';
 import type { BinaryOp, Expr, ScalarType, StorageType } from '../../ir/kernel/kernel.js';
 import { binaryKernel } from '../../ir/scalar/ops.js';
-import { EXACT_INTEGER_OPS, legalizeKernel, legalizeProgram } from '../../passes/kernel/legalize.js';
+import { EXACT_OPS, legalizeKernel, legalizeProgram } from '../../passes/kernel/legalize.js';
 import { fill, pad4, program, referenceAll } from '../wasm/harness.js';
 
-const GUARD = { exactDivision: false, exactShifts: false };
+const GUARD = { exactDivision: false, exactShifts: false, exactRoundF16: true, exactRoundBf16: true };
 const OPS: readonly BinaryOp[] = ['divide', 'remainder', 'shift-left', 'shift-right-logical', 'shift-right-arithmetic'];
 const TYPES = ['s32', 'u32', 's64', 'u64'] as const;
 type IntType = (typeof TYPES)[number];
@@ -110,8 +110,34 @@ describe('legalized operators are safe natively', () => {
 describe('legalize opts in per capability', () => {
   it('leaves a kernel alone where the native operators are exact (wasm)', () => {
     const kern = { name: 'k', source: 'k', schedule: {}, params: [], body: [k.letStmt('r', k.binary('divide', k.variable('a'), k.variable('b')))] };
-    expect(legalizeKernel(kern, EXACT_INTEGER_OPS)).toBe(kern);
-    const shiftsOnly = legalizeKernel(kern, { exactDivision: true, exactShifts: false });
+    expect(legalizeKernel(kern, EXACT_OPS)).toBe(kern);
+    const shiftsOnly = legalizeKernel(kern, { ...EXACT_OPS, exactShifts: false });
     expect(shiftsOnly.body).toEqual(kern.body);
   });
+});
+
+describe('legalize expands round to f16/bf16 into bit arithmetic', () => {
+  // Every f32 bit pattern's top 20 bits with a spread of low bits: all exponents, ties,
+  // subnormal halves, the overflow edge (65504..65520), infinities and NaNs.
+  const samples: number[] = [];
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  for (let hi = 0; hi < 1 << 20; hi += 61) for (const lo of [0, 0x7ff, 0x800, 0x801, 0xfff, 0x1000, 0x1001]) { u[0] = (hi << 12) | lo; samples.push(f[0]); }
+  for (const v of [65504, 65519.996, 65520, 65536, 2 ** -14, 2 ** -24, 2 ** -25, 3 * 2 ** -26, 1.5 * 2 ** -24]) samples.push(v, -v);
+  const xs = pad4(samples.map(Math.fround));
+  for (const to of ['f16', 'bf16'] as const) for (const lanes of [1, 4] as const) {
+    it(`${to}${lanes === 4 ? 'x4' : ''}`, () => {
+      const n = xs.length;
+      const i = lanes === 1 ? k.variable('i') : k.mul(k.variable('i'), k.int(4));
+      const round: Expr = { k: 'round', type: { scalar: 'f32', lanes }, to, a: k.load(0, i, 'f32', lanes) };
+      const p = program('r', [{ name: 'x', dtype: 'f32', size: n, role: 'input' }, { name: 'y', dtype: 'f32', size: n, role: 'output' }],
+        [{ name: 'k', args: ['x', 'y'], body: [k.loop('i', 0, n / lanes, [k.store(1, i, round)], 'parallel')] }]);
+      const legal = legalizeProgram(p, { ...EXACT_OPS, exactRoundF16: false, exactRoundBf16: false });
+      expect(JSON.stringify(legal)).not.toContain('"round","type"');
+      const inputs = { x: fill('f32', xs) };
+      const want = referenceAll(p, inputs).y as Float32Array, got = referenceAll(legal, inputs).y as Float32Array;
+      // NaNs compare as NaN; everything else (signed zeros included) bit for bit.
+      const bitsOf = (a: Float32Array) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v));
+      expect(bitsOf(got)).toEqual(bitsOf(want));
+    });
+  }
 });
