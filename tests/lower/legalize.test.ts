@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as k from '../../ir/kernel/build.js';
 import type { BinaryOp, Expr, ScalarType, StorageType } from '../../ir/kernel/kernel.js';
+import { printExpr } from '../../ir/kernel/print.js';
 import { binaryKernel } from '../../ir/scalar/ops.js';
 import { EXACT_OPS, legalizeKernel, legalizeProgram } from '../../passes/kernel/legalize.js';
 import { fill, pad4, program, referenceAll } from '../wasm/harness.js';
@@ -105,6 +106,22 @@ describe('legalized operators are safe natively', () => {
       }
     });
   }
+});
+
+describe('legalize output, as printed kernel IR', () => {
+  it('guards the operand and selects XLA\'s value at the edges (s32)', () => {
+    const a = k.variable('a'), b = k.variable('b');
+    const legal = (op: BinaryOp): string => {
+      const kern = legalizeKernel({ name: 'k', source: 'k', schedule: {}, params: [], body: [k.letStmt('r', k.binary(op, a, b))] }, GUARD);
+      return printExpr((kern.body[0] as { value: Expr }).value);
+    };
+    expect(legal('divide')).toBe('(b == 0) ? -1 : (a / (((b == 0) | ((a == -2147483648) & (b == -1))) ? 1 : b))');
+    expect(legal('remainder')).toBe('(b == 0) ? a : (a % (((b == 0) | ((a == -2147483648) & (b == -1))) ? 1 : b))');
+    expect(legal('shift-left')).toBe('((b < 0) | (b >= 32)) ? 0 : (a << (b & 31))');
+    expect(legal('shift-right-arithmetic')).toBe('shift-right-arithmetic(a, ((b < 0) | (b >= 32)) ? 31 : b)');
+    // Constant operands: no guard, or a constant one.
+    expect(printExpr((legalizeKernel({ name: 'k', source: 'k', schedule: {}, params: [], body: [k.letStmt('r', k.binary('divide', a, k.int(8)))] }, GUARD).body[0] as { value: Expr }).value)).toBe('a / 8');
+  });
 });
 
 describe('legalize opts in per capability', () => {
