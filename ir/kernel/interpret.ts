@@ -2,9 +2,10 @@
 // are the HLO interpreter's own scalar kernels, so a kernel means what the HLO it came
 // from means), checks every access against its buffer's bounds, and lets lowering be
 // tested without any target. Kernels are compiled to JavaScript closures once, then run.
-import { binaryKernel, compareKernel, unaryKernel } from '../interpret/kernels.js';
-import { convertValue, readElement, writeElement } from '../interpret/scalar.js';
-import { finisher, rounder, type Scalar } from '../interpret/util.js';
+import { binaryKernel, compareKernel, unaryKernel } from '../scalar/ops.js';
+import { convertValue } from '../scalar/convert.js';
+import { readElement, writeElement } from '../scalar/elements.js';
+import { finisher, rounder, type Scalar } from '../scalar/value.js';
 import { byteSize } from '../dtype.js';
 import {
   branchIndex, isWideInt, unreachable, type Expr, type Kernel, type KernelParam, type Launch, type Program, type ProgramBuffer, type ScalarType, type Step, type Stmt,

@@ -11,7 +11,7 @@ import { cpuSchedule, type TargetDescription } from '../../ir/target.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { isRowReduction } from './elemental_compute.js';
-import { hoistInvariants } from './hoist.js';
+import { hoistInvariants } from '../kernel/hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
 import { storageType, touchesWide } from './types.js';
