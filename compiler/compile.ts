@@ -4,6 +4,7 @@
 import type { Program } from '../ir/kernel/kernel.js';
 import type { Module } from '../ir/module.js';
 import { DEFAULT_PIPELINE, runPasses } from '../passes/pipeline.js';
+import { ioNames } from '../passes/lower/io_names.js';
 import { lowerModule, type LowerOptions } from '../passes/lower/program.js';
 import { NotCompiled } from '../passes/lower/errors.js';
 import { arrayBytes, describeBytes, TooLarge, WASM32_MEMORY_BYTES } from '../ir/limits.js';
@@ -31,7 +32,8 @@ export function compileProgram(m: Module, opts: CompileOptions = {}): Compiled {
   checkCompilable(m, limit);
   const passes = DEFAULT_PIPELINE.filter((p) => p !== 'fusion' || (opts.fusion ?? true));
   const optimized = runPasses(m, passes);
-  const program = lowerModule(optimized, opts);
+  // Inputs and outputs keep the source's names: the passes rename the root (io_names.ts).
+  const program = lowerModule(optimized, opts, ioNames(m));
   const bytes = program.arenaBytes + program.constantsBytes;
   if (bytes > limit)
     throw new TooLarge(`${m.name}: the program needs ${describeBytes(bytes)} of memory (${describeBytes(program.arenaBytes)} of buffers, ` +

@@ -12,7 +12,7 @@ export async function compile(pos: string[], v: Values): Promise<number> {
   if (!v.o) throw new UsageError('compile needs -o DIR');
   const { module: m, outputNames } = loadWithOptions(file, v);
   // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
-  const { buildArtifact, writeArtifact } = await import('../artifact.js');
+  const { buildArtifact, writeArtifact } = await import('../artifact/index.js');
   const t0 = performance.now();
   const art = buildArtifact(m, {
     threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,

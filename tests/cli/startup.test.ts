@@ -45,4 +45,24 @@ describe('kiln start-up', () => {
     expect(kiln(['--help']).status).toBe(0);
     expect(statSync(entry).mtime.getTime()).toBeGreaterThan(built.getTime());
   });
+
+  it('rebuilds dist/runtime/, which artifacts ship, when a runtime source is newer, and only then', () => {
+    expect(kiln(['--help']).status).toBe(0);
+    const inputs = JSON.parse(readFileSync(join(DIST, 'inputs.json'), 'utf8')) as string[];
+    // Modules the CLI never imports count too, and folders (a module added or removed).
+    expect(inputs).toEqual(expect.arrayContaining(['runtime/webgpu/manifest.ts', 'runtime/core/manifest.ts', 'runtime/core']));
+    const list = join(DIST, 'runtime', 'files.json');
+    expect(JSON.parse(readFileSync(list, 'utf8'))).toEqual(expect.arrayContaining(['core/dtype.js', 'core/dtype.d.ts', 'wasm/index.js']));
+    const built = statSync(list).mtime;
+    const help = join(ROOT, 'compiler', 'cli', 'help.ts');
+    const later = new Date(statSync(join(DIST, 'kiln.js')).mtime.getTime() + 1);
+    utimesSync(help, later, later);
+    expect(kiln(['--help']).status).toBe(0);
+    expect(statSync(list).mtime).toEqual(built); // the CLI rebuilt, the runtime did not need to
+    const source = join(ROOT, 'runtime', 'core', 'dtype.ts');
+    const newer = new Date(Math.max(built.getTime(), statSync(join(DIST, 'kiln.js')).mtime.getTime()) + 1);
+    utimesSync(source, newer, newer);
+    expect(kiln(['--help']).status).toBe(0);
+    expect(statSync(list).mtime.getTime()).toBeGreaterThan(built.getTime());
+  });
 });
