@@ -52,28 +52,34 @@ export async function buildCli({ clean = false } = {}) {
   // kiln's own sources only: bundled packages move when kiln is installed as a dependency
   // (hoisted beside it), and `npm install`, which changes them, rebuilds through prepare.
   const bundled = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
-  if (runtime) writeRuntime(runtime);
+  if (runtime) writeRuntime(runtime, clean);
   writeAtomically(INPUTS, JSON.stringify([...new Set([...bundled, ...sources])], null, 1) + '\n');
   for (const f of files) writeAtomically(f.path, f.contents);
 }
 
-/** dist/runtime/: each built file, then files.json, the list the artifact writer ships from. */
-function writeRuntime(runtime) {
-  for (const [name, bytes] of runtime) {
+/**
+ * dist/runtime/: each built file, then files.json, what the artifact writer ships from:
+ * the files, and the modules left without a .d.ts. `prepare` warns of those; a rebuild on
+ * start stays quiet (its stderr is the command's), and compiling for that target says why.
+ */
+function writeRuntime({ files, problems }, warn) {
+  for (const [name, bytes] of files) {
     mkdirSync(dirname(join(DIST_RUNTIME, name)), { recursive: true });
     writeAtomically(join(DIST_RUNTIME, name), bytes);
   }
-  writeAtomically(join(DIST_RUNTIME, 'files.json'), JSON.stringify([...runtime.keys()], null, 1) + '\n');
+  if (warn) for (const p of problems) console.error(`kiln build: warning: runtime/${p.file}: no .d.ts, so artifacts cannot ship it: ${p.message}`);
+  writeAtomically(join(DIST_RUNTIME, 'files.json'), JSON.stringify({ files: [...files.keys()], problems }, null, 1) + '\n');
 }
 
 /**
- * The runtime's sources and its folders, relative to the repository: the artifact ships
+ * The runtime's sources and its folders, relative to the repository (and bin/runtime.mjs): the artifact ships
  * modules the CLI never imports (runtime/webgpu), and a folder's time moves when a module
  * is added, removed or renamed.
  */
 function runtimeInputs(modules) {
   const sources = modules.map((p) => `runtime/${p}`);
-  return [...new Set(['runtime', ...sources.map((p) => dirname(p))]), ...sources];
+  // The build's own script too: a change to how the runtime is built rebuilds it.
+  return ['bin/runtime.mjs', ...new Set(['runtime', ...sources.map((p) => dirname(p))]), ...sources];
 }
 
 /** Whether dist/runtime/ is missing or older than one of `inputs`. */

@@ -24,8 +24,13 @@ export function runtimeSources(runtimeDir) {
 }
 
 /**
- * The built runtime: 'wasm/index.js' → its bytes, and 'wasm/index.d.ts' beside each, in
- * sorted order. Deterministic: the same sources give the same bytes.
+ * The built runtime: `files`, 'wasm/index.js' → its bytes and 'wasm/index.d.ts' beside
+ * each, sorted by name; and `problems`, the modules whose .d.ts could not be made from
+ * their text alone (an export without a written type), each with why. A problem leaves
+ * that module without a .d.ts rather than failing the build: one target's runtime in
+ * progress must not stop the CLI, or another target's artifacts, from building; the
+ * artifact writer refuses to ship a folder with a problem. Deterministic: the same
+ * sources give the same bytes.
  */
 export function buildRuntime(runtimeDir) {
   const sources = runtimeSources(runtimeDir);
@@ -37,9 +42,16 @@ export function buildRuntime(runtimeDir) {
     charset: 'utf8', logLevel: 'warning',
   });
   const files = new Map();
+  const problems = [];
   for (const f of result.outputFiles) files.set(relative('/out', f.path).split(/[\\/]/).join('/'), f.contents);
-  for (const p of sources) files.set(p.replace(/\.ts$/, '.d.ts'), new TextEncoder().encode(declarations(p, readFileSync(join(runtimeDir, p), 'utf8'))));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const p of sources) {
+    try {
+      files.set(p.replace(/\.ts$/, '.d.ts'), new TextEncoder().encode(declarations(p, readFileSync(join(runtimeDir, p), 'utf8'))));
+    } catch (e) {
+      problems.push({ file: p, message: e.message });
+    }
+  }
+  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), problems };
 }
 
 /** A module's .d.ts from its text alone; refuses an export whose type it would have to infer. */

@@ -5,29 +5,38 @@
 // per process by the same function into memory, so tests ship the CLI's bytes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRuntime } from '../../bin/runtime.mjs';
+import { buildRuntime, type RuntimeProblem } from '../../bin/runtime.mjs';
 
 /** This module runs as TypeScript (tests) rather than as the dist/ bundle. */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 
-let built: ReadonlyMap<string, Uint8Array> | undefined;
+interface Built {
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly problems: readonly RuntimeProblem[];
+}
+
+let built: Built | undefined;
 
 /**
  * The runtime's files for an artifact whose target needs runtime `folders` (wasm: core and
- * wasm), as [path under runtime/, bytes], sorted: each module's .js and .d.ts.
+ * wasm), as [path under runtime/, bytes], sorted: each module's .js and .d.ts. Refuses
+ * folders where a module has no .d.ts (bin/runtime.mjs says why).
  */
 export function runtimeFiles(folders: readonly string[]): [string, Uint8Array][] {
   built ??= FROM_SOURCES ? buildRuntime(join(import.meta.dirname, '..', '..', 'runtime')) : readBuilt(join(import.meta.dirname, 'runtime'));
-  return [...built].filter(([name]) => folders.includes(name.split('/')[0]));
+  const inFolders = (name: string) => folders.includes(name.split('/')[0]);
+  const problem = built.problems.find((p) => inFolders(p.file));
+  if (problem) throw new Error(`kiln: runtime/${problem.file} has no declarations to ship: ${problem.message}`);
+  return [...built.files].filter(([name]) => inFolders(name));
 }
 
 /** dist/runtime/'s files, as its files.json lists them. */
-function readBuilt(dir: string): ReadonlyMap<string, Uint8Array> {
-  let names: string[];
+function readBuilt(dir: string): Built {
+  let list: { files: string[]; problems: RuntimeProblem[] };
   try {
-    names = JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8')) as string[];
+    list = JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8')) as typeof list;
   } catch (e) {
     throw new Error(`kiln: the built runtime is missing from ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)}); run \`npm run prepare\``);
   }
-  return new Map(names.map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))]));
+  return { files: new Map(list.files.map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))])), problems: list.problems };
 }

@@ -52,7 +52,7 @@ describe('kiln start-up', () => {
     // Modules the CLI never imports count too, and folders (a module added or removed).
     expect(inputs).toEqual(expect.arrayContaining(['runtime/webgpu/manifest.ts', 'runtime/core/manifest.ts', 'runtime/core']));
     const list = join(DIST, 'runtime', 'files.json');
-    expect(JSON.parse(readFileSync(list, 'utf8'))).toEqual(expect.arrayContaining(['core/dtype.js', 'core/dtype.d.ts', 'wasm/index.js']));
+    expect(JSON.parse(readFileSync(list, 'utf8')).files).toEqual(expect.arrayContaining(['core/dtype.js', 'core/dtype.d.ts', 'wasm/index.js']));
     const built = statSync(list).mtime;
     const help = join(ROOT, 'compiler', 'cli', 'help.ts');
     const later = new Date(statSync(join(DIST, 'kiln.js')).mtime.getTime() + 1);
