@@ -19,12 +19,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Program } from '../../ir/kernel/kernel.js';
 import type { Module } from '../../ir/module.js';
-import type { WasmManifest, WasmTensor } from '../../runtime/wasm/manifest.js';
+import type { WasmManifest } from '../../runtime/wasm/manifest.js';
 import { compileWasm, gainsFromRelaxedSimd, type WasmArtifact, type WasmOptimize } from '../../targets/wasm/index.js';
 import { compileProgram, type CompileOptions } from '../compile.js';
-import { runtimeFiles } from './runtime_files.js';
-import { WASM_RUNTIME, wasmWrapper } from './wasm.js';
-import { wrapperFiles } from './wrapper.js';
+import { assemble } from './assemble.js';
+import { wasmArtifact } from './wasm.js';
 
 export { runtimeFiles } from './runtime_files.js';
 
@@ -53,9 +52,6 @@ export interface Artifact {
   codeBytes: number;
 }
 
-const WEIGHTS_FILE = 'weights.bin';
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-
 export function buildArtifact(m: Module, opts: ArtifactOptions = {}): Artifact {
   return packageArtifact(m, compileArtifact(m, opts), opts);
 }
@@ -81,22 +77,10 @@ export function compileArtifact(m: Module, opts: ArtifactOptions = {}): Compiled
   return { program, wasm, relaxed };
 }
 
-/** The folder around a compiled module: manifest, weights, runtime, typed wrapper, package.json. */
-export function packageArtifact(m: Module, { program, wasm: art, relaxed }: CompiledArtifact, opts: ArtifactOptions = {}): Artifact {
-  const modules = relaxed ? { simd128: 'model.wasm', relaxedSimd: 'model.relaxed.wasm' } : { simd128: 'model.wasm' };
-  const manifest: WasmManifest = { ...renameOutputs(art.manifest, opts.outputNames), ...(art.weights ? { weights: WEIGHTS_FILE } : {}), modules };
-  const files = new Map<string, Uint8Array>();
-  files.set('model.wasm', art.wasm);
-  if (relaxed) files.set('model.relaxed.wasm', relaxed.wasm);
-  files.set('model.json', text(JSON.stringify(manifest, null, 2) + '\n'));
-  if (art.weights) files.set(WEIGHTS_FILE, art.weights);
-  for (const [name, bytes] of runtimeFiles(WASM_RUNTIME)) files.set(`runtime/${name}`, bytes);
-  for (const [name, body] of wrapperFiles(manifest, wasmWrapper(manifest))) files.set(name, text(body));
-  files.set('package.json', text(JSON.stringify({ name: packageName(m.name), private: true, type: 'module', main: 'model.js', types: 'model.d.ts' }, null, 2) + '\n'));
-  const embedded = art.weights ? 0 : program.constantsBytes;
-  let codeBytes = art.wasm.byteLength - embedded + (relaxed?.wasm.byteLength ?? 0);
-  for (const [name, body] of files) if (name.endsWith('.js')) codeBytes += body.byteLength;
-  return { files, manifest, codeBytes };
+/** The folder around a compiled module: code, manifest, weights, runtime, typed wrapper, package.json. */
+export function packageArtifact(_m: Module, { program, wasm, relaxed }: CompiledArtifact, opts: ArtifactOptions = {}): Artifact {
+  const target = wasmArtifact(wasm, relaxed, program.constantsBytes, opts.outputNames);
+  return { ...assemble(target), manifest: target.manifest };
 }
 
 /** Writes the artifact's files under `dir` (created as needed); returns their paths. */
@@ -107,12 +91,4 @@ export function writeArtifact(art: Artifact, dir: string): string[] {
     writeFileSync(path, bytes);
     return path;
   });
-}
-
-const packageName = (name: string): string => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-
-function renameOutputs(man: WasmManifest, names: readonly string[] | undefined): WasmManifest {
-  if (!names) return man;
-  if (names.length !== man.outputs.length) throw new Error(`${names.length} output names for ${man.outputs.length} outputs`);
-  return { ...man, outputs: man.outputs.map((o, i): WasmTensor => ({ ...o, name: names[i] })) };
 }

@@ -1,11 +1,32 @@
-// The wasm target's part of an artifact: its module files and its slots in the typed
-// wrapper (wrapper.ts) — `load(wasm, weights, threads)` over runtime/wasm's loadModel,
-// `wasmFile()` that picks the relaxed-SIMD build where the engine has it, and `threads`.
+// The wasm target's part of an artifact (assemble.ts): model.wasm (and model.relaxed.wasm),
+// the manifest with its module files, and its slots in the typed wrapper (wrapper.ts) —
+// `load(wasm, weights, threads)` over runtime/wasm's loadModel, `wasmFile()` that picks
+// the relaxed-SIMD build where the engine has it, and `threads`.
 import type { WasmManifest } from '../../runtime/wasm/manifest.js';
+import type { WasmArtifact } from '../../targets/wasm/index.js';
+import { withOutputNames, type TargetArtifact } from './assemble.js';
 import type { WrapperTarget } from './wrapper.js';
 
 /** runtime/'s folders a wasm artifact ships. */
 export const WASM_RUNTIME = ['core', 'wasm'] as const;
+
+const WEIGHTS_FILE = 'weights.bin';
+
+/**
+ * What a wasm artifact holds, from the plain module and, where built, the relaxed-SIMD one
+ * (which shares its manifest and weights). `constantsBytes`: the program's, which the plain
+ * module holds when it embeds them. `outputNames`: ONNX's, to use instead of the program's.
+ */
+export function wasmArtifact(plain: WasmArtifact, relaxed: WasmArtifact | undefined, constantsBytes: number, outputNames?: readonly string[]): TargetArtifact<WasmManifest> {
+  const modules = relaxed ? { simd128: 'model.wasm', relaxedSimd: 'model.relaxed.wasm' } : { simd128: 'model.wasm' };
+  const manifest: WasmManifest = { ...withOutputNames(plain.manifest, outputNames), ...(plain.weights ? { weights: WEIGHTS_FILE } : {}), modules };
+  const code: [string, Uint8Array][] = [['model.wasm', plain.wasm]];
+  if (relaxed) code.push(['model.relaxed.wasm', relaxed.wasm]);
+  return {
+    manifest, code, weights: plain.weights, runtime: WASM_RUNTIME, wrapper: wasmWrapper(manifest),
+    embeddedWeightBytes: plain.weights ? 0 : constantsBytes,
+  };
+}
 
 /** What the wasm wrapper imports, declares and defines besides the shared parts. */
 export function wasmWrapper(man: WasmManifest): WrapperTarget {
