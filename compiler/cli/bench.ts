@@ -64,7 +64,7 @@ interface BenchOptions {
   outputNames?: readonly string[];
 }
 
-/** The part of a compiled folder's model.js that bench uses (see artifact.ts's wrapper). */
+/** The part of a compiled folder's model.js that bench uses (see compiler/artifact/wrapper.ts). */
 interface ArtifactWrapper {
   wasmFile(): string;
   load(wasm: Uint8Array, weights?: Uint8Array, threads?: number): Promise<{
@@ -80,7 +80,7 @@ interface ArtifactWrapper {
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
   const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
-  // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
+  // Imported here, not at the top: compiler/artifact/ loads binaryen and TypeScript (see backend.ts).
   const { compileArtifact, packageArtifact, writeArtifact } = await import('../artifact/index.js');
   const t0 = performance.now();
   const compiled = compileArtifact(m, artifactOptions);

@@ -11,7 +11,7 @@ export async function compile(pos: string[], v: Values): Promise<number> {
   if ((v.target ?? 'wasm') !== 'wasm') throw new UsageError(`--target: only 'wasm' is built so far, got '${String(v.target)}'`);
   if (!v.o) throw new UsageError('compile needs -o DIR');
   const { module: m, outputNames } = loadWithOptions(file, v);
-  // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
+  // Imported here, not at the top: compiler/artifact/ loads binaryen and TypeScript (see backend.ts).
   const { buildArtifact, writeArtifact } = await import('../artifact/index.js');
   const t0 = performance.now();
   const art = buildArtifact(m, {
