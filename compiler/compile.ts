@@ -6,6 +6,7 @@ import type { Program } from '../ir/kernel/kernel.js';
 import type { Module } from '../ir/module.js';
 import type { TargetDescription } from '../ir/target.js';
 import { pipelineFor, runPasses } from '../passes/pipeline.js';
+import { ioNames } from '../passes/lower/io_names.js';
 import { lowerModule } from '../passes/lower/program.js';
 import { NotCompiled } from '../passes/lower/errors.js';
 import { arrayBytes, describeBytes, TooLarge } from '../ir/limits.js';
@@ -38,7 +39,8 @@ export function compileProgram(m: Module, opts: CompileOptions = {}): Compiled {
   checkCompilable(m, limit, why);
   const passes = pipelineFor(target).filter((p) => p !== 'fusion' || (opts.fusion ?? true));
   const optimized = runPasses(m, passes);
-  const program = lowerModule(optimized, target);
+  // Inputs and outputs keep the source's names: the passes rename the root (io_names.ts).
+  const program = lowerModule(optimized, target, ioNames(m));
   const bytes = program.arenaBytes + program.constantsBytes;
   if (bytes > limit)
     throw new TooLarge(`${m.name}: the program needs ${describeBytes(bytes)} of memory (${describeBytes(program.arenaBytes)} of buffers, ` +

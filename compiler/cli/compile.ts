@@ -31,8 +31,8 @@ interface Built {
  */
 const BUILDERS: { readonly [T in TargetName]: (r: BuildRequest) => Promise<Built> } = {
   wasm: async ({ m, outputNames, v, target, dir }) => {
-    // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
-    const { buildArtifact, writeArtifact } = await import('../artifact.js');
+    // Imported here, not at the top: compiler/artifact/ loads binaryen and TypeScript (see backend.ts).
+    const { buildArtifact, writeArtifact } = await import('../artifact/index.js');
     const t0 = performance.now();
     const art = buildArtifact(m, {
       target, threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,

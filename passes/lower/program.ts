@@ -14,6 +14,7 @@ import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
 import { copyKernel, lowerControl, type ControlContext, type Lowered, type ResultPlacement } from './control.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
+import { ioNames, type IONames } from './io_names.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { hasOwnKernels, ownKernels } from './own_kernels.js';
 import { tiledKernel } from './tiled.js';
@@ -23,17 +24,23 @@ import { tupleLeafInputs } from './tuple_operands.js';
 /** Make no kernel: their buffers are their operands'. */
 const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element', 'bitcast', 'reshape']);
 
-export function lowerModule(m: Module, target: TargetDescription): Program {
+/**
+ * `names`: the inputs' and outputs' names (io_names.ts). The driver passes the source
+ * module's, since the passes rename the root; by default they are `m`'s own.
+ */
+export function lowerModule(m: Module, target: TargetDescription, names: IONames = ioNames(m)): Program {
   const assignment = assignBuffers(m, { alignment: ALIGN });
   const store = new ProgramBuffers(assignment.arenaBytes);
   const b = new ProgramBuilder(store, assignment);
   const ctx = controlContext(m, store, target);
   const steps = lowerComputation(m.entry, b, ctx);
 
-  // A tuple parameter is one input per array leaf, named by its index path (`p.1.0`).
-  const inputs: ProgramIO[] = m.entry.params.flatMap((p) =>
-    leafPaths(p.shape).map((path) => ({ name: [p.name, ...path].join('.'), buffer: b.arrayBuffer(assignment.bufferOf(p, path)) })));
+  // A tuple parameter is one input per array leaf.
+  const inputLeaves = m.entry.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
   const rootLeaves = leafPaths(m.entry.root.shape);
+  if (names.inputs.length !== inputLeaves.length || names.outputs.length !== rootLeaves.length)
+    throw new Error(`${m.name}: ${names.inputs.length} input and ${names.outputs.length} output names for ${inputLeaves.length} inputs and ${rootLeaves.length} outputs`);
+  const inputs: ProgramIO[] = inputLeaves.map((lb, i) => ({ name: names.inputs[i], buffer: b.arrayBuffer(lb) }));
   const outputs: ProgramIO[] = rootLeaves.map((path, j) => {
     const lb = assignment.bufferOf(m.entry.root, path);
     let id = b.arrayBuffer(lb);
@@ -43,7 +50,7 @@ export function lowerModule(m: Module, target: TargetDescription): Program {
       steps.push(ctx.copy(lb.instr, b.ref(lb), store.ref(to, lb.shape)));
       id = to;
     }
-    return { name: outputName(m, path, j, rootLeaves.length), buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
+    return { name: names.outputs[j], buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
   });
 
   return {
@@ -126,12 +133,4 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, targ
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
   return [tiledKernel(spec) ?? tiledWindow(spec) ?? loopKernel(spec)];
-}
-
-/** A root tuple's element j is named for the instruction that computes it. */
-function outputName(m: Module, path: readonly number[], j: number, n: number): string {
-  const root = m.entry.root;
-  if (n === 1) return root.name;
-  if (root.opcode === 'tuple' && path.length === 1) return root.operands[path[0]].name;
-  return `${root.name}.${j}`;
 }
