@@ -1,0 +1,68 @@
+// Which instructions of a module still touch 64-bit integers (s64/u64 results or
+// operands), for a target without them (WGSL) to name the one that keeps a kernel off
+// the device. Instructions at the entry's boundary are told apart: a 64-bit entry
+// parameter read only through a convert to 32 bits (or a saturating clamp with constant
+// bounds, then such a convert), and a convert to 64 bits that only the entry's result
+// reads, are conversions the host can do while copying inputs in and results out.
+import { DTYPES } from '../ir/dtype.js';
+import { usersOf, type Computation, type Instruction, type Module } from '../ir/module.js';
+import { leaves, shapeToString } from '../ir/shape.js';
+
+export interface WideUse {
+  readonly computation: Computation;
+  readonly instruction: Instruction;
+  /** A host-side conversion at the entry's boundary, not device work. */
+  readonly boundary: boolean;
+}
+
+const isWideInt = (t: string): boolean => t === 's64' || t === 'u64';
+const wideResult = (i: Instruction): boolean => leaves(i.shape).some((s) => isWideInt(s.dtype));
+const narrowInt = (i: Instruction): boolean =>
+  i.shape.kind === 'array' && !isWideInt(i.shape.dtype) && DTYPES[i.shape.dtype].cls !== 'float';
+
+/** The instruction has a 64-bit integer result or operand. */
+export const touchesWideInts = (i: Instruction): boolean => wideResult(i) || i.operands.some(wideResult);
+
+/** Every instruction of m that touches 64-bit integers, in module order. */
+export function wideIntUses(m: Module): WideUse[] {
+  const out: WideUse[] = [];
+  for (const c of m.computations) {
+    const boundary = c === m.entry ? entryBoundary(c) : new Set<Instruction>();
+    for (const i of c.instructions) if (touchesWideInts(i)) out.push({ computation: c, instruction: i, boundary: boundary.has(i) });
+  }
+  return out;
+}
+
+/** The first instruction that needs 64-bit integers on the device, or undefined when none does. */
+export const firstDeviceWideUse = (m: Module): WideUse | undefined => wideIntUses(m).find((u) => !u.boundary);
+
+/** `%name = s64[3] add in %main`: what a target's refusal names. */
+export const describeWideUse = (u: WideUse): string =>
+  `%${u.instruction.name} = ${shapeToString(u.instruction.shape, { layout: false })} ${u.instruction.opcode} in %${u.computation.name}`;
+
+/** The entry's host-side conversions: narrowing reads of 64-bit parameters, widening writes of results. */
+function entryBoundary(c: Computation): Set<Instruction> {
+  const users = usersOf(c);
+  const only = (i: Instruction, ok: (u: Instruction) => boolean): boolean => (users.get(i) ?? []).every(ok);
+  const out = new Set<Instruction>();
+  const narrowingConvert = (u: Instruction): boolean => u.opcode === 'convert' && narrowInt(u);
+  const saturating = (u: Instruction, p: Instruction): boolean =>
+    u.opcode === 'clamp' && u.operands[1] === p && u.operands[0].opcode === 'constant' && u.operands[2].opcode === 'constant' &&
+    only(u, narrowingConvert);
+  for (const p of c.params) {
+    if (!wideResult(p) || p === c.root || !only(p, (u) => narrowingConvert(u) || saturating(u, p))) continue;
+    out.add(p);
+    for (const u of users.get(p) ?? []) {
+      out.add(u);
+      if (u.opcode !== 'clamp') continue;
+      for (const k of [0, 2]) if (only(u.operands[k], (x) => x.opcode === 'clamp')) out.add(u.operands[k]);
+      for (const v of users.get(u) ?? []) out.add(v);
+    }
+  }
+  const result = c.root.opcode === 'tuple' ? c.root.operands : [c.root];
+  const resultOnly = (u: Instruction): boolean => u === c.root;
+  for (const r of result)
+    if (r.opcode === 'convert' && wideResult(r) && !r.operands.some(wideResult) && only(r, resultOnly)) out.add(r);
+  if (c.root.opcode === 'tuple' && c.root.operands.every((o) => !wideResult(o) || out.has(o))) out.add(c.root);
+  return out;
+}
