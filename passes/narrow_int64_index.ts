@@ -10,9 +10,10 @@
 // every p in a tail and its saturated value (the tail's end) index the same elements.
 import { isElementwise } from '../ir/opcodes.js';
 import type { Computation, Instruction } from '../ir/module.js';
+import { leaves } from '../ir/shape.js';
 import { analyseRanges, asRange, dtypeRange, range, type Range, type RangeInfo } from './int_range.js';
 
-/** The saturated range: wide enough for any real dim, narrow enough that p + dim still fits s32. */
+/** The widest saturated range: wide enough for any real dim, narrow enough that p + dim still fits s32. */
 export const SAT_LO = -(1n << 30n), SAT_HI = (1n << 30n) - 1n;
 
 /** The operand positions of i that are start indices, or [] when it takes none. */
@@ -69,45 +70,64 @@ const constantOnTails = (v: Instruction, tails: Tails): boolean =>
 /**
  * Whether saturating p provably changes no result. Walks what p's values reach: every
  * element of every value computed from p must depend on at most one element of p, so
- * saturating one element of p changes only what that element computes. Elementwise ops
- * keep that when all their operands computed from p are aligned with p (same dims, no
- * data movement in between: `core`), or when only one operand is; ops that copy elements
- * (reshape, broadcast, concatenate with an independent iota...) keep it with one such
- * operand. A value that takes one value on each tail (`p < 0` is false on the high tail
- * and true on the low one, `iota == p` false on both) is the same for p and its saturated
+ * saturating one element of p changes only what that element computes. An op that copies
+ * elements (reshape, broadcast, concatenate with an independent iota...) from one such
+ * value keeps that, and starts a new alignment: elementwise ops keep it when all their
+ * operands computed from p are aligned (element k of each depends on the same element of
+ * p). A value that takes one value on each tail (`p < 0` is false on the high tail and
+ * true on the low one, `iota == p` false on both) is the same for p and its saturated
  * value, and its users are free. Anything else p reaches must be a start index that acts
  * alike over each tail.
  */
 function saturable(c: Computation, p: Instruction, tails: Tails): boolean {
-  const core = new Set<Instruction>([p]);
-  // A value computed from p -> the elementwise value whose range bounds its elements from p.
+  // A value computed from p -> the value it is aligned with (the last copy since p).
+  const aligned = new Map<Instruction, Instruction>([[p, p]]);
+  // ... -> the elementwise value whose range bounds its elements computed from p.
   const source = new Map<Instruction, Instruction>([[p, p]]);
   let sinks = 0;
   for (const i of c.instructions) {
-    const reads = i.operands.flatMap((o, k) => (source.has(o) ? [k] : []));
+    const reads = i.operands.flatMap((o, k) => (aligned.has(o) ? [k] : []));
     if (i === p || reads.length === 0) continue;
     const idx = indexOperands(i);
+    const alignments = new Set(reads.map((k) => aligned.get(i.operands[k])!));
     if (reads.every((k) => idx.includes(k))) {
       if (!reads.every((k) => tails.every((t) => actsAlike(asRange(t.get(source.get(i.operands[k])!)), i)))) return false;
       sinks++;
-    } else if (isElementwise(i.opcode) && (reads.length === 1 || reads.every((k) => core.has(i.operands[k])))) {
+    } else if (isElementwise(i.opcode) && alignments.size === 1) {
       if (constantOnTails(i, tails)) continue; // the same for p and saturated p
-      if (sameDims(i, p) && reads.every((k) => core.has(i.operands[k]))) core.add(i);
+      aligned.set(i, [...alignments][0]);
       source.set(i, i);
-    } else if (MOVES.has(i.opcode) && reads.length === 1) source.set(i, source.get(i.operands[reads[0]])!);
-    else return false;
+    } else if (MOVES.has(i.opcode) && reads.length === 1) {
+      aligned.set(i, i);
+      source.set(i, source.get(i.operands[reads[0]])!);
+    } else return false;
   }
-  return !source.has(c.root) && sinks + [...source.keys()].length > 1;
+  return !aligned.has(c.root) && sinks + aligned.size > 1;
 }
 
-const sameDims = (a: Instruction, b: Instruction): boolean => dimsOf(a).join(',') === dimsOf(b).join(',');
 
-/** The saturated range of entry parameter p, when saturating it provably changes no result. */
+/**
+ * The saturated range of entry parameter p, when saturating it provably changes no result.
+ * The smaller the range, the more of what is computed from it fits 32 bits (`p - p` spans
+ * twice p's range): it tries a range just wider than twice c's largest dim first, then
+ * [SAT_LO, SAT_HI].
+ */
 export function saturation(c: Computation, p: Instruction): Range | undefined {
   if (p.shape.kind !== 'array' || (p.shape.dtype !== 's64' && p.shape.dtype !== 'u64')) return undefined;
   const all = dtypeRange(p.shape.dtype)!;
-  const sat = range(all.lo > SAT_LO ? all.lo : SAT_LO, SAT_HI);
-  const tails = [range(sat.hi, all.hi), ...(all.lo < sat.lo ? [range(all.lo, sat.lo)] : [])]
-    .map((tail) => analyseRanges(c, new Map<Instruction, RangeInfo>([[p, tail]])));
-  return saturable(c, p, tails) ? sat : undefined;
+  let small = 1n;
+  while (small <= 2n * largestDim(c)) small *= 2n;
+  for (const bound of small < SAT_HI ? [small, SAT_HI + 1n] : [SAT_HI + 1n]) {
+    const sat = range(all.lo > -bound ? all.lo : -bound, bound - 1n);
+    const tails = [range(sat.hi, all.hi), ...(all.lo < sat.lo ? [range(all.lo, sat.lo)] : [])]
+      .map((tail) => analyseRanges(c, new Map<Instruction, RangeInfo>([[p, tail]])));
+    if (saturable(c, p, tails)) return sat;
+  }
+  return undefined;
+}
+
+function largestDim(c: Computation): bigint {
+  let d = 0;
+  for (const i of c.instructions) for (const s of leaves(i.shape)) for (const n of s.dims) d = Math.max(d, n);
+  return BigInt(d);
 }
