@@ -125,7 +125,7 @@ function rangeOf(i: Instruction, get: (o: Instruction) => RangeInfo): RangeInfo 
     case 'clamp': return clampRange(op(0), op(1), op(2), t);
     case 'concatenate': return clip(i.operands.map((o) => asRange(get(o))).reduce((a, b) => (a && b ? hull(a, b) : undefined)), t);
     case 'pad': case 'dynamic-update-slice': return both(op(0), op(1), hull, t);
-    case 'reduce': case 'sort': return tupleRange(i, get);
+    case 'reduce': case 'sort': case 'get-tuple-element': return tupleRange(i, get);
     default: break;
   }
   if (MOVES_OPERAND_0.has(i.opcode)) return clip(op(0), t);

@@ -7,15 +7,17 @@
 // and the result fit (no wrap-around can happen in either width). The module's interface
 // stays: entry parameters keep their types (narrowed through a convert, or a saturating
 // clamp for pure indices, passes/narrow_int64_index.ts), and a narrowed value a 64-bit
-// user or a computation's root needs is converted back (`.wide`).
+// user or a computation's root needs is converted back (`.wide`). A reduce or sort over
+// narrowed values calls a narrowed copy of its reducer or comparator
+// (passes/narrow_int64_called.ts). The rewrite itself is passes/narrow_int64_rewrite.ts.
+import { NameUniquer } from '../ir/builder.js';
 import type { DType } from '../ir/dtype.js';
-import { arrayLiteral } from '../ir/literal.js';
-import { usersOf, type Computation, type Instruction, type Module } from '../ir/module.js';
-import type { ArrayShape } from '../ir/shape.js';
-import { analyseRanges, asRange, dtypeRange, within, type RangeInfo } from './int_range.js';
+import { calledComputations, usersOf, type Computation, type Instruction, type Module } from '../ir/module.js';
+import { analyseRanges, asRange, dtypeRange, within, type Range, type RangeInfo } from './int_range.js';
+import { narrowCalled } from './narrow_int64_called.js';
 import { indexOperands, saturation } from './narrow_int64_index.js';
-import { arrayValues, cloneModule, makeInstruction, moduleNames } from './rewrite.js';
-import type { NameUniquer } from '../ir/builder.js';
+import { rewrite } from './narrow_int64_rewrite.js';
+import { arrayValues, cloneModule, moduleNames } from './rewrite.js';
 
 export const NARROW: Partial<Record<DType, DType>> = { s64: 's32', u64: 'u32' };
 
@@ -27,72 +29,138 @@ const SAME_IN_32_BITS = new Set<string>([
   'dynamic-slice', 'dynamic-update-slice', 'gather',
 ]);
 
-const wideDtype = (i: Instruction): DType | undefined =>
+export const wideDtype = (i: Instruction): DType | undefined =>
   i.shape.kind === 'array' && NARROW[i.shape.dtype] !== undefined ? i.shape.dtype : undefined;
+
+/** What narrowing one computation needs to know. */
+export interface Scope {
+  readonly c: Computation;
+  readonly names: NameUniquer;
+  readonly computationNames: NameUniquer;
+  /**
+   * Parameters read narrow, with their ranges: an entry parameter saturated (read through
+   * clamp and convert), or a parameter of a narrowed copy of a called computation (retyped).
+   */
+  readonly given: Map<Instruction, { range: Range; how: 'saturate' | 'retype' }>;
+  /** Root tuple elements (or 0 for an array root) that must come out narrow: a reducer's narrowed lanes. */
+  readonly narrowRoot: ReadonlySet<number>;
+  /** A reduce or sort to narrow -> the narrowed copy it will call, and the copies that copy calls. */
+  readonly called: Map<Instruction, { copy: Computation; added: Computation[] }>;
+  /** Narrowed copies this computation's rewrite made, callees first: they go before it in the module. */
+  readonly added: Computation[];
+}
 
 export function narrowInt64(input: Module): Module {
   const m = cloneModule(input);
   const names = moduleNames(m);
-  for (const c of m.computations) narrowComputation(c, names);
+  const computationNames = new NameUniquer();
+  for (const c of m.computations) computationNames.unique(c.name);
+  for (const c of [...m.computations]) {
+    const scope: Scope = { c, names, computationNames, given: new Map(), narrowRoot: new Set(), called: new Map(), added: [] };
+    if (c.isEntry) for (const p of c.params) {
+      const r = saturation(c, p);
+      if (r) scope.given.set(p, { range: r, how: 'saturate' });
+    }
+    narrowComputation(scope);
+    m.computations.splice(m.computations.indexOf(c), 0, ...scope.added);
+  }
+  return dropUncalled(m, input);
+}
+
+/** Drops the reducers and comparators whose callers all call narrowed copies now (those the input did not hold uncalled). */
+function dropUncalled(m: Module, input: Module): Module {
+  const calledBefore = new Set(input.computations.flatMap((c) => c.instructions.flatMap((i) => calledComputations(i).map((k) => k.name))));
+  const calledNow = new Set(m.computations.flatMap((c) => c.instructions.flatMap((i) => calledComputations(i))));
+  m.computations = m.computations.filter((c) => c === m.entry || calledNow.has(c) || !calledBefore.has(c.name));
   return m;
 }
 
-/** Decides and rewrites one computation; its parameters and root keep their types. */
-function narrowComputation(c: Computation, names: NameUniquer): void {
+/** Decides and rewrites one computation. Its parameters and root keep their types, except as `scope` says. */
+export function narrowComputation(scope: Scope): void {
+  const { c } = scope;
   if (!c.instructions.some((i) => wideDtype(i) || i.operands.some((o) => wideDtype(o)))) return;
+  const ranges = analyseRanges(c, new Map<Instruction, RangeInfo>([...scope.given].map(([p, g]) => [p, g.range])));
   const users = usersOf(c);
-  const saturated = new Map<Instruction, RangeInfo>();
-  if (c.isEntry) for (const p of c.params) {
-    const r = saturation(c, p);
-    if (r) saturated.set(p, r);
-  }
-  const ranges = analyseRanges(c, saturated);
-  const candidates = new Set(c.instructions.filter((i) => isCandidate(i, ranges, saturated)));
-  const narrowed = keepUseful(c, candidates, users);
-  if (narrowed.size > 0) rewrite(c, narrowed, saturated, names);
+  const candidates = new Set<Instruction>();
+  for (const i of c.instructions) if (isCandidate(i, ranges, candidates, users, scope)) candidates.add(i);
+  const narrowed = keepUseful(scope, candidates, users);
+  if (narrowed.size > 0) rewrite(scope, narrowed);
 }
 
 /** A 64-bit value that fits its narrow type, computed by an op that means the same in 32 bits. */
-function isCandidate(i: Instruction, ranges: Map<Instruction, RangeInfo>, saturated: Map<Instruction, RangeInfo>): boolean {
+function isCandidate(i: Instruction, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
+  if (i.opcode === 'reduce' || i.opcode === 'sort') return narrowsCalled(i, ranges, candidates, users, scope);
   const t = wideDtype(i);
   const r = asRange(ranges.get(i));
   if (!t || !r || !within(r, dtypeRange(NARROW[t]!)!)) return false;
-  if (i.opcode === 'parameter') return saturated.has(i);
-  if (i.opcode === 'constant') return arrayValues(i.attrs.literal) !== undefined;
-  if (i.opcode === 'iota' || i.opcode === 'convert') return true;
-  return SAME_IN_32_BITS.has(i.opcode);
+  switch (i.opcode) {
+    case 'parameter': return scope.given.has(i);
+    case 'constant': return arrayValues(i.attrs.literal) !== undefined;
+    case 'iota': case 'convert': return true;
+    case 'get-tuple-element': return candidates.has(i.operands[0]);
+    default: return SAME_IN_32_BITS.has(i.opcode);
+  }
 }
 
 /**
- * Whether user u can read candidate operand k narrowed: u is narrowed itself (every wide
- * data operand of a candidate is then a candidate too, checked in keepUseful), u converts
- * it (to any type: an integer that fits converts the same from either width), compares it
- * with another candidate, or takes it as a start index with its fellow indices candidates.
+ * A reduce or sort whose 64-bit operands are all candidates, whose results fit, whose
+ * tuple only get-tuple-elements read, and whose reducer or comparator has a narrowed copy.
  */
-function readsNarrow(u: Instruction, k: number, candidates: ReadonlySet<Instruction>): boolean {
-  if (u.opcode === 'convert') return true;
+function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'sort' }>, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
+  const wide = i.operands.filter((o) => wideDtype(o));
+  if (wide.length === 0 || !wide.every((o) => candidates.has(o))) return false;
+  if (i.shape.kind === 'tuple' && !(users.get(i) ?? []).every((u) => u.opcode === 'get-tuple-element')) return false;
+  const info = ranges.get(i);
+  const results = Array.isArray(info) ? (info as RangeInfo[]) : [info];
+  const shapes = i.shape.kind === 'tuple' ? i.shape.elements : [i.shape];
+  const fits = shapes.every((s, k) => s.kind === 'array' && (NARROW[s.dtype] === undefined || within(asRange(results[k]) ?? dtypeRange(s.dtype)!, dtypeRange(NARROW[s.dtype]!)!)));
+  if (!fits) return false;
+  const copy = narrowCalled(i, ranges, scope);
+  if (copy) scope.called.set(i, copy);
+  return copy !== undefined;
+}
+
+/**
+ * Whether user u can read candidate operand k narrowed: u converts it (to any type: an
+ * integer that fits converts the same from either width), compares it with another
+ * candidate, takes it as a start index with its fellow indices candidates, or is the root
+ * tuple of a narrowed copy and k one of its narrowed lanes.
+ */
+function readsNarrow(u: Instruction, k: number, candidates: ReadonlySet<Instruction>, scope: Scope): boolean {
+  if (u.opcode === 'convert' || u.opcode === 'get-tuple-element') return true; // a narrowed tuple's lanes
   if (u.opcode === 'compare') return u.operands.every((o) => candidates.has(o));
+  if (u === scope.c.root && u.opcode === 'tuple' && scope.narrowRoot.has(k)) return true;
   const idx = indexOperands(u);
   if (idx.includes(k)) return idx.every((j) => !wideDtype(u.operands[j]) || candidates.has(u.operands[j]));
   return false;
 }
 
 /** Whether u (narrowed or not) reads its operand k narrowed; start indices go by readsNarrow, whatever u's data does. */
-const readsNarrowAt = (u: Instruction, k: number, uNarrowed: boolean, narrowed: ReadonlySet<Instruction>): boolean =>
-  (uNarrowed && !indexOperands(u).includes(k)) || readsNarrow(u, k, narrowed);
+export const readsNarrowAt = (u: Instruction, k: number, uNarrowed: boolean, narrowed: ReadonlySet<Instruction>, scope: Scope): boolean =>
+  (uNarrowed && !indexOperands(u).includes(k)) || readsNarrow(u, k, narrowed, scope);
 
-/** Wide operands of i that are data (not start indices): they must be narrowed with i. */
+/** Operands that must be narrowed with i: its 64-bit data operands (not start indices), a get-tuple-element's tuple. */
 const dataOperands = (i: Instruction): Instruction[] => {
+  if (i.opcode === 'get-tuple-element') return [i.operands[0]];
   const idx = indexOperands(i);
   return i.operands.filter((o, k) => !idx.includes(k) && wideDtype(o));
 };
 
+/** The root is an entry result (the host widens it) or a lane of a narrowed copy's result. */
+function resultWantsNarrow(i: Instruction, scope: Scope): boolean {
+  const { root, isEntry } = scope.c;
+  if (root.opcode === 'tuple') return root.operands.some((o, k) => o === i && (isEntry || scope.narrowRoot.has(k)));
+  return i === root && (isEntry || scope.narrowRoot.has(0));
+}
+
 /**
  * The candidates worth narrowing: a candidate whose data operands are all narrowed, with
- * some user (or the entry's result) that reads it narrow. Decided from the root upwards,
- * so a value only 64-bit users read is not narrowed and widened back for nothing.
+ * some user (or the result) that reads it narrow. Decided from the root upwards, so a
+ * value only 64-bit users read is not narrowed and widened back for nothing. Retyped
+ * parameters and get-tuple-elements of a narrowed tuple are narrowed whatever their users.
  */
-function keepUseful(c: Computation, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>): Set<Instruction> {
+function keepUseful(scope: Scope, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>): Set<Instruction> {
+  const { c } = scope;
   // Candidates whose data operands are not all candidates cannot be narrowed; repeat to a fixed point.
   for (let changed = true; changed;) {
     changed = false;
@@ -103,78 +171,13 @@ function keepUseful(c: Computation, candidates: Set<Instruction>, users: Map<Ins
       }
   }
   const kept = new Set<Instruction>();
-  const entryResult = (i: Instruction): boolean => c.isEntry && (i === c.root || (c.root.opcode === 'tuple' && c.root.operands.includes(i)));
+  const forced = (i: Instruction): boolean => scope.given.get(i)?.how === 'retype' || i.opcode === 'get-tuple-element';
   for (let k = c.instructions.length - 1; k >= 0; k--) {
     const i = c.instructions[k];
     if (!candidates.has(i)) continue;
-    const useful = entryResult(i) || (users.get(i) ?? []).some((u) =>
-      u.operands.some((o, j) => o === i && readsNarrowAt(u, j, kept.has(u), candidates)));
+    const useful = forced(i) || resultWantsNarrow(i, scope) || (users.get(i) ?? []).some((u) =>
+      u.operands.some((o, j) => o === i && readsNarrowAt(u, j, kept.has(u), candidates, scope)));
     if (useful) kept.add(i);
   }
   return kept;
-}
-
-/**
- * Rewrites c in place: each narrowed instruction is retyped (constants get narrow
- * literals; a convert to the narrow type of a value already narrow disappears; a
- * saturated parameter is read through clamp and convert); users that need 64 bits read
- * a `.wide` convert, made once per value just before its first such user.
- */
-function rewrite(c: Computation, narrowed: Set<Instruction>, saturated: Map<Instruction, RangeInfo>, names: NameUniquer): void {
-  const narrowOf = new Map<Instruction, Instruction>();
-  const wideOf = new Map<Instruction, Instruction>();
-  const out: Instruction[] = [];
-  const wideShape = new Map(c.instructions.map((i) => [i, i.shape])); // before retyping
-  const widen = (n: Instruction, original: Instruction): Instruction => {
-    let w = wideOf.get(n);
-    if (!w) {
-      w = makeInstruction(names.unique(`${original.name}.wide`), 'convert', wideShape.get(original)!, [n], {});
-      wideOf.set(n, w);
-      out.push(w);
-    }
-    return w;
-  };
-  for (const i of c.instructions) {
-    const reads = i.operands.map((o, k) => {
-      const n = narrowOf.get(o);
-      if (!n) return o;
-      return readsNarrowAt(i, k, narrowed.has(i), narrowed) ? n : widen(n, o);
-    });
-    if (!narrowed.has(i)) {
-      i.operands = reads;
-      out.push(i);
-      continue;
-    }
-    const n = narrowInstruction(i, reads, saturated, names, out);
-    narrowOf.set(i, n);
-  }
-  if (narrowOf.has(c.root)) c.root = widen(narrowOf.get(c.root)!, c.root);
-  c.instructions = out;
-}
-
-/** The narrow version of i reading `reads`; new instructions go to `out`. */
-function narrowInstruction(i: Instruction, reads: Instruction[], saturated: Map<Instruction, RangeInfo>, names: NameUniquer, out: Instruction[]): Instruction {
-  const shape = i.shape as ArrayShape;
-  const narrowShape: ArrayShape = { ...shape, dtype: NARROW[shape.dtype]! };
-  if (i.opcode === 'parameter') {
-    // Kept as it is (the interface); its uses read clamp(SAT_LO, p, SAT_HI) in 32 bits.
-    out.push(i);
-    const r = asRange(saturated.get(i))!;
-    const bound = (v: bigint, tag: string): Instruction =>
-      makeInstruction(names.unique(`${i.name}.${tag}`), 'constant', { kind: 'array', dtype: shape.dtype, dims: [] }, [], { literal: arrayLiteral({ kind: 'array', dtype: shape.dtype, dims: [] }, [v]) });
-    const lo = bound(r.lo, 'lo'), hi = bound(r.hi, 'hi');
-    const clamp = makeInstruction(names.unique(`${i.name}.saturated`), 'clamp', shape, [lo, i, hi], {});
-    const narrow = makeInstruction(names.unique(`${i.name}.narrow`), 'convert', narrowShape, [clamp], {});
-    out.push(lo, hi, clamp, narrow);
-    return narrow;
-  }
-  if (i.opcode === 'convert' && reads[0].shape.kind === 'array' && reads[0].shape.dtype === narrowShape.dtype) return reads[0];
-  if (i.opcode === 'constant') {
-    const values = arrayValues(i.attrs.literal)!;
-    i.attrs = { ...i.attrs, literal: arrayLiteral(narrowShape, Array.from(values.data as ArrayLike<bigint>, (v) => Number(v))) };
-  }
-  i.shape = narrowShape;
-  i.operands = reads;
-  out.push(i);
-  return i;
 }
