@@ -16,6 +16,7 @@ import { calledComputations, usersOf, type Computation, type Instruction, type M
 import { analyseRanges, asRange, dtypeRange, within, type Range, type RangeInfo } from './int_range.js';
 import { narrowCalled } from './narrow_int64_called.js';
 import { indexOperands, saturation } from './narrow_int64_index.js';
+import { comparesExactly, RELABEL_MOVES, type Relabel } from './narrow_int64_relabel.js';
 import { rewrite } from './narrow_int64_rewrite.js';
 import { arrayValues, cloneModule, moduleNames } from './rewrite.js';
 
@@ -28,6 +29,13 @@ const SAME_IN_32_BITS = new Set<string>([
   'broadcast', 'reshape', 'transpose', 'slice', 'reverse', 'bitcast', 'concatenate', 'pad',
   'dynamic-slice', 'dynamic-update-slice', 'gather',
 ]);
+
+export interface Called {
+  readonly copy: Computation;
+  readonly added: Computation[];
+  /** Reduce lanes whose init is a sentinel, relabelled. */
+  readonly relabels: ReadonlyMap<number, Relabel>;
+}
 
 export const wideDtype = (i: Instruction): DType | undefined =>
   i.shape.kind === 'array' && NARROW[i.shape.dtype] !== undefined ? i.shape.dtype : undefined;
@@ -44,8 +52,12 @@ export interface Scope {
   readonly given: Map<Instruction, { range: Range; how: 'saturate' | 'retype' }>;
   /** Root tuple elements (or 0 for an array root) that must come out narrow: a reducer's narrowed lanes. */
   readonly narrowRoot: ReadonlySet<number>;
-  /** A reduce or sort to narrow -> the narrowed copy it will call, and the copies that copy calls. */
-  readonly called: Map<Instruction, { copy: Computation; added: Computation[] }>;
+  /** A reduce or sort to narrow -> the narrowed copy it will call, the copies that copy calls, its relabelled lanes. */
+  readonly called: Map<Instruction, Called>;
+  /** Narrowed values whose narrow form relabels a sentinel (passes/narrow_int64_relabel.ts). */
+  readonly relabeled: Map<Instruction, Relabel>;
+  /** Value ranges of the computation's instructions. */
+  ranges: Map<Instruction, RangeInfo>;
   /** Narrowed copies this computation's rewrite made, callees first: they go before it in the module. */
   readonly added: Computation[];
 }
@@ -56,7 +68,7 @@ export function narrowInt64(input: Module): Module {
   const computationNames = new NameUniquer();
   for (const c of m.computations) computationNames.unique(c.name);
   for (const c of [...m.computations]) {
-    const scope: Scope = { c, names, computationNames, given: new Map(), narrowRoot: new Set(), called: new Map(), added: [] };
+    const scope: Scope = { c, names, computationNames, given: new Map(), narrowRoot: new Set(), called: new Map(), added: [], relabeled: new Map(), ranges: new Map() };
     if (c.isEntry) for (const p of c.params) {
       const r = saturation(c, p);
       if (r) scope.given.set(p, { range: r, how: 'saturate' });
@@ -80,6 +92,7 @@ export function narrowComputation(scope: Scope): void {
   const { c } = scope;
   if (!c.instructions.some((i) => wideDtype(i) || i.operands.some((o) => wideDtype(o)))) return;
   const ranges = analyseRanges(c, new Map<Instruction, RangeInfo>([...scope.given].map(([p, g]) => [p, g.range])));
+  scope.ranges = ranges;
   const users = usersOf(c);
   const candidates = new Set<Instruction>();
   for (const i of c.instructions) if (isCandidate(i, ranges, candidates, users, scope)) candidates.add(i);
@@ -90,6 +103,13 @@ export function narrowComputation(scope: Scope): void {
 /** A 64-bit value that fits its narrow type, computed by an op that means the same in 32 bits. */
 function isCandidate(i: Instruction, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
   if (i.opcode === 'reduce' || i.opcode === 'sort') return narrowsCalled(i, ranges, candidates, users, scope);
+  const relabel = relabelOf(i, scope);
+  if (relabel) {
+    if (!candidates.has(i.operands[0])) return false;
+    scope.relabeled.set(i, relabel);
+    return true;
+  }
+  if (i.operands.some((o) => scope.relabeled.has(o))) return false; // arithmetic on a relabelled value is not exact
   const t = wideDtype(i);
   const r = asRange(ranges.get(i));
   if (!t || !r || !within(r, dtypeRange(NARROW[t]!)!)) return false;
@@ -102,22 +122,32 @@ function isCandidate(i: Instruction, ranges: Map<Instruction, RangeInfo>, candid
   }
 }
 
+/** A get-tuple-element of a relabelled reduce lane, or a copy of a relabelled value: relabelled alike. */
+function relabelOf(i: Instruction, scope: Scope): Relabel | undefined {
+  if (i.opcode === 'get-tuple-element') return scope.called.get(i.operands[0])?.relabels.get(i.attrs.index);
+  return RELABEL_MOVES.has(i.opcode) && i.operands.length === 1 ? scope.relabeled.get(i.operands[0]) : undefined;
+}
+
 /**
  * A reduce or sort whose 64-bit operands are all candidates, whose results fit, whose
  * tuple only get-tuple-elements read, and whose reducer or comparator has a narrowed copy.
  */
 function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'sort' }>, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
-  const wide = i.operands.filter((o) => wideDtype(o));
-  if (wide.length === 0 || !wide.every((o) => candidates.has(o))) return false;
+  if (!i.operands.some((o) => wideDtype(o))) return false;
   if (i.shape.kind === 'tuple' && !(users.get(i) ?? []).every((u) => u.opcode === 'get-tuple-element')) return false;
+  if (i.operands.some((o) => scope.relabeled.has(o))) return false;
+  const called = narrowCalled(i, ranges, scope);
+  if (!called) return false;
+  const n = i.operands.length / 2;
+  const relabelledInit = (k: number): boolean => i.opcode === 'reduce' && k >= n && called.relabels.has(k - n);
+  if (!i.operands.every((o, k) => !wideDtype(o) || candidates.has(o) || relabelledInit(k))) return false;
   const info = ranges.get(i);
   const results = Array.isArray(info) ? (info as RangeInfo[]) : [info];
   const shapes = i.shape.kind === 'tuple' ? i.shape.elements : [i.shape];
-  const fits = shapes.every((s, k) => s.kind === 'array' && (NARROW[s.dtype] === undefined || within(asRange(results[k]) ?? dtypeRange(s.dtype)!, dtypeRange(NARROW[s.dtype]!)!)));
-  if (!fits) return false;
-  const copy = narrowCalled(i, ranges, scope);
-  if (copy) scope.called.set(i, copy);
-  return copy !== undefined;
+  const fits = shapes.every((s, k) => s.kind === 'array' &&
+    (NARROW[s.dtype] === undefined || called.relabels.has(k) || within(asRange(results[k]) ?? dtypeRange(s.dtype)!, dtypeRange(NARROW[s.dtype]!)!)));
+  if (fits) scope.called.set(i, called);
+  return fits;
 }
 
 /**
@@ -127,6 +157,12 @@ function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'sort' }>, r
  * tuple of a narrowed copy and k one of its narrowed lanes.
  */
 function readsNarrow(u: Instruction, k: number, candidates: ReadonlySet<Instruction>, scope: Scope): boolean {
+  const relabel = scope.relabeled.get(u.operands[k]);
+  if (relabel && u.opcode === 'compare') {
+    const other = u.operands[1 - k];
+    return candidates.has(other) && comparesExactly(relabel, scope.relabeled.get(other), asRange(scope.ranges.get(other)));
+  }
+  if (relabel && !indexOperands(u).includes(k)) return false;
   if (u.opcode === 'convert' || u.opcode === 'get-tuple-element') return true; // a narrowed tuple's lanes
   if (u.opcode === 'compare') return u.operands.every((o) => candidates.has(o));
   if (u === scope.c.root && u.opcode === 'tuple' && scope.narrowRoot.has(k)) return true;
@@ -139,11 +175,16 @@ function readsNarrow(u: Instruction, k: number, candidates: ReadonlySet<Instruct
 export const readsNarrowAt = (u: Instruction, k: number, uNarrowed: boolean, narrowed: ReadonlySet<Instruction>, scope: Scope): boolean =>
   (uNarrowed && !indexOperands(u).includes(k)) || readsNarrow(u, k, narrowed, scope);
 
-/** Operands that must be narrowed with i: its 64-bit data operands (not start indices), a get-tuple-element's tuple. */
-const dataOperands = (i: Instruction): Instruction[] => {
+/**
+ * Operands that must be narrowed with i: its 64-bit data operands (not start indices, not
+ * a relabelled sentinel init: the rewrite replaces it), a get-tuple-element's tuple.
+ */
+const dataOperands = (i: Instruction, scope: Scope): Instruction[] => {
   if (i.opcode === 'get-tuple-element') return [i.operands[0]];
   const idx = indexOperands(i);
-  return i.operands.filter((o, k) => !idx.includes(k) && wideDtype(o));
+  const relabels = scope.called.get(i)?.relabels;
+  const n = i.operands.length / 2;
+  return i.operands.filter((o, k) => !idx.includes(k) && wideDtype(o) && !(relabels?.has(k - n)));
 };
 
 /** The root is an entry result (the host widens it) or a lane of a narrowed copy's result. */
@@ -165,7 +206,7 @@ function keepUseful(scope: Scope, candidates: Set<Instruction>, users: Map<Instr
   for (let changed = true; changed;) {
     changed = false;
     for (const i of c.instructions)
-      if (candidates.has(i) && i.opcode !== 'parameter' && i.opcode !== 'convert' && !dataOperands(i).every((o) => candidates.has(o))) {
+      if (candidates.has(i) && i.opcode !== 'parameter' && i.opcode !== 'convert' && !dataOperands(i, scope).every((o) => candidates.has(o))) {
         candidates.delete(i);
         changed = true;
       }

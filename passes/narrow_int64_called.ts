@@ -4,12 +4,13 @@
 // passes/int_range.ts's induction) and narrowed like any computation; a reducer's results
 // for those lanes must come out narrow too, or the reduce stays as it is.
 import type { Computation, Instruction } from '../ir/module.js';
-import { asRange, hull, type Range, type RangeInfo } from './int_range.js';
-import { narrowComputation, wideDtype, type Scope } from './narrow_int64.js';
+import { asRange, dtypeRange, hull, range, within, type Range, type RangeInfo } from './int_range.js';
+import { NARROW, narrowComputation, wideDtype, type Called, type Scope } from './narrow_int64.js';
+import { orderOnly, sentinelImage, type Relabel } from './narrow_int64_relabel.js';
 
 type Calls = Extract<Instruction, { opcode: 'reduce' | 'sort' }>;
 
-export function narrowCalled(i: Calls, ranges: Map<Instruction, RangeInfo>, scope: Scope): { copy: Computation; added: Computation[] } | undefined {
+export function narrowCalled(i: Calls, ranges: Map<Instruction, RangeInfo>, scope: Scope): Called | undefined {
   const lanes = i.opcode === 'reduce' ? reduceLanes(i, ranges) : sortLanes(i, ranges);
   if (!lanes) return undefined;
   const callee = i.attrs.to_apply;
@@ -17,14 +18,14 @@ export function narrowCalled(i: Calls, ranges: Map<Instruction, RangeInfo>, scop
   const inner: Scope = {
     c: copy, names: scope.names, computationNames: scope.computationNames, called: new Map(), added: [],
     given: new Map(lanes.params.flatMap(([ps, range]) => ps.map((p) => [copy.params[p], { range, how: 'retype' as const }]))),
-    narrowRoot: lanes.results,
+    narrowRoot: lanes.results, relabeled: new Map(), ranges: new Map(),
   };
   narrowComputation(inner);
   const narrow = (x: Instruction): boolean => x.shape.kind === 'array' && !wideDtype(x);
   const root = copy.root;
   const ok = [...inner.given.keys()].every(narrow) &&
     [...lanes.results].every((k) => narrow(root.opcode === 'tuple' ? root.operands[k] : root));
-  return ok ? { copy, added: inner.added } : undefined;
+  return ok ? { copy, added: inner.added, relabels: lanes.relabels } : undefined;
 }
 
 interface Lanes {
@@ -32,17 +33,28 @@ interface Lanes {
   params: [number[], Range][];
   /** Root tuple elements (0 for an array root) that must come out narrow. */
   results: Set<number>;
+  /** Lanes whose init is a sentinel the reduce runs relabelled. */
+  relabels: Map<number, Relabel>;
 }
 
 /** reduce(inputs..., inits...): the reducer's parameters k and n + k are lane k's accumulator and element. */
 function reduceLanes(i: Calls, ranges: Map<Instruction, RangeInfo>): Lanes | undefined {
   const n = i.operands.length / 2;
-  const out: Lanes = { params: [], results: new Set() };
+  const out: Lanes = { params: [], results: new Set(), relabels: new Map() };
   for (let k = 0; k < n; k++) {
-    if (!wideDtype(i.operands[k])) continue;
+    const t = wideDtype(i.operands[k]);
+    if (!t) continue;
     const a = asRange(ranges.get(i.operands[k])), b = asRange(ranges.get(i.operands[n + k]));
     if (!a || !b) return undefined;
-    out.params.push([[k, n + k], hull(a, b)]);
+    let lane = hull(a, b);
+    // An init outside the narrow type: a sentinel, when the reducer only orders this lane.
+    const relabel = b.lo === b.hi && !within(b, dtypeRange(NARROW[t]!)!) && i.operands[n + k].opcode === 'constant' &&
+      within(a, dtypeRange(NARROW[t]!)!) ? sentinelImage(b.lo, a, NARROW[t]!) : undefined;
+    if (relabel && orderOnly(i.attrs.to_apply, k, n)) {
+      out.relabels.set(k, relabel);
+      lane = hull(a, range(relabel.image, relabel.image));
+    }
+    out.params.push([[k, n + k], lane]);
     out.results.add(n === 1 ? 0 : k);
   }
   return out;
@@ -50,7 +62,7 @@ function reduceLanes(i: Calls, ranges: Map<Instruction, RangeInfo>): Lanes | und
 
 /** sort(operands...): the comparator's parameters 2k and 2k + 1 are two elements of operand k. */
 function sortLanes(i: Calls, ranges: Map<Instruction, RangeInfo>): Lanes | undefined {
-  const out: Lanes = { params: [], results: new Set() };
+  const out: Lanes = { params: [], results: new Set(), relabels: new Map() };
   for (const [k, o] of i.operands.entries()) {
     if (!wideDtype(o)) continue;
     const r = asRange(ranges.get(o));

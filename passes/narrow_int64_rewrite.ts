@@ -5,6 +5,7 @@ import { arrayLiteral } from '../ir/literal.js';
 import type { Instruction } from '../ir/module.js';
 import type { ArrayShape, Shape } from '../ir/shape.js';
 import { NARROW, readsNarrowAt, type Scope } from './narrow_int64.js';
+import { widenRelabelled } from './narrow_int64_relabel.js';
 import { arrayValues, makeInstruction } from './rewrite.js';
 
 /**
@@ -20,12 +21,15 @@ export function rewrite(scope: Scope, narrowed: Set<Instruction>): void {
   const wideOf = new Map<Instruction, Instruction>();
   const out: Instruction[] = [];
   const wideShape = new Map(c.instructions.map((i) => [i, i.shape])); // before retyping
+  // Sentinel inits a relabelled reduce no longer reads: dropped if nothing else does.
+  const replacedInits = new Set([...scope.called].flatMap(([r, k]) => [...k.relabels.keys()].map((lane) => r.operands[r.operands.length / 2 + lane])));
   const widen = (n: Instruction, original: Instruction): Instruction => {
     let w = wideOf.get(n);
     if (!w) {
-      w = makeInstruction(names.unique(`${original.name}.wide`), 'convert', wideShape.get(original)!, [n], {});
+      const relabel = scope.relabeled.get(original);
+      if (relabel) w = widenRelabelled(n, wideShape.get(original) as ArrayShape, relabel, original.name, names, out);
+      else out.push(w = makeInstruction(names.unique(`${original.name}.wide`), 'convert', wideShape.get(original)!, [n], {}));
       wideOf.set(n, w);
-      out.push(w);
     }
     return w;
   };
@@ -44,7 +48,7 @@ export function rewrite(scope: Scope, narrowed: Set<Instruction>): void {
   }
   const narrowRoot = narrowOf.get(c.root);
   if (narrowRoot) c.root = scope.narrowRoot.has(0) ? narrowRoot : widen(narrowRoot, c.root);
-  c.instructions = out;
+  c.instructions = out.filter((i) => !replacedInits.has(i) || out.some((u) => u.operands.includes(i)));
 }
 
 const narrowed = (s: Shape): Shape =>
@@ -61,9 +65,16 @@ function narrowInstruction(i: Instruction, reads: Instruction[], scope: Scope, o
     i.attrs = { ...i.attrs, literal: arrayLiteral(shape as ArrayShape, Array.from(values.data as ArrayLike<bigint>, (v) => Number(v))) };
   }
   if (i.opcode === 'reduce' || i.opcode === 'sort') {
-    const { copy, added } = scope.called.get(i)!;
+    const { copy, added, relabels } = scope.called.get(i)!;
     i.attrs = { ...i.attrs, to_apply: copy };
     scope.added.push(...added, copy);
+    // A relabelled lane starts from the sentinel's image.
+    const n = reads.length / 2;
+    for (const [k, r] of relabels) {
+      const init = reads[n + k], scalar = narrowed(init.shape) as ArrayShape;
+      reads[n + k] = makeInstruction(scope.names.unique(`${init.name}.image`), 'constant', scalar, [], { literal: arrayLiteral(scalar, [Number(r.image)]) });
+      out.push(reads[n + k]);
+    }
   }
   i.shape = shape;
   i.operands = reads;

@@ -59,10 +59,34 @@ function entryBoundary(c: Computation): Set<Instruction> {
       for (const v of users.get(u) ?? []) out.add(v);
     }
   }
-  const result = c.root.opcode === 'tuple' ? c.root.operands : [c.root];
-  const resultOnly = (u: Instruction): boolean => u === c.root;
-  for (const r of result)
-    if (r.opcode === 'convert' && wideResult(r) && !r.operands.some(wideResult) && only(r, resultOnly)) out.add(r);
-  if (c.root.opcode === 'tuple' && c.root.operands.every((o) => !wideResult(o) || out.has(o))) out.add(c.root);
+  for (const i of resultEpilogue(c, users)) out.add(i);
   return out;
+}
+
+/** Ops the host can apply elementwise to results it read back. */
+const EPILOGUE = new Set(['convert', 'select', 'compare', 'broadcast', 'constant', 'tuple']);
+
+/**
+ * What only the entry's result reads and only computes from 32-bit values and constants:
+ * a convert to 64 bits, a relabelled sentinel widened back (`select(x == INT32_MAX,
+ * INT64_MAX, convert(x))`, passes/narrow_int64_relabel.ts), the root tuple. The host does
+ * it while copying results out.
+ */
+function resultEpilogue(c: Computation, users: Map<Instruction, Instruction[]>): Set<Instruction> {
+  const e = new Set<Instruction>();
+  for (let k = c.instructions.length - 1; k >= 0; k--) {
+    const i = c.instructions[k];
+    const us = users.get(i) ?? [];
+    if (EPILOGUE.has(i.opcode) && (i === c.root || (us.length > 0 && us.every((u) => e.has(u))))) e.add(i);
+  }
+  // ... and reads no 64-bit value computed on the device.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const i of e)
+      if (i.operands.some((o) => wideResult(o) && !e.has(o))) {
+        e.delete(i);
+        changed = true;
+      }
+  }
+  return e;
 }
