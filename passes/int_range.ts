@@ -125,7 +125,7 @@ function rangeOf(i: Instruction, get: (o: Instruction) => RangeInfo): RangeInfo 
     case 'clamp': return clampRange(op(0), op(1), op(2), t);
     case 'concatenate': return clip(i.operands.map((o) => asRange(get(o))).reduce((a, b) => (a && b ? hull(a, b) : undefined)), t);
     case 'pad': case 'dynamic-update-slice': return both(op(0), op(1), hull, t);
-    case 'reduce': case 'sort': case 'get-tuple-element': return tupleRange(i, get);
+    case 'reduce': case 'reduce-window': case 'sort': case 'get-tuple-element': return tupleRange(i, get);
     default: break;
   }
   if (MOVES_OPERAND_0.has(i.opcode)) return clip(op(0), t);
@@ -185,7 +185,7 @@ function tupleRange(i: Instruction, get: (o: Instruction) => RangeInfo): RangeIn
       return Array.isArray(t) ? (t as readonly RangeInfo[])[i.attrs.index] : fullInfo(i.shape);
     }
     case 'sort': return i.operands.length === 1 ? get(i.operands[0]) : i.operands.map(get); // a permutation
-    case 'reduce': return reduceRange(i, get);
+    case 'reduce': case 'reduce-window': return reduceRange(i, get);
     default: return fullInfo(i.shape);
   }
 }
@@ -194,9 +194,9 @@ function tupleRange(i: Instruction, get: (o: Instruction) => RangeInfo): RangeIn
  * A reduce's results, by induction over its steps: with every accumulator and element of
  * output k within H_k = hull(init_k, inputs_k), if the reducer's result k is within H_k
  * too, no step leaves H_k (min, max, argmax's selects). An add reducer instead adds at
- * most n elements to the init.
+ * most n elements to the init. A reduce-window's padding reads the init: within H_k too.
  */
-function reduceRange(i: Extract<Instruction, { opcode: 'reduce' }>, get: (o: Instruction) => RangeInfo): RangeInfo {
+function reduceRange(i: Extract<Instruction, { opcode: 'reduce' | 'reduce-window' }>, get: (o: Instruction) => RangeInfo): RangeInfo {
   const n = i.operands.length / 2;
   const hulls = Array.from({ length: n }, (_, k) => {
     const a = asRange(get(i.operands[k])), b = asRange(get(i.operands[n + k]));
@@ -210,7 +210,7 @@ function reduceRange(i: Extract<Instruction, { opcode: 'reduce' }>, get: (o: Ins
   const out = hulls.map((h, k) => {
     const r = rootK(k), leaf = leaves(i.shape)[k];
     if (h && r && within(r, h)) return h;
-    if (n === 1 && reducer.root.opcode === 'add') return addReduceRange(i, get, leaf.dtype);
+    if (n === 1 && i.opcode === 'reduce' && reducer.root.opcode === 'add') return addReduceRange(i, get, leaf.dtype);
     return dtypeRange(leaf.dtype);
   });
   return n === 1 ? out[0] : out;

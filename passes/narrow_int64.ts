@@ -102,7 +102,7 @@ export function narrowComputation(scope: Scope): void {
 
 /** A 64-bit value that fits its narrow type, computed by an op that means the same in 32 bits. */
 function isCandidate(i: Instruction, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
-  if (i.opcode === 'reduce' || i.opcode === 'sort') return narrowsCalled(i, ranges, candidates, users, scope);
+  if (i.opcode === 'reduce' || i.opcode === 'reduce-window' || i.opcode === 'sort') return narrowsCalled(i, ranges, candidates, users, scope);
   const relabel = relabelOf(i, scope);
   if (relabel) {
     if (!candidates.has(i.operands[0])) return false;
@@ -132,14 +132,14 @@ function relabelOf(i: Instruction, scope: Scope): Relabel | undefined {
  * A reduce or sort whose 64-bit operands are all candidates, whose results fit, whose
  * tuple only get-tuple-elements read, and whose reducer or comparator has a narrowed copy.
  */
-function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'sort' }>, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
+function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'reduce-window' | 'sort' }>, ranges: Map<Instruction, RangeInfo>, candidates: Set<Instruction>, users: Map<Instruction, Instruction[]>, scope: Scope): boolean {
   if (!i.operands.some((o) => wideDtype(o))) return false;
   if (i.shape.kind === 'tuple' && !(users.get(i) ?? []).every((u) => u.opcode === 'get-tuple-element')) return false;
   if (i.operands.some((o) => scope.relabeled.has(o))) return false;
   const called = narrowCalled(i, ranges, scope);
   if (!called) return false;
   const n = i.operands.length / 2;
-  const relabelledInit = (k: number): boolean => i.opcode === 'reduce' && k >= n && called.relabels.has(k - n);
+  const relabelledInit = (k: number): boolean => i.opcode !== 'sort' && k >= n && called.relabels.has(k - n);
   if (!i.operands.every((o, k) => !wideDtype(o) || candidates.has(o) || relabelledInit(k))) return false;
   const info = ranges.get(i);
   const results = Array.isArray(info) ? (info as RangeInfo[]) : [info];

@@ -8,10 +8,10 @@ import { asRange, dtypeRange, hull, range, within, type Range, type RangeInfo } 
 import { NARROW, narrowComputation, wideDtype, type Called, type Scope } from './narrow_int64.js';
 import { orderOnly, sentinelImage, type Relabel } from './narrow_int64_relabel.js';
 
-type Calls = Extract<Instruction, { opcode: 'reduce' | 'sort' }>;
+type Calls = Extract<Instruction, { opcode: 'reduce' | 'reduce-window' | 'sort' }>;
 
 export function narrowCalled(i: Calls, ranges: Map<Instruction, RangeInfo>, scope: Scope): Called | undefined {
-  const lanes = i.opcode === 'reduce' ? reduceLanes(i, ranges) : sortLanes(i, ranges);
+  const lanes = i.opcode === 'sort' ? sortLanes(i, ranges) : reduceLanes(i, ranges);
   if (!lanes) return undefined;
   const callee = i.attrs.to_apply;
   const copy = cloneComputation(callee, scope.computationNames.unique(`${callee.name}.narrow`), scope);
@@ -37,7 +37,7 @@ interface Lanes {
   relabels: Map<number, Relabel>;
 }
 
-/** reduce(inputs..., inits...): the reducer's parameters k and n + k are lane k's accumulator and element. */
+/** reduce or reduce-window(inputs..., inits...): the reducer's parameters k and n + k are lane k's accumulator and element. */
 function reduceLanes(i: Calls, ranges: Map<Instruction, RangeInfo>): Lanes | undefined {
   const n = i.operands.length / 2;
   const out: Lanes = { params: [], results: new Set(), relabels: new Map() };

@@ -64,7 +64,7 @@ function narrowInstruction(i: Instruction, reads: Instruction[], scope: Scope, o
     const values = arrayValues(i.attrs.literal)!;
     i.attrs = { ...i.attrs, literal: arrayLiteral(shape as ArrayShape, Array.from(values.data as ArrayLike<bigint>, (v) => Number(v))) };
   }
-  if (i.opcode === 'reduce' || i.opcode === 'sort') {
+  if (i.opcode === 'reduce' || i.opcode === 'reduce-window' || i.opcode === 'sort') {
     const { copy, added, relabels } = scope.called.get(i)!;
     i.attrs = { ...i.attrs, to_apply: copy };
     scope.added.push(...added, copy);
