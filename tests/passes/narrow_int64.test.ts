@@ -259,6 +259,124 @@ ENTRY e {
   });
 });
 
+const ARGMAX = (init: string, extra = ''): string => `HloModule m
+argmax {
+  v0 = f32[] parameter(0)
+  i0 = s64[] parameter(1)
+  v1 = f32[] parameter(2)
+  i1 = s64[] parameter(3)
+  eq = pred[] compare(v0, v1), direction=EQ
+  lt = pred[] compare(i0, i1), direction=LT
+  tie = pred[] and(eq, lt)
+  gt = pred[] compare(v0, v1), direction=GT
+  pick = pred[] or(gt, tie)
+  v = f32[] select(pick, v0, v1)
+  i = s64[] select(pick, i0, i1)${extra}
+  ROOT t = (f32[], s64[]) tuple(v, i)
+}
+ENTRY e {
+  x = f32[2,3] parameter(0)
+  iota = s64[2,3] iota(), iota_dimension=1
+  ninf = f32[] constant(-inf)
+  init = s64[] constant(${init})
+  r = (f32[2], s64[2]) reduce(x, iota, ninf, init), dimensions={1}, to_apply=argmax
+  ROOT g = s64[2] get-tuple-element(r), index=1
+}`;
+
+/** Rows that make the sentinel win or lose: NaNs, -inf ties, ordinary values. */
+const ROWS = [[1, 3, 2, 2, 2, 2], [NaN, NaN, NaN, -Infinity, -Infinity, -Infinity], [NaN, 1, NaN, -Infinity, 5, -Infinity]];
+
+describe('narrow-int64 on reduce and sort', () => {
+  it('narrows an argmax whose index init fits, through a narrowed copy of the reducer', () => {
+    const m = narrow(ARGMAX('-1'));
+    expect(m.computations.map((c) => c.name)).toEqual(['argmax.narrow', 'e']);
+    expect(lines(m.computations[0])).toContain('i.1 = s32[] select(pick.1, i0.1, i1.1)');
+    expect(lines(m.entry).slice(-3)).toEqual([
+      'r = (f32[2], s32[2]) reduce(x, iota, ninf, init), dimensions={1}, to_apply=argmax.narrow',
+      'g = s32[2] get-tuple-element(r), index=1',
+      'ROOT g.wide = s64[2] convert(g)',
+    ]);
+    for (const row of ROWS) expect(differs(ARGMAX('-1'), [arrayLiteral(array('f32', [2, 3]), row)])).toBeUndefined();
+  });
+
+  it('relabels an INT64_MAX sentinel init to INT32_MAX, and widens the result back exactly', () => {
+    const text = ARGMAX('9223372036854775807');
+    const m = narrow(text);
+    expect(lines(m.entry)).toEqual([
+      'x = f32[2,3] parameter(0)',
+      'iota = s32[2,3] iota(), iota_dimension=1',
+      'ninf = f32[] constant(-inf)',
+      'init.image = s32[] constant(2147483647)',
+      'r = (f32[2], s32[2]) reduce(x, iota, ninf, init.image), dimensions={1}, to_apply=argmax.narrow',
+      'g = s32[2] get-tuple-element(r), index=1',
+      'g.image = s32[] constant(2147483647)',
+      'g.image.1 = s32[2] broadcast(g.image)',
+      'g.sentinel = s64[] constant(9223372036854775807)',
+      'g.sentinel.1 = s64[2] broadcast(g.sentinel)',
+      'g.is_sentinel = pred[2] compare(g, g.image.1), direction=EQ',
+      'g.convert = s64[2] convert(g)',
+      'ROOT g.wide = s64[2] select(g.is_sentinel, g.sentinel.1, g.convert)',
+    ]);
+    expect(firstDeviceWideUse(m)).toBeUndefined(); // the widening is the host's, on the result
+    for (const row of ROWS) expect(differs(text, [arrayLiteral(array('f32', [2, 3]), row)])).toBeUndefined();
+  });
+
+  it('keeps a sentinel lane the reducer does arithmetic on', () => {
+    const text = ARGMAX('9223372036854775807', `
+  one = s64[] constant(1)
+  bumped = s64[] add(i, one)`);
+    expect(lines(narrow(text).entry)).toContain('init = s64[] constant(9223372036854775807)');
+  });
+
+  it('relabels a reduce-window whose padding reads the sentinel', () => {
+    const text = `HloModule m
+argmax {
+  v0 = f32[] parameter(0)
+  i0 = s64[] parameter(1)
+  v1 = f32[] parameter(2)
+  i1 = s64[] parameter(3)
+  gt = pred[] compare(v1, v0), direction=GT
+  v = f32[] select(gt, v1, v0)
+  i = s64[] select(gt, i1, i0)
+  ROOT t = (f32[], s64[]) tuple(v, i)
+}
+ENTRY e {
+  x = f32[4] parameter(0)
+  iota = s64[4] iota(), iota_dimension=0
+  ninf = f32[] constant(-inf)
+  init = s64[] constant(9007199254740991)
+  r = (f32[4], s64[4]) reduce-window(x, iota, ninf, init), window={size=3 pad=1_1}
+  ROOT g = s64[4] get-tuple-element(r), index=1
+}`.replace('window={size=3 pad=1_1}', 'window={size=3 pad=1_1}, to_apply=argmax');
+    expect(lines(narrow(text).entry)).toContain('init.image = s32[] constant(2147483647)');
+    for (const row of [[1, 2, 3, 4], [NaN, NaN, NaN, NaN], [-Infinity, -Infinity, 0, -Infinity]])
+      expect(differs(text, [arrayLiteral(array('f32', [4]), row)])).toBeUndefined();
+  });
+
+  it('narrows a sort of indices (TopK) through a narrowed copy of the comparator', () => {
+    const text = `HloModule m
+cmp {
+  v0 = f32[] parameter(0)
+  v1 = f32[] parameter(1)
+  i0 = s64[] parameter(2)
+  i1 = s64[] parameter(3)
+  ROOT gt = pred[] compare(v0, v1), direction=GT
+}
+ENTRY e {
+  x = f32[2,3] parameter(0)
+  iota = s64[2,3] iota(), iota_dimension=1
+  s = (f32[2,3], s64[2,3]) sort(x, iota), dimensions={1}, is_stable=true, to_apply=cmp
+  v = f32[2,3] get-tuple-element(s), index=0
+  i = s64[2,3] get-tuple-element(s), index=1
+  ROOT t = (f32[2,3], s64[2,3]) tuple(v, i)
+}`;
+    const m = narrow(text);
+    expect(lines(m.entry)).toContain('s = (f32[2,3], s32[2,3]) sort(x, iota), dimensions={1}, is_stable=true, to_apply=cmp.narrow');
+    expect(firstDeviceWideUse(m)).toBeUndefined();
+    for (const row of ROWS) expect(differs(text, [arrayLiteral(array('f32', [2, 3]), row)])).toBeUndefined();
+  });
+});
+
 describe('narrow-int64 keeps results on the interpreter', () => {
   const haveOnnx = existsSync(join(ONNX_TESTDATA, 'node'));
   const COMMITTED = join(import.meta.dirname, '..', '..', 'docs', 'onnx-conformance.md');
