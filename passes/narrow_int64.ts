@@ -157,18 +157,21 @@ function narrowsCalled(i: Extract<Instruction, { opcode: 'reduce' | 'reduce-wind
  * tuple of a narrowed copy and k one of its narrowed lanes.
  */
 function readsNarrow(u: Instruction, k: number, candidates: ReadonlySet<Instruction>, scope: Scope): boolean {
-  const relabel = scope.relabeled.get(u.operands[k]);
-  if (relabel && u.opcode === 'compare') {
-    const other = u.operands[1 - k];
-    return candidates.has(other) && comparesExactly(relabel, scope.relabeled.get(other), asRange(scope.ranges.get(other)));
-  }
-  if (relabel && !indexOperands(u).includes(k)) return false;
+  if (scope.relabeled.has(u.operands[k]) && u.opcode !== 'compare' && !indexOperands(u).includes(k)) return false;
   if (u.opcode === 'convert' || u.opcode === 'get-tuple-element') return true; // a narrowed tuple's lanes
-  if (u.opcode === 'compare') return u.operands.every((o) => candidates.has(o));
+  if (u.opcode === 'compare') return u.operands.every((o) => candidates.has(o)) && relabelsCompareExactly(u, scope);
   if (u === scope.c.root && u.opcode === 'tuple' && scope.narrowRoot.has(k)) return true;
   const idx = indexOperands(u);
   if (idx.includes(k)) return idx.every((j) => !wideDtype(u.operands[j]) || candidates.has(u.operands[j]));
   return false;
+}
+
+/** Both operands of compare u read narrow or neither: a relabelled one only where the comparison keeps its answer. */
+function relabelsCompareExactly(u: Instruction, scope: Scope): boolean {
+  return u.operands.every((o, k) => {
+    const r = scope.relabeled.get(o), other = u.operands[1 - k];
+    return !r || comparesExactly(r, scope.relabeled.get(other), asRange(scope.ranges.get(other)));
+  });
 }
 
 /** Whether u (narrowed or not) reads its operand k narrowed; start indices go by readsNarrow, whatever u's data does. */

@@ -351,6 +351,13 @@ ENTRY e {
     expect(lines(narrow(text).entry)).toContain('init.image = s32[] constant(2147483647)');
     for (const row of [[1, 2, 3, 4], [NaN, NaN, NaN, NaN], [-Infinity, -Infinity, 0, -Infinity]])
       expect(differs(text, [arrayLiteral(array('f32', [4]), row)])).toBeUndefined();
+    // Compared with INT32_MAX, the image would answer for the sentinel: that compare reads it widened.
+    const compared = text.replace('ROOT g = s64[4] get-tuple-element(r), index=1', `g = s64[4] get-tuple-element(r), index=1
+  k = s64[] constant(2147483647)
+  kb = s64[4] broadcast(k), dimensions={}
+  ROOT eq = pred[4] compare(g, kb), direction=EQ`);
+    expect(lines(narrow(compared).entry)).toContain('ROOT eq = pred[4] compare(g.wide, kb), direction=EQ');
+    expect(differs(compared, [arrayLiteral(array('f32', [4]), [-Infinity, -Infinity, 0, -Infinity])])).toBeUndefined();
   });
 
   it('narrows a sort of indices (TopK) through a narrowed copy of the comparator', () => {
