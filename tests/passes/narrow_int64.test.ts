@@ -18,7 +18,7 @@ import { DEFAULT_PIPELINE, PASSES } from '../../passes/pipeline.js';
 import { describeWideUse, firstDeviceWideUse, wideIntUses } from '../../passes/wide_ints.js';
 import { HLO_CORPUS, haveCorpus } from '../corpus/paths.js';
 import { bitDifference, hlo, lines } from './helpers.js';
-import { emptyStats, narrowAndCount, narrowingBackend } from './narrow_int64_check.js';
+import { EXTREMES, emptyStats, narrowAndCount, narrowingBackend } from './narrow_int64_check.js';
 
 const narrow = (text: string): Module => {
   const m = narrowInt64(hlo(text));
@@ -34,8 +34,6 @@ function differs(text: string, args: Literal[]): string | undefined {
 
 const s64 = (dims: number[], values: bigint[]): Literal => arrayLiteral(array('s64', dims), values);
 const f32 = (dims: number[]): Literal => arrayLiteral(array('f32', dims), Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, k) => k + 1));
-/** Indices far out of range, at the saturation bounds, and in range. */
-const EXTREMES = [-(1n << 63n), -(1n << 40n), -(1n << 31n) - 1n, -(1n << 30n), -17n, -6n, -5n, -1n, 0n, 1n, 4n, 5n, 6n, 17n, 1n << 30n, 1n << 31n, 1n << 40n, (1n << 63n) - 1n];
 
 describe('narrow-int64', () => {
   it('is registered, and not in the default pipeline (a target opts in)', () => {
@@ -401,10 +399,12 @@ describe('narrow-int64 keeps results on the interpreter', () => {
       const r = await runCase(c, ONNX_TESTDATA, backend);
       if (r.status !== 'pass') failed.push(`${c}: ${r.reason}`);
     }
-    console.log(`narrow-int64 on ONNX: ${stats.modules} cases, ${stats.compared} data sets unchanged; ` +
+    console.log(`narrow-int64 on ONNX: ${stats.modules} cases, ${stats.compared} data sets unchanged, ` +
+      `${stats.extremeCompared} again with their 64-bit inputs far out of range; ` +
       `${stats.wideBefore} touch s64/u64 before, ${stats.deviceWideAfter} after (${stats.wideAfter} counting host conversions at the boundary)`);
     expect(failed).toEqual([]);
     expect(stats.modules).toBeGreaterThan(900);
+    expect(stats.extremeCompared).toBeGreaterThan(100);
     expect(stats.deviceWideAfter).toBeLessThanOrEqual(ONNX_DEVICE_WIDE_CEILING);
   }, 300_000);
 

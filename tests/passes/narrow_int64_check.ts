@@ -3,12 +3,41 @@
 // when their results differ by a bit; it counts the modules that touch 64-bit integers
 // before and after. runCase (compiler/onnx_backend_tests.ts) drives it over ONNX's cases.
 import type { Backend } from '../../compiler/backend.js';
-import { interpret } from '../../ir/interpret/index.js';
+import { interpret, InterpretError } from '../../ir/interpret/index.js';
 import type { Module } from '../../ir/module.js';
 import { verifyModule } from '../../ir/verify.js';
 import { narrowInt64 } from '../../passes/narrow_int64.js';
 import { firstDeviceWideUse, describeWideUse, wideIntUses } from '../../passes/wide_ints.js';
+import { arrayLiteral, type ArrayLiteral, type Literal } from '../../ir/literal.js';
 import { bitDifference } from './helpers.js';
+
+/** 64-bit values far out of any index range, at the saturation bounds, and small ones of both signs. */
+export const EXTREMES = [-(1n << 63n), -(1n << 40n), -(1n << 31n) - 1n, -(1n << 30n), -17n, -6n, -5n, -1n, 0n, 1n, 4n, 5n, 6n, 17n, 1n << 30n, 1n << 31n, 1n << 40n, (1n << 63n) - 1n];
+
+/** The interpreter's result, or undefined where it refuses (a budget, an unsupported case): nothing to compare. */
+function interpretOrSkip(m: Module, args: Literal[]): Literal | undefined {
+  try {
+    return interpret(m, args);
+  } catch (e) {
+    if (e instanceof InterpretError) return undefined;
+    throw e;
+  }
+}
+
+/** args with every s64/u64 input's elements cycling through EXTREMES (wrapped to u64), or undefined when there is none. */
+function withExtremeIndices(args: readonly Literal[]): Literal[] | undefined {
+  let any = false;
+  const out = args.map((a, k) => {
+    if (a.shape.kind !== 'array' || (a.shape.dtype !== 's64' && a.shape.dtype !== 'u64')) return a;
+    any = true;
+    const values = Array.from({ length: (a as ArrayLiteral).data.length }, (_, j) => {
+      const v = EXTREMES[(j * 7 + k) % EXTREMES.length];
+      return a.shape.kind === 'array' && a.shape.dtype === 'u64' ? BigInt.asUintN(64, v) : v;
+    });
+    return arrayLiteral(a.shape, values);
+  });
+  return any ? out : undefined;
+}
 
 export interface NarrowStats {
   modules: number;
@@ -22,9 +51,11 @@ export interface NarrowStats {
   remaining: string[];
   /** Data sets whose results were compared (original against narrowed). */
   compared: number;
+  /** ... and runs with every 64-bit input replaced by values far out of range (the saturation proofs' tails). */
+  extremeCompared: number;
 }
 
-export const emptyStats = (): NarrowStats => ({ modules: 0, wideBefore: 0, wideAfter: 0, deviceWideAfter: 0, remaining: [], compared: 0 });
+export const emptyStats = (): NarrowStats => ({ modules: 0, wideBefore: 0, wideAfter: 0, deviceWideAfter: 0, remaining: [], compared: 0, extremeCompared: 0 });
 
 /** Counts m before and after narrowing into stats; returns the narrowed module (verified). */
 export function narrowAndCount(m: Module, stats: NarrowStats, label: string): Module {
@@ -55,6 +86,13 @@ export function narrowingBackend(stats: NarrowStats, label: () => string): Backe
           const d = bitDifference(after, before);
           if (d) throw new Error(`narrow-int64 changed the result: ${d}`);
           stats.compared++;
+          const extreme = withExtremeIndices(args);
+          const original = extreme && interpretOrSkip(m, extreme);
+          if (extreme && original) {
+            const e = bitDifference(interpret(n, extreme), original);
+            if (e) throw new Error(`narrow-int64 changed the result for extreme 64-bit inputs: ${e}`);
+            stats.extremeCompared++;
+          }
           return before;
         },
       };
