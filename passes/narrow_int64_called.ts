@@ -46,7 +46,10 @@ function reduceLanes(i: Calls, ranges: Map<Instruction, RangeInfo>): Lanes | und
     if (!t) continue;
     const a = asRange(ranges.get(i.operands[k])), b = asRange(ranges.get(i.operands[n + k]));
     if (!a || !b) return undefined;
-    let lane = hull(a, b);
+    // Every accumulator the reducer sees lies in the reduce's result range (by induction,
+    // or an add reducer's bound on partial sums); elements lie in the input's.
+    const result = asRange(i.shape.kind === 'tuple' ? (ranges.get(i) as RangeInfo[] | undefined)?.[k] : ranges.get(i));
+    let lane = result ? hull(hull(a, b), result) : hull(a, b);
     // An init outside the narrow type: a sentinel, when the reducer only orders this lane.
     const relabel = b.lo === b.hi && !within(b, dtypeRange(NARROW[t]!)!) && i.operands[n + k].opcode === 'constant' &&
       within(a, dtypeRange(NARROW[t]!)!) ? sentinelImage(b.lo, a, NARROW[t]!) : undefined;

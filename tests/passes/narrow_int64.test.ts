@@ -358,6 +358,26 @@ ENTRY e {
     expect(differs(compared, [arrayLiteral(array('f32', [4]), [-Infinity, -Infinity, 0, -Infinity])])).toBeUndefined();
   });
 
+  it('narrows a sum whose every partial sum fits (an add reducer adds at most n elements), not one that may not', () => {
+    const text = (n: number): string => `HloModule m
+add {
+  a = s64[] parameter(0)
+  b = s64[] parameter(1)
+  ROOT s = s64[] add(a, b)
+}
+ENTRY e {
+  i = s64[${n}] iota(), iota_dimension=0
+  z = s64[] constant(-7)
+  ROOT r = s64[] reduce(i, z), dimensions={0}, to_apply=add
+}`;
+    const m = narrow(text(1000));
+    expect(lines(m.computations[0])).toEqual(['a.1 = s32[] parameter(0)', 'b.1 = s32[] parameter(1)', 'ROOT s.1 = s32[] add(a.1, b.1)']);
+    expect(lines(m.entry)).toContain('r = s32[] reduce(i, z), dimensions={0}, to_apply=add.narrow');
+    expect(differs(text(1000), [])).toBeUndefined();
+    // 0 + 1 + ... + 99999 is past 2^31.
+    expect(lines(narrow(text(100000)).entry)).toContain('ROOT r = s64[] reduce(i, z), dimensions={0}, to_apply=add');
+  });
+
   it('narrows a sort of indices (TopK) through a narrowed copy of the comparator', () => {
     const text = `HloModule m
 cmp {
