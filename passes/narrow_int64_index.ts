@@ -3,11 +3,11 @@
 // gather, dynamic-slice and dynamic-update-slice clamp each start index into the operand
 // ([0, dim - size]); scatter skips an update whose index is out of bounds. So an index
 // far out of range acts exactly like any other index equally far on the same side. An
-// entry parameter p whose values reach nothing but such indices, through elementwise ops
-// only (ONNX's Gather: `select(p < 0, p + dim, p)`), may be replaced by
-// clamp(SAT_LO, p, SAT_HI) when the index each tail of p's values yields,
-// p in [MIN, SAT_LO] or p in [SAT_HI, MAX], is provably at or past the same bound. Then
-// every p in a tail and its saturated value (the tail's end) index the same elements.
+// entry parameter p whose values reach nothing but such indices (ONNX's Gather:
+// `select(p < 0, p + dim, p)`; GatherElements: that, reshaped and concatenated with an
+// iota) may be read as clamp(-B, p, B - 1) when, for p anywhere in a tail [MIN, -B] or
+// [B - 1, MAX], every index it yields is provably at or past the same bound. Saturation
+// maps each tail onto its own end, so every index that changes acts as it did.
 import { isElementwise } from '../ir/opcodes.js';
 import type { Computation, Instruction } from '../ir/module.js';
 import { leaves } from '../ir/shape.js';
@@ -104,7 +104,6 @@ function saturable(c: Computation, p: Instruction, tails: Tails): boolean {
   }
   return !aligned.has(c.root) && sinks + aligned.size > 1;
 }
-
 
 /**
  * The saturated range of entry parameter p, when saturating it provably changes no result.
