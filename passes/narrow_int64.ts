@@ -46,8 +46,9 @@ export interface Scope {
   readonly names: NameUniquer;
   readonly computationNames: NameUniquer;
   /**
-   * Parameters read narrow, with their ranges: an entry parameter saturated (read through
-   * clamp and convert), or a parameter of a narrowed copy of a called computation (retyped).
+   * Values read narrow, with their ranges: an entry parameter saturated (read through clamp
+   * and convert), a convert from a float saturated (the float clamped first), or a
+   * parameter of a narrowed copy of a called computation (retyped).
    */
   readonly given: Map<Instruction, { range: Range; how: 'saturate' | 'retype' }>;
   /** Root tuple elements (or 0 for an array root) that must come out narrow: a reducer's narrowed lanes. */
@@ -69,7 +70,9 @@ export function narrowInt64(input: Module): Module {
   for (const c of m.computations) computationNames.unique(c.name);
   for (const c of [...m.computations]) {
     const scope: Scope = { c, names, computationNames, given: new Map(), narrowRoot: new Set(), called: new Map(), added: [], relabeled: new Map(), ranges: new Map() };
-    if (c.isEntry) for (const p of c.params) {
+    // Saturation candidates: 64-bit entry parameters, and converts from floats (OneHot's float indices).
+    const sources = [...(c.isEntry ? c.params : []), ...c.instructions.filter((i) => i.opcode === 'convert' && wideDtype(i))];
+    for (const p of sources) {
       const r = saturation(c, p);
       if (r) scope.given.set(p, { range: r, how: 'saturate' });
     }

@@ -106,7 +106,8 @@ function saturable(c: Computation, p: Instruction, tails: Tails): boolean {
 }
 
 /**
- * The saturated range of entry parameter p, when saturating it provably changes no result.
+ * The saturated range of p (an entry parameter, or a convert from f32/f64), when
+ * saturating it provably changes no result.
  * The smaller the range, the more of what is computed from it fits 32 bits (`p - p` spans
  * twice p's range): it tries a range just wider than twice c's largest dim first, then
  * [SAT_LO, SAT_HI].
@@ -116,13 +117,27 @@ export function saturation(c: Computation, p: Instruction): Range | undefined {
   const all = dtypeRange(p.shape.dtype)!;
   let small = 1n;
   while (small <= 2n * largestDim(c)) small *= 2n;
-  for (const bound of small < SAT_HI ? [small, SAT_HI + 1n] : [SAT_HI + 1n]) {
+  const from = p.opcode === 'convert' ? floatSource(p) : undefined;
+  if (p.opcode === 'convert' && !from) return undefined;
+  // A float is clamped before its convert: the bounds must be exact in it.
+  const exact = (b: bigint): boolean => from !== 'f32' || b <= 1n << 24n;
+  for (const bound of (small < SAT_HI ? [small, SAT_HI + 1n] : [SAT_HI + 1n]).filter(exact)) {
     const sat = range(all.lo > -bound ? all.lo : -bound, bound - 1n);
     const tails = [range(sat.hi, all.hi), ...(all.lo < sat.lo ? [range(all.lo, sat.lo)] : [])]
       .map((tail) => analyseRanges(c, new Map<Instruction, RangeInfo>([[p, tail]])));
     if (saturable(c, p, tails)) return sat;
   }
   return undefined;
+}
+
+/**
+ * The float type a convert to 64 bits reads, when saturating the float instead is exact:
+ * convert truncates and saturates (NaN → 0, in either width), so it is monotone, and a
+ * value clamped into [-B, B - 1] first converts to a value in the same tail.
+ */
+function floatSource(i: Instruction): 'f32' | 'f64' | undefined {
+  const t = i.operands[0]?.shape.kind === 'array' ? i.operands[0].shape.dtype : undefined;
+  return t === 'f32' || t === 'f64' ? t : undefined;
 }
 
 function largestDim(c: Computation): bigint {

@@ -82,15 +82,21 @@ function narrowInstruction(i: Instruction, reads: Instruction[], scope: Scope, o
   return i;
 }
 
-/** Entry parameter p stays as it is (the interface); its uses read clamp(lo, p, hi) in 32 bits. */
+/**
+ * Entry parameter p stays as it is (the interface); its uses read clamp(lo, p, hi) in 32
+ * bits. A convert from a float goes: its uses read the float clamped, then converted.
+ */
 function saturate(p: Instruction, r: { lo: bigint; hi: bigint }, scope: Scope, out: Instruction[]): Instruction {
-  const shape = p.shape as ArrayShape;
+  const x = p.opcode === 'convert' ? p.operands[0] : p;
+  const shape = x.shape as ArrayShape;
   const scalar: ArrayShape = { kind: 'array', dtype: shape.dtype, dims: [] };
+  const value = (v: bigint): bigint | number => (shape.dtype.endsWith('64') && p === x ? v : Number(v));
   const bound = (v: bigint, tag: string): Instruction =>
-    makeInstruction(scope.names.unique(`${p.name}.${tag}`), 'constant', scalar, [], { literal: arrayLiteral(scalar, [v]) });
+    makeInstruction(scope.names.unique(`${p.name}.${tag}`), 'constant', scalar, [], { literal: arrayLiteral(scalar, [value(v)]) });
   const lo = bound(r.lo, 'lo'), hi = bound(r.hi, 'hi');
-  const clamp = makeInstruction(scope.names.unique(`${p.name}.saturated`), 'clamp', shape, [lo, p, hi], {});
-  const narrow = makeInstruction(scope.names.unique(`${p.name}.narrow`), 'convert', narrowed(shape), [clamp], {});
-  out.push(p, lo, hi, clamp, narrow);
+  const clamp = makeInstruction(scope.names.unique(`${p.name}.saturated`), 'clamp', shape, [lo, x, hi], {});
+  const narrow = makeInstruction(scope.names.unique(`${p.name}.narrow`), 'convert', narrowed(p.shape), [clamp], {});
+  if (p === x) out.push(p);
+  out.push(lo, hi, clamp, narrow);
   return narrow;
 }

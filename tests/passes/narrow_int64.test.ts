@@ -221,6 +221,35 @@ ENTRY e {
     for (const v of EXTREMES) expect(differs(text, [s64([3], [v, -v, 3n])])).toBeUndefined();
   });
 
+  it('saturates a float converted to s64 in the float, before the convert (OneHot with float indices)', () => {
+    const text = `HloModule m
+ENTRY e {
+  x = f32[4] parameter(0)
+  c = s64[4] convert(x)
+  b = s64[4,3] broadcast(c), dimensions={0}
+  i = s64[4,3] iota(), iota_dimension=1
+  ROOT eq = pred[4,3] compare(i, b), direction=EQ
+}`;
+    expect(lines(narrow(text).entry)).toEqual([
+      'x = f32[4] parameter(0)',
+      'c.lo = f32[] constant(-16)',
+      'c.hi = f32[] constant(15)',
+      'c.saturated = f32[4] clamp(c.lo, x, c.hi)',
+      'c.narrow = s32[4] convert(c.saturated)',
+      'b = s32[4,3] broadcast(c.narrow), dimensions={0}',
+      'i = s32[4,3] iota(), iota_dimension=1',
+      'ROOT eq = pred[4,3] compare(i, b), direction=EQ',
+    ]);
+    // NaN converts to 0 from either width; infinities and huge values saturate to the same side.
+    const floats = [NaN, Infinity, -Infinity, 1e30, -1e30, 2.7, -0.5, 3.5, 15.9, 16, -16.5, 1e9, -0, 2 ** 31, 2 ** 63, -(2 ** 63)];
+    for (let k = 0; k + 4 <= floats.length; k += 4)
+      expect(differs(text, [arrayLiteral(array('f32', [4]), floats.slice(k, k + 4))])).toBeUndefined();    // Returned as well: the s64 values themselves are seen, nothing is saturated.
+    const returned = text.replace('ROOT eq = pred[4,3] compare(i, b), direction=EQ', `eq = pred[4,3] compare(i, b), direction=EQ
+  ROOT t = (pred[4,3], s64[4]) tuple(eq, c)`);
+    expect(lines(narrow(returned).entry)).toContain('c = s64[4] convert(x)');
+    expect(lines(narrow(returned).entry).join('\n')).not.toContain('saturated');
+  });
+
   it('keeps a parameter that reaches anything but start indices', () => {
     const asData = `HloModule m
 ENTRY e {
@@ -406,7 +435,7 @@ describe('narrow-int64 keeps results on the interpreter', () => {
   const haveOnnx = existsSync(join(ONNX_TESTDATA, 'node'));
   const COMMITTED = join(import.meta.dirname, '..', '..', 'docs', 'onnx-conformance.md');
   /** Cases with an instruction that needs 64 bits on the device after the pass, at the last count. */
-  const ONNX_DEVICE_WIDE_CEILING = 42;
+  const ONNX_DEVICE_WIDE_CEILING = 40;
 
   it.skipIf(!haveOnnx)('on every ONNX backend test case the interpreter passes', async () => {
     const passing = [...readFileSync(COMMITTED, 'utf8').matchAll(/^\| ([\w.-]+\/[\w.-]+) \| pass \|/gm)].map((m) => m[1]);
