@@ -11,6 +11,7 @@ import { convPadding } from './conv_padding.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { fusion } from './fusion.js';
+import { narrowInt64 } from './narrow_int64.js';
 import type { Pass } from './rewrite.js';
 import { simplify } from './simplify.js';
 import { whileSimplify } from './while_simplify.js';
@@ -28,6 +29,8 @@ export const PASSES: Record<string, Pass> = {
   'conv-layout': convLayout,
   'conditional-simplify': conditionalSimplify,
   'while-simplify': whileSimplify,
+  // Not in DEFAULT_PIPELINE: a target without 64-bit integers (WGSL) opts in.
+  'narrow-int64': narrowInt64,
 };
 
 /**

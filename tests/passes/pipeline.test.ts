@@ -31,10 +31,10 @@ async function kiln(...args: string[]): Promise<{ code: number; out: string; err
 
 describe('pipeline', () => {
   it('names the passes and expands default', () => {
-    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'simplify', 'while-simplify']);
+    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'narrow-int64', 'simplify', 'while-simplify']);
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
-    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 
   it("is a function of the target's description: wasm's is the default pipeline; the convolution passes are its choices", () => {
@@ -67,6 +67,6 @@ describe('pipeline', () => {
     writeFileSync(file, TEXT);
     const r = await kiln('opt', file, '--passes', 'simplify,nope');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 });
