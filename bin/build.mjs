@@ -9,9 +9,13 @@
 //
 // dist/kiln.js is the entry; dist/inputs.json lists kiln's source files it was built from,
 // which bin/kiln.mjs compares with the entry's time to rebuild after an edit. Chunks sit
-// beside the entry in dist/ itself: artifact.ts finds runtime/wasm as ../runtime/wasm
-// from its own folder, which holds for compiler/ and for dist/ alike.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// beside the entry in dist/ itself.
+//
+// dist/runtime/ is the runtime artifacts ship (bin/runtime.mjs): one .js and one .d.ts per
+// module of runtime/, unbundled, listed in dist/runtime/files.json. The artifact writer,
+// bundled into a chunk in dist/, copies them from there; its sources count as inputs, so
+// an edit to the runtime rebuilds dist/ like any other.
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +23,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
 export const ENTRY = join(DIST, 'kiln.js');
 export const INPUTS = join(DIST, 'inputs.json');
+const RUNTIME = join(ROOT, 'runtime');
+export const DIST_RUNTIME = join(DIST, 'runtime');
 
 /**
  * Bundles the CLI into dist/. Every file is written under a temporary name and renamed
@@ -34,16 +40,52 @@ export async function buildCli({ clean = false } = {}) {
     entryPoints: { kiln: join(ROOT, 'compiler', 'cli', 'main.ts') },
     outdir: DIST, write: false, metafile: true,
     bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-    external: ['binaryen', 'ts-morph', 'typescript'], logLevel: 'warning', legalComments: 'none',
+    external: ['binaryen', 'ts-morph', 'typescript', 'esbuild'], logLevel: 'warning', legalComments: 'none',
   });
+  // Its TypeScript (half a second to load) is loaded only when the runtime is rebuilt.
+  const { buildRuntime, runtimeSources } = await import('./runtime.mjs');
+  const sources = runtimeInputs(runtimeSources(RUNTIME));
+  const runtime = clean || runtimeStale(sources) ? buildRuntime(RUNTIME) : undefined;
   if (clean) rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
   // kiln's own sources only: bundled packages move when kiln is installed as a dependency
   // (hoisted beside it), and `npm install`, which changes them, rebuilds through prepare.
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
-  writeAtomically(INPUTS, JSON.stringify(inputs, null, 1) + '\n');
+  const bundled = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
+  if (runtime) writeRuntime(runtime, clean);
+  writeAtomically(INPUTS, JSON.stringify([...new Set([...bundled, ...sources])], null, 1) + '\n');
   for (const f of files) writeAtomically(f.path, f.contents);
+}
+
+/**
+ * dist/runtime/: each built file, then files.json, what the artifact writer ships from:
+ * the files, and the modules left without a .d.ts. `prepare` warns of those; a rebuild on
+ * start stays quiet (its stderr is the command's), and compiling for that target says why.
+ */
+function writeRuntime({ files, problems }, warn) {
+  for (const [name, bytes] of files) {
+    mkdirSync(dirname(join(DIST_RUNTIME, name)), { recursive: true });
+    writeAtomically(join(DIST_RUNTIME, name), bytes);
+  }
+  if (warn) for (const p of problems) console.error(`kiln build: warning: runtime/${p.file}: no .d.ts, so artifacts cannot ship it: ${p.message}`);
+  writeAtomically(join(DIST_RUNTIME, 'files.json'), JSON.stringify({ files: [...files.keys()], problems }, null, 1) + '\n');
+}
+
+/**
+ * The runtime's sources and its folders, relative to the repository (and bin/runtime.mjs): the artifact ships
+ * modules the CLI never imports (runtime/webgpu), and a folder's time moves when a module
+ * is added, removed or renamed.
+ */
+function runtimeInputs(modules) {
+  const sources = modules.map((p) => `runtime/${p}`);
+  // The build's own script too: a change to how the runtime is built rebuilds it.
+  return ['bin/runtime.mjs', ...new Set(['runtime', ...sources.map((p) => dirname(p))]), ...sources];
+}
+
+/** Whether dist/runtime/ is missing or older than one of `inputs`. */
+function runtimeStale(inputs) {
+  const built = statSync(join(DIST_RUNTIME, 'files.json'), { throwIfNoEntry: false })?.mtimeMs;
+  return built === undefined || inputs.some((p) => statSync(join(ROOT, p)).mtimeMs > built);
 }
 
 function writeAtomically(path, contents) {

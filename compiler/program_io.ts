@@ -2,10 +2,10 @@
 // arena buffers before a run, outputs read back after, in the little-endian layout every
 // target uses.
 import { byteSize } from '../ir/dtype.js';
-import { literalBytes, readElement } from '../ir/interpret/scalar.js';
 import type { Program } from '../ir/kernel/kernel.js';
 import { arrayLiteral, type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
 import { array, type Shape } from '../ir/shape.js';
+import { literalBytes, readElement } from '../ir/scalar/elements.js';
 
 /**
  * The program's input buffers as (byte offset in the arena, bytes): one per array leaf of

@@ -4,10 +4,12 @@ import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
 import { ARRAY_OF, hasRelaxedSimd, loadModel, type Model } from '../runtime/wasm/index.js';
 import { compileWasm } from '../targets/wasm/index.js';
+import { WASM_TARGET } from '../targets/wasm/target.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
 import { inputBytes, readOutput, resultLiteral } from './program_io.js';
 
+/** `target` may be a variation of wasm's description (other tiles); it is wasm's by default, whatever the driver's default. */
 export interface WasmBackendOptions extends CompileOptions {
   threads?: number;
   /** Use relaxed SIMD's fused multiply-add (default: where this engine has relaxed SIMD, as a JIT targets its host). */
@@ -16,7 +18,7 @@ export interface WasmBackendOptions extends CompileOptions {
 
 /** Compiles `m` to a loaded wasm model; inputs and outputs by position. */
 export async function prepareWasm(m: Module, opts: WasmBackendOptions = {}): Promise<Executable & { model: Model }> {
-  const { program } = compileProgram(m, opts);
+  const { program } = compileProgram(m, { ...opts, target: opts.target ?? WASM_TARGET });
   const threads = opts.threads ?? 1;
   const art = compileWasm(program, { shared: threads > 1, relaxedSimd: opts.relaxedSimd ?? hasRelaxedSimd() });
   const model = await loadModel(art.wasm, art.manifest, { threads, weights: art.weights });

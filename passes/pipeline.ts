@@ -1,6 +1,7 @@
 // The passes by name and the orders they run in. `kiln opt --passes a,b,c` reads PASSES;
 // every pass leaves a module that verifies, and runPasses checks that after each one.
 import type { Module } from '../ir/module.js';
+import type { TargetDescription } from '../ir/target.js';
 import { verifyModule } from '../ir/verify.js';
 import { callInline } from './call_inline.js';
 import { conditionalSimplify } from './conditional_simplify.js';
@@ -10,6 +11,7 @@ import { convPadding } from './conv_padding.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { fusion } from './fusion.js';
+import { narrowInt64 } from './narrow_int64.js';
 import type { Pass } from './rewrite.js';
 import { simplify } from './simplify.js';
 import { whileSimplify } from './while_simplify.js';
@@ -27,18 +29,33 @@ export const PASSES: Record<string, Pass> = {
   'conv-layout': convLayout,
   'conditional-simplify': conditionalSimplify,
   'while-simplify': whileSimplify,
+  // Not in DEFAULT_PIPELINE: a target without 64-bit integers (WGSL) opts in.
+  'narrow-int64': narrowInt64,
 };
 
 /**
- * Inline calls first (lowering never sees one), simplify (it exposes constants and
- * duplicates), fold, then remove the control flow constants decided (a conditional on a
- * constant, a loop that runs 0 or 1 times), merge, sweep away the dead, make convolution
- * padding explicit (so tiled convolutions read without bounds checks), give NCHW
- * convolutions HWIO kernels (their tiled kernel's planar mode), then fuse.
+ * Every pass, in the order they run. Inline calls first (lowering never sees one),
+ * simplify (it exposes constants and duplicates), fold, then remove the control flow
+ * constants decided (a conditional on a constant, a loop that runs 0 or 1 times), merge,
+ * sweep away the dead, make convolution padding explicit (so tiled convolutions read
+ * without bounds checks), give NCHW convolutions HWIO kernels (their tiled kernel's planar
+ * mode), then fuse. The two convolution passes are a target's choice (pipelineFor); wasm
+ * makes both, so this is wasm's pipeline and what `--passes default` runs.
  */
 export const DEFAULT_PIPELINE: readonly string[] = [
   'call-inline', 'simplify', 'constant-fold', 'conditional-simplify', 'while-simplify', 'cse', 'dce', 'conv-padding', 'conv-layout', 'fusion',
 ];
+
+/** The passes that serve one target's kernels rather than every target's, and whether a target wants each. */
+const TARGET_CHOICES: Readonly<Record<string, (t: TargetDescription) => boolean>> = {
+  'conv-padding': (t) => t.hlo.explicitConvPadding,
+  'conv-layout': (t) => t.hlo.convKernelLayout === 'hwio',
+};
+
+/** A target's pipeline: DEFAULT_PIPELINE's order, less the target-chosen passes it does not want. */
+export function pipelineFor(t: TargetDescription): string[] {
+  return DEFAULT_PIPELINE.filter((name) => TARGET_CHOICES[name]?.(t) ?? true);
+}
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */
 export function resolvePasses(spec: string): string[] {

@@ -9,12 +9,12 @@
 // k starts at a constant, the body adds a constant to it, and the condition compares it
 // with a constant. The first iterations are then evaluated with the interpreter's own
 // scalar kernels, so wrap-around and float rounding count as they do at run time.
-import { binaryKernel, compareKernel } from '../ir/interpret/kernels.js';
-import { finisher, type Scalar } from '../ir/interpret/util.js';
 import type { Literal } from '../ir/literal.js';
 import type { Computation, Instruction, Module } from '../ir/module.js';
 import { callInline } from './call_inline.js';
 import { arrayValues, cloneModule, isOpaqueOrRandom, makeInstruction, moduleNames, sweep } from './rewrite.js';
+import { binaryKernel, compareKernel } from '../ir/scalar/ops.js';
+import { finisher, type Scalar } from '../ir/scalar/value.js';
 
 type While = Extract<Instruction, { opcode: 'while' }>;
 

@@ -1,11 +1,12 @@
 // kiln: the same .onnx file compiled ahead of time to one wasm module and run through
-// the runtime an artifact ships: runtime/index.js as `kiln compile` writes it, imported
-// from bench/out/kiln/runtime/. Compile time is reported separately from cold start
+// the runtime an artifact ships: runtime/wasm/index.js as `kiln compile` writes it,
+// imported from bench/out/kiln/runtime/. Compile time is reported separately from cold start
 // (load + first run), as `kiln compile` happens before shipping.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildArtifact, runtimeFiles } from '../../compiler/artifact.js';
+import { buildArtifact, runtimeFiles } from '../../compiler/artifact/index.js';
+import { WASM_RUNTIME } from '../../compiler/artifact/wasm.js';
 import { loadModel as loadModule } from '../../compiler/load.js';
 import { OUT_DIR } from '../models.js';
 import type { BenchModel, Prepared, Runner } from '../runner.js';
@@ -25,13 +26,14 @@ export interface KilnBenchOptions {
 /** Writes the runtime files an artifact ships and imports them; returns the runtime and its files. */
 async function shippedRuntime(): Promise<{ runtime: Runtime; files: string[] }> {
   const dir = join(OUT_DIR, 'kiln', 'runtime');
-  mkdirSync(dir, { recursive: true });
-  const files = runtimeFiles().map(([name, body]) => {
+  const written = runtimeFiles(WASM_RUNTIME).map(([name, body]) => {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), body);
     return join(dir, name);
   });
-  const runtime = (await import(pathToFileURL(join(dir, 'index.js')).href)) as Runtime;
-  return { runtime, files };
+  const runtime = (await import(pathToFileURL(join(dir, 'wasm', 'index.js')).href)) as Runtime;
+  // The code a page downloads: the .js files (the .d.ts are for the developer's editor).
+  return { runtime, files: written.filter((f) => f.endsWith('.js')) };
 }
 
 export async function createKiln(threads: number, opts: KilnBenchOptions = {}): Promise<Runner> {

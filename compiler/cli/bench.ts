@@ -11,11 +11,12 @@ import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { ARRAY_OF, type TypedArray } from '../../runtime/wasm/index.js';
 import type { WasmOptimize } from '../../targets/wasm/index.js';
-import type { CompiledArtifact } from '../artifact.js';
+import type { CompiledArtifact } from '../artifact/index.js';
 import { findBackend, type Backend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inputBytes } from '../program_io.js';
 import { stats } from '../stats.js';
+import { TARGETS } from '../targets.js';
 import { binaryenFlag, ensureAvailable, integerFlag, one } from './flags.js';
 import { modelWithInputs } from './model_inputs.js';
 import { BENCH_DEFAULTS, type Values } from './options.js';
@@ -64,7 +65,7 @@ interface BenchOptions {
   outputNames?: readonly string[];
 }
 
-/** The part of a compiled folder's model.js that bench uses (see artifact.ts's wrapper). */
+/** The part of a compiled folder's model.js that bench uses (see compiler/artifact/wrapper.ts). */
 interface ArtifactWrapper {
   wasmFile(): string;
   load(wasm: Uint8Array, weights?: Uint8Array, threads?: number): Promise<{
@@ -79,9 +80,9 @@ interface ArtifactWrapper {
  * folder's own model.js. The folder is removed once loaded (everything is in memory).
  */
 async function wasmSubject(m: Module, args: readonly Literal[], opts: BenchOptions): Promise<Subject> {
-  const artifactOptions = { threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
-  // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
-  const { compileArtifact, packageArtifact, writeArtifact } = await import('../artifact.js');
+  const artifactOptions = { target: TARGETS.wasm.description, threads: opts.threads > 1, fusion: opts.fusion, relaxedSimd: opts.relaxedSimd, outputNames: opts.outputNames, binaryen: opts.binaryen };
+  // Imported here, not at the top: compiler/artifact/ loads binaryen and TypeScript (see backend.ts).
+  const { compileArtifact, packageArtifact, writeArtifact } = await import('../artifact/index.js');
   const t0 = performance.now();
   const compiled = compileArtifact(m, artifactOptions);
   const compileMs = performance.now() - t0;

@@ -2,7 +2,7 @@
 // functions live in files of their own and are imported when their command runs, so that
 // `kiln --help` loads none of them (and `kiln run` not the wasm compiler). main.ts parses
 // the arguments and maps errors to exit codes.
-import { backendOption, BENCH_DEFAULTS, type Command, inputOptions, modelOptions, wasmOptions } from './options.js';
+import { backendOption, BENCH_DEFAULTS, type Command, inputOptions, modelOptions, targetOption, wasmOptions } from './options.js';
 
 const ONNX_ABOUT = `FILE is HLO text, or an ONNX model (.onnx).`;
 
@@ -69,7 +69,7 @@ export const COMMANDS: Record<string, Command> = {
     options: {
       ...modelOptions, ...wasmOptions,
       o: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write' },
-      target: { type: 'string', arg: 'wasm', help: "the target (default wasm; WGSL and CUDA are next)" },
+      ...targetOption,
       threads: { type: 'boolean', help: 'builds for shared memory: the runtime then runs on N threads where the host allows' },
       'weights-file': { type: 'boolean', help: 'writes the constants to weights.bin instead of into model.wasm' },
     },

@@ -1,27 +1,57 @@
 // `kiln compile` (a folder that runs without kiln) and `kiln import` (ONNX as HLO text).
 import { writeFileSync } from 'node:fs';
+import type { Module } from '../../ir/module.js';
 import { printModule } from '../../ir/print.js';
+import type { TargetDescription } from '../../ir/target.js';
 import { UsageError } from '../errors.js';
-import { binaryenFlag, one } from './flags.js';
+import { TARGETS, type TargetName } from '../targets.js';
+import { binaryenFlag, one, targetFlag } from './flags.js';
 import { loadWithOptions } from './model_inputs.js';
 import type { Values } from './options.js';
 
+/** What a build is given: the model and its output names, the options, the target's description, the folder. */
+interface BuildRequest {
+  readonly m: Module;
+  readonly outputNames: readonly string[] | undefined;
+  readonly v: Values;
+  readonly target: TargetDescription;
+  readonly dir: string;
+}
+
+/** What a build wrote: the folder's files, its bytes of code without weights, and the milliseconds compiling took. */
+interface Built {
+  readonly files: readonly string[];
+  readonly codeBytes: number;
+  readonly ms: number;
+}
+
+/**
+ * How each target's folder is built: a mapped type over compiler/targets.ts's names, so a
+ * target added to the table fails to compile here until its folder can be built.
+ */
+const BUILDERS: { readonly [T in TargetName]: (r: BuildRequest) => Promise<Built> } = {
+  wasm: async ({ m, outputNames, v, target, dir }) => {
+    // Imported here, not at the top: compiler/artifact/ loads binaryen and TypeScript (see backend.ts).
+    const { buildArtifact, writeArtifact } = await import('../artifact/index.js');
+    const t0 = performance.now();
+    const art = buildArtifact(m, {
+      target, threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,
+      fusion: v['no-fusion'] !== true, outputNames, binaryen: binaryenFlag(v),
+    });
+    const ms = performance.now() - t0;
+    writeArtifact(art, dir);
+    return { files: [...art.files.keys()], codeBytes: art.codeBytes, ms };
+  },
+};
+
 export async function compile(pos: string[], v: Values): Promise<number> {
   const file = one(pos, 'model file');
-  if ((v.target ?? 'wasm') !== 'wasm') throw new UsageError(`--target: only 'wasm' is built so far, got '${String(v.target)}'`);
+  const target = targetFlag(v);
   if (!v.o) throw new UsageError('compile needs -o DIR');
   const { module: m, outputNames } = loadWithOptions(file, v);
-  // Imported here, not at the top: artifact.ts loads binaryen and TypeScript (see backend.ts).
-  const { buildArtifact, writeArtifact } = await import('../artifact.js');
-  const t0 = performance.now();
-  const art = buildArtifact(m, {
-    threads: v.threads === true, embedWeights: v['weights-file'] !== true, relaxedSimd: v['relaxed-simd'] === true,
-    fusion: v['no-fusion'] !== true, outputNames, binaryen: binaryenFlag(v),
-  });
-  const ms = performance.now() - t0;
   const dir = v.o as string;
-  writeArtifact(art, dir);
-  console.log(`${dir}: ${[...art.files.keys()].join(', ')}; code ${art.codeBytes} bytes without weights; compiled in ${ms.toFixed(0)} ms`);
+  const built = await BUILDERS[target]({ m, outputNames, v, target: TARGETS[target].description, dir });
+  console.log(`${dir}: ${built.files.join(', ')}; code ${built.codeBytes} bytes without weights; compiled in ${built.ms.toFixed(0)} ms`);
   return 0;
 }
 

@@ -5,6 +5,7 @@ import type { WasmOptimize } from '../../targets/wasm/index.js';
 import { findBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import type { LoadOptions } from '../load.js';
+import { DEFAULT_TARGET, isTargetName, targetNames, type TargetName } from '../targets.js';
 import { readNpyFile, splitNamed } from './inputs.js';
 import type { Values } from './options.js';
 
@@ -74,6 +75,13 @@ export function binaryenFlag(v: Values): WasmOptimize | undefined {
   const level = BINARYEN_LEVELS.find((l) => l === text);
   if (!level) throw new UsageError(`--binaryen wants one of ${BINARYEN_LEVELS.join(', ')}, got '${String(text)}'`);
   return level;
+}
+
+/** --target NAME: a target of compiler/targets.ts (default wasm); another name is a usage error listing them. */
+export function targetFlag(v: Values): TargetName {
+  const name = v.target ?? DEFAULT_TARGET;
+  if (typeof name !== 'string' || !isTargetName(name)) throw new UsageError(`--target: unknown target '${String(name)}'; known: ${targetNames().join(', ')}`);
+  return name;
 }
 
 export async function ensureAvailable(name: string): Promise<void> {

@@ -3,6 +3,7 @@
 // command's help from them, so an option the parser takes is always in the help.
 import type { ParseArgsConfig } from 'node:util';
 import { BACKENDS } from '../backend.js';
+import { DEFAULT_TARGET, TARGETS, targetNames } from '../targets.js';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -62,6 +63,14 @@ export const inputOptions: OptionTable = {
 export const backendOption = (fallback?: string): OptionTable => ({
   backend: { type: 'string', arg: BACKENDS.map((b) => b.name).join('|'), help: `where to run (${fallback ? `default ${fallback}` : 'required'})` },
 });
+
+/** `--target`: the names and what each makes come from the targets table (compiler/targets.ts). */
+export const targetOption: OptionTable = {
+  target: {
+    type: 'string', arg: targetNames().join('|'),
+    help: `what to compile for (default ${DEFAULT_TARGET}): ${Object.entries(TARGETS).map(([name, t]) => `${name}, ${t.summary}`).join('; ')}`,
+  },
+};
 
 /** How a model is compiled to wasm: `compile` and `bench`. */
 export const wasmOptions: OptionTable = {

@@ -6,8 +6,9 @@ import type { DType } from '../dtype.js';
 import type { ArrayLiteral, Literal, TupleLiteral } from '../literal.js';
 import type { Computation, Instruction } from '../module.js';
 import { familyOf } from '../opcodes.js';
-import { binaryKernel, compareKernel } from './kernels.js';
-import { finisher, scalarLiteral, type Ctx, type Scalar } from './util.js';
+import { scalarLiteral, type Ctx } from './util.js';
+import { binaryKernel, compareKernel } from '../scalar/ops.js';
+import { finisher, type Scalar } from '../scalar/value.js';
 
 const isScalarOf = (i: Instruction, dt: DType): boolean =>
   i.shape.kind === 'array' && i.shape.dims.length === 0 && i.shape.dtype === dt;

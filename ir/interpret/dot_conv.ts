@@ -10,8 +10,9 @@
 import { isFloat, type DType } from '../dtype.js';
 import type { Literal, Values } from '../literal.js';
 import type { InstructionOf } from '../module.js';
-import { alloc, arr, fail, finisher, otherDims, pack, product, put, resultShape, strides, type Scalar } from './util.js';
+import { alloc, arr, fail, otherDims, pack, product, put, resultShape, strides } from './util.js';
 import { decode, fullWindow, planWindow } from './window.js';
+import { finisher, type Scalar } from '../scalar/value.js';
 
 type Mode = 'f32' | 'f64' | 'int' | 'pred' | 'big';
 

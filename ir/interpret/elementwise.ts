@@ -4,11 +4,11 @@ import { byteSize, isFloat, type DType } from '../dtype.js';
 import type { ArrayLiteral, Literal } from '../literal.js';
 import type { Instruction, InstructionOf } from '../module.js';
 import type { ArrayShape } from '../shape.js';
-import { binaryKernel, compareKernel, unaryKernel, type Kernel1, type Kernel2 } from './kernels.js';
-import { convertValue, literalBytes, readElement, reducePrecision } from './scalar.js';
-import {
-  alloc, arr, fail, finisher, product, put, resultShape, type Scalar,
-} from './util.js';
+import { alloc, arr, fail, product, put, resultShape } from './util.js';
+import { convertValue, reducePrecision } from '../scalar/convert.js';
+import { literalBytes, readElement } from '../scalar/elements.js';
+import { binaryKernel, compareKernel, unaryKernel, type Kernel1, type Kernel2 } from '../scalar/ops.js';
+import { finisher, type Scalar } from '../scalar/value.js';
 
 /** Stride (0 or 1) that reads operand `x` for each of n output elements: scalars broadcast. */
 function elemStride(instr: Instruction, x: ArrayLiteral, n: number, what: string): number {

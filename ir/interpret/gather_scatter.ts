@@ -5,10 +5,9 @@ import { tupleLiteral, type ArrayLiteral, type Literal } from '../literal.js';
 import type { InstructionOf } from '../module.js';
 import { leaves } from '../shape.js';
 import { combiner } from './apply.js';
-import {
-  alloc, arr, clampInt, fail, indexAt, otherDims, product, put, stridedCopy, strides, type Ctx, type Scalar,
-} from './util.js';
+import { alloc, arr, clampInt, fail, indexAt, otherDims, product, put, stridedCopy, strides, type Ctx } from './util.js';
 import { decode } from './window.js';
+import type { Scalar } from '../scalar/value.js';
 
 /** How batch coordinates G (over indices dims other than index_vector_dim) find start vectors. */
 interface IndexReader {

@@ -23,7 +23,8 @@ import {
 import { fail, instrLabel, InterpretError, unsupported, unsupportedError, valueRefusal, type Ctx, type Evaluator } from './util.js';
 
 export { InterpretError } from './util.js';
-export type { Ctx, Evaluator, Scalar } from './util.js';
+export type { Ctx, Evaluator } from './util.js';
+export type { Scalar } from '../scalar/value.js';
 
 // Collectives, async wrappers, custom-call and the like: parsed and verified, never run.
 const opaque = (instr: Instruction): never => unsupported(instr);

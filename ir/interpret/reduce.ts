@@ -6,10 +6,9 @@ import { tupleLiteral, type ArrayLiteral, type Literal, type Values } from '../l
 import type { Instruction, InstructionOf } from '../module.js';
 import { leaves, type ArrayShape } from '../shape.js';
 import { binaryFast, combiner, predicate, scalarCaller } from './apply.js';
-import {
-  alloc, arr, fail, filled, otherDims, pack, product, put, strides, type Ctx, type Scalar,
-} from './util.js';
+import { alloc, arr, fail, filled, otherDims, pack, product, put, strides, type Ctx } from './util.js';
 import { decode, fullWindow, planWindow, windowOffset } from './window.js';
+import type { Scalar } from '../scalar/value.js';
 
 /** Split variadic operands into N inputs and N init values. */
 function inputsAndInits(instr: Instruction, ops: Literal[]): [ArrayLiteral[], ArrayLiteral[]] {

@@ -5,7 +5,8 @@ import { tupleLiteral, type Literal } from '../literal.js';
 import type { InstructionOf } from '../module.js';
 import { leaves } from '../shape.js';
 import { predicate } from './apply.js';
-import { alloc, arr, fail, product, strides, type Ctx, type Scalar } from './util.js';
+import { alloc, arr, fail, product, strides, type Ctx } from './util.js';
+import type { Scalar } from '../scalar/value.js';
 
 /** Stable bottom-up merge sort of perm by less(a, b) (a strictly before b). */
 function mergeSort(perm: Int32Array, tmp: Int32Array, less: (a: number, b: number) => boolean): Int32Array {

@@ -3,9 +3,8 @@
 import type { ArrayLiteral, Literal } from '../literal.js';
 import type { Instruction, InstructionOf } from '../module.js';
 import { bitcastLiteral } from './elementwise.js';
-import {
-  alloc, arr, clampInt, fail, filled, indexAt, product, resultShape, rounder, stridedCopy, strides,
-} from './util.js';
+import { alloc, arr, clampInt, fail, filled, indexAt, product, resultShape, stridedCopy, strides } from './util.js';
+import { rounder } from '../scalar/value.js';
 
 export function evalIota(instr: InstructionOf<'iota'>): Literal {
   const out = resultShape(instr);

@@ -3,15 +3,13 @@
 // every data-movement op is built from.
 import { DTYPES, type DType } from '../dtype.js';
 import {
-  allocValues, roundBf16, roundF16, roundTo, type ArrayLiteral, type Literal, type Values,
+  allocValues, type ArrayLiteral, type Literal, type Values,
 } from '../literal.js';
 import type { Computation, Instruction, InstructionOf } from '../module.js';
 import type { Opcode } from '../opcodes.js';
+import type { Scalar } from '../scalar/value.js';
 import { interpreterTooLarge, TooLarge } from '../limits.js';
 import { asArray, leaves, product, scalar, shapeToString, strides, type ArrayShape, type Shape } from '../shape.js';
-
-/** One element: a JS number for dtypes up to 32 bits and all floats, a bigint for s64/u64. */
-export type Scalar = number | bigint;
 
 export interface Ctx {
   /** Arguments of the computation being evaluated (what `parameter` reads). */
@@ -94,27 +92,6 @@ export function filled(shape: ArrayShape, v: Scalar): ArrayLiteral {
 export const indexAt = (l: ArrayLiteral, i: number): number => Number(l.data[i]);
 
 export const clampInt = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
-
-/**
- * How results of arithmetic in `dt` are rounded. f16/bf16 are computed in f32 and
- * then rounded, as XLA's CPU backend does (it upcasts them), so they round twice.
- */
-export function rounder(dt: DType): (x: number) => number {
-  switch (dt) {
-    case 'f32': return Math.fround;
-    case 'f64': return (x) => x;
-    case 'f16': return (x) => roundF16(Math.fround(x));
-    case 'bf16': return (x) => roundBf16(Math.fround(x));
-    default: return (x) => roundTo(dt, x);
-  }
-}
-
-/** Rounding or 64-bit wrapping of a computed element, by result dtype. */
-export function finisher(dt: DType): (x: Scalar) => Scalar {
-  if (dt === 's64') return (x) => BigInt.asIntN(64, x as bigint);
-  if (dt === 'u64') return (x) => BigInt.asUintN(64, x as bigint);
-  return rounder(dt) as unknown as (x: Scalar) => Scalar;
-}
 
 export const bitsOf = (dt: DType): number => DTYPES[dt].bits;
 

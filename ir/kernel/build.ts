@@ -1,11 +1,11 @@
 // Constructors for kernel IR that compute each node's type, and index arithmetic that
 // folds constants as it builds (lowering composes many index maps; folding here keeps
 // the emitted code small without a separate simplifier).
-import { convertValue } from '../interpret/scalar.js';
 import {
   SCALAR, VEC4, isWide, isWideInt, valueType, type BinaryOp, type CompareDir, type Expr, type Lanes, type Loop,
   type ScalarType, type Stmt, type UnaryOp, type ValueType,
 } from './kernel.js';
+import { convertValue } from '../scalar/convert.js';
 
 export const S32 = SCALAR('s32');
 export const F32 = SCALAR('f32');

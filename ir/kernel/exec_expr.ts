@@ -1,9 +1,10 @@
 // Expressions of the reference executor, compiled to closures over a variable
 // environment. Operators are the HLO interpreter's own scalar kernels, so a kernel
 // means what the HLO it came from means.
-import { binaryKernel, compareKernel, unaryKernel } from '../interpret/kernels.js';
-import { convertValue, readElement, writeElement } from '../interpret/scalar.js';
-import { finisher, rounder, type Scalar } from '../interpret/util.js';
+import { binaryKernel, compareKernel, unaryKernel } from '../scalar/ops.js';
+import { convertValue } from '../scalar/convert.js';
+import { readElement, writeElement } from '../scalar/elements.js';
+import { finisher, rounder, type Scalar } from '../scalar/value.js';
 import type { Expr, ScalarType } from './kernel.js';
 import type { Fn } from './exec_state.js';
 import type { Scope } from './exec_scope.js';

@@ -9,7 +9,7 @@
 // it, works on its own copy. A workgroup array declared outside is shared (and its
 // elements race-checked); a barrier-free loop that touches no outer state shares the
 // environment, which is the common case and costs nothing.
-import type { Scalar } from '../interpret/util.js';
+import type { Scalar } from '../scalar/value.js';
 import type { Loop } from './kernel.js';
 import { permutation, shuffleInPlace } from './shuffle.js';
 import type { Scope } from './exec_scope.js';

@@ -1,8 +1,9 @@
 // The reference executor's compile-time scope: where each variable and local array
 // lives, how deep in parallel loops the statement being compiled sits, and the checked
 // accessors that loads and stores share (bounds, and race records inside parallel loops).
-import type { Scalar } from '../interpret/util.js';
-import { convertValue, writeElement } from '../interpret/scalar.js';
+import type { Scalar } from '../scalar/value.js';
+import { convertValue } from '../scalar/convert.js';
+import { writeElement } from '../scalar/elements.js';
 import type { Kernel, ScalarType } from './kernel.js';
 import { KernelOutOfBounds, type BoundParam, type LaunchState, type Value } from './exec_state.js';
 

@@ -1,7 +1,7 @@
 // What the reference executor's compiled closures share: the options a run was asked
 // for, and the state of the launch in progress (bound buffers, the race records, the
 // order generator). Compilation happens once per program; a launch only rebinds this.
-import type { Scalar } from '../interpret/util.js';
+import type { Scalar } from '../scalar/value.js';
 import type { KernelParam } from './kernel.js';
 import { Races, Tracker } from './races.js';
 import { DEFAULT_SEED, seededRandom } from './shuffle.js';

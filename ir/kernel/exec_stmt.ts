@@ -3,8 +3,9 @@
 // the barrier's number: exec_parallel.ts runs a loop's invocations phase by phase by
 // resuming them. Everything without a barrier stays a plain closure, so kernels without
 // barriers (all of today's lowering) pay nothing for them.
-import { convertValue, writeElement } from '../interpret/scalar.js';
-import type { Scalar } from '../interpret/util.js';
+import { convertValue } from '../scalar/convert.js';
+import { writeElement } from '../scalar/elements.js';
+import type { Scalar } from '../scalar/value.js';
 import { isWideInt, type Expr, type Kernel, type Loop, type Stmt } from './kernel.js';
 import { compileExpr } from './exec_expr.js';
 import { outerState, runFlat, runPhased, type ParallelLoop } from './exec_parallel.js';

@@ -7,7 +7,7 @@
 // iterations run as invocations in a seeded shuffled order, phase by phase between
 // barriers, and two invocations of one launch that touch one element (one writing) in
 // one phase are reported as a race (docs/kernel-ir.md, "The reference executor").
-import { readElement } from '../interpret/scalar.js';
+import { readElement } from '../scalar/elements.js';
 import { byteSize } from '../dtype.js';
 import { branchIndex, unreachable, type Kernel, type Launch, type Program, type ProgramBuffer, type Step } from './kernel.js';
 import { compileKernel } from './exec_stmt.js';

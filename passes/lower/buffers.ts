@@ -4,7 +4,6 @@
 // results, temporaries). A `ProgramBuilder` sees one computation through its assignment:
 // the entry's, or a called computation's whose parameters are buffers that exist already.
 import { byteSize } from '../../ir/dtype.js';
-import { literalBytes } from '../../ir/interpret/scalar.js';
 import type { ProgramBuffer, StorageType } from '../../ir/kernel/kernel.js';
 import type { ArrayLiteral, Literal } from '../../ir/literal.js';
 import type { Instruction } from '../../ir/module.js';
@@ -13,6 +12,7 @@ import type { BufferAssignment, LogicalBuffer } from '../buffer_assignment.js';
 import { NotCompiled } from './errors.js';
 import type { BufferRef } from './loop_kernel.js';
 import { storageType } from './types.js';
+import { literalBytes } from '../../ir/scalar/elements.js';
 
 export const ALIGN = 64;
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;

@@ -16,6 +16,7 @@ import { makeInstruction } from '../rewrite.js';
 import { alignedOperands, type BufferAssignment, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import type { Kernel, Step } from '../../ir/kernel/kernel.js';
+import type { TargetDescription } from '../../ir/target.js';
 import { leafShape, type ProgramBuffers, type ProgramBuilder } from './buffers.js';
 import { NotCompiled } from './errors.js';
 import type { ConstantBuffers } from './kernel_builder.js';
@@ -31,6 +32,8 @@ export interface Lowered {
 export interface ControlContext {
   readonly kernels: Kernel[];
   readonly store: ProgramBuffers;
+  /** What the kernels are for (ir/target.ts). */
+  readonly target: TargetDescription;
   /** Registers a kernel; the step that launches it. */
   launch(made: LoweredKernel): Step;
   /** A step that copies buffer `from` into `to` (same element count and type). */
@@ -130,8 +133,8 @@ function lowerConditional(instr: Extract<Instruction, { opcode: 'conditional' }>
 }
 
 /** A kernel that copies `from` into `to` element by element (`to`'s shape; same size). */
-export function copyKernel(name: string, source: Instruction, from: BufferRef, to: BufferRef, constants: ConstantBuffers): LoweredKernel {
+export function copyKernel(name: string, source: Instruction, from: BufferRef, to: BufferRef, constants: ConstantBuffers, target: TargetDescription): LoweredKernel {
   // The value copied, as an instruction read from `from`: the loop kernel loads it.
   const value = makeInstruction(from.name, 'parameter', to.shape, [], { parameter_number: 0 });
-  return loopKernel({ name, source, root: value, inputs: new Map([[value, { ...from, shape: to.shape }]]), outputs: [to], constants });
+  return loopKernel({ name, source, root: value, inputs: new Map([[value, { ...from, shape: to.shape }]]), outputs: [to], constants, target });
 }

@@ -7,10 +7,11 @@ import * as k from '../../ir/kernel/build.js';
 import type { Expr, Kernel, Lanes, Stmt } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction } from '../../ir/module.js';
 import { product, type ArrayShape } from '../../ir/shape.js';
+import { cpuSchedule, type TargetDescription } from '../../ir/target.js';
 import { Emitter, type Leaf } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { isRowReduction } from './elemental_compute.js';
-import { hoistInvariants } from './hoist.js';
+import { hoistInvariants } from '../kernel/hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
 import { storageType, touchesWide } from './types.js';
@@ -35,14 +36,11 @@ export interface LoopKernelSpec {
   /** One per leaf of the root's result, all of the same dims. */
   readonly outputs: readonly BufferRef[];
   readonly constants: ConstantBuffers;
-  /** 4 to vectorise the minor dim (default), 1 for scalar code only. */
-  readonly lanes?: Lanes;
+  /** What the kernel is for: its vector lanes (4 vectorises the minor dim) and schedules. */
+  readonly target: TargetDescription;
 }
 
 const WORD = new Set(['f32', 's32', 'u32']);
-/** Rows below this many get their minor dim split into chunks, so threads have work to share. */
-const MIN_ROWS = 16;
-const CHUNK = 1024;
 
 /** A kernel with the program buffer bound to each of its parameters. */
 export interface LoweredKernel {
@@ -63,11 +61,11 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const rowDims = dims.slice(0, Math.max(0, r - 1));
   const rows = product(rowDims);
   // 64-bit values are scalar only (ir/kernel/kernel.ts): a kernel that touches one runs element by element.
-  const vectorsOk = (spec.lanes ?? 4) === 4 && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
+  const vectorsOk = spec.target.capabilities.vectorLanes === 4 && !touchesWide(spec.body ? spec.body.instructions : [spec.root]);
   // A row reduction runs one output at a time and vectorises along its contiguous row
   // instead (elemental_compute.ts): four outputs at once would gather from four rows.
   const vectorMinor = vectorsOk && r > 0 && inner >= 4 && spec.outputs.every((o) => WORD.has(o.shape.dtype)) && !isRowReduction(spec.root);
-  const chunks = rows >= MIN_ROWS ? 1 : Math.max(1, Math.floor(inner / CHUNK));
+  const chunks = rowChunks(spec.target, rows, inner);
   const chunk = Math.ceil(inner / chunks / 4) * 4;
   const vecEnd = vectorMinor ? Math.floor(inner / 4) * 4 : 0;
 
@@ -119,3 +117,12 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   return { kernel, args: kb.args };
 }
 
+/**
+ * Parallel iterations per row. On a CPU, a kernel with fewer rows than its schedule's
+ * minRows has its minor dim split into chunks of about `chunk`, so threads have work to
+ * share. Elsewhere 1, until GPU loop templates choose their own split.
+ */
+function rowChunks(t: TargetDescription, rows: number, inner: number): number {
+  const cpu = cpuSchedule(t);
+  return !cpu || rows >= cpu.minRows ? 1 : Math.max(1, Math.floor(inner / cpu.chunk));
+}

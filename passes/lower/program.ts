@@ -3,44 +3,44 @@
 // schedule order. Parameters, constants, tuples, get-tuple-element, bitcasts and
 // reshapes make no kernel: buffer assignment gives them the buffer they name. `while`
 // and `conditional` become control steps over their called computations (control.ts).
+// The target's description (ir/target.ts) travels down to every kernel template: its
+// vector lanes and schedules are the only machine facts lowering uses.
 import type { Kernel, Program, ProgramIO, Step } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction, Module } from '../../ir/module.js';
+import type { TargetDescription } from '../../ir/target.js';
 import { assignBuffers, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
 import { copyKernel, lowerControl, type ControlContext, type Lowered, type ResultPlacement } from './control.js';
 import { NotCompiled } from './errors.js';
 import { elementRule } from './elemental.js';
+import { ioNames, type IONames } from './io_names.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { hasOwnKernels, ownKernels } from './own_kernels.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
 import { tupleLeafInputs } from './tuple_operands.js';
 
-export interface LowerOptions {
-  /** Vector lanes for loop kernels (4 by default; 1 for scalar code). */
-  lanes?: 1 | 4;
-  /** Use tiled dot/convolution kernels where they apply (default true). */
-  tiled?: boolean;
-}
-
-/** What lowering a computation needs: the program being built, and the options. */
-type LowerContext = ControlContext & { readonly opts: LowerOptions };
-
 /** Make no kernel: their buffers are their operands'. */
 const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element', 'bitcast', 'reshape']);
 
-export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
+/**
+ * `names`: the inputs' and outputs' names (io_names.ts). The driver passes the source
+ * module's, since the passes rename the root; by default they are `m`'s own.
+ */
+export function lowerModule(m: Module, target: TargetDescription, names: IONames = ioNames(m)): Program {
   const assignment = assignBuffers(m, { alignment: ALIGN });
   const store = new ProgramBuffers(assignment.arenaBytes);
   const b = new ProgramBuilder(store, assignment);
-  const ctx = controlContext(m, store, opts);
+  const ctx = controlContext(m, store, target);
   const steps = lowerComputation(m.entry, b, ctx);
 
-  // A tuple parameter is one input per array leaf, named by its index path (`p.1.0`).
-  const inputs: ProgramIO[] = m.entry.params.flatMap((p) =>
-    leafPaths(p.shape).map((path) => ({ name: [p.name, ...path].join('.'), buffer: b.arrayBuffer(assignment.bufferOf(p, path)) })));
+  // A tuple parameter is one input per array leaf.
+  const inputLeaves = m.entry.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
   const rootLeaves = leafPaths(m.entry.root.shape);
+  if (names.inputs.length !== inputLeaves.length || names.outputs.length !== rootLeaves.length)
+    throw new Error(`${m.name}: ${names.inputs.length} input and ${names.outputs.length} output names for ${inputLeaves.length} inputs and ${rootLeaves.length} outputs`);
+  const inputs: ProgramIO[] = inputLeaves.map((lb, i) => ({ name: names.inputs[i], buffer: b.arrayBuffer(lb) }));
   const outputs: ProgramIO[] = rootLeaves.map((path, j) => {
     const lb = assignment.bufferOf(m.entry.root, path);
     let id = b.arrayBuffer(lb);
@@ -50,7 +50,7 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
       steps.push(ctx.copy(lb.instr, b.ref(lb), store.ref(to, lb.shape)));
       id = to;
     }
-    return { name: outputName(m, path, j, rootLeaves.length), buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
+    return { name: names.outputs[j], buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
   });
 
   return {
@@ -60,12 +60,12 @@ export function lowerModule(m: Module, opts: LowerOptions = {}): Program {
 }
 
 /** Steps that compute a computation's instructions in schedule order, through `b`'s buffers. */
-function lowerComputation(c: Computation, b: ProgramBuilder, ctx: LowerContext): Step[] {
+function lowerComputation(c: Computation, b: ProgramBuilder, ctx: ControlContext): Step[] {
   const steps: Step[] = [];
   for (const instr of c.instructions) {
     if (ALIASING.has(instr.opcode)) continue;
     if (instr.opcode === 'while' || instr.opcode === 'conditional') steps.push(...lowerControl(instr, b, ctx));
-    else for (const made of lowerInstruction(instr, b, ctx.kernels.length, ctx.opts)) steps.push(ctx.launch(made));
+    else for (const made of lowerInstruction(instr, b, ctx.kernels.length, ctx.target)) steps.push(ctx.launch(made));
   }
   return steps;
 }
@@ -76,15 +76,15 @@ function lowerComputation(c: Computation, b: ProgramBuilder, ctx: LowerContext):
  * buffers take a fresh region past everything else. No bytes are shared across
  * computations: simple and correct, at the cost of arena the regions could share.
  */
-function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): LowerContext {
+function controlContext(m: Module, store: ProgramBuffers, target: TargetDescription): ControlContext {
   const kernels: Kernel[] = [];
   const launch = (made: LoweredKernel): Step => {
     kernels.push(made.kernel);
     return { k: 'launch', kernel: kernels.length - 1, args: made.args };
   };
-  const ctx: LowerContext = {
-    kernels, store, opts, launch,
-    copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants)),
+  const ctx: ControlContext = {
+    kernels, store, target, launch,
+    copy: (source, from, to) => launch(copyKernel(`k${kernels.length}_copy`, source, from, to, store.constants, target)),
     lowerCalled: (c: Computation, params: readonly number[], results?: ResultPlacement): Lowered => {
       const assignment = assignBuffers({ ...m, entry: c }, { alignment: ALIGN, paramsOutside: true });
       const leaves: LogicalBuffer[] = c.params.flatMap((p) => leafPaths(p.shape).map((path) => assignment.bufferOf(p, path)));
@@ -104,7 +104,7 @@ function controlContext(m: Module, store: ProgramBuffers, opts: LowerOptions): L
   return ctx;
 }
 
-function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts: LowerOptions): LoweredKernel[] {
+function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, target: TargetDescription): LoweredKernel[] {
   const assignment = b.assignment;
   const fusion = instr.opcode === 'fusion' ? instr.attrs.calls : undefined;
   const rule = fusion ? undefined : elementRule(instr.opcode);
@@ -126,19 +126,11 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, opts
   const outputs = paths.map((path) => ({ ...b.ref(assignment.bufferOf(instr, path)), shape: leafShape(instr.shape, path) }));
   const root = fusion ? fusion.root : instr;
   const name = `k${n}_${instr.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, lanes: opts.lanes };
+  const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, target };
   // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
   if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.store.ref(b.store.fresh(hint, shape), shape) });
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
-  return [((opts.tiled ?? true) && (tiledKernel(spec) ?? tiledWindow(spec))) || loopKernel(spec)];
-}
-
-/** A root tuple's element j is named for the instruction that computes it. */
-function outputName(m: Module, path: readonly number[], j: number, n: number): string {
-  const root = m.entry.root;
-  if (n === 1) return root.name;
-  if (root.opcode === 'tuple' && path.length === 1) return root.operands[path[0]].name;
-  return `${root.name}.${j}`;
+  return [tiledKernel(spec) ?? tiledWindow(spec) ?? loopKernel(spec)];
 }

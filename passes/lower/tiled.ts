@@ -1,8 +1,11 @@
 // Tiled, register-blocked kernels for dot and convolution, alone or as the root side of
 // a kOutput fusion (the epilogue is computed from the accumulator registers). Shapes a
 // tiled kernel does not cover return undefined and the loop kernel's elemental form
-// computes them (tiled_dot.ts, tiled_conv.ts; shared pieces in tiled_common.ts).
+// computes them (tiled_dot.ts, tiled_conv.ts; shared pieces in tiled_common.ts). They are
+// CPU templates (register tiles, packed panels) and read the target's CPU schedule; a
+// target without one gets loop kernels.
 import type { Instruction } from '../../ir/module.js';
+import { cpuSchedule } from '../../ir/target.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { tiledDot } from './tiled_dot.js';
 import { tiledConv } from './tiled_conv.js';
@@ -10,14 +13,15 @@ import { touchesWide } from './types.js';
 
 export function tiledKernel(spec: LoopKernelSpec): LoweredKernel | undefined {
   const op = contraction(spec);
-  if (!op || spec.outputs.length !== 1 || spec.outputs[0].shape.dtype !== 'f32' || spec.lanes === 1) return undefined;
+  const cpu = cpuSchedule(spec.target);
+  if (!op || !cpu || spec.outputs.length !== 1 || spec.outputs[0].shape.dtype !== 'f32' || spec.target.capabilities.vectorLanes === 1) return undefined;
   const dims = (spec.outputs[0].shape as { dims: readonly number[] }).dims;
   if (op.shape.kind !== 'array' || op.shape.dims.length !== dims.length || op.shape.dims.some((d, i) => d !== dims[i])) return undefined;
   if (op.operands.some((o) => !spec.inputs.has(o) || o.shape.kind !== 'array' || o.shape.dtype !== 'f32')) return undefined;
   // The epilogue runs on 4-lane accumulators: a fused 64-bit value (scalar only) leaves it to the loop kernel.
   if (spec.body && touchesWide(spec.body.instructions)) return undefined;
-  if (op.opcode === 'dot') return tiledDot(spec, op);
-  if (op.opcode === 'convolution') return tiledConv(spec, op);
+  if (op.opcode === 'dot') return tiledDot(spec, op, cpu);
+  if (op.opcode === 'convolution') return tiledConv(spec, op, cpu.conv);
   return undefined;
 }
 

@@ -24,24 +24,11 @@ import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
 import { product, strides, type ArrayShape } from '../../ir/shape.js';
 import type { WindowDim } from '../../ir/attrs.js';
+import type { ConvSchedule } from '../../ir/target.js';
 import { fixed, type Idx } from './emitter.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { ceilDiv, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
-
-export interface ConvSchedule {
-  /** Register tile of the spatial and feature modes: rows (splatted) × columns (a multiple of 4, in vectors). */
-  readonly mr: number;
-  readonly nr: number;
-  /** Register tile of planar mode: positions (splatted) × output features (a multiple of 4). */
-  readonly pmr: number;
-  readonly pnr: number;
-  /** Planar mode: 1 where it applies and wastes fewer lanes than spatial mode, 0 never, 2 wherever it applies. */
-  readonly planar: number;
-}
-
-/** Mutable so that tests and tuning scripts can try others. */
-export const CONV_DEFAULTS: ConvSchedule = { mr: 4, nr: 8, pmr: 4, pnr: 8, planar: 1 };
 
 /** Output positions [lo, hi) whose whole window lies inside the input along one spatial dim. */
 function interior(w: WindowDim, inSize: number, outSize: number): [number, number] {
@@ -50,9 +37,9 @@ function interior(w: WindowDim, inSize: number, outSize: number): [number, numbe
   return [Math.min(Math.max(lo, 0), outSize), Math.min(Math.max(hi, 0), outSize)];
 }
 
-export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, over: Partial<ConvSchedule> = {}): LoweredKernel | undefined {
+/** The convolution's tiled kernel under `sched` (the target's CPU schedule), or undefined where no mode applies. */
+export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, sched: ConvSchedule): LoweredKernel | undefined {
   const a = conv.attrs, cd = a.dim_labels;
-  const sched = { ...CONV_DEFAULTS, ...over };
   const { mr, nr } = sched;
   if ((a.batch_group_count ?? 1) !== 1 || (a.feature_group_count ?? 1) !== 1 || nr % 4 !== 0 || sched.pnr % 4 !== 0 || sched.pmr < 1) return undefined;
   const [input, kernel] = conv.operands;

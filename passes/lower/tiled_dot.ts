@@ -10,6 +10,7 @@ import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import { product, type ArrayShape } from '../../ir/shape.js';
+import type { CpuSchedule, DotSchedule } from '../../ir/target.js';
 import { fixed, type Idx } from './emitter.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { ceilDiv, RegisterTile, roundUp, TiledKernel, when, type TileShape } from './tiled_common.js';
@@ -32,45 +33,33 @@ export interface DotForm {
   readonly hasM: boolean;
 }
 
-/** Tile sizes: register tile mr × nr, cache blocks mc × kc (A) and kc × nc (B), pack B or read it in place. */
-export interface DotSchedule {
-  readonly mr: number;
-  readonly nr: number;
-  readonly mc: number;
-  readonly kc: number;
-  readonly nc: number;
-  readonly pack: number;
-}
+/** What a dot reads of a CPU schedule: the tile defaults and the K block of a streamed B. */
+export type DotDefaults = Pick<CpuSchedule, 'dot' | 'gemvKc'>;
 
 /**
- * Defaults for f32 on a 128-bit SIMD CPU with 16 vector registers: 4 × 8 keeps 8
- * accumulators + 2 B vectors + 1 splat live; kc × nc of B (128 KiB) sits in L2.
+ * The target's dot schedule (`cpu.dot`) fitted to one dot: cache blocks no larger than
+ * the matrices, rounded to whole register tiles.
  *
  * When M fits one row tile (a matrix-vector product, batch-1 layers) B is read once, so
  * it is read in place: a packed panel pays off by serving every row tile, and with one it
  * only copies B before reading it again (LeNet batch 1's 3136 × 1024 layer: 4.2 -> 2.2
- * ms). With B's rows contiguous, short K blocks across all of N then read it as GEMV_KC
- * rows streaming in order, where kc = 256 down 8-column panels jumped a row (4 KiB) per
- * load (same layer: 2.2 -> 0.9 ms). The cost: one parallel task, so one thread, for it.
+ * ms). With B's rows contiguous, short K blocks across all of N then read it as
+ * `cpu.gemvKc` rows streaming in order, where kc = 256 down 8-column panels jumped a row
+ * (4 KiB) per load (same layer: 2.2 -> 0.9 ms). The cost: one parallel task, so one
+ * thread, for it.
  */
-export function dotSchedule(f: DotForm, over: Partial<DotSchedule> = {}): DotSchedule {
-  const d = { ...DOT_DEFAULTS, ...over };
+export function dotSchedule(f: DotForm, cpu: DotDefaults): DotSchedule {
+  const d = cpu.dot;
   const oneRowTile = f.M <= d.mr;
   const streamRows = oneRowTile && f.sBn === 1;
   return {
     mr: d.mr, nr: d.nr,
     mc: Math.min(roundUp(d.mc, d.mr), roundUp(f.M, d.mr)),
-    kc: Math.min(streamRows && over.kc === undefined ? GEMV_KC : d.kc, f.K),
-    nc: streamRows && over.nc === undefined ? roundUp(f.N, d.nr) : Math.min(roundUp(d.nc, d.nr), roundUp(f.N, d.nr)),
-    pack: oneRowTile && over.pack === undefined ? 0 : d.pack,
+    kc: Math.min(streamRows ? cpu.gemvKc : d.kc, f.K),
+    nc: streamRows ? roundUp(f.N, d.nr) : Math.min(roundUp(d.nc, d.nr), roundUp(f.N, d.nr)),
+    pack: oneRowTile ? 0 : d.pack,
   };
 }
-
-/** K block of a one-row-tile dot whose B rows are contiguous: rows streamed at once. */
-const GEMV_KC = 8;
-
-/** The defaults dotSchedule starts from; mutable so that tests and tuning scripts can try others. */
-export const DOT_DEFAULTS: DotSchedule = { mr: 4, nr: 8, mc: 64, kc: 256, nc: 128, pack: 1 };
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
 
@@ -114,10 +103,11 @@ interface BlockPlace {
   readonly final: boolean;
 }
 
-export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, over: Partial<DotSchedule> = {}): LoweredKernel | undefined {
+/** The dot's tiled kernel under the target's CPU schedule, or undefined where its form does not fit. */
+export function tiledDot(spec: LoopKernelSpec, dot: InstructionOf<'dot'>, cpu: DotDefaults): LoweredKernel | undefined {
   const f = dotForm(dot);
   if (!f || f.K === 0 || f.M === 0 || f.N === 0) return undefined;
-  const s = dotSchedule(f, over);
+  const s = dotSchedule(f, cpu);
   if (s.nr % 4 !== 0 || s.mr < 1) return undefined;
   const tk = new TiledKernel(spec, dot);
   const A = tk.param.get(dot.operands[0])!, B = tk.param.get(dot.operands[1])!;

@@ -11,17 +11,17 @@ import * as k from '../../ir/kernel/build.js';
 import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
 import { product, strides, type ArrayShape } from '../../ir/shape.js';
+import { cpuSchedule } from '../../ir/target.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import { Emitter } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { KernelBuilder } from './kernel_builder.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 
-/** Window positions unrolled into straight-line code up to this many; more run as loops. */
-const UNROLL = 16;
-
+/** A CPU template (its schedule says how much to unroll); other targets get the elemental form. */
 export function tiledWindow(spec: LoopKernelSpec): LoweredKernel | undefined {
-  if (spec.body || spec.root.opcode !== 'reduce-window' || spec.outputs.length !== 1 || spec.lanes === 1) return undefined;
+  const cpu = cpuSchedule(spec.target);
+  if (!cpu || spec.body || spec.root.opcode !== 'reduce-window' || spec.outputs.length !== 1 || spec.target.capabilities.vectorLanes === 1) return undefined;
   const rw = spec.root as InstructionOf<'reduce-window'>;
   if (rw.operands.length !== 2) return undefined;
   const [input, init] = rw.operands;
@@ -77,7 +77,7 @@ export function tiledWindow(spec: LoopKernelSpec): LoweredKernel | undefined {
     };
     const offset = (w: readonly Expr[]): Expr =>
       windowed.reduce((e, d, j) => k.add(e, k.mul(w[j], k.int(win[d].rhsDilate * is[d]))), k.int(0) as Expr);
-    if (positions <= UNROLL) {
+    if (positions <= cpu.windowUnroll) {
       for (let q = 0; q < positions; q++) combine(out, offset(k.delinear(k.int(q), windowed.map((d) => win[d].size))));
     } else {
       const names = windowed.map((d) => kb.fresh(`w${d}`));

@@ -6,21 +6,14 @@
 // each run posts `run` to them and calls `run_thread(0, N)` on this thread. The module's
 // own barrier (atomics on scratch words) orders the launches. Without threads support
 // the model runs on one thread, silently.
-import { inputBytes } from './inputs.js';
-import { checkManifest, MAX_MEMORY_BYTES, memoryBytes, type WasmDType, type WasmManifest, type WasmTensor } from './manifest.js';
+import { ARRAY_OF, elementCount, type TypedArray } from '../core/dtype.js';
+import { inputBytes } from '../core/inputs.js';
+import { checkManifest, MAX_MEMORY_BYTES, memoryBytes, type WasmManifest, type WasmTensor } from './manifest.js';
 
 export type { WasmDType, WasmManifest, WasmTensor } from './manifest.js';
-
-export type TypedArray = Float32Array | Int32Array | Uint32Array | Int8Array | Uint8Array | Int16Array | Uint16Array
-  | Float64Array | BigInt64Array | BigUint64Array;
-type TypedArrayCtor = { new (b: ArrayBufferLike, off?: number, len?: number): TypedArray; readonly BYTES_PER_ELEMENT: number; readonly name: string };
-
-/** The typed array that holds each dtype (f16/bf16 as raw bits). */
-export const ARRAY_OF: Record<WasmDType, TypedArrayCtor> = {
-  f32: Float32Array, s32: Int32Array, u32: Uint32Array, s8: Int8Array, u8: Uint8Array, pred: Uint8Array,
-  s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array,
-  f64: Float64Array, s64: BigInt64Array, u64: BigUint64Array,
-};
+// The core's dtype table, as this module has always exported it.
+export { ARRAY_OF };
+export type { TypedArray };
 
 export interface LoadOptions {
   /** Contents of the constants region, for modules built without embedded constants. */
@@ -136,7 +129,7 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
   const stage = (inputs: Record<string, TypedArray> | readonly TypedArray[]): (() => void) => {
     if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
     const given = inputsByName(manifest, inputs);
-    const bytes = manifest.inputs.map((t) => inputBytes(t, ARRAY_OF[t.dtype].name, ARRAY_OF[t.dtype].BYTES_PER_ELEMENT, given[t.name]));
+    const bytes = manifest.inputs.map((t) => inputBytes('wasm', t, given[t.name]));
     const write = (from: Uint8Array[]) => manifest.inputs.forEach((t, i) => new Uint8Array(memory.buffer, t.offset, from[i].byteLength).set(from[i]));
     // Idle: straight into the memory. Busy: an earlier run still owns the memory, so keep a copy until its turn.
     if (inFlight === 0) {
@@ -255,7 +248,7 @@ async function hardwareThreads(): Promise<number> {
 
 function read(memory: WebAssembly.Memory, t: WasmTensor): TypedArray {
   const ctor = ARRAY_OF[t.dtype];
-  const count = t.dims.reduce((a, b) => a * b, 1);
+  const count = elementCount(t.dims);
   const bytes = new Uint8Array(memory.buffer, t.offset, count * ctor.BYTES_PER_ELEMENT).slice();
   return new ctor(bytes.buffer, 0, count);
 }

@@ -1,17 +1,16 @@
 // The manifest that travels with a kiln wasm module: where each tensor lives in linear
 // memory and how much memory to give it. Plain JSON. targets/wasm writes it (importing
-// this type only, which erases); this runtime reads it.
+// this type only, which erases); this runtime reads it. The parts every target shares
+// (format, name, tensors, weights file) and their checks are the manifest core's.
+import { checkFile, checkTensors, manifestChecker, type ManifestCore, type TensorSpec } from '../core/manifest.js';
+import type { DType } from '../core/dtype.js';
 
 /** Element types of tensors the module reads and writes (f16/bf16 travel as raw bits). */
-export type WasmDType = 'pred' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 'f16' | 'bf16' | 'f32' | 's64' | 'u64' | 'f64';
+export type WasmDType = DType;
 
-export interface WasmTensor {
-  readonly name: string;
-  readonly dtype: WasmDType;
-  readonly dims: readonly number[];
+export interface WasmTensor extends TensorSpec {
   /** Absolute byte address in linear memory. */
   readonly offset: number;
-  readonly bytes: number;
 }
 
 /**
@@ -37,14 +36,11 @@ export interface WasmMemoryLayout {
   readonly barrier: { readonly count: number; readonly generation: number; readonly abort: number };
 }
 
-export interface WasmManifest {
+export interface WasmManifest extends ManifestCore<WasmTensor> {
   readonly format: 'kiln-wasm/1';
-  readonly name: string;
   /** The module imports a shared memory (`env.memory`) and exports `init`; threads possible. */
   readonly shared: boolean;
   readonly memory: WasmMemoryLayout;
-  readonly inputs: readonly WasmTensor[];
-  readonly outputs: readonly WasmTensor[];
   /**
    * The artifact's module files, all with this manifest's layout and tensors: `simd128`
    * runs on every engine with wasm SIMD; `relaxedSimd`, where present, is the same program
@@ -61,21 +57,15 @@ export function memoryBytes(layout: WasmMemoryLayout, threads: number): number {
 /** wasm32's largest memory: 65536 pages of 64 KiB. */
 export const MAX_MEMORY_BYTES: number = 2 ** 32;
 
-const ELEMENT_BYTES: Record<WasmDType, number> = {
-  pred: 1, s8: 1, u8: 1, s16: 2, u16: 2, f16: 2, bf16: 2, s32: 4, u32: 4, f32: 4, s64: 8, u64: 8, f64: 8,
-};
-
 /**
  * Refuses a manifest whose numbers cannot describe a wasm32 module's memory: sizes and
  * offsets that are not non-negative integers, more than 4 GiB, tensors outside the memory
- * or with a byte size that disagrees with their shape. The compiler does not write such
- * manifests; this guards against a damaged or hand-edited model.json before it turns into
- * a huge allocation or a copy out of bounds.
+ * or with a byte size that disagrees with their shape (the core's checks), file names
+ * outside the artifact.
  */
 export function checkManifest(m: WasmManifest): void {
-  const bad = (what: string, why: string): never => { throw new RangeError(`kiln wasm: ${m.name}: manifest ${what} ${why}`); };
-  const size = (what: string, x: unknown): number =>
-    typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= MAX_MEMORY_BYTES ? x : bad(what, `is ${JSON.stringify(x)}, not an integer in [0, 2^32]`);
+  const c = manifestChecker('wasm', m, MAX_MEMORY_BYTES);
+  const { bad, size } = c;
   const l = m.memory;
   if (typeof l !== 'object' || l === null) bad('memory', 'is missing');
   for (const k of ['scratchBytes', 'constantsOffset', 'constantsBytes', 'arenaOffset', 'arenaBytes', 'stackOffset', 'stackBytesPerThread'] as const) size(`memory.${k}`, l[k]);
@@ -83,14 +73,8 @@ export function checkManifest(m: WasmManifest): void {
   if (l.arenaOffset + l.arenaBytes > l.stackOffset) bad('memory.arenaBytes', `${l.arenaBytes} overlaps the stacks at ${l.stackOffset}`);
   if (memoryBytes(l, 1) > MAX_MEMORY_BYTES) bad('memory', `needs ${memoryBytes(l, 1)} bytes, more than wasm32's 4 GiB`);
   for (const k of ['count', 'generation', 'abort'] as const) if (size(`memory.barrier.${k}`, l.barrier?.[k]) + 4 > l.scratchBytes) bad(`memory.barrier.${k}`, 'is outside the scratch words');
-  for (const t of [...(m.inputs ?? bad('inputs', 'are missing')), ...(m.outputs ?? bad('outputs', 'are missing'))]) checkTensor(t, l, size, bad);
-}
-
-function checkTensor(t: WasmTensor, l: WasmMemoryLayout, size: (what: string, x: unknown) => number, bad: (what: string, why: string) => never): void {
-  const what = `tensor '${t.name}'`;
-  const per = ELEMENT_BYTES[t.dtype] ?? bad(what, `has unknown dtype ${JSON.stringify(t.dtype)}`);
-  if (!Array.isArray(t.dims)) bad(what, 'has no dims');
-  const count = t.dims.reduce((a, d, i) => a * size(`${what} dim ${i}`, d), 1);
-  if (size(`${what} bytes`, t.bytes) < count * per) bad(what, `is ${t.bytes} bytes, too few for ${count} ${t.dtype} elements`);
-  if (size(`${what} offset`, t.offset) + t.bytes > l.stackOffset) bad(what, `at ${t.offset} (+${t.bytes} bytes) is outside the memory below ${l.stackOffset}`);
+  for (const t of checkTensors(m, c))
+    if (size(`tensor '${t.name}' offset`, t.offset) + t.bytes > l.stackOffset) bad(`tensor '${t.name}'`, `at ${t.offset} (+${t.bytes} bytes) is outside the memory below ${l.stackOffset}`);
+  if (m.weights !== undefined) checkFile(c, 'weights', m.weights);
+  for (const [k, file] of Object.entries(m.modules ?? {})) if (file !== undefined) checkFile(c, `modules.${k}`, file);
 }

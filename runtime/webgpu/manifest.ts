@@ -9,20 +9,22 @@
 // a shader binds the regions it touches as `array<u32>` (or `array<atomic<u32>>`) storage
 // buffers and addresses a tensor by the constant word offset built into its code, so no
 // shader needs more than two storage buffers and no uniform is written per run.
+//
+// The parts every target's manifest shares (format, name, tensors, weights file) are the
+// manifest core's (runtime/core/manifest.ts), which also has their checks and the
+// dtype → typed array table.
+import type { DType } from '../core/dtype.js';
+import type { ManifestCore, TensorSpec } from '../core/manifest.js';
 
 /** Element types of tensors (f16/bf16 travel as raw bits, 64-bit types as two words). */
-export type GpuDType = 'pred' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 'f16' | 'bf16' | 'f32' | 's64' | 'u64' | 'f64';
+export type GpuDType = DType;
 
 /** A storage region of the program: one GPUBuffer each. */
 export type GpuRegion = 'constants' | 'arena';
 
-export interface GpuTensor {
-  readonly name: string;
-  readonly dtype: GpuDType;
-  readonly dims: readonly number[];
+export interface GpuTensor extends TensorSpec {
   /** Byte offset within the arena (inputs and outputs always live there); a multiple of 4. */
   readonly offset: number;
-  readonly bytes: number;
 }
 
 /** A binding of a pipeline: `@group(0) @binding(binding)` is region `region`. */
@@ -56,9 +58,8 @@ export type GpuStep =
   /** pred true → branch 0, false → 1; an s32 outside [0, N) → the last branch (HLO `conditional`). */
   | { readonly k: 'switch'; readonly index: number; readonly indexType: 's32' | 'pred'; readonly branches: readonly (readonly GpuStep[])[] };
 
-export interface WebGpuManifest {
+export interface WebGpuManifest extends ManifestCore<GpuTensor> {
   readonly format: 'kiln-webgpu/1';
-  readonly name: string;
   /** Byte sizes of the two regions (each a multiple of 4; a region of 0 bytes is not bound). */
   readonly constantsBytes: number;
   readonly arenaBytes: number;
@@ -70,6 +71,4 @@ export interface WebGpuManifest {
   readonly maxBindingBytes: number;
   readonly shaders: readonly GpuShader[];
   readonly steps: readonly GpuStep[];
-  readonly inputs: readonly GpuTensor[];
-  readonly outputs: readonly GpuTensor[];
 }

@@ -8,15 +8,21 @@
 // serially. `unroll` loops with constant bounds are unrolled at emission with the loop
 // variable folded into index arithmetic; private arrays whose indices are all constant
 // after unrolling live in locals, the others in a per-thread frame of linear memory.
+// The analyses behind these choices are target-neutral and live in passes/kernel/
+// (docs/kernel-ir.md, Kernel passes); this file decides how wasm spells them.
 import binaryen from 'binaryen';
-import { binaryKernel, compareKernel, unaryKernel } from '../../ir/interpret/kernels.js';
-import { convertValue } from '../../ir/interpret/scalar.js';
-import { computeTypeOf, isWide, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
-import { definedIn, walkExpr } from '../../ir/kernel/walk.js';
+import { computeTypeOf, isWide, unreachable, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { definedIn } from '../../ir/kernel/walk.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
 import { SCALAR_WASM } from './ops64.js';
+import { foldIndex } from '../../passes/kernel/fold.js';
+import { isInvariant, pureIndex, readsMemory } from '../../passes/kernel/invariant.js';
+import { LetValues } from '../../passes/kernel/let_values.js';
+import { linearIndex } from '../../passes/kernel/linear_index.js';
+import { isNonNegative, nonNegativeVars } from '../../passes/kernel/non_negative.js';
+import { localArrayUses, splittableLoop } from '../../passes/kernel/parallel.js';
 
 /** Unroll loops of at most this many iterations; longer ones stay loops. */
 const MAX_UNROLL = 1024;
@@ -38,142 +44,22 @@ export interface KernelPlan {
   readonly split: boolean;
 }
 
-// ---- analysis ----
-
-function isStatic(e: Expr, vars: ReadonlySet<string>): boolean {
-  switch (e.k) {
-    case 'const': return true;
-    case 'var': return vars.has(e.name);
-    case 'unary': case 'convert': return isStatic(e.a, vars);
-    case 'binary': case 'compare': return isStatic(e.a, vars) && isStatic(e.b, vars);
-    case 'select': return isStatic(e.cond, vars) && isStatic(e.a, vars) && isStatic(e.b, vars);
-    default: return false;
-  }
-}
-
-function hasStore(stmts: readonly Stmt[]): boolean {
-  return stmts.some((s) => s.k === 'store' || (s.k === 'loop' && hasStore(s.loop.body)) || (s.k === 'if' && (hasStore(s.then) || hasStore(s.else))));
-}
-
-/** Integer expressions that cannot trap and read no memory: safe to evaluate early. */
-function pureIndex(e: Expr): boolean {
-  if (e.type.lanes !== 1 || e.type.scalar === 'f32' || isWide(e.type.scalar)) return false;
-  switch (e.k) {
-    case 'const': case 'var': return true;
-    case 'binary': case 'compare': return pureIndex(e.a) && pureIndex(e.b);
-    case 'select': return pureIndex(e.cond) && pureIndex(e.a) && pureIndex(e.b);
-    default: return false;
-  }
-}
-
-const freeVars = (e: Expr, into: string[] = []): string[] => {
-  walkExpr(e, (x) => { if (x.k === 'var') into.push(x.name); });
-  return into;
-};
-
-/**
- * s32 variables whose every value is ≥ 0 (as a mathematical integer; index arithmetic
- * does not overflow, docs/kernel-ir.md): a greatest fixpoint over their definitions, a
- * loop variable counting up from a non-negative start.
- */
-export function nonNegativeVars(k: Kernel): Set<string> {
-  const defs = new Map<string, Expr[]>();
-  const note = (name: string, e: Expr) => { const d = defs.get(name); if (d) d.push(e); else defs.set(name, [e]); };
-  const bad = new Set<string>();
-  const walk = (stmts: readonly Stmt[]): void => {
-    for (const s of stmts) {
-      if (s.k === 'let' || s.k === 'assign') note(s.name, s.value);
-      else if (s.k === 'loop') {
-        if (!(s.loop.step > 0)) bad.add(s.loop.var);
-        note(s.loop.var, s.loop.start);
-        walk(s.loop.body);
-      } else if (s.k === 'if') { walk(s.then); walk(s.else); }
-    }
-  };
-  walk(k.body);
-  const nn = new Set([...defs.keys()].filter((n) => !bad.has(n)));
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const n of [...nn]) if (!defs.get(n)!.every((e) => isNonNegative(e, nn))) { nn.delete(n); changed = true; }
-  }
-  return nn;
-}
-
-/** `e` (s32, scalar) is ≥ 0 given that the variables in `nn` are. */
-function isNonNegative(e: Expr, nn: ReadonlySet<string>, consts?: ReadonlyMap<string, number>): boolean {
-  if (e.type.lanes !== 1 || e.type.scalar !== 's32') return false;
-  const r = (x: Expr) => isNonNegative(x, nn, consts);
-  switch (e.k) {
-    case 'const': return e.value >= 0;
-    case 'var': { const c = consts?.get(e.name); return c !== undefined ? c >= 0 : nn.has(e.name); }
-    case 'select': return r(e.a) && r(e.b);
-    case 'binary':
-      switch (e.op) {
-        case 'add': case 'multiply': case 'minimum': case 'remainder': case 'shift-right-logical': return r(e.a) && r(e.b);
-        case 'maximum': return r(e.a) || r(e.b);
-        case 'and': return r(e.a) || r(e.b);
-        case 'divide': return r(e.a) && e.b.k === 'const' && e.b.value > 0;
-        default: return false;
-      }
-    default: return false;
-  }
-}
-
 export function planKernel(k: Kernel): KernelPlan {
   const arrays = new Map<string, ArrayPlan>();
-  const access = (e: Expr, vars: ReadonlySet<string>) => walkExpr(e, (x) => {
-    if (x.k === 'local') noteIndex(x.array, x.index, vars, x.type.lanes);
-  });
-  // Vector accesses read four elements at once: such arrays live in memory.
-  const noteIndex = (name: string, index: Expr, vars: ReadonlySet<string>, lanes = 1) => {
-    const a = arrays.get(name);
-    if (a && (lanes > 1 || !isStatic(index, vars))) a.registers = false;
-  };
-  const walk = (stmts: readonly Stmt[], vars: ReadonlySet<string>): void => {
-    for (const s of stmts) {
-      switch (s.k) {
-        case 'let': case 'assign': access(s.value, vars); break;
-        case 'store': access(s.index, vars); access(s.value, vars); break;
-        case 'array': {
-          const a = arrays.get(s.name);
-          if (a) a.size = Math.max(a.size, s.size);
-          else arrays.set(s.name, { scalar: s.type, size: s.size, registers: s.size <= MAX_REGISTER_ARRAY, offset: 0 });
-          break;
-        }
-        case 'localStore': access(s.index, vars); access(s.value, vars); noteIndex(s.array, s.index, vars, s.value.type.lanes); break;
-        case 'loop': {
-          const l = s.loop;
-          access(l.start, vars); access(l.end, vars);
-          const unrolled = l.mode === 'unroll' && isStatic(l.start, vars) && isStatic(l.end, vars);
-          const inner = new Set(vars);
-          if (unrolled) inner.add(l.var); else inner.delete(l.var);
-          walk(l.body, inner);
-          break;
-        }
-        case 'if': access(s.cond, vars); walk(s.then, vars); walk(s.else, vars); break;
-        case 'barrier': break;
-      }
-    }
-  };
-  walk(k.body, new Set());
+  for (const [name, u] of localArrayUses(k))
+    arrays.set(name, { scalar: u.scalar, size: u.size, registers: u.firstSize <= MAX_REGISTER_ARRAY && !u.dynamic, offset: 0 });
   let frameBytes = 0;
   for (const a of arrays.values()) {
     if (a.registers) continue;
     a.offset = frameBytes;
     frameBytes += Math.ceil((a.size * arrayBytes(a.scalar)) / 16) * 16;
   }
-  const first = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
-  const split = first >= 0 && !hasStore(k.body.filter((_, i) => i !== first));
-  return { arrays, frameBytes, split };
+  return { arrays, frameBytes, split: splittableLoop(k) !== undefined };
 }
 
 // ---- emission ----
 
 const typeKey = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `${t.scalar}x4`);
-/** Folding is for 32-bit index arithmetic: the types it folds, and how each wraps. */
-const finish: Partial<Record<ScalarType, (x: number) => number>> = {
-  s32: (x) => x | 0, u32: (x) => x >>> 0, pred: (x) => (x ? 1 : 0),
-};
 /** Bytes of a local array element: 32-bit words (pred too), 64-bit for the wide types. */
 const arrayBytes = (s: ScalarType): number => (isWide(s) ? 8 : 4);
 
@@ -234,14 +120,11 @@ class KernelEmitter {
   private readonly loops: LoopScope[] = [];
   private readonly nonNeg: Set<string>;
   /**
-   * Index variables whose value is still known to equal their pure let expression: the
-   * versions of its free variables when it was bound. A version changes at every static
-   * (re)definition, on entering and leaving a loop for everything the loop defines, and
-   * after an if for everything its branches define.
+   * Index variables whose value is still known to equal their pure let expression; every
+   * (re)definition is reported to it, and on entering and leaving a loop everything the
+   * loop defines, after an if everything its branches define.
    */
-  private readonly defs = new Map<string, { value: Expr; versions: [string, number][] }>();
-  private readonly versions = new Map<string, number>();
-  private versionCounter = 0;
+  private readonly lets = new LetValues();
 
   constructor(private readonly ops: Ops, private readonly k: Kernel, private readonly plan: KernelPlan, private readonly layout: KernelLayout) {
     this.m = ops.m;
@@ -304,8 +187,7 @@ class KernelEmitter {
       case 'let': {
         const v = this.expr(s.value);
         const set = this.local(s.name, s.value.type, true).set(v);
-        this.redefine([s.name]);
-        if (pureIndex(s.value)) this.defs.set(s.name, { value: s.value, versions: freeVars(s.value).map((n) => [n, this.version(n)]) });
+        this.lets.define(s.name, s.value);
         return set;
       }
       case 'assign': {
@@ -346,6 +228,7 @@ class KernelEmitter {
         return x;
       }
       case 'barrier': return m.nop();
+      default: return unreachable(s);
     }
   }
 
@@ -434,39 +317,7 @@ class KernelEmitter {
 
   /** The value of a scalar integer expression when loop unrolling made it constant. */
   private fold(e: Expr): number | undefined {
-    const fin = finish[e.type.scalar];
-    if (e.type.lanes !== 1 || !fin) return undefined;
-    switch (e.k) {
-      case 'const': return fin(Number(e.value));
-      case 'var': return this.consts.get(e.name);
-      case 'unary': {
-        const a = this.fold(e.a);
-        const k = a === undefined ? undefined : unaryKernel(e.op, e.a.type.scalar);
-        return k ? fin(k(a!) as number) : undefined;
-      }
-      case 'binary': {
-        const a = this.fold(e.a);
-        if (a === undefined) return undefined;
-        const b = this.fold(e.b);
-        const k = b === undefined ? undefined : binaryKernel(e.op, e.type.scalar);
-        return k ? fin(k(a, b!) as number) : undefined;
-      }
-      case 'compare': {
-        const a = this.fold(e.a);
-        if (a === undefined) return undefined;
-        const b = this.fold(e.b);
-        return b === undefined ? undefined : compareKernel(e.dir, undefined, e.a.type.scalar)!(a, b);
-      }
-      case 'convert': {
-        const a = this.fold(e.a);
-        return a === undefined ? undefined : fin(Number(convertValue(a, e.a.type.scalar, e.type.scalar)));
-      }
-      case 'select': {
-        const c = this.fold(e.cond);
-        return c === undefined ? undefined : this.fold(c ? e.a : e.b);
-      }
-      default: return undefined;
-    }
+    return foldIndex(e, this.consts);
   }
 
   private address(buf: number, index: Expr): Addr {
@@ -490,35 +341,16 @@ class KernelEmitter {
    */
   private addressOf(baseKey: string, base: (() => X) | undefined, baseOffset: number, index: Expr, shift: number): Addr {
     const m = this.m;
-    const terms: { e: Expr; k: number }[] = [];
-    let c = 0n;
     const scope = this.loops[this.loops.length - 1];
-    const invariant = (t: Expr): boolean => scope !== undefined && pureIndex(t) && freeVars(t).every((n) => !scope.defined.has(n));
-    // Terms e·k; k stays an exact small integer (products wrap mod 2^32 when emitted).
-    const split = (e: Expr, k: number): void => {
-      const v = this.fold(e);
-      if (v !== undefined) { c += BigInt(v) * BigInt(k); return; }
-      if (e.k === 'binary' && e.type.lanes === 1 && (e.type.scalar === 's32' || e.type.scalar === 'u32')) {
-        if (e.op === 'add') { split(e.a, k); split(e.b, k); return; }
-        if (e.op === 'subtract') {
-          const b = this.fold(e.b);
-          if (b !== undefined) { split(e.a, k); c -= BigInt(b) * BigInt(k); return; }
-        }
-        if (e.op === 'multiply') {
-          const a = this.fold(e.a), b = this.fold(e.b);
-          const f = b ?? a;
-          if (f !== undefined && Math.abs(f * k) < 2 ** 31) { split(b !== undefined ? e.a : e.b, f * k); return; }
-        }
-      }
-      // A loop-invariant index variable is replaced by its let expression, so that
-      // variables differing by a constant share one hoisted base.
-      if (e.k === 'var' && e.type.scalar === 's32' && invariant(e)) {
-        const d = this.definition(e.name);
-        if (d && invariant(d)) { split(d, k); return; }
-      }
-      terms.push({ e, k });
+    const invariant = (t: Expr): boolean => scope !== undefined && pureIndex(t) && isInvariant(t, scope.defined);
+    // A loop-invariant index variable is replaced by its let expression, so that
+    // variables differing by a constant share one hoisted base.
+    const expand = (e: Expr): Expr | undefined => {
+      if (e.k !== 'var' || e.type.scalar !== 's32' || !invariant(e)) return undefined;
+      const d = this.lets.valueOf(e.name);
+      return d && invariant(d) ? d : undefined;
     };
-    split(index, 1);
+    const { terms, constant: c } = linearIndex(index, (e) => this.fold(e), expand);
     const Cbig = BigInt(baseOffset) + (c << BigInt(shift));
     const inOffset = Cbig >= 0n && Cbig < 2n ** 32n
       && terms.every((t) => t.k > 0 && isNonNegative(t.e, this.nonNeg, this.consts));
@@ -570,21 +402,8 @@ class KernelEmitter {
     return { ptr: sum(parts), offset: inOffset ? C : 0 };
   }
 
-  private version(name: string): number {
-    return this.versions.get(name) ?? -1;
-  }
-
   private redefine(names: Iterable<string>): void {
-    for (const n of names) {
-      this.versions.set(n, ++this.versionCounter);
-      this.defs.delete(n);
-    }
-  }
-
-  /** The let expression variable `name` still equals here, if any. */
-  private definition(name: string): Expr | undefined {
-    const d = this.defs.get(name);
-    return d && d.versions.every(([n, v]) => this.version(n) === v) ? d.value : undefined;
+    this.lets.redefine(names);
   }
 
   /** splat(load) of a 32-bit element that needs no conversion, as one v128.load32_splat. */
@@ -658,7 +477,7 @@ class KernelEmitter {
         const a = this.expr(e.a), b = this.expr(e.b), c = this.expr(e.cond);
         if (e.cond.type.lanes === 4) return m.v128.bitselect(a, b, c);
         // Only the chosen operand is evaluated, as in the reference: the other may index out of bounds.
-        return mayTrap(e.a) || mayTrap(e.b) ? m.if(c, a, b) : m.select(c, a, b);
+        return readsMemory(e.a) || readsMemory(e.b) ? m.if(c, a, b) : m.select(c, a, b);
       }
       case 'convert': return ops.convert(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
       case 'bitcast': return ops.bitcast(e.a.type.scalar, t.scalar, t.lanes, this.expr(e.a));
@@ -670,6 +489,7 @@ class KernelEmitter {
         return v;
       }
       case 'extract': return ops.extract(t.scalar, this.expr(e.a), e.lane);
+      default: return unreachable(e);
     }
   }
 }
@@ -683,10 +503,4 @@ function arrayStore(m: binaryen.Module, s: ScalarType, offset: number, ptr: X, v
   const n = arrayBytes(s);
   return s === 'f32' ? m.f32.store(offset, n, ptr, value) : s === 'f64' ? m.f64.store(offset, n, ptr, value)
     : isWide(s) ? m.i64.store(offset, n, ptr, value) : m.i32.store(offset, n, ptr, value);
-}
-
-function mayTrap(e: Expr): boolean {
-  let found = false;
-  walkExpr(e, (x) => { if (x.k === 'load' || x.k === 'local') found = true; });
-  return found;
 }

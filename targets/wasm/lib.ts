@@ -56,8 +56,16 @@ export class Lib {
 }
 
 type Cmp = (a: X, b: X) => X;
+type Ordered = 'lt' | 'le' | 'gt' | 'ge';
 /** A binaryen op group's comparisons (m.f32, m.i64, m.i32x4, ...): floats name them plainly, ints by signedness. */
-type Compares = { eq: Cmp; ne: Cmp } & ({ lt: Cmp; le: Cmp; gt: Cmp; ge: Cmp } | { lt_s: Cmp; lt_u: Cmp; le_s: Cmp; le_u: Cmp; gt_s: Cmp; gt_u: Cmp; ge_s: Cmp; ge_u: Cmp });
+type Compares = { eq: Cmp; ne: Cmp } & ({ [N in Ordered]: Cmp } | { [N in `${Ordered}_${'s' | 'u'}`]: Cmp });
+
+/** Each compare direction's instruction name; the ordered ones take a signedness suffix on integers. */
+const COMPARE_NAMES: { readonly [D in CompareDir]: { readonly name: 'eq' | 'ne' | Ordered; readonly ordered: boolean } } = {
+  EQ: { name: 'eq', ordered: false }, NE: { name: 'ne', ordered: false },
+  LT: { name: 'lt', ordered: true }, LE: { name: 'le', ordered: true },
+  GT: { name: 'gt', ordered: true }, GE: { name: 'ge', ordered: true },
+};
 
 /**
  * a <dir> b with `group`'s instruction: `sign` picks the signed or unsigned form of an
@@ -65,8 +73,8 @@ type Compares = { eq: Cmp; ne: Cmp } & ({ lt: Cmp; le: Cmp; gt: Cmp; ge: Cmp } |
  */
 export function compareIn(group: Compares, dir: CompareDir, sign: 's' | 'u', a: X, b: X): X {
   const ops = group as unknown as Record<string, Cmp>;
-  const name = dir.toLowerCase();
-  return (ops[name] ?? ops[`${name}_${sign}`])(a, b);
+  const { name, ordered } = COMPARE_NAMES[dir];
+  return (ordered && !(name in ops) ? ops[`${name}_${sign}`] : ops[name])(a, b);
 }
 
 /** 16 bytes of a v128 constant with four 32-bit lanes. */

@@ -9,7 +9,7 @@
 //  - pow computes log|x| and y·log|x| in double-double (≈ 2^-64 relative), since an
 //    error ε in y·log|x| is an error ε in the result, up to |y·log|x|| ≈ 745;
 //  - atan and atan2 are fdlibm's, operation for operation (so V8's Math.atan2 bit for bit);
-//  - erf is the reference's own algorithm (ir/interpret/scalar.ts), loops included;
+//  - erf is the reference's own algorithm (ir/scalar/math.ts), loops included;
 //  - the rest are the usual identities over those, in the forms that avoid cancellation.
 // sin, cos and tan are in trig64.ts.
 // Scalar only (f64 values have no vector form in the kernel IR); written over the
@@ -315,7 +315,7 @@ const pow: Body = (n, x, y) => {
 };
 
 /**
- * erf exactly as the reference computes it (ir/interpret/scalar.ts erf), operation for
+ * erf exactly as the reference computes it (ir/scalar/math.ts erf), operation for
  * operation: for |x| < 2.5 the all-positive series 2/√π e^{-x²} Σ (2x²)^n x/(2n+1)!!, until
  * a term is below 1e-17 of the sum; below 6, 1 − erfc by its continued fraction (120
  * levels); 1 beyond. Only exp may differ from the reference's (by an ulp or so).

@@ -1,5 +1,5 @@
 // Loads widen a stored element to its compute type and stores narrow a value to the
-// buffer's storage type, with HLO convert rounding (ir/interpret/scalar.ts convertValue):
+// buffer's storage type, with HLO convert rounding (ir/scalar/convert.ts convertValue):
 // f32 → f16/bf16 round to nearest even, f32/f64 → narrow ints saturate, ints wrap.
 // 64-bit elements (s64, u64, f64) are scalar only: i64/f64 loads and stores.
 import binaryen from 'binaryen';

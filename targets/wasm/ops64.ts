@@ -20,13 +20,6 @@ export const SCALAR_WASM: Record<ScalarType, T> = {
   f32: binaryen.f32, s32: I, u32: I, pred: I, f64: D, s64: L, u64: L,
 };
 
-const F64_MATH: Partial<Record<UnaryOp, Math64Name | 'erf'>> = {
-  exponential: 'exp', 'exponential-minus-one': 'expm1', log: 'log', 'log-plus-one': 'log1p', tanh: 'tanh',
-  logistic: 'logistic', cbrt: 'cbrt', sinh: 'sinh', cosh: 'cosh', asinh: 'asinh', acosh: 'acosh', atanh: 'atanh',
-  asin: 'asin', acos: 'acos', erf: 'erf',
-};
-const F64_TRIG: Partial<Record<UnaryOp, Trig64Name>> = { sine: 'sin', cosine: 'cos', tan: 'tan' };
-
 export class Ops64 {
   readonly m: M;
   constructor(readonly lib: Lib) {
@@ -37,103 +30,15 @@ export class Ops64 {
     return s === 'f64' ? this.m.f64.const(Number(value)) : this.m.i64.const(BigInt.asIntN(64, BigInt(value)));
   }
 
+  /** `op` on an f64, s64 or u64 scalar (UNARY64), or undefined where the reference defines none. */
   unary(op: UnaryOp, s: ScalarType, a: X): X | undefined {
-    return s === 'f64' ? this.unaryF64(op, a) : this.unaryInt(op, s === 's64', a);
-  }
-
-  private unaryF64(op: UnaryOp, a: X): X | undefined {
-    const m = this.m, lib = this.lib;
-    const math = F64_MATH[op];
-    if (math) return math64Call(lib, math, [a]);
-    const trig = F64_TRIG[op];
-    if (trig) return trig64Call(lib, trig, a);
-    switch (op) {
-      case 'abs': return m.f64.abs(a);
-      case 'negate': return m.f64.neg(a);
-      case 'sqrt': return m.f64.sqrt(a);
-      case 'rsqrt': return m.f64.div(m.f64.const(1), m.f64.sqrt(a)); // the reference's 1 / Math.sqrt(x), both correctly rounded
-      case 'floor': return m.f64.floor(a);
-      case 'ceil': return m.f64.ceil(a);
-      case 'round-nearest-even': return m.f64.nearest(a);
-      case 'round-nearest-afz': return lib.call('k.round_afz_f64', [D], D, [a], (f) =>
-        m.select(m.f64.ge(m.f64.abs(m.f64.sub(f.p(0), m.f64.trunc(f.p(0)))), m.f64.const(0.5)),
-          m.f64.add(m.f64.trunc(f.p(0)), m.f64.copysign(m.f64.const(1), f.p(0))), m.f64.trunc(f.p(0))));
-      case 'sign': return lib.call('k.sign_f64', [D], D, [a], (f) =>
-        m.select(m.f64.eq(m.f64.abs(f.p(0)), m.f64.const(0)), f.p(0),
-          m.select(m.f64.ne(f.p(0), f.p(0)), f.p(0), m.f64.copysign(m.f64.const(1), f.p(0)))));
-      case 'is-finite': return m.f64.lt(m.f64.abs(a), m.f64.const(Infinity));
-      default: return undefined;
-    }
-  }
-
-  private unaryInt(op: UnaryOp, signed: boolean, a: X): X | undefined {
-    const m = this.m, i64 = m.i64;
-    switch (op) {
-      case 'abs':
-        return signed ? this.lib.call('k.abs_s64', [L], L, [a], (f) =>
-          m.select(i64.lt_s(f.p(0), i64.const(0)), i64.sub(i64.const(0), f.p(0)), f.p(0))) : a;
-      case 'negate': return i64.sub(i64.const(0), a);
-      case 'not': return i64.xor(a, i64.const(-1));
-      case 'sign':
-        if (signed) return this.lib.call('k.sign_s64', [L], L, [a], (f) =>
-          i64.or(i64.shr_s(f.p(0), i64.const(63)), i64.shr_u(i64.sub(i64.const(0), f.p(0)), i64.const(63))));
-        return i64.extend_u(i64.ne(a, i64.const(0)));
-      case 'popcnt': return i64.popcnt(a);
-      case 'clz': return i64.clz(a);
-      case 'floor': case 'ceil': case 'round-nearest-afz': case 'round-nearest-even': return a;
-      case 'is-finite': return m.block(null, [m.drop(a), m.i32.const(1)], I);
-      default: return undefined;
-    }
+    const row = UNARY64[op];
+    return s === 'f64' ? row.f64?.(this, a) : row.i64?.(this, s === 's64', a);
   }
 
   binary(op: BinaryOp, s: ScalarType, a: X, b: X): X | undefined {
-    return s === 'f64' ? this.binaryF64(op, a, b) : this.binaryInt(op, s === 's64', a, b);
-  }
-
-  private binaryF64(op: BinaryOp, a: X, b: X): X | undefined {
-    const f64 = this.m.f64;
-    switch (op) {
-      case 'add': return f64.add(a, b);
-      case 'subtract': return f64.sub(a, b);
-      case 'multiply': return f64.mul(a, b);
-      case 'divide': return f64.div(a, b);
-      case 'maximum': return f64.max(a, b); // wasm's min/max propagate NaN and order −0 < +0, as the reference
-      case 'minimum': return f64.min(a, b);
-      case 'remainder': return this.lib.call('k.fmod_f64', [D, D], D, [a, b], fmod64);
-      case 'power': return math64Call(this.lib, 'pow', [a, b]);
-      case 'atan2': return math64Call(this.lib, 'atan2', [a, b]);
-      default: return undefined;
-    }
-  }
-
-  private binaryInt(op: BinaryOp, signed: boolean, a: X, b: X): X | undefined {
-    const m = this.m, i64 = m.i64;
-    const s = signed ? 's64' : 'u64';
-    const p0 = (f: Fn) => f.p(0), p1 = (f: Fn) => f.p(1);
-    const call = (name: string, body: (f: Fn) => X) => this.lib.call(`k.${name}_${s}`, [L, L], L, [a, b], body);
-    const out = (f: Fn) => i64.ge_u(p1(f), i64.const(64));
-    switch (op) {
-      case 'add': return i64.add(a, b);
-      case 'subtract': return i64.sub(a, b);
-      case 'multiply': return i64.mul(a, b);
-      case 'and': return i64.and(a, b);
-      case 'or': return i64.or(a, b);
-      case 'xor': return i64.xor(a, b);
-      case 'maximum': return call('max', (f) => m.select(signed ? i64.gt_s(p0(f), p1(f)) : i64.gt_u(p0(f), p1(f)), p0(f), p1(f)));
-      case 'minimum': return call('min', (f) => m.select(signed ? i64.lt_s(p0(f), p1(f)) : i64.lt_u(p0(f), p1(f)), p0(f), p1(f)));
-      // `if`, not `select`: wasm's division traps on 0 and on INT64_MIN / −1.
-      case 'divide': return call('div', (f) => m.if(i64.eqz(p1(f)), i64.const(-1), signed
-        ? m.if(m.i32.and(i64.eq(p0(f), i64.const(INT64_MIN)), i64.eq(p1(f), i64.const(-1))), p0(f), i64.div_s(p0(f), p1(f)))
-        : i64.div_u(p0(f), p1(f))));
-      case 'remainder': return call('rem', (f) => m.if(i64.eqz(p1(f)), p0(f), signed
-        ? m.if(i64.eq(p1(f), i64.const(-1)), i64.const(0), i64.rem_s(p0(f), p1(f)))
-        : i64.rem_u(p0(f), p1(f))));
-      case 'power': return call('pow', (f) => ipow64(f, signed));
-      case 'shift-left': return call('shl', (f) => m.select(out(f), i64.const(0), i64.shl(p0(f), p1(f))));
-      case 'shift-right-logical': return call('shr_u', (f) => m.select(out(f), i64.const(0), i64.shr_u(p0(f), p1(f))));
-      case 'shift-right-arithmetic': return call('shr_s', (f) => i64.shr_s(p0(f), m.select(out(f), i64.const(63), p1(f))));
-      default: return undefined;
-    }
+    const row = BINARY64[op];
+    return s === 'f64' ? row.f64?.(this, a, b) : row.i64?.(this, s === 's64', a, b);
   }
 
   compare(dir: CompareDir, s: ScalarType, a: X, b: X): X {
@@ -176,6 +81,144 @@ export class Ops64 {
     return to === 'f64' ? this.m.f64.reinterpret(a) : this.m.i64.reinterpret(a);
   }
 }
+
+/** How each unary operator is spelled on f64 and on s64/u64; a form left out: not defined there. */
+interface Unary64 {
+  readonly f64?: (o: Ops64, a: X) => X;
+  readonly i64?: (o: Ops64, signed: boolean, a: X) => X;
+}
+
+const f64Math = (name: Math64Name | 'erf'): Unary64 => ({ f64: (o, a) => math64Call(o.lib, name, [a]) });
+const f64Trig = (name: Trig64Name): Unary64 => ({ f64: (o, a) => trig64Call(o.lib, name, a) });
+/** floor, ceil and the two roundings leave integers as they are. */
+const rounding = (f64: (o: Ops64, a: X) => X): Unary64 => ({ f64, i64: (_o, _signed, a) => a });
+
+const UNARY64: { readonly [O in UnaryOp]: Unary64 } = {
+  abs: {
+    f64: (o, a) => o.m.f64.abs(a),
+    i64: (o, signed, a) => {
+      const m = o.m, i64 = m.i64;
+      return signed ? o.lib.call('k.abs_s64', [L], L, [a], (f) =>
+        m.select(i64.lt_s(f.p(0), i64.const(0)), i64.sub(i64.const(0), f.p(0)), f.p(0))) : a;
+    },
+  },
+  negate: { f64: (o, a) => o.m.f64.neg(a), i64: (o, _signed, a) => o.m.i64.sub(o.m.i64.const(0), a) },
+  not: { i64: (o, _signed, a) => o.m.i64.xor(a, o.m.i64.const(-1)) },
+  sqrt: { f64: (o, a) => o.m.f64.sqrt(a) },
+  // the reference's 1 / Math.sqrt(x), both correctly rounded
+  rsqrt: { f64: (o, a) => o.m.f64.div(o.m.f64.const(1), o.m.f64.sqrt(a)) },
+  floor: rounding((o, a) => o.m.f64.floor(a)),
+  ceil: rounding((o, a) => o.m.f64.ceil(a)),
+  'round-nearest-even': rounding((o, a) => o.m.f64.nearest(a)),
+  'round-nearest-afz': rounding((o, a) => {
+    const m = o.m;
+    return o.lib.call('k.round_afz_f64', [D], D, [a], (f) =>
+      m.select(m.f64.ge(m.f64.abs(m.f64.sub(f.p(0), m.f64.trunc(f.p(0)))), m.f64.const(0.5)),
+        m.f64.add(m.f64.trunc(f.p(0)), m.f64.copysign(m.f64.const(1), f.p(0))), m.f64.trunc(f.p(0))));
+  }),
+  sign: {
+    f64: (o, a) => {
+      const m = o.m;
+      return o.lib.call('k.sign_f64', [D], D, [a], (f) =>
+        m.select(m.f64.eq(m.f64.abs(f.p(0)), m.f64.const(0)), f.p(0),
+          m.select(m.f64.ne(f.p(0), f.p(0)), f.p(0), m.f64.copysign(m.f64.const(1), f.p(0)))));
+    },
+    i64: (o, signed, a) => {
+      const i64 = o.m.i64;
+      if (signed) return o.lib.call('k.sign_s64', [L], L, [a], (f) =>
+        i64.or(i64.shr_s(f.p(0), i64.const(63)), i64.shr_u(i64.sub(i64.const(0), f.p(0)), i64.const(63))));
+      return i64.extend_u(i64.ne(a, i64.const(0)));
+    },
+  },
+  'is-finite': {
+    f64: (o, a) => o.m.f64.lt(o.m.f64.abs(a), o.m.f64.const(Infinity)),
+    i64: (o, _signed, a) => o.m.block(null, [o.m.drop(a), o.m.i32.const(1)], I),
+  },
+  popcnt: { i64: (o, _signed, a) => o.m.i64.popcnt(a) },
+  clz: { i64: (o, _signed, a) => o.m.i64.clz(a) },
+  exponential: f64Math('exp'),
+  'exponential-minus-one': f64Math('expm1'),
+  log: f64Math('log'),
+  'log-plus-one': f64Math('log1p'),
+  tanh: f64Math('tanh'),
+  logistic: f64Math('logistic'),
+  cbrt: f64Math('cbrt'),
+  sinh: f64Math('sinh'),
+  cosh: f64Math('cosh'),
+  asinh: f64Math('asinh'),
+  acosh: f64Math('acosh'),
+  atanh: f64Math('atanh'),
+  asin: f64Math('asin'),
+  acos: f64Math('acos'),
+  erf: f64Math('erf'),
+  sine: f64Trig('sin'),
+  cosine: f64Trig('cos'),
+  tan: f64Trig('tan'),
+};
+
+/** How each binary operator is spelled on f64 and on s64/u64; a form left out: not defined there. */
+interface Binary64 {
+  readonly f64?: (o: Ops64, a: X, b: X) => X;
+  readonly i64?: (o: Ops64, signed: boolean, a: X, b: X) => X;
+}
+
+const p0 = (f: Fn): X => f.p(0), p1 = (f: Fn): X => f.p(1);
+/** A helper `k.<name>_s64` or `k.<name>_u64` over two i64s. */
+const call = (o: Ops64, name: string, signed: boolean, a: X, b: X, body: (f: Fn) => X): X =>
+  o.lib.call(`k.${name}_${signed ? 's64' : 'u64'}`, [L, L], L, [a, b], body);
+/** A shift count outside [0, 64). */
+const out = (f: Fn): X => f.m.i64.ge_u(p1(f), f.m.i64.const(64));
+
+const BINARY64: { readonly [O in BinaryOp]: Binary64 } = {
+  add: { f64: (o, a, b) => o.m.f64.add(a, b), i64: (o, _s, a, b) => o.m.i64.add(a, b) },
+  subtract: { f64: (o, a, b) => o.m.f64.sub(a, b), i64: (o, _s, a, b) => o.m.i64.sub(a, b) },
+  multiply: { f64: (o, a, b) => o.m.f64.mul(a, b), i64: (o, _s, a, b) => o.m.i64.mul(a, b) },
+  // `if`, not `select`: wasm's division traps on 0 and on INT64_MIN / −1.
+  divide: {
+    f64: (o, a, b) => o.m.f64.div(a, b),
+    i64: (o, signed, a, b) => {
+      const m = o.m, i64 = m.i64;
+      return call(o, 'div', signed, a, b, (f) => m.if(i64.eqz(p1(f)), i64.const(-1), signed
+        ? m.if(m.i32.and(i64.eq(p0(f), i64.const(INT64_MIN)), i64.eq(p1(f), i64.const(-1))), p0(f), i64.div_s(p0(f), p1(f)))
+        : i64.div_u(p0(f), p1(f))));
+    },
+  },
+  remainder: {
+    f64: (o, a, b) => o.lib.call('k.fmod_f64', [D, D], D, [a, b], fmod64),
+    i64: (o, signed, a, b) => {
+      const m = o.m, i64 = m.i64;
+      return call(o, 'rem', signed, a, b, (f) => m.if(i64.eqz(p1(f)), p0(f), signed
+        ? m.if(i64.eq(p1(f), i64.const(-1)), i64.const(0), i64.rem_s(p0(f), p1(f)))
+        : i64.rem_u(p0(f), p1(f))));
+    },
+  },
+  power: {
+    f64: (o, a, b) => math64Call(o.lib, 'pow', [a, b]),
+    i64: (o, signed, a, b) => call(o, 'pow', signed, a, b, (f) => ipow64(f, signed)),
+  },
+  // wasm's min/max propagate NaN and order −0 < +0, as the reference
+  maximum: {
+    f64: (o, a, b) => o.m.f64.max(a, b),
+    i64: (o, signed, a, b) => {
+      const m = o.m, i64 = m.i64;
+      return call(o, 'max', signed, a, b, (f) => m.select(signed ? i64.gt_s(p0(f), p1(f)) : i64.gt_u(p0(f), p1(f)), p0(f), p1(f)));
+    },
+  },
+  minimum: {
+    f64: (o, a, b) => o.m.f64.min(a, b),
+    i64: (o, signed, a, b) => {
+      const m = o.m, i64 = m.i64;
+      return call(o, 'min', signed, a, b, (f) => m.select(signed ? i64.lt_s(p0(f), p1(f)) : i64.lt_u(p0(f), p1(f)), p0(f), p1(f)));
+    },
+  },
+  atan2: { f64: (o, a, b) => math64Call(o.lib, 'atan2', [a, b]) },
+  and: { i64: (o, _s, a, b) => o.m.i64.and(a, b) },
+  or: { i64: (o, _s, a, b) => o.m.i64.or(a, b) },
+  xor: { i64: (o, _s, a, b) => o.m.i64.xor(a, b) },
+  'shift-left': { i64: (o, signed, a, b) => call(o, 'shl', signed, a, b, (f) => o.m.select(out(f), o.m.i64.const(0), o.m.i64.shl(p0(f), p1(f)))) },
+  'shift-right-logical': { i64: (o, signed, a, b) => call(o, 'shr_u', signed, a, b, (f) => o.m.select(out(f), o.m.i64.const(0), o.m.i64.shr_u(p0(f), p1(f)))) },
+  'shift-right-arithmetic': { i64: (o, signed, a, b) => call(o, 'shr_s', signed, a, b, (f) => o.m.i64.shr_s(p0(f), o.m.select(out(f), o.m.i64.const(63), p1(f)))) },
+};
 
 /** Integer power by squaring mod 2^64; negative signed exponents give 0 except for base 1. */
 function ipow64(f: Fn, signed: boolean): X {

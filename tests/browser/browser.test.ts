@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../compiler/artifact.js';
+import { buildArtifact } from '../../compiler/artifact/index.js';
 import { loadModule } from '../../compiler/load.js';
 import { randomInputs } from '../../compiler/random.js';
 import { interpret } from '../../ir/interpret/index.js';

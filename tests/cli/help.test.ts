@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKENDS } from '../../compiler/backend.js';
 import { COMMANDS } from '../../compiler/cli/commands.js';
 import { main } from '../../compiler/cli/main.js';
+import { targetNames } from '../../compiler/targets.js';
 import { kiln } from './kiln.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -32,6 +33,15 @@ describe('kiln help', () => {
       const line = kiln([name, '--help']).stdout.split('\n').find((l) => l.startsWith('  --backend '));
       expect(line, name).toBe(`  --backend ${names.join('|')}`);
     }
+  });
+
+  it('--target lists the targets table and refuses a name it does not hold, listing the known ones', async () => {
+    const line = kiln(['compile', '--help']).stdout.split('\n').find((l) => l.startsWith('  --target '));
+    expect(line).toBe(`  --target ${targetNames().join('|')}`);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['compile', 'examples/mlp.hlo', '--target', 'tpu', '-o', 'unused'])).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toContain(`--target: unknown target 'tpu'; known: ${targetNames().join(', ')}`);
   });
 
   it('lists every command, and refuses options a command does not take', () => {

@@ -2,6 +2,7 @@
 // modules it imports statically must not include binaryen, ts-morph or TypeScript (tens
 // of MB of JavaScript); those come in through import() when a command compiles to wasm.
 // And dist/ is what runs: rebuilt by bin/kiln.mjs when a source is newer than it.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +45,25 @@ describe('kiln start-up', () => {
     utimesSync(source, newer, newer);
     expect(kiln(['--help']).status).toBe(0);
     expect(statSync(entry).mtime.getTime()).toBeGreaterThan(built.getTime());
+  });
+
+  it('rebuilds dist/runtime/, which artifacts ship, when a runtime source is newer, and only then', () => {
+    expect(kiln(['--help']).status).toBe(0);
+    const inputs = JSON.parse(readFileSync(join(DIST, 'inputs.json'), 'utf8')) as string[];
+    // Modules the CLI never imports count too, and folders (a module added or removed).
+    expect(inputs).toEqual(expect.arrayContaining(['runtime/webgpu/manifest.ts', 'runtime/core/manifest.ts', 'runtime/core', 'bin/runtime.mjs']));
+    const list = join(DIST, 'runtime', 'files.json');
+    expect(JSON.parse(readFileSync(list, 'utf8')).files).toEqual(expect.arrayContaining(['core/dtype.js', 'core/dtype.d.ts', 'wasm/index.js']));
+    // The build itself, run directly: a kiln started here could find the entry already
+    // rebuilt by one of the other tests' kiln processes, and rebuild nothing.
+    const rebuild = () => expect(spawnSync(process.execPath, ['-e', "import('./bin/build.mjs').then((b) => b.buildCli())"], { cwd: ROOT }).status).toBe(0);
+    const built = statSync(list).mtime;
+    rebuild();
+    expect(statSync(list).mtime).toEqual(built); // the CLI rebuilt, the runtime did not need to
+    const source = join(ROOT, 'runtime', 'core', 'dtype.ts');
+    const newer = new Date(built.getTime() + 1);
+    utimesSync(source, newer, newer);
+    rebuild();
+    expect(statSync(list).mtime.getTime()).toBeGreaterThan(built.getTime());
   });
 });

@@ -1,11 +1,11 @@
-// Loop-invariant code motion on kernel IR (passes/lower/hoist.ts): what moves, what must
+// Loop-invariant code motion on kernel IR (passes/kernel/hoist.ts): what moves, what must
 // not, and that the kernel computes the same before and after.
 import { describe, expect, it } from 'vitest';
 import * as k from '../../ir/kernel/build.js';
 import { allocateMemory, runProgram, type ExecOptions } from '../../ir/kernel/interpret.js';
 import type { Expr, Kernel, Program, Stmt } from '../../ir/kernel/kernel.js';
 import { printKernel } from '../../ir/kernel/print.js';
-import { hoistInvariants } from '../../passes/lower/hoist.js';
+import { hoistInvariants } from '../../passes/kernel/hoist.js';
 
 const ROWS = 3, COLS = 8;
 

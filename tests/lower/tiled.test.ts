@@ -13,9 +13,18 @@ import { printKernel } from '../../ir/kernel/print.js';
 import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
-import { DOT_DEFAULTS, dotSchedule } from '../../passes/lower/tiled_dot.js';
-import { CONV_DEFAULTS, type ConvSchedule } from '../../passes/lower/tiled_conv.js';
+import { dotSchedule } from '../../passes/lower/tiled_dot.js';
+import type { ConvSchedule, CpuSchedule, DotSchedule, TargetDescription } from '../../ir/target.js';
 import { verifyModule } from '../../ir/verify.js';
+import { WASM_TARGET } from '../../targets/wasm/target.js';
+
+/** wasm's CPU schedule, which other schedules here are variations of. */
+const CPU = WASM_TARGET.schedule as CpuSchedule;
+
+/** wasm's description with its CPU schedule changed: how tests try other tiles (no shared state changes). */
+const withSchedule = (over: Partial<Omit<CpuSchedule, 'kind'>>): TargetDescription => ({ ...WASM_TARGET, schedule: { ...CPU, ...over } });
+const withDot = (over: Partial<DotSchedule>): TargetDescription => withSchedule({ dot: { ...CPU.dot, ...over } });
+const withConv = (over: Partial<ConvSchedule>): TargetDescription => withSchedule({ conv: { ...CPU.conv, ...over } });
 
 /** Deterministic inputs in [-1, 1). */
 function inputs(m: Module, seed = 1): ArrayLiteral[] {
@@ -34,10 +43,10 @@ function inputs(m: Module, seed = 1): ArrayLiteral[] {
 /** Kernels whose schedule has the tiled keys of `kind` (mr for dot, conv tiles for convolution). */
 const tiledKernels = (p: Program, key: string) => p.kernels.filter((k) => key in k.schedule);
 
-function check(text: string, key: string): Program {
+function check(text: string, key: string, target: TargetDescription = WASM_TARGET): Program {
   const m = parseHlo(text);
   verifyModule(m);
-  const { program } = compileProgram(m);
+  const { program } = compileProgram(m, { target });
   expect(tiledKernels(program, key).length, program.kernels.map(printKernel).join('\n')).toBeGreaterThan(0);
   const args = inputs(m);
   const mem = allocateMemory(program);
@@ -91,8 +100,8 @@ describe('tiled dot', () => {
 
   it('one row tile streams B by short K blocks across all of N (first, middle and ragged last blocks)', () => {
     const f = { M: 3, K: 29, N: 37, sBn: 1 } as Parameters<typeof dotSchedule>[0];
-    expect(dotSchedule(f)).toMatchObject({ kc: 8, nc: 40, pack: 0 });
-    expect(dotSchedule({ ...f, sBn: 29 }).kc).toBe(Math.min(DOT_DEFAULTS.kc, 29));
+    expect(dotSchedule(f, CPU)).toMatchObject({ kc: CPU.gemvKc, nc: 40, pack: 0 });
+    expect(dotSchedule({ ...f, sBn: 29 }, CPU).kc).toBe(Math.min(CPU.dot.kc, 29));
     check(dotModule([3, 29], [29, 37], [3, 37], MATMUL), 'mr');
     check(dotModule([1, 16], [16, 9], [1, 9], MATMUL), 'mr');
   });
@@ -142,15 +151,15 @@ describe('tiled dot, other schedules', () => {
     ['6x4 tile', { mr: 6, nr: 4 }],
     ['2x12 tile, B in place, K blocks', { mr: 2, nr: 12, kc: 7, pack: 0 }],
   ])('%s', (_, over) => {
-    const saved = { ...DOT_DEFAULTS };
-    Object.assign(DOT_DEFAULTS, over);
-    try {
-      check(dotModule([11, 17], [17, 19], [11, 19], MATMUL), 'mr');
-      check(dotModule([6, 10], [13, 10], [6, 13], 'lhs_contracting_dims={1}, rhs_contracting_dims={1}'), 'mr');
-      check(dotModule([2, 5, 9], [2, 9, 7], [2, 5, 7], 'lhs_batch_dims={0}, lhs_contracting_dims={2}, rhs_batch_dims={0}, rhs_contracting_dims={1}'), 'mr');
-    } finally {
-      Object.assign(DOT_DEFAULTS, saved);
-    }
+    const target = withDot(over);
+    const tiles = [
+      check(dotModule([11, 17], [17, 19], [11, 19], MATMUL), 'mr', target),
+      check(dotModule([6, 10], [13, 10], [6, 13], 'lhs_contracting_dims={1}, rhs_contracting_dims={1}'), 'mr', target),
+      check(dotModule([2, 5, 9], [2, 9, 7], [2, 5, 7], 'lhs_batch_dims={0}, lhs_contracting_dims={2}, rhs_batch_dims={0}, rhs_contracting_dims={1}'), 'mr', target),
+    ].map((p) => tiledKernels(p, 'mr')[0].schedule);
+    // The kernels ran with the description's tile, not wasm's.
+    const want = { ...CPU.dot, ...over };
+    for (const t of tiles) expect([t.mr, t.nr]).toEqual([want.mr, want.nr]);
   });
 });
 
@@ -220,17 +229,6 @@ ENTRY main {
   });
 });
 
-/** Runs f with CONV_DEFAULTS changed by `over`, restoring them after. */
-function withConv<T>(over: Partial<ConvSchedule>, f: () => T): T {
-  const saved = { ...CONV_DEFAULTS };
-  Object.assign(CONV_DEFAULTS, over);
-  try {
-    return f();
-  } finally {
-    Object.assign(CONV_DEFAULTS, saved);
-  }
-}
-
 /** The `conv` schedule value (1 spatial, 2 feature, 3 planar) of the program's convolution kernel. */
 const convMode = (p: Program): number | undefined => p.kernels.find((k) => k.schedule.conv !== undefined)?.schedule.conv;
 
@@ -252,7 +250,7 @@ describe('tiled convolution, planar mode (NCHW output, HWIO kernel)', () => {
     ['1-D', [2, 3, 21], [8, 3, 4], [2, 8, 21], 'window={size=4 pad=1_2}'],
     ['3-D', [1, 2, 4, 5, 6], [4, 2, 2, 3, 3], [1, 4, 3, 3, 4], 'window={size=2x3x3}'],
   ])('%s', (_, x, w, y, win) => {
-    const p = withConv({ planar: 2 }, () => check(convModule(x, w, y, `${win}, ${NCHW(x.length - 2)}`), 'conv'));
+    const p = check(convModule(x, w, y, `${win}, ${NCHW(x.length - 2)}`), 'conv', withConv({ planar: 2 }));
     expect(convMode(p)).toBe(3);
   });
 
@@ -262,15 +260,17 @@ describe('tiled convolution, planar mode (NCHW output, HWIO kernel)', () => {
     ['3x4 tile', { pmr: 3, pnr: 4 }],
     ['5x12 tile', { pmr: 5, pnr: 12 }],
   ])('%s', (_, over) => {
-    withConv({ planar: 2, ...over }, () => {
-      for (const [x, w, y, win] of [
-        [[2, 3, 14, 14], [8, 3, 5, 5], [2, 8, 14, 14], 'window={size=5x5 pad=2_2x2_2}'],
-        [[1, 4, 7, 7], [13, 4, 3, 3], [1, 13, 5, 5], 'window={size=3x3}'],
-        [[1, 2, 5, 9], [20, 2, 2, 2], [1, 20, 4, 8], 'window={size=2x2}'],
-      ] as [number[], number[], number[], string][]) {
-        expect(convMode(check(convModule(x, w, y, `${win}, ${NCHW(2)}`), 'conv'))).toBe(3);
-      }
-    });
+    const target = withConv({ planar: 2, ...over });
+    for (const [x, w, y, win] of [
+      [[2, 3, 14, 14], [8, 3, 5, 5], [2, 8, 14, 14], 'window={size=5x5 pad=2_2x2_2}'],
+      [[1, 4, 7, 7], [13, 4, 3, 3], [1, 13, 5, 5], 'window={size=3x3}'],
+      [[1, 2, 5, 9], [20, 2, 2, 2], [1, 20, 4, 8], 'window={size=2x2}'],
+    ] as [number[], number[], number[], string][]) {
+      const p = check(convModule(x, w, y, `${win}, ${NCHW(2)}`), 'conv', target);
+      expect(convMode(p)).toBe(3);
+      // Planar mode records its tile as mr × nr: the description's, not wasm's.
+      expect(p.kernels.find((k) => k.schedule.conv === 3)!.schedule.mr).toBe(over.pmr);
+    }
   });
 
   it('chosen over spatial mode when rows are not a multiple of 4 wide (LeNet conv2), not when they are', () => {
@@ -312,7 +312,7 @@ describe('tiled convolution, overlapping last vector', () => {
     ['feature, 6 features', [1, 5, 6, 3], [3, 3, 3, 6], [1, 5, 6, 6], 'window={size=3x3 pad=1_1x1_1}', 'dim_labels=b01f_01io->b01f'],
     ['feature, 13 features', [2, 4, 5, 2], [2, 2, 2, 13], [2, 3, 4, 13], 'window={size=2x2}', 'dim_labels=b01f_01io->b01f'],
   ])('%s', (_, x, w, y, win, labels) => {
-    const p = withConv({ planar: 0 }, () => check(convModule(x, w, y, `${win}, ${labels}`), 'conv'));
+    const p = check(convModule(x, w, y, `${win}, ${labels}`), 'conv', withConv({ planar: 0 }));
     expect(convMode(p)).toBe(labels.startsWith('dim_labels=b01f') ? 2 : 1);
   });
 });

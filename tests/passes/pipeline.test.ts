@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../compiler/cli/main.js';
-import { DEFAULT_PIPELINE, PASSES, resolvePasses } from '../../passes/pipeline.js';
+import { DEFAULT_PIPELINE, PASSES, pipelineFor, resolvePasses } from '../../passes/pipeline.js';
+import { WASM_TARGET } from '../../targets/wasm/target.js';
 
 const TEXT = `HloModule m
 
@@ -30,10 +31,17 @@ async function kiln(...args: string[]): Promise<{ code: number; out: string; err
 
 describe('pipeline', () => {
   it('names the passes and expands default', () => {
-    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'simplify', 'while-simplify']);
+    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'narrow-int64', 'simplify', 'while-simplify']);
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
-    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
+  });
+
+  it("is a function of the target's description: wasm's is the default pipeline; the convolution passes are its choices", () => {
+    expect(pipelineFor(WASM_TARGET)).toEqual([...DEFAULT_PIPELINE]);
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'hwio' } })).not.toContain('conv-padding');
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'as-given' } }))
+      .toEqual(DEFAULT_PIPELINE.filter((p) => p !== 'conv-padding' && p !== 'conv-layout'));
   });
 
   it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {
@@ -59,6 +67,6 @@ describe('pipeline', () => {
     writeFileSync(file, TEXT);
     const r = await kiln('opt', file, '--passes', 'simplify,nope');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, default/);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 });

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../compiler/artifact.js';
+import { buildArtifact } from '../../compiler/artifact/index.js';
 import { loadModule } from '../../compiler/load.js';
 import { randomInputs } from '../../compiler/random.js';
 import { interpret } from '../../ir/interpret/index.js';
@@ -54,6 +54,15 @@ describe('kiln compile artifacts', () => {
     expect(got.length).toBe(want.length);
     got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(want[i])));
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type).toBe('module');
+  });
+
+  it("name the output after the source's root, fused or not (not after fusion's numbering)", () => {
+    for (const fusion of [true, false]) {
+      const art = buildArtifact(loadModule(MLP), { fusion });
+      expect(art.manifest.outputs.map((t) => t.name)).toEqual(['probs']);
+      expect(art.manifest.inputs.map((t) => t.name)).toEqual(['x', 'w1', 'b1', 'w2', 'b2']);
+      expect(Buffer.from(art.files.get('model.d.ts')!).toString()).toMatch(/interface Outputs \{[^}]*\n\s*probs: Float32Array;/);
+    }
   });
 
   it('declare types a strict TypeScript program compiles against, and rejects misuse', () => {

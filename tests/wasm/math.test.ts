@@ -2,11 +2,11 @@
 // both signs, plus values near the functions' special points), scalar and vector,
 // against the reference (JavaScript's double Math, rounded to f32) within 2e-6 relative.
 import { describe, expect, it } from 'vitest';
-import { erf } from '../../ir/interpret/scalar.js';
 import * as b from '../../ir/kernel/build.js';
 import type { BinaryOp, UnaryOp } from '../../ir/kernel/kernel.js';
 import { pad4, program, reference, runWasm, type BufferSpec, type KernelSpec } from './harness.js';
 import { expectClose } from './check.js';
+import { erf } from '../../ir/scalar/math.js';
 
 const N = 4096;
 const TOL = { rtol: 2e-6, atol: 1e-30 };

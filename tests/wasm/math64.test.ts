@@ -3,11 +3,10 @@
 // overflow threshold), plus its special points, against the reference's own definition
 // (JavaScript's Math in double), in ulps.
 import { describe, expect, it } from 'vitest';
-import { powFloat } from '../../ir/interpret/kernels.js';
-import { erf } from '../../ir/interpret/scalar.js';
 import * as b from '../../ir/kernel/build.js';
 import type { BinaryOp, UnaryOp } from '../../ir/kernel/kernel.js';
 import { program, runWasm } from './harness.js';
+import { erf, powFloat } from '../../ir/scalar/math.js';
 
 const N = 20000;
 

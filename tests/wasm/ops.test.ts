@@ -3,13 +3,13 @@
 // target must match ir/kernel/interpret.ts bit for bit, or within 2e-6 relative for
 // the transcendentals.
 import { describe, it } from 'vitest';
-import { binaryKernel, unaryKernel } from '../../ir/interpret/kernels.js';
 import * as b from '../../ir/kernel/build.js';
 import {
   BINARY_OPS, UNARY_OPS, type BinaryOp, type CompareDir, type Expr, type ScalarType, type StorageType, type UnaryOp,
 } from '../../ir/kernel/kernel.js';
 import { fill, pad4, program, reference, runWasm, type BufferSpec, type KernelSpec } from './harness.js';
 import { expectClose, type Tolerance } from './check.js';
+import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
 
 const TYPES: readonly ScalarType[] = ['f32', 's32', 'u32', 'pred'];
 const TRANSCENDENTAL = new Set<string>([

@@ -5,13 +5,13 @@
 // ir/kernel/interpret.ts bit for bit, except the f64 transcendentals (math64.ts), which
 // are held to a few ulps of JavaScript's Math here and over dense sweeps in math64.test.ts.
 import { describe, expect, it } from 'vitest';
-import { binaryKernel, unaryKernel } from '../../ir/interpret/kernels.js';
 import * as b from '../../ir/kernel/build.js';
 import {
   BINARY_OPS, UNARY_OPS, type CompareDir, type Expr, type ScalarType, type UnaryOp,
 } from '../../ir/kernel/kernel.js';
 import { fill, program, referenceAll, runWasmAll, type BufferSpec, type KernelSpec } from './harness.js';
 import { expectClose, type Tolerance } from './check.js';
+import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
 
 const WIDE: readonly ('f64' | 's64' | 'u64')[] = ['f64', 's64', 'u64'];
 const ALL: readonly ScalarType[] = ['f32', 's32', 'u32', 'pred', 'f64', 's64', 'u64'];

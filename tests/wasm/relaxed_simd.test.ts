@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../compiler/artifact.js';
+import { buildArtifact } from '../../compiler/artifact/index.js';
 import { compileProgram } from '../../compiler/compile.js';
 import { parseHlo } from '../../compiler/frontends/hlo/index.js';
 import { loadModule } from '../../compiler/load.js';

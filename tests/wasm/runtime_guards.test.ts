@@ -120,5 +120,19 @@ describe('wasm runtime guards', () => {
   it('refuses a manifest whose tensor lies outside the memory or disagrees with its shape', async () => {
     await expect(load({ inputs: [b, { ...a, offset: 120 }] })).rejects.toThrow(/tensor 'a' at 120 \(\+16 bytes\) is outside the memory below 128/);
     await expect(load({ outputs: [b, { ...a, dims: [8] }] })).rejects.toThrow(/tensor 'a' is 16 bytes, too few for 8 f32 elements/);
+    // The manifest core's checks: a dtype must be the table's own, not an Object.prototype key.
+    await expect(load({ inputs: [b, { ...a, dtype: 'constructor' as 'f32' }] })).rejects.toThrow(/tensor 'a' has unknown dtype "constructor"/);
+  });
+
+  it.each([
+    [{ weights: '../secrets.bin' }, /manifest weights is "..\/secrets.bin", not a file name inside the artifact/],
+    [{ weights: '/etc/passwd' }, /manifest weights is "\/etc\/passwd"/],
+    [{ modules: { simd128: 'https://example.com/x.wasm' } }, /manifest modules.simd128 is "https:/],
+  ])('refuses a manifest that names a file outside the artifact: %o', async (manifest, message) => {
+    await expect(load(manifest)).rejects.toThrow(message);
+  });
+
+  it('accepts file names inside the artifact', async () => {
+    (await load({ weights: 'weights.bin', modules: { simd128: 'model.wasm', relaxedSimd: 'build/model.relaxed.wasm' } })).dispose();
   });
 });

@@ -1,10 +1,12 @@
 // Per-element kernels for the elementwise opcodes, chosen once per instruction by
-// opcode and operand dtype. Number kernels return an unrounded value that the caller
-// rounds to the result dtype (which is how integer results wrap); bigint kernels
-// (s64/u64) return a value the 64-bit typed array wraps on store.
+// opcode and operand dtype: what each HLO operator (and the kernel-IR operator of the
+// same name) means. Number kernels return an unrounded value that the caller rounds to
+// the result dtype (which is how integer results wrap); bigint kernels (s64/u64) return
+// a value the 64-bit typed array wraps on store.
 import { DTYPES, type DType } from '../dtype.js';
-import { erf, totalCompare } from './scalar.js';
-import type { Scalar } from './util.js';
+import { totalCompare } from './floats.js';
+import { erf, ipow32, ipow64, popcount32, powFloat, roundAfz, roundEven } from './math.js';
+import type { Scalar } from './value.js';
 
 export type Kernel1 = (x: Scalar) => Scalar;
 export type Kernel2 = (a: Scalar, b: Scalar) => Scalar;
@@ -13,55 +15,6 @@ type N1 = (x: number) => number;
 type N2 = (a: number, b: number) => number;
 type B1 = (x: bigint) => bigint;
 type B2 = (a: bigint, b: bigint) => bigint;
-
-const popcount32 = (v: number): number => {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-};
-
-/** Round half away from zero, exactly (no `x + 0.5` double rounding). */
-export function roundAfz(x: number): number {
-  const t = Math.trunc(x);
-  return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
-}
-
-/** Round half to even, keeping the sign of zero. */
-export function roundEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x), d = x - f;
-  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
-  return r === 0 ? x * 0 : r; // -0.3 → -0
-}
-
-/** x^y as C's pow and XLA define it: 1^y = 1 and x^0 = 1 even for NaN. */
-export function powFloat(x: number, y: number): number {
-  if (x === 1 || y === 0) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return Math.pow(x, y);
-}
-
-/** Integer power mod 2^32 by squaring; exponent taken as a non-negative number. */
-function ipow32(base: number, e: number): number {
-  let acc = 1;
-  base |= 0;
-  while (e > 0) {
-    if (e % 2 === 1) acc = Math.imul(acc, base);
-    base = Math.imul(base, base);
-    e = Math.floor(e / 2);
-  }
-  return acc;
-}
-
-function ipow64(base: bigint, e: bigint): bigint {
-  let acc = 1n;
-  while (e > 0n) {
-    if (e & 1n) acc = BigInt.asUintN(64, acc * base);
-    base = BigInt.asUintN(64, base * base);
-    e >>= 1n;
-  }
-  return acc;
-}
 
 function numberUnary(op: string, dt: DType): N1 | undefined {
   const { bits, cls } = DTYPES[dt];

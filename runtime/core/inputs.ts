@@ -2,8 +2,10 @@
 // by what the object says of itself. A subclass may override `length`, `byteLength`,
 // `byteOffset` or `buffer`; trusting any of them copies past the tensor's slot into the
 // buffers beside it in the arena. The intrinsic getters of %TypedArray%.prototype read the
-// view's internal slots, which no subclass or proxy can change.
-import type { WasmTensor } from './manifest.js';
+// view's internal slots, which no subclass or proxy can change. Every target's runtime
+// takes its inputs through here.
+import { ARRAY_OF, elementCount } from './dtype.js';
+import type { TensorSpec } from './manifest.js';
 
 const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
 
@@ -23,15 +25,17 @@ const describe = (x: unknown): string =>
 
 /**
  * The bytes of input `x` for tensor `t`, as a view over the caller's memory (not copied):
- * `x` must be a `wanted` typed array ('Float32Array', ...) of exactly the tensor's byte size.
+ * `x` must be the typed array ARRAY_OF gives t's dtype, of exactly the tensor's element count.
+ * `target` names the runtime in errors ('wasm', 'webgpu').
  */
-export function inputBytes(t: WasmTensor, wanted: string, bytesPerElement: number, x: unknown): Uint8Array {
+export function inputBytes(target: string, t: TensorSpec, x: unknown): Uint8Array {
+  const { name: wanted, BYTES_PER_ELEMENT: bytesPerElement } = ARRAY_OF[t.dtype];
   const kind = typeof x === 'object' && x !== null ? kindOf(x) : undefined;
-  if (kind !== wanted) throw new TypeError(`kiln wasm: input '${t.name}' is ${t.dtype} and wants a ${wanted}, got ${describe(x)}`);
+  if (kind !== wanted) throw new TypeError(`kiln ${target}: input '${t.name}' is ${t.dtype} and wants a ${wanted}, got ${describe(x)}`);
   const view = x as object;
-  const count = t.dims.reduce((a, b) => a * b, 1);
+  const count = elementCount(t.dims);
   const bytes = byteLengthOf(view);
   if (bytes !== count * bytesPerElement)
-    throw new RangeError(`kiln wasm: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${bytes / bytesPerElement}`);
+    throw new RangeError(`kiln ${target}: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${bytes / bytesPerElement}`);
   return new Uint8Array(bufferOf(view), byteOffsetOf(view), bytes);
 }

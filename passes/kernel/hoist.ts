@@ -14,7 +14,8 @@
 import type { Expr, Kernel, Loop, Stmt } from '../../ir/kernel/kernel.js';
 import { typeName } from '../../ir/kernel/build.js';
 import { printExpr } from '../../ir/kernel/print.js';
-import { definedIn, exprChildren, mapExprChildren, mapStmtExprs, walkStmts } from '../../ir/kernel/walk.js';
+import { definedIn, mapExprChildren, mapStmtExprs, walkStmts } from '../../ir/kernel/walk.js';
+import { isInvariant } from './invariant.js';
 
 export function hoistInvariants(kernel: Kernel): Kernel {
   const written = new Set<number>();
@@ -97,17 +98,6 @@ function worthHoisting(e: Expr): boolean {
   if (e.k === 'const' || e.k === 'var') return false;
   if (e.k === 'splat') return worthHoisting(e.a);
   return true;
-}
-
-/** Reads no variable in `variant`, no local array, and (when `written` is given) only loads from buffers not in it. */
-function isInvariant(e: Expr, variant: ReadonlySet<string>, written: ReadonlySet<number> | undefined): boolean {
-  switch (e.k) {
-    case 'const': return true;
-    case 'var': return !variant.has(e.name);
-    case 'local': return false;
-    case 'load': return written !== undefined && !written.has(e.buf) && isInvariant(e.index, variant, written);
-    default: return exprChildren(e).every((c) => isInvariant(c, variant, written));
-  }
 }
 
 function fixedLets(body: readonly Stmt[]): Set<string> {
