@@ -74,7 +74,7 @@ export class Scope {
   /** Records a read of elements i..i+lanes-1 of buffer parameter `buf`. */
   recordRead(buf: number, i: number, lanes: number): void {
     const races = this.st.races!, t = this.st.tracker(buf);
-    for (let l = 0; l < lanes; l++) races.read(t, i + l);
+    for (let l = 0; l < lanes; l++) races.read(t, i + l, this.st.params[buf].what);
   }
 
   /** Records a write of `x` (of compute type `scalar`) at elements i..i+lanes-1 of `p` (parameter `buf`), and of their words when asked. */
@@ -82,22 +82,22 @@ export class Scope {
     const races = this.st.races!, t = this.st.tracker(buf);
     const lanes = Array.isArray(x) ? x.length : 1;
     for (let l = 0; l < lanes; l++) {
-      const w = races.write(t, i + l);
+      const w = races.write(t, i + l, p.what);
       if (w !== 0 && !(this.st.opts.identicalWrites === 'allow' && sameBytes(p, i + l, Array.isArray(x) ? x[l] : x, scalar)))
-        throw races.writeWrite(t, i + l, w);
+        throw races.writeWrite(p.what, i + l, w);
     }
     if (!this.st.opts.wordRaces || p.elementBytes >= 4) return;
     const first = p.base >>> 2, words = ((p.base + p.memoryBytes + 3) >>> 2) - first;
-    for (let l = 0; l < lanes; l++) races.writeWord(t, ((p.base + (i + l) * p.elementBytes) >>> 2) - first, i + l, words);
+    for (let l = 0; l < lanes; l++) races.writeWord(t, ((p.base + (i + l) * p.elementBytes) >>> 2) - first, i + l, words, p.what);
   }
 
   /** Records a read (x undefined) or a write of `x` at elements i..i+lanes-1 of a shared workgroup array. */
   recordLocal(a: Scalar[], name: string, i: number, lanes: number, x?: Value): void {
-    const races = this.st.races!, t = this.st.localTracker(a, name);
+    const races = this.st.races!, t = this.st.localTracker(a), what = `workgroup array ${name}`;
     for (let l = 0; l < lanes; l++) {
-      if (x === undefined) { races.read(t, i + l); continue; }
-      const w = races.write(t, i + l), v = Array.isArray(x) ? x[l] : x;
-      if (w !== 0 && !(this.st.opts.identicalWrites === 'allow' && Object.is(a[i + l], v))) throw races.writeWrite(t, i + l, w);
+      if (x === undefined) { races.read(t, i + l, what); continue; }
+      const w = races.write(t, i + l, what), v = Array.isArray(x) ? x[l] : x;
+      if (w !== 0 && !(this.st.opts.identicalWrites === 'allow' && Object.is(a[i + l], v))) throw races.writeWrite(what, i + l, w);
     }
   }
 }

@@ -58,6 +58,26 @@ export interface BoundParam {
   readonly memory: string;
   /** Bytes of that memory (parameters over one buffer may view less of it). */
   readonly memoryBytes: number;
+  /** The parameter in race messages: "buffer y". */
+  readonly what: string;
+}
+
+/**
+ * Race records that outlive a launch: one Tracker per memory, for the whole run. A launch
+ * numbers its positions after the last launch's (`shift`), so records older than the
+ * launch read as empty and nothing is cleared between launches (a while loop that
+ * updates one row of a large buffer per step pays for the row, not the buffer).
+ */
+export class RunRecords {
+  readonly byMemory = new Map<string, Tracker>();
+  /** Positions numbered so far in this run. */
+  shift = 0;
+
+  /** The shift for a launch about to start (records restart when numbers grow large). */
+  startLaunch(): number {
+    if (this.shift > 2 ** 30) { this.byMemory.clear(); this.shift = 0; }
+    return this.shift;
+  }
 }
 
 /** The launch in progress, as the compiled closures of one kernel see it. */
@@ -66,7 +86,6 @@ export class LaunchState {
   /** Race records of this launch; undefined when races are not checked. */
   races: Races | undefined;
   private trackers: (Tracker | undefined)[] = [];
-  private byMemory = new Map<string, Tracker>();
   private locals = new WeakMap<Scalar[], Tracker>();
 
   constructor(
@@ -74,14 +93,18 @@ export class LaunchState {
     readonly opts: ResolvedOptions,
     /** The shuffle's generator, shared by every launch of a run; undefined runs in order. */
     readonly next: (() => number) | undefined,
+    private readonly records: RunRecords,
   ) {}
 
   begin(params: BoundParam[]): void {
     this.params = params;
-    this.races = this.opts.races ? new Races(this.kernel) : undefined;
+    this.races = this.opts.races ? new Races(this.kernel, this.records.startLaunch()) : undefined;
     this.trackers = [];
-    this.byMemory = new Map();
     this.locals = new WeakMap();
+  }
+
+  end(): void {
+    if (this.races) this.records.shift += this.races.agents.count;
   }
 
   /** The records of buffer parameter `buf`, shared with any parameter over the same memory (start and size) and element width. */
@@ -90,15 +113,15 @@ export class LaunchState {
     if (t) return t;
     const p = this.params[buf];
     const key = `${p.memory}:${p.memoryBytes}:${p.elementBytes}`;
-    let m = this.byMemory.get(key);
-    if (!m) this.byMemory.set(key, (m = new Tracker(`buffer ${p.param.name}`, Math.floor(p.memoryBytes / p.elementBytes))));
+    let m = this.records.byMemory.get(key);
+    if (!m) this.records.byMemory.set(key, (m = new Tracker(Math.floor(p.memoryBytes / p.elementBytes))));
     return (this.trackers[buf] = m);
   }
 
   /** The records of a shared workgroup array. */
-  localTracker(a: Scalar[], name: string): Tracker {
+  localTracker(a: Scalar[]): Tracker {
     let t = this.locals.get(a);
-    if (!t) this.locals.set(a, (t = new Tracker(`workgroup array ${name}`, a.length)));
+    if (!t) this.locals.set(a, (t = new Tracker(a.length)));
     return t;
   }
 }

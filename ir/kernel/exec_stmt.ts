@@ -19,6 +19,7 @@ export function compileKernel(kernel: Kernel, st: LaunchState): (params: BoundPa
   return (params) => {
     st.begin(params);
     body([]);
+    st.end();
   };
 }
 

@@ -11,7 +11,7 @@ import { readElement } from '../scalar/elements.js';
 import { byteSize } from '../dtype.js';
 import { branchIndex, unreachable, type Kernel, type Launch, type Program, type ProgramBuffer, type Step } from './kernel.js';
 import { compileKernel } from './exec_stmt.js';
-import { KernelOutOfBounds, LaunchState, orderGenerator, resolveOptions, type BoundParam, type ExecOptions } from './exec_state.js';
+import { KernelOutOfBounds, LaunchState, orderGenerator, resolveOptions, RunRecords, type BoundParam, type ExecOptions } from './exec_state.js';
 
 export { KernelOutOfBounds, type ExecOptions } from './exec_state.js';
 export { KernelBarrierMismatch } from './exec_parallel.js';
@@ -33,8 +33,8 @@ export function allocateMemory(p: Program): ProgramMemory {
 /** Runs the program's steps in order over `mem`. */
 export function runProgram(p: Program, mem: ProgramMemory, options?: ExecOptions): void {
   const opts = resolveOptions(options);
-  const next = orderGenerator(opts);
-  const compiled = p.kernels.map((k) => compileKernel(k, new LaunchState(k.name, opts, next)));
+  const next = orderGenerator(opts), records = new RunRecords();
+  const compiled = p.kernels.map((k) => compileKernel(k, new LaunchState(k.name, opts, next, records)));
   const regionOf = (id: number): { b: ProgramBuffer; bytes: Uint8Array } => {
     const b = p.buffers[id];
     if (!b) throw new KernelOutOfBounds(`${p.name}: no buffer ${id}`);
@@ -53,7 +53,7 @@ export function runProgram(p: Program, mem: ProgramMemory, options?: ExecOptions
       if (param.size * byteSize(param.dtype) > b.bytes)
         throw new KernelOutOfBounds(`${kernel.name}: parameter ${param.name} (${param.size} × ${param.dtype}) is larger than buffer ${b.name} (${b.bytes} bytes)`);
       const view = new DataView(bytes.buffer, bytes.byteOffset);
-      return { param, view, base: b.offset, elementBytes: byteSize(param.dtype), memory: `${b.region}+${b.offset}`, memoryBytes: b.bytes };
+      return { param, view, base: b.offset, elementBytes: byteSize(param.dtype), memory: `${b.region}+${b.offset}`, memoryBytes: b.bytes, what: `buffer ${param.name}` };
     });
     compiled[l.kernel](params);
   };
@@ -84,7 +84,7 @@ export function runKernel(kernel: Kernel, data: readonly Uint8Array[], options?:
   const params = kernel.params.map((param, i): BoundParam => {
     const bytes = data[i], elementBytes = byteSize(param.dtype);
     if (param.size * elementBytes > bytes.length) throw new KernelOutOfBounds(`${kernel.name}: parameter ${param.name} needs ${param.size * elementBytes} bytes, has ${bytes.length}`);
-    return { param, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), base: 0, elementBytes, memory: `param ${i}`, memoryBytes: bytes.length };
+    return { param, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), base: 0, elementBytes, memory: `param ${i}`, memoryBytes: bytes.length, what: `buffer ${param.name}` };
   });
-  compileKernel(kernel, new LaunchState(kernel.name, opts, orderGenerator(opts)))(params);
+  compileKernel(kernel, new LaunchState(kernel.name, opts, orderGenerator(opts), new RunRecords()))(params);
 }

@@ -31,6 +31,11 @@ export class Agents {
   /** The loop variable of each parallel loop execution, for messages. */
   private readonly loopVars: string[] = [];
 
+  /** Positions numbered so far. */
+  get count(): number {
+    return this.n - 1;
+  }
+
   /** A new execution of the parallel loop over `loopVar`. */
   newInstance(loopVar: string): number {
     this.loopVars.push(loopVar);
@@ -91,8 +96,9 @@ export class Agents {
 
 /**
  * What the executor remembers about one memory (a buffer, or a shared workgroup array)
- * during one launch: per element, the last writer's position and a reader's (negative:
- * two concurrent readers, the second in `reader2`); per 32-bit word, its last writer.
+ * over a run: per element, the last writer's position and a reader's (negative: two
+ * concurrent readers, the second in `reader2`); per 32-bit word, its last writer. Records
+ * hold positions plus their launch's shift, so an older launch's records read as empty.
  */
 export class Tracker {
   readonly writer: Int32Array;
@@ -101,32 +107,36 @@ export class Tracker {
   wordWriter: Int32Array | undefined;
   wordElement: Int32Array | undefined;
 
-  /** `what` names the memory in messages: "buffer y", "workgroup array sums". */
-  constructor(readonly what: string, size: number) {
+  constructor(size: number) {
     this.writer = new Int32Array(size);
     this.reader = new Int32Array(size);
   }
 }
 
-/** The checks, over one launch's positions; `kernel` names the kernel in messages. */
+/**
+ * The checks, over one launch's positions; `kernel` names the kernel in messages, and
+ * `shift` is added to a position in records (the positions of earlier launches). `what`
+ * names the memory in messages: "buffer y", "workgroup array sums".
+ */
 export class Races {
   readonly agents = new Agents();
   /** The position running now (0 outside every parallel loop). */
   cur = 0;
 
-  constructor(readonly kernel: string) {}
+  constructor(readonly kernel: string, readonly shift: number) {}
 
-  read(t: Tracker, e: number): void {
-    const z = this.cur, a = this.agents;
-    const w = t.writer[e];
-    if (w !== 0 && w !== z && a.concurrent(w, z)) throw this.readWrite(t, e, z, w);
-    const r = t.reader[e];
-    if (r === z) return;
-    if (r === 0) t.reader[e] = z;
-    else if (r > 0) {
-      if (a.concurrent(r, z)) { t.reader[e] = -r; (t.reader2 ??= new Int32Array(t.reader.length))[e] = z; }
-      else t.reader[e] = z;
-    } else if (-r !== z && !a.concurrent(-r, z)) t.reader[e] = z;
+  read(t: Tracker, e: number, what: string): void {
+    const z = this.cur, s = this.shift, a = this.agents;
+    const w = t.writer[e] - s;
+    if (w > 0 && w !== z && a.concurrent(w, z)) throw this.readWrite(what, e, z, w);
+    const r = t.reader[e], one = r - s, two = -r - s;
+    if (one > 0) {
+      if (one === z) return;
+      if (a.concurrent(one, z)) { t.reader[e] = -r; (t.reader2 ??= new Int32Array(t.reader.length))[e] = z + s; }
+      else t.reader[e] = z + s;
+    } else if (two > 0) {
+      if (two !== z && !a.concurrent(two, z)) t.reader[e] = z + s;
+    } else t.reader[e] = z + s;
   }
 
   /**
@@ -134,24 +144,24 @@ export class Races {
    * have run at the same time (a write-write race, which the caller reports unless both
    * wrote the same bytes), else 0. A concurrent reader is always a race.
    */
-  write(t: Tracker, e: number): number {
-    const z = this.cur, a = this.agents;
-    const w = t.writer[e];
-    const r = t.reader[e];
-    if (r > 0) {
-      if (r !== z && a.concurrent(r, z)) throw this.readWrite(t, e, r, z);
-    } else if (r < 0) {
-      const p = -r, q = t.reader2![e];
-      if (p !== z && a.concurrent(p, z)) throw this.readWrite(t, e, p, z);
-      if (q !== z && a.concurrent(q, z)) throw this.readWrite(t, e, q, z);
+  write(t: Tracker, e: number, what: string): number {
+    const z = this.cur, s = this.shift, a = this.agents;
+    const w = t.writer[e] - s;
+    const r = t.reader[e], one = r - s, two = -r - s;
+    if (one > 0) {
+      if (one !== z && a.concurrent(one, z)) throw this.readWrite(what, e, one, z);
+    } else if (two > 0) {
+      const q = t.reader2![e] - s;
+      if (two !== z && a.concurrent(two, z)) throw this.readWrite(what, e, two, z);
+      if (q !== z && a.concurrent(q, z)) throw this.readWrite(what, e, q, z);
     }
-    t.writer[e] = z;
-    return w !== 0 && w !== z && a.concurrent(w, z) ? w : 0;
+    t.writer[e] = z + s;
+    return w > 0 && w !== z && a.concurrent(w, z) ? w : 0;
   }
 
   /** The race of two writers, `w` before the one running now. */
-  writeWrite(t: Tracker, e: number, w: number): KernelRace {
-    return this.race(`${this.pair(w, this.cur)} both write ${t.what}[element ${e}]`);
+  writeWrite(what: string, e: number, w: number): KernelRace {
+    return this.race(`${this.pair(w, this.cur)} both write ${what}[element ${e}]`);
   }
 
   /**
@@ -159,24 +169,23 @@ export class Races {
    * words (WGSL has no 8- or 16-bit storage) makes two writers of one word a race even
    * when their elements differ.
    */
-  writeWord(t: Tracker, word: number, e: number, words: number): void {
-    const z = this.cur;
+  writeWord(t: Tracker, word: number, e: number, words: number, what: string): void {
+    const z = this.cur, s = this.shift;
     const ww = (t.wordWriter ??= new Int32Array(words)), we = (t.wordElement ??= new Int32Array(words));
-    const w = ww[word];
-    if (w !== 0 && w !== z && this.agents.concurrent(w, z))
-      throw this.race(`${this.pair(w, z)} write ${t.what}[elements ${we[word]} and ${e}], which share one 32-bit word (a target that stores words, like WGSL, loses one)`);
-    ww[word] = z;
+    const w = ww[word] - s;
+    if (w > 0 && w !== z && this.agents.concurrent(w, z))
+      throw this.race(`${this.pair(w, z)} write ${what}[elements ${we[word]} and ${e}], which share one 32-bit word (a target that stores words, like WGSL, loses one)`);
+    ww[word] = z + s;
     we[word] = e;
   }
 
-  private readWrite(t: Tracker, e: number, reader: number, writer: number): KernelRace {
+  private readWrite(what: string, e: number, reader: number, writer: number): KernelRace {
     const [r, w] = this.agents.siblings(reader, writer);
     const [rs, ws] = this.agents.depth[reader] === 1 && this.agents.depth[writer] === 1
       ? [String(this.agents.iter[r]), String(this.agents.iter[w])]
       : [this.agents.path(reader), this.agents.path(writer)];
-    return this.race(`invocation ${rs} of parallel loop ${this.agents.loopVar(r)} reads ${t.what}[element ${e}], which invocation ${ws} writes, with no barrier between`);
+    return this.race(`invocation ${rs} of parallel loop ${this.agents.loopVar(r)} reads ${what}[element ${e}], which invocation ${ws} writes, with no barrier between`);
   }
-
   /** "invocations 3 and 7 of parallel loop p", with full paths when loops nest. */
   private pair(p: number, q: number): string {
     const a = this.agents;

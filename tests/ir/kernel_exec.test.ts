@@ -140,6 +140,24 @@ describe('races', () => {
     expect([...new Float32Array(mem.arena.buffer)]).toEqual([2, 3, 4, 5, 6, 7, 8, 8]);
   });
 
+  it('orders launches: what one launch wrote, the next reads and overwrites from any invocation', () => {
+    const fill = kernel('fill', [f32('y', 4, 'write')], [k.loop('i', 0, 4, [k.store(0, i, k.convert(i, 'f32'))], 'parallel')]);
+    const flip = kernel('flip', [f32('y', 4, 'readwrite')], [
+      k.loop('i', 0, 4, [k.store(0, k.sub(k.int(3), i), k.binary('multiply', k.load(0, k.sub(k.int(3), i), 'f32'), k.constant('f32', 2)))], 'parallel'),
+    ]);
+    const p: Program = {
+      name: 'twice', kernels: [fill, flip], inputs: [], outputs: [],
+      steps: [{ k: 'launch', kernel: 0, args: [0] }, { k: 'launch', kernel: 1, args: [0] }, { k: 'launch', kernel: 1, args: [0] }],
+      buffers: [{ id: 0, name: 'buf', dtype: 'f32', dims: [4], region: 'arena', offset: 0, bytes: 16 }],
+      constantsBytes: 0, arenaBytes: 16,
+    };
+    for (const seed of SEEDS) {
+      const mem = allocateMemory(p);
+      runProgram(p, mem, { seed });
+      expect([...new Float32Array(mem.arena.buffer)]).toEqual([0, 4, 8, 12]);
+    }
+  });
+
   it('checks nothing when races are off', () => {
     const kern = kernel('racy', [f32('y', 1, 'write')], [k.loop('i', 0, 4, [k.store(0, k.int(0), k.convert(i, 'f32'))], 'parallel')]);
     expect(run(kern, [], { races: false, order: 'inOrder' })[0]).toEqual([3]);
