@@ -70,7 +70,9 @@ export function referenceAll(p: Program, inputs: Record<string, TypedArray>): Re
     const b = p.buffers[io.buffer], x = inputs[io.name];
     mem.arena.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), b.offset);
   }
-  runProgram(p, mem);
+  // In order and unchecked, as wasm runs a parallel loop's iterations within a thread: some
+  // programs here rely on it (program.test.ts's 'serialonly' runs on thread 0 only).
+  runProgram(p, mem, { order: 'inOrder', races: false });
   const out: Record<string, TypedArray> = {};
   for (const io of p.outputs) {
     const b = p.buffers[io.buffer];
