@@ -1,0 +1,114 @@
+// targets/wgsl: a kernel-IR Program → WGSL compute shaders + the manifest runtime/webgpu
+// loads (runtime/webgpu/manifest.ts, imported as types only).
+//
+// One shader per distinct launch (kernel, buffers): the buffers' byte offsets are
+// constants in its code, as the wasm target emits a function per launch. Each region
+// (constants, arena) is one GPUBuffer bound as an array of u32 words. Launches become
+// dispatches; HLO while and conditional become manifest steps whose predicate or index
+// the runtime reads back. docs/webgpu.md has the details; docs/kernel-ir.md the mapping
+// of each construct.
+import { unreachable, type Launch, type Program, type ProgramIO, type Step } from '../../ir/kernel/kernel.js';
+import type { GpuShader, GpuStep, GpuTensor, WebGpuManifest } from '../../runtime/webgpu/manifest.js';
+import { NotSupported } from './errors.js';
+import { renderLaunch, type LaunchParam } from './kernel.js';
+import { identifier, Names } from './names.js';
+
+export type { WebGpuManifest } from '../../runtime/webgpu/manifest.js';
+export { NotSupported } from './errors.js';
+
+export interface WgslArtifact {
+  readonly manifest: WebGpuManifest;
+  /** WGSL text by file name (the shaders' `file` in the manifest). */
+  readonly shaders: Map<string, string>;
+  /** The constants region image (`manifest.weights`), when a constant has data. */
+  readonly weights?: Uint8Array;
+}
+
+export const WEIGHTS_FILE = 'weights.bin';
+const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+export function compileWgsl(p: Program): WgslArtifact {
+  const shaders: GpuShader[] = [];
+  const texts = new Map<string, string>();
+  const byLaunch = new Map<string, number>();
+  const launchGroups = new Map<number, readonly [number, number, number]>();
+  const entryNames = new Names();
+  const buffer = (id: number) => p.buffers[id] ?? fail(`${p.name}: no buffer ${id}`);
+
+  const shaderOf = (l: Launch): number => {
+    const key = `${l.kernel}:${l.args.join(',')}`;
+    const known = byLaunch.get(key);
+    if (known !== undefined) return known;
+    const k = p.kernels[l.kernel] ?? fail(`${p.name}: launch of missing kernel ${l.kernel}`);
+    const entry = entryNames.fresh(identifier(k.name));
+    const params = l.args.map((id): LaunchParam => {
+      const b = buffer(id);
+      return { region: b.region === 'constants' ? 'consts' : 'arena', base: b.offset };
+    });
+    const header = `// kiln: kernel ${k.name} (HLO ${k.source}) of ${p.name}, launched on buffers ${l.args.map((id) => buffer(id).name).join(', ')}`;
+    const r = renderLaunch(k, entry, params, header);
+    const file = `shaders/${entry}.wgsl`;
+    texts.set(file, r.wgsl);
+    shaders.push({ name: k.name, file, entryPoint: r.entryPoint, workgroupSize: r.workgroupSize, bindings: r.bindings });
+    byLaunch.set(key, shaders.length - 1);
+    launchGroups.set(shaders.length - 1, r.workgroups);
+    return shaders.length - 1;
+  };
+
+  /** The arena byte offset of a control step's scalar. */
+  const controlOffset = (id: number, what: string): number => {
+    const b = buffer(id);
+    if (b.region !== 'arena') throw new NotSupported(`${p.name}: the ${what} of a control step is a constant (${b.name}); the WebGPU runtime reads it from the arena`);
+    return b.offset;
+  };
+  const steps = (ss: readonly Step[]): GpuStep[] => ss.map((s): GpuStep => {
+    switch (s.k) {
+      case 'launch': {
+        const shader = shaderOf(s);
+        return { k: 'dispatch', shader, workgroups: launchGroups.get(shader)! };
+      }
+      case 'while': return { k: 'while', cond: steps(s.cond), pred: controlOffset(s.pred, 'predicate'), body: steps(s.body) };
+      case 'switch':
+        return { k: 'switch', index: controlOffset(s.index, 'index'), indexType: s.indexType, branches: s.branches.map(steps) };
+      default: return unreachable(s);
+    }
+  });
+
+  const tensor = (io: ProgramIO): GpuTensor => {
+    const b = buffer(io.buffer);
+    if (b.region !== 'arena') throw new NotSupported(`${p.name}: ${io.name} is a constant; WebGPU inputs and outputs live in the arena`);
+    if (b.offset % 4 !== 0) throw new NotSupported(`${p.name}: ${io.name} is at arena byte ${b.offset}, not a multiple of 4`);
+    return { name: io.name, dtype: b.dtype, dims: [...b.dims], offset: b.offset, bytes: b.bytes };
+  };
+
+  const gpuSteps = steps(p.steps);
+  const image = constantsImage(p);
+  const constantsBytes = align4(p.constantsBytes), arenaBytes = align4(p.arenaBytes);
+  const manifest: WebGpuManifest = {
+    format: 'kiln-webgpu/1',
+    name: p.name,
+    constantsBytes,
+    arenaBytes,
+    ...(image ? { weights: WEIGHTS_FILE } : {}),
+    features: [],
+    maxBindingBytes: Math.max(4, ...shaders.flatMap((s) => s.bindings.map((b) => (b.region === 'arena' ? arenaBytes : constantsBytes)))),
+    shaders,
+    steps: gpuSteps,
+    inputs: p.inputs.map(tensor),
+    outputs: p.outputs.map(tensor),
+  };
+  return image ? { manifest, shaders: texts, weights: image } : { manifest, shaders: texts };
+}
+
+function fail(msg: string): never {
+  throw new Error(msg);
+}
+
+/** The constants region as bytes (undefined when no constant has data). */
+function constantsImage(p: Program): Uint8Array | undefined {
+  const constants = p.buffers.filter((b) => b.region === 'constants' && b.data && b.data.length > 0);
+  if (constants.length === 0) return undefined;
+  const image = new Uint8Array(align4(p.constantsBytes));
+  for (const b of constants) image.set(b.data!, b.offset);
+  return image;
+}
