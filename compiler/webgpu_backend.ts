@@ -1,6 +1,7 @@
 // The webgpu backend: compile (passes, lowering, targets/wgsl) and run through the runtime
 // an artifact ships (runtime/webgpu), on Deno's WebGPU in a child process (Node has none):
 // compiler/webgpu/bridge.ts. Unavailable where there is no deno binary or no adapter.
+import type { Program } from '../ir/kernel/kernel.js';
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
 import { compileWgsl } from '../targets/wgsl/index.js';
@@ -26,9 +27,15 @@ export function webgpuUnavailable(): Promise<string | undefined> {
   })());
 }
 
-/** Compiles `m` and loads it in the Deno host; inputs and outputs by position. */
-export async function prepareWebGpu(m: Module, opts: CompileOptions = {}): Promise<Executable & { wgsl: Map<string, string> }> {
-  const { program } = compileProgram(m, opts);
+/** A program loaded in the Deno host: run with each input's bytes in order, get each output's bytes. */
+export interface WebGpuProgram {
+  readonly wgsl: ReadonlyMap<string, string>;
+  run(inputs: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  dispose(): Promise<void>;
+}
+
+/** Renders `program` with targets/wgsl and loads it with runtime/webgpu in the Deno host. */
+export async function loadWebGpuProgram(program: Program): Promise<WebGpuProgram> {
   const art = compileWgsl(program);
   const b = bridge();
   const loaded = await b.request(
@@ -38,11 +45,23 @@ export async function prepareWebGpu(m: Module, opts: CompileOptions = {}): Promi
   const model = loaded.reply.model!;
   return {
     wgsl: art.shaders,
-    run: async (args: readonly Literal[]) => {
-      const inputs = inputBytes(program, args).map(({ bytes }) => bytes);
+    run: async (inputs) => {
       const r = await b.request({ id: b.id(), op: 'run', model, inputs: inputs.map((x) => x.byteLength) }, inputs);
-      const blobs = splitBlobs(r.payload, r.reply.outputs ?? []);
-      return resultLiteral(m.entry.root.shape, blobs.map((bytes, i) => readOutput(program, i, bytes, 0)));
+      return splitBlobs(r.payload, r.reply.outputs ?? []);
+    },
+    dispose: async () => { await b.request({ id: b.id(), op: 'dispose', model }); },
+  };
+}
+
+/** Compiles `m` and loads it in the Deno host; inputs and outputs by position. */
+export async function prepareWebGpu(m: Module, opts: CompileOptions = {}): Promise<Executable & { program: WebGpuProgram }> {
+  const { program } = compileProgram(m, opts);
+  const loaded = await loadWebGpuProgram(program);
+  return {
+    program: loaded,
+    run: async (args: readonly Literal[]) => {
+      const outputs = await loaded.run(inputBytes(program, args).map(({ bytes }) => bytes));
+      return resultLiteral(m.entry.root.shape, outputs.map((bytes, i) => readOutput(program, i, bytes, 0)));
     },
   };
 }

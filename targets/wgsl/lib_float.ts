@@ -17,8 +17,8 @@ const fn = (t: Form, name: string, params: string, result: 'F' | 'U' | 'I' | 'B'
   `fn ${name}(${params.replace(/: ([FUIB])\b/g, (_, l: 'F' | 'U' | 'I' | 'B') => `: ${t[l]}`)}) -> ${t[result]} {\n${body(t, lines, calls)}\n}`;
 
 /** A helper of one argument x: F returning F, calling `calls` in its own form. */
-const unaryF = (lines: readonly string[], calls: readonly string[] = []): HelperDef => ({
-  deps: calls,
+const unaryF = (lines: readonly string[], calls: readonly string[] = [], deps: readonly string[] = []): HelperDef => ({
+  deps: [...calls, ...deps],
   text: (t, n) => fn(t, n, 'x: F', 'F', lines, calls),
 });
 
@@ -30,6 +30,19 @@ const poly = (x: string, cs: readonly number[]): string =>
 const ERF_P = [1.1283791065216064, -0.3761235475540161, 0.112804114818573, -0.026717694476246834, 0.004924772307276726, -0.0005660074530169368];
 const ERF_T = [0.9988568425178528, 0.005689278710633516, -0.01308535411953926, 0.01816292107105255, -0.016525110229849815, 0.009775310754776001,
   -0.003091240068897605, -0.0003356470260769129, 0.0008649243973195553, -0.0003403267764952034, -8.49078151077265e-06, 4.2939816921716556e-05, -9.124684765993152e-06];
+
+const EXP_Q = [0.4999999403953552, 0.16666515171527863, 0.04166845604777336, 0.008369410410523415, 0.0013813093537464738];
+/** 2·atanh(s) = 2s + 2s·z·Q(z), z = s², |s| < 0.172: the Taylor series 1/3, 1/5, ... (error < 1e-11). */
+const LOG_Q = [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11];
+/** The same series for |s| ≤ ⅓ (log1p below ½): up to 1/17 (error < 2e-9). */
+const LOG1P_Q = [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11, 1 / 13, 1 / 15, 1 / 17];
+/** Cephes' atanf on |t| ≤ tan(π/8): atan t = t + t·z·Q(z), z = t². */
+const ATAN_Q = [-3.33329491539e-1, 1.99777106478e-1, -1.38776856032e-1, 8.05374449538e-2];
+/** Cephes' sinf / cosf on |r| ≤ π/4: sin r = r + r·z·S(z), cos r = 1 − z/2 + z²·C(z). */
+const SIN_S = [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4];
+const COS_C = [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5];
+/** expm1(x) = x + x²·Q(x) on |x| < ½: Taylor 1/2!, 1/3!, ..., 1/10!. */
+const EXPM1_Q = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320, 1 / 362880, 1 / 3628800];
 
 const COMPARE = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==' } as const;
 
@@ -79,11 +92,11 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
       'return bitcast<f32>(bitcast<u32>(ax) | sx);',
     ]),
   },
-  // C's pow: |x|^y as exp2(y·log2|x|), then the sign and the special cases C defines.
+  // C's pow: |x|^y as exp(y·log|x|) (the helpers, not WGSL's), then the sign and the special cases C defines.
   pow_f32: {
-    deps: ['f32_bits:s', 'isnan'],
+    deps: ['f32_bits:s', 'isnan', 'exp', 'log'],
     text: (t, n) => fn(t, n, 'x: F, y: F', 'F', [
-      'let r = exp2(y * log2(abs(x)));',
+      'let r = kiln_exp(y * kiln_log(abs(x)));',
       'let integer = trunc(y) == y;',
       '// every f32 of magnitude 2^24 or more is an even integer',
       'let odd = integer & (abs(y) < F(16777216.0)) & ((I(clamp(y, F(-16777216.0), F(16777216.0))) & I(1)) != I(0));',
@@ -93,7 +106,7 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
       'v = select(v, F(kiln_f32_bits(0x7fc00000u)), negative & finite & !integer & !kiln_isnan(y) & (abs(x) != F(0.0)));',
       'let one = (y == F(0.0)) | (x == F(1.0)) | ((x == F(-1.0)) & (abs(y) == F(kiln_f32_bits(0x7f800000u))));',
       'return select(v, F(1.0), one);',
-    ], ['isnan']),
+    ], ['isnan', 'exp', 'log']),
   },
   round_afz: unaryF([
     'let t = trunc(x);',
@@ -107,22 +120,96 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
     'return select(one, x, (a == U(0u)) | (a > U(0x7f800000u)));',
   ]),
   is_finite: { text: (t, n) => fn(t, n, 'x: F', 'B', ['return (bitcast<U>(x) & U(0x7fffffffu)) < U(0x7f800000u);']) },
-  // Kahan's forms: exact at 0 and accurate near it, where exp(x) − 1 and log(1 + x) cancel.
+  // exp with Cody–Waite reduction and the wasm target's fitted polynomial (math_f32.ts):
+  // within ~1 ulp wherever it runs, where WGSL's exp promises 3 + 2|x| ulp.
+  exp: unaryF([
+    'let xc = clamp(x, F(-104.0), F(89.0));',
+    'let kf = round(xc * F(1.4426950408889634));',
+    'let r = (xc - kf * F(0.693359375)) - kf * F(-2.1219444170128554e-4);',
+    `let p = ((${poly('r', EXP_Q)}) * r) * r + r + F(1.0);`,
+    'let k = I(kf);',
+    'let k1 = k >> U(1u);',
+    '// 2^k in two halves, each a normal f32, so p·2^k rounds once',
+    'let v = (p * bitcast<F>((k1 + I(127)) << U(23u))) * bitcast<F>((k - k1 + I(127)) << U(23u));',
+    'return select(v, x, kiln_isnan(x));',
+  ], ['isnan']),
+  // log(x) = e·ln2 + 2·atanh(s), s = (m − 1)/(m + 1), m in [√½, √2): accurate near 1, where WGSL's log is not.
+  log: unaryF([
+    'let b = bitcast<U>(x);',
+    'let a = b & U(0x7fffffffu);',
+    '// subnormals: normalised in integers (a float product could meet a flush to zero)',
+    'let sub = a < U(0x00800000u);',
+    'let sh = countLeadingZeros(a) - U(8u);',
+    'let bs = select(a, a << (sh & U(31u)), sub);',
+    'let big = (bs & U(0x007fffffu)) > U(0x3504f3u);',
+    'let m = bitcast<F>((bs & U(0x007fffffu)) | select(U(0x3f800000u), U(0x3f000000u), big));',
+    'let e = F(I(bs >> U(23u)) - I(127) - select(I(0), I(sh), sub) + select(I(0), I(1), big));',
+    'let s = (m - F(1.0)) / (m + F(1.0));',
+    'let z = s * s;',
+    `let l = F(2.0) * s + F(2.0) * s * z * (${poly('z', LOG_Q)});`,
+    'let v = e * F(0.693359375) + (l + e * F(-2.1219444170128554e-4));',
+    '// log(±0) = -inf, log(x < 0) = NaN, log(+inf) = +inf, NaN stays NaN',
+    'let special = select(select(x, F(kiln_f32_bits(0x7fc00000u)), b > U(0x80000000u)), F(kiln_f32_bits(0xff800000u)), a == U(0u));',
+    'return select(v, special, (a == U(0u)) | (b >= U(0x7f800000u)));',
+  ], [], ['f32_bits:s']),
   expm1: unaryF([
-    'let u = exp(x);',
-    'let near = select((u - F(1.0)) * x / log(u), x, u == F(1.0));',
-    'return select(u - F(1.0), near, abs(x) < F(0.5));',
-  ]),
+    `let small = x + (x * x) * (${poly('x', EXPM1_Q)});`,
+    'return select(select(kiln_exp(x) - F(1.0), small, abs(x) < F(0.5)), x, x == F(0.0));',
+  ], ['exp']),
+  // log1p(x) = 2·atanh(s), s = x/(2 + x), below ½: no cancellation (and no (1 + x) − 1, which a compiler may fold to x).
   log1p: unaryF([
-    'let u = F(1.0) + x;',
-    'let near = select(log(u) * x / (u - F(1.0)), x, u == F(1.0));',
-    'return select(log(u), near, abs(x) < F(0.5));',
-  ]),
-  // tanh rounds to ±1 beyond 10; the clamp keeps a builtin computed through exp from overflowing to NaN.
-  tanh: unaryF(['return select(tanh(clamp(x, F(-10.0), F(10.0))), x, kiln_isnan(x) | (abs(x) < F(0.0001)));'], ['isnan']),
+    'let s = x / (F(2.0) + x);',
+    'let z = s * s;',
+    `let near = F(2.0) * s + F(2.0) * s * z * (${poly('z', LOG1P_Q)});`,
+    'return select(kiln_log(F(1.0) + x), select(near, x, x == F(0.0)), abs(x) < F(0.5));',
+  ], ['log']),
+  // tanh = e/(e + 2), e = expm1(2x); it rounds to ±1 beyond 10.
+  tanh: unaryF([
+    'let e = kiln_expm1(F(2.0) * clamp(x, F(-10.0), F(10.0)));',
+    'return select(e / (e + F(2.0)), x, kiln_isnan(x) | (x == F(0.0)));',
+  ], ['expm1', 'isnan']),
   // With e = exp(−|x|) ≤ 1 nothing overflows: 1/(1+e) for x ≥ 0, e/(1+e) below.
-  logistic: unaryF(['let e = exp(-abs(x));', 'return select(e, F(1.0), x >= F(0.0)) / (F(1.0) + e);']),
-  cbrt: unaryF(['return bitcast<F>(bitcast<U>(pow(abs(x), F(0.3333333432674408))) | (bitcast<U>(x) & U(0x80000000u)));']),
+  logistic: unaryF(['let e = kiln_exp(-abs(x));', 'return select(e, F(1.0), x >= F(0.0)) / (F(1.0) + e);'], ['exp']),
+  sinh: unaryF([
+    'let a = abs(x);',
+    'let e = kiln_expm1(min(a, F(22.0)));',
+    'let h = kiln_exp(F(0.5) * a);',
+    'let v = select(F(0.5) * (e + e / (e + F(1.0))), (F(0.5) * h) * h, a > F(22.0));',
+    'return select(bitcast<F>(bitcast<U>(v) | (bitcast<U>(x) & U(0x80000000u))), x, kiln_isnan(x));',
+  ], ['exp', 'expm1', 'isnan']),
+  cosh: unaryF([
+    'let a = abs(x);',
+    'let e = kiln_exp(min(a, F(22.0)));',
+    'let h = kiln_exp(F(0.5) * a);',
+    'return select(select(F(0.5) * e + F(0.5) / e, (F(0.5) * h) * h, a > F(22.0)), x, kiln_isnan(x));',
+  ], ['exp', 'isnan']),
+  asinh: unaryF([
+    'let a = abs(x);',
+    'let t = a * a;',
+    'let v = select(kiln_log1p(a + t / (F(1.0) + sqrt(F(1.0) + t))), kiln_log(a) + F(0.6931471805599453), a > F(4096.0));',
+    'return select(bitcast<F>(bitcast<U>(v) | (bitcast<U>(x) & U(0x80000000u))), x, kiln_isnan(x));',
+  ], ['log', 'log1p', 'isnan']),
+  // atanh = ½·log1p(2a/(1 − a)) with x's sign: ±inf at ±1 and NaN beyond come out of log1p.
+  atanh: unaryF([
+    'let a = abs(x);',
+    'let v = F(0.5) * kiln_log1p(F(2.0) * a / (F(1.0) - a));',
+    'return select(bitcast<F>(bitcast<U>(v) | (bitcast<U>(x) & U(0x80000000u))), x, kiln_isnan(x));',
+  ], ['log1p', 'isnan']),
+  acosh: {
+    deps: ['f32_bits:s', 'log', 'log1p'],
+    text: (t, n) => fn(t, n, 'x: F', 'F', [
+      'let u = x - F(1.0);',
+      'let v = select(kiln_log1p(u + sqrt(F(2.0) * u + u * u)), kiln_log(x) + F(0.6931471805599453), x > F(4096.0));',
+      'return select(v, F(kiln_f32_bits(0x7fc00000u)), x < F(1.0));',
+    ], ['log', 'log1p']),
+  },
+  // cube root: exp(log|x|/3) and one Newton step, with x's sign; 0, inf and NaN as they are.
+  cbrt: unaryF([
+    'let a = abs(x);',
+    'let r = kiln_exp(kiln_log(a) * F(0.3333333432674408));',
+    'let v = select(r - (r - a / (r * r)) * F(0.3333333432674408), a, (a == F(0.0)) | !((bitcast<U>(a) < U(0x7f800000u))));',
+    'return bitcast<F>(bitcast<U>(v) | (bitcast<U>(x) & U(0x80000000u)));',
+  ], ['exp', 'log']),
   erf: unaryF([
     'let a = abs(x);',
     `let small = x * (${poly('(x * x)', ERF_P)});`,
@@ -131,15 +218,61 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
     'let signed = bitcast<F>(bitcast<U>(large) | (bitcast<U>(x) & U(0x80000000u)));',
     'return select(small, signed, a >= F(1.0));',
   ]),
-  // Outside their domains WGSL's acos/asin/acosh/atanh are indeterminate: NaN there (±inf at atanh(±1)).
-  acos: { deps: ['f32_bits:s'], text: (t, n) => fn(t, n, 'x: F', 'F', ['return select(acos(x), F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));']) },
-  asin: { deps: ['f32_bits:s'], text: (t, n) => fn(t, n, 'x: F', 'F', ['return select(asin(x), F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));']) },
-  acosh: { deps: ['f32_bits:s'], text: (t, n) => fn(t, n, 'x: F', 'F', ['return select(acosh(x), F(kiln_f32_bits(0x7fc00000u)), x < F(1.0));']) },
-  atanh: {
+  // atan, atan2, asin and acos from Cephes' atanf (WGSL's builtins were 2e-4 off on lavapipe).
+  atan: unaryF([
+    'let a = abs(x);',
+    'let hi = a > F(2.414213562373095);',
+    'let mid = a > F(0.41421356237309503);',
+    'let t = select(select(a, (a - F(1.0)) / (a + F(1.0)), mid), F(-1.0) / a, hi);',
+    'let y0 = select(select(F(0.0), F(0.7853981633974483), mid), F(1.5707963267948966), hi);',
+    'let z = t * t;',
+    `let y = y0 + (t + t * z * (${poly('z', ATAN_Q)}));`,
+    'return select(bitcast<F>(bitcast<U>(y) | (bitcast<U>(x) & U(0x80000000u))), x, kiln_isnan(x));',
+  ], ['isnan']),
+  // C's atan2: the angle of (x, y) from atan(|y|/|x|), with the zeros' and infinities' cases C defines.
+  atan2: {
+    deps: ['atan', 'isnan'],
+    text: (t, n) => fn(t, n, 'y: F, x: F', 'F', [
+      'let ay = abs(y);',
+      'let ax = abs(x);',
+      'let both_inf = (bitcast<U>(ay) == U(0x7f800000u)) & (bitcast<U>(ax) == U(0x7f800000u));',
+      'let r = select(select(kiln_atan(ay / ax), F(0.0), ay == F(0.0)), F(0.7853981633974483), both_inf);',
+      'let q = select(r, F(3.1415927410125732) - r, (bitcast<U>(x) & U(0x80000000u)) != U(0u));',
+      'let v = bitcast<F>(bitcast<U>(q) | (bitcast<U>(y) & U(0x80000000u)));',
+      'return select(v, x + y, kiln_isnan(x) | kiln_isnan(y));',
+    ], ['atan', 'isnan']),
+  },
+  asin: {
+    deps: ['atan2', 'f32_bits:s'],
+    text: (t, n) => fn(t, n, 'x: F', 'F', [
+      'let v = kiln_atan2(x, sqrt((F(1.0) - x) * (F(1.0) + x)));',
+      'return select(v, F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));',
+    ], ['atan2']),
+  },
+  acos: {
+    deps: ['atan2', 'f32_bits:s'],
+    text: (t, n) => fn(t, n, 'x: F', 'F', [
+      'let v = kiln_atan2(sqrt((F(1.0) - x) * (F(1.0) + x)), x);',
+      'return select(v, F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));',
+    ], ['atan2']),
+  },
+  // sin, cos, tan: Cody–Waite reduction by π/2 in three parts (exact products for |k| < 2^16,
+  // so accurate to |x| ≈ 1e5; beyond, no Payne–Hanek yet: docs/webgpu.md), Cephes' polynomials.
+  ...Object.fromEntries((['sin', 'cos', 'tan'] as const).map((f) => [`${f}_f32`, {
     deps: ['f32_bits:s'],
     text: (t, n) => fn(t, n, 'x: F', 'F', [
-      'let inf = bitcast<F>((bitcast<U>(x) & U(0x80000000u)) | U(0x7f800000u));',
-      'return select(select(atanh(x), inf, abs(x) == F(1.0)), F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));',
+      'let kf = round(x * F(0.6366197723675814));',
+      'let r = ((x - kf * F(1.5703125)) - kf * F(4.837512969970703125e-4)) - kf * F(7.549789954891882e-8);',
+      'let z = r * r;',
+      `let s = r + r * z * (${poly('z', SIN_S)});`,
+      `let c = F(1.0) - F(0.5) * z + z * z * (${poly('z', COS_C)});`,
+      'let k = bitcast<U>(I(kf)) & U(3u);',
+      f === 'sin' ? 'let v = select(select(s, c, k == U(1u)), select(-s, -c, k == U(3u)), k >= U(2u));'
+        : f === 'cos' ? 'let v = select(select(c, -s, k == U(1u)), select(-c, s, k == U(3u)), k >= U(2u));'
+          : 'let v = select(s / c, -c / s, (k & U(1u)) == U(1u));',
+      '// ±inf and NaN: NaN; ±0 stays',
+      'let finite = (bitcast<U>(x) & U(0x7fffffffu)) < U(0x7f800000u);',
+      'return select(select(F(kiln_f32_bits(0x7fc00000u)), v, finite), x, x == F(0.0));',
     ]),
-  },
+  } satisfies HelperDef])),
 };
