@@ -257,7 +257,7 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
     ], ['atan2']),
   },
   // sin, cos, tan: Cody–Waite reduction by π/2 in three parts (exact products for |k| < 2^16,
-  // so accurate to |x| ≈ 1e5; beyond, no Payne–Hanek yet: docs/webgpu.md), Cephes' polynomials.
+  // accurate to |x| ≈ 8192 as in Cephes; beyond, no Payne–Hanek yet: docs/webgpu.md), Cephes' polynomials.
   ...Object.fromEntries((['sin', 'cos', 'tan'] as const).map((f) => [`${f}_f32`, {
     deps: ['f32_bits:s'],
     text: (t, n) => fn(t, n, 'x: F', 'F', [
@@ -270,9 +270,10 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
       f === 'sin' ? 'let v = select(select(s, c, k == U(1u)), select(-s, -c, k == U(3u)), k >= U(2u));'
         : f === 'cos' ? 'let v = select(select(c, -s, k == U(1u)), select(-c, s, k == U(3u)), k >= U(2u));'
           : 'let v = select(s / c, -c / s, (k & U(1u)) == U(1u));',
-      '// ±inf and NaN: NaN; ±0 stays',
+      '// ±inf and NaN: NaN' + (f === 'cos' ? '' : '; ±0 stays'),
       'let finite = (bitcast<U>(x) & U(0x7fffffffu)) < U(0x7f800000u);',
-      'return select(select(F(kiln_f32_bits(0x7fc00000u)), v, finite), x, x == F(0.0));',
+      f === 'cos' ? 'return select(F(kiln_f32_bits(0x7fc00000u)), v, finite);'
+        : 'return select(select(F(kiln_f32_bits(0x7fc00000u)), v, finite), x, x == F(0.0));',
     ]),
   } satisfies HelperDef])),
 };
