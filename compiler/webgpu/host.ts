@@ -60,6 +60,17 @@ async function handle(req: Request, payload: Uint8Array): Promise<void> {
         const blobs = model.manifest.outputs.map((t) => { const a = out[t.name]; return new Uint8Array(a.buffer, a.byteOffset, a.byteLength); });
         return reply({ id: req.id, ok: true, outputs: blobs.map((b) => b.byteLength) }, blobs);
       }
+      case 'validate': {
+        const { device: d } = await device();
+        const messages: Record<string, string[]> = {};
+        for (const [file, code] of Object.entries(req.shaders)) {
+          d.pushErrorScope('validation');
+          const info = await d.createShaderModule({ label: file, code }).getCompilationInfo();
+          const err = await d.popErrorScope();
+          messages[file] = [...info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos}: ${m.message}`), ...(err ? [`error: ${err.message}`] : [])];
+        }
+        return reply({ id: req.id, ok: true, messages });
+      }
       case 'dispose':
         models.get(req.model)?.dispose();
         models.delete(req.model);

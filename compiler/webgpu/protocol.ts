@@ -8,10 +8,16 @@ export type Request =
   | { readonly id: number; readonly op: 'probe' }
   | { readonly id: number; readonly op: 'load'; readonly manifest: unknown; readonly shaders: Record<string, string> }
   | { readonly id: number; readonly op: 'run'; readonly model: number; readonly inputs: readonly number[] }
-  | { readonly id: number; readonly op: 'dispose'; readonly model: number };
+  | { readonly id: number; readonly op: 'dispose'; readonly model: number }
+  /** Compile each shader (createShaderModule + getCompilationInfo) without running anything. */
+  | { readonly id: number; readonly op: 'validate'; readonly shaders: Record<string, string> };
 
 export type Reply =
-  | { readonly id: number; readonly ok: true; readonly adapter?: string; readonly model?: number; readonly outputs?: readonly number[] }
+  | {
+    readonly id: number; readonly ok: true; readonly adapter?: string; readonly model?: number; readonly outputs?: readonly number[];
+    /** validate: each shader's error and warning messages (none: it compiled cleanly). */
+    readonly messages?: Record<string, readonly string[]>;
+  }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 export interface Frame<H> {
