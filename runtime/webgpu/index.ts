@@ -59,112 +59,128 @@ export async function loadModel(device: GPUDevice, manifest: WebGpuManifest, opt
   if (missing.length) throw new Error(`${name}: the device lacks ${missing.join(', ')}`);
   if (manifest.maxBindingBytes > device.limits.maxStorageBufferBindingSize)
     throw new Error(`${name}: binds ${manifest.maxBindingBytes} bytes; this device allows ${device.limits.maxStorageBufferBindingSize}`);
-  let lost: string | undefined;
-  void device.lost.then((info) => { lost = info.message || info.reason; });
   const source = typeof opts.shader === 'function' ? opts.shader : (f: string) => (opts.shader as Record<string, string>)[f];
-
   const owned: GPUBuffer[] = [];
   const buffer = (label: string, size: number, usage: number): GPUBuffer => {
     const b = device.createBuffer({ label: `${manifest.name} ${label}`, size: Math.max(4, align4(size)), usage });
     owned.push(b);
     return b;
   };
-  const { arena, constants, readback, pipelines } = await scoped(device, name, async () => {
-    const arena = buffer('arena', manifest.arenaBytes, S().STORAGE | S().COPY_SRC | S().COPY_DST);
-    const constants = manifest.constantsBytes > 0 ? buffer('constants', manifest.constantsBytes, S().STORAGE | S().COPY_DST) : undefined;
-    if (manifest.weights) {
-      if (!opts.weights || opts.weights.byteLength !== align4(manifest.constantsBytes))
-        throw new Error(`${name}: expected ${align4(manifest.constantsBytes)} bytes of weights (${manifest.weights}), got ${opts.weights?.byteLength ?? 'none'}`);
-      device.queue.writeBuffer(constants!, 0, opts.weights as Uint8Array<ArrayBuffer>);
+  try {
+    return await scoped(device, name, async () => {
+      const arena = buffer('arena', manifest.arenaBytes, S().STORAGE | S().COPY_SRC | S().COPY_DST);
+      const constants = manifest.constantsBytes > 0 ? buffer('constants', manifest.constantsBytes, S().STORAGE | S().COPY_DST) : undefined;
+      if (manifest.weights) {
+        if (!opts.weights || opts.weights.byteLength !== align4(manifest.constantsBytes))
+          throw new Error(`${name}: expected ${align4(manifest.constantsBytes)} bytes of weights (${manifest.weights}), got ${opts.weights?.byteLength ?? 'none'}`);
+        device.queue.writeBuffer(constants!, 0, opts.weights as Uint8Array<ArrayBuffer>);
+      }
+      const pipelines: Pipeline[] = [];
+      for (const s of manifest.shaders) pipelines.push(await scoped(device, `${name}: ${s.file}`, () => pipeline(device, s, source, { arena, constants })));
+      return new GpuModel(device, manifest, name, arena, buffer('readback', 4, S().MAP_READ | S().COPY_DST), pipelines, owned) as Model;
+    });
+  } catch (e) {
+    owned.forEach((b) => b.destroy());
+    throw e;
+  }
+}
+
+type Inputs = Readonly<Record<string, Input>> | readonly Input[];
+interface Pipeline { readonly pipeline: GPUComputePipeline; readonly group: GPUBindGroup }
+
+/** A loaded model: its runs are queued, one at a time (they share the arena). */
+class GpuModel {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private lost?: string;
+
+  constructor(private readonly device: GPUDevice, readonly manifest: WebGpuManifest, private readonly name: string, private readonly arena: GPUBuffer,
+    private readonly readback: GPUBuffer, private readonly pipelines: readonly Pipeline[], private readonly owned: readonly GPUBuffer[]) {
+    void device.lost.then((info) => { this.lost = info.message || info.reason; });
+  }
+
+  run(inputs: Inputs, opts?: { gpu?: boolean }): Promise<Record<string, TensorArray> | Record<string, GPUBuffer>> {
+    const r = this.queue.then(() => this.runNow(inputs, opts?.gpu === true));
+    this.queue = r.catch(() => undefined);
+    return r;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.owned.forEach((b) => b.destroy());
+  }
+
+  private async runNow(inputs: Inputs, gpu: boolean): Promise<Record<string, TensorArray> | Record<string, GPUBuffer>> {
+    const { device, manifest, name } = this;
+    if (this.disposed) throw new Error(`${name}: disposed`);
+    if (this.lost) throw new Error(`${name}: the GPU device was lost (${this.lost})`);
+    const list = manifest.inputs.map((t, i) => {
+      const v = Array.isArray(inputs) ? (inputs as readonly Input[])[i] : (inputs as Record<string, Input>)[t.name];
+      if (v === undefined) throw new Error(`${name}: missing input ${t.name}`);
+      return v;
+    });
+    try {
+      return await scoped(device, `${name}: run`, async () => {
+        let encoder = device.createCommandEncoder();
+        list.forEach((v, i) => writeInput(device, encoder, this.arena, manifest.inputs[i], v, name));
+        encoder = await this.encode(manifest.steps, encoder);
+        return gpu ? copyOutGpu(device, encoder, this.arena, manifest.outputs) : copyOut(device, encoder, this.arena, manifest.outputs);
+      });
+    } catch (e) {
+      throw this.lost ? new Error(`${name}: the GPU device was lost (${this.lost})`) : e;
     }
-    const readback = buffer('readback', 4, S().MAP_READ | S().COPY_DST);
-    const pipelines = [];
-    for (const s of manifest.shaders) pipelines.push(await scoped(device, `${name}: ${s.file}`, () => pipeline(device, s, source, { arena, constants })));
-    return { arena, constants, readback, pipelines };
-  }).catch((e) => { owned.forEach((b) => b.destroy()); throw e; });
-  void constants;
+  }
 
-  let queue: Promise<unknown> = Promise.resolve();
-  let disposed = false;
-
-  const readScalar = async (encoder: GPUCommandEncoder, offset: number): Promise<{ encoder: GPUCommandEncoder; word: number }> => {
-    encoder.copyBufferToBuffer(arena, offset & ~3, readback, 0, 4);
-    device.queue.submit([encoder.finish()]);
-    await readback.mapAsync(GPUMapMode.READ);
-    const word = new Uint32Array(readback.getMappedRange().slice(0))[0];
-    readback.unmap();
-    return { encoder: device.createCommandEncoder(), word };
-  };
-
-  const encode = async (steps: readonly GpuStep[], start: GPUCommandEncoder): Promise<GPUCommandEncoder> => {
+  /** Encodes `steps` after what `encoder` holds; control flow submits what precedes it and reads its scalar back. */
+  private async encode(steps: readonly GpuStep[], start: GPUCommandEncoder): Promise<GPUCommandEncoder> {
     let encoder = start;
     for (const s of steps) {
       switch (s.k) {
         case 'dispatch': {
           const pass = encoder.beginComputePass();
-          pass.setPipeline(pipelines[s.shader].pipeline);
-          pass.setBindGroup(0, pipelines[s.shader].group);
+          pass.setPipeline(this.pipelines[s.shader].pipeline);
+          pass.setBindGroup(0, this.pipelines[s.shader].group);
           pass.dispatchWorkgroups(...s.workgroups);
           pass.end();
           break;
         }
         case 'while':
           for (;;) {
-            encoder = await encode(s.cond, encoder);
-            const r = await readScalar(encoder, s.pred);
+            encoder = await this.encode(s.cond, encoder);
+            const r = await this.readWord(encoder, s.pred);
             encoder = r.encoder;
-            if (((r.word >>> ((s.pred & 3) * 8)) & 0xff) === 0) break;
-            encoder = await encode(s.body, encoder);
+            if (byteAt(r.word, s.pred) === 0) break;
+            encoder = await this.encode(s.body, encoder);
           }
           break;
         case 'switch': {
-          const r = await readScalar(encoder, s.index);
-          encoder = r.encoder;
-          const n = s.branches.length;
-          const v = s.indexType === 'pred' ? (((r.word >>> ((s.index & 3) * 8)) & 0xff) ? 0 : 1) : r.word | 0;
-          encoder = await encode(s.branches[s.indexType === 'pred' ? v : v >= 0 && v < n ? v : n - 1], encoder);
+          const r = await this.readWord(encoder, s.index);
+          const n = s.branches.length, v = r.word | 0;
+          const branch = s.indexType === 'pred' ? (byteAt(r.word, s.index) ? 0 : 1) : v >= 0 && v < n ? v : n - 1;
+          encoder = await this.encode(s.branches[branch], r.encoder);
           break;
         }
       }
     }
     return encoder;
-  };
+  }
 
-  const runOnce = async (inputs: Readonly<Record<string, Input>> | readonly Input[], gpu: boolean) => {
-    if (disposed) throw new Error(`${name}: disposed`);
-    if (lost) throw new Error(`${name}: the GPU device was lost (${lost})`);
-    const list = manifest.inputs.map((t, i) => {
-      const v = Array.isArray(inputs) ? (inputs as readonly Input[])[i] : (inputs as Record<string, Input>)[t.name];
-      if (v === undefined) throw new Error(`${name}: missing input ${t.name}`);
-      return v;
-    });
-    return scoped(device, `${name}: run`, async () => {
-      let encoder = device.createCommandEncoder();
-      list.forEach((v, i) => writeInput(device, encoder, arena, manifest.inputs[i], v, name));
-      encoder = await encode(manifest.steps, encoder);
-      return gpu ? copyOutGpu(device, encoder, arena, manifest.outputs) : copyOut(device, encoder, arena, manifest.outputs);
-    }).catch((e: unknown) => {
-      throw lost ? new Error(`${name}: the GPU device was lost (${lost})`) : e;
-    });
-  };
-
-  return {
-    manifest,
-    run: ((inputs: Readonly<Record<string, Input>> | readonly Input[], opts?: { gpu?: boolean }) => {
-      const r = queue.then(() => runOnce(inputs, opts?.gpu === true));
-      queue = r.catch(() => undefined);
-      return r;
-    }) as Model['run'],
-    dispose: () => {
-      disposed = true;
-      owned.forEach((b) => b.destroy());
-    },
-  };
+  /** Submits `encoder` and reads the arena word holding byte `offset`; returns a fresh encoder. */
+  private async readWord(encoder: GPUCommandEncoder, offset: number): Promise<{ encoder: GPUCommandEncoder; word: number }> {
+    encoder.copyBufferToBuffer(this.arena, offset & ~3, this.readback, 0, 4);
+    this.device.queue.submit([encoder.finish()]);
+    await this.readback.mapAsync(GPUMapMode.READ);
+    const word = new Uint32Array(this.readback.getMappedRange().slice(0))[0];
+    this.readback.unmap();
+    return { encoder: this.device.createCommandEncoder(), word };
+  }
 }
+
+const byteAt = (word: number, offset: number): number => (word >>> ((offset & 3) * 8)) & 0xff;
 
 interface Regions { readonly arena: GPUBuffer; readonly constants?: GPUBuffer }
 
-async function pipeline(device: GPUDevice, s: WebGpuManifest['shaders'][number], source: (f: string) => string | Promise<string>, regions: Regions) {
+async function pipeline(device: GPUDevice, s: WebGpuManifest['shaders'][number], source: (f: string) => string | Promise<string>, regions: Regions): Promise<Pipeline> {
   const code = await source(s.file);
   if (typeof code !== 'string') throw new Error(`no WGSL for ${s.file}`);
   const module = device.createShaderModule({ label: s.file, code });
