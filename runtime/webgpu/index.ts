@@ -76,7 +76,10 @@ export async function loadModel(device: GPUDevice, manifest: WebGpuManifest, opt
         device.queue.writeBuffer(constants!, 0, opts.weights as Uint8Array<ArrayBuffer>);
       }
       const pipelines: Pipeline[] = [];
-      for (const s of manifest.shaders) pipelines.push(await scoped(device, `${name}: ${s.file}`, () => pipeline(device, s, source, { arena, constants })));
+      for (const s of manifest.shaders) {
+        pipelines.push(await scoped(device, s.file, () => pipeline(device, s, source, { arena, constants }))
+          .catch((e: Error) => { throw new Error(`${name}: ${e.message}`); }));
+      }
       return new GpuModel(device, manifest, name, arena, buffer('readback', 4, S().MAP_READ | S().COPY_DST), pipelines, owned) as Model;
     });
   } catch (e) {
@@ -185,7 +188,7 @@ async function pipeline(device: GPUDevice, s: WebGpuManifest['shaders'][number],
   if (typeof code !== 'string') throw new Error(`no WGSL for ${s.file}`);
   const module = device.createShaderModule({ label: s.file, code });
   const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
-  if (errors.length) throw new Error(`${s.file}: ${errors.map((m) => `${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')}`);
+  if (errors.length) throw new Error(`${s.file}: ${errors.map((m) => `${m.lineNum}:${m.linePos}: ${m.message.replace(/\s+/g, ' ').trim()}`).join('; ')}`);
   const layout = device.createBindGroupLayout({
     label: s.file,
     entries: s.bindings.map((b) => ({ binding: b.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.type } })),
