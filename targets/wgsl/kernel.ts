@@ -10,6 +10,7 @@ import { ExprWriter, type BoundParam } from './expr.js';
 import { Helpers, type HelperDef } from './helpers.js';
 import { FLOAT_HELPERS } from './lib_float.js';
 import { INT_HELPERS } from './lib_int.js';
+import { TRIG_HELPERS } from './lib_trig.js';
 import { isNarrow, memoryHelpers, storeBits, type RegionAccess, type RegionName } from './memory.js';
 import { Names } from './names.js';
 import { check32, planKernel, WORKGROUP, type Plan } from './schedule.js';
@@ -29,7 +30,7 @@ export interface RenderedLaunch {
   readonly bindings: readonly GpuBinding[];
 }
 
-const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(FLOAT_HELPERS)]);
+const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
 const BINDING: { readonly [R in RegionName]: number } = { arena: 0, consts: 1 };
 
 /** The shader of `k` launched on buffers at `params`, with entry point `entry`. */

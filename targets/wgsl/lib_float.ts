@@ -38,12 +38,8 @@ const LOG_Q = [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11];
 const LOG1P_Q = [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11, 1 / 13, 1 / 15, 1 / 17];
 /** Cephes' atanf on |t| ≤ tan(π/8): atan t = t + t·z·Q(z), z = t². */
 const ATAN_Q = [-3.33329491539e-1, 1.99777106478e-1, -1.38776856032e-1, 8.05374449538e-2];
-/** Cephes' sinf / cosf on |r| ≤ π/4: sin r = r + r·z·S(z), cos r = 1 − z/2 + z²·C(z). */
-const SIN_S = [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4];
-const COS_C = [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5];
 /** expm1(x) = x + x²·Q(x) on |x| < ½: Taylor 1/2!, 1/3!, ..., 1/10!. */
 const EXPM1_Q = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320, 1 / 362880, 1 / 3628800];
-
 const COMPARE = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==' } as const;
 
 export const FLOAT_HELPERS: Record<string, HelperDef> = {
@@ -256,24 +252,4 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
       'return select(v, F(kiln_f32_bits(0x7fc00000u)), abs(x) > F(1.0));',
     ], ['atan2']),
   },
-  // sin, cos, tan: Cody–Waite reduction by π/2 in three parts (exact products for |k| < 2^16,
-  // accurate to |x| ≈ 8192 as in Cephes; beyond, no Payne–Hanek yet: docs/webgpu.md), Cephes' polynomials.
-  ...Object.fromEntries((['sin', 'cos', 'tan'] as const).map((f) => [`${f}_f32`, {
-    deps: ['f32_bits:s'],
-    text: (t, n) => fn(t, n, 'x: F', 'F', [
-      'let kf = round(x * F(0.6366197723675814));',
-      'let r = ((x - kf * F(1.5703125)) - kf * F(4.837512969970703125e-4)) - kf * F(7.549789954891882e-8);',
-      'let z = r * r;',
-      `let s = r + r * z * (${poly('z', SIN_S)});`,
-      `let c = F(1.0) - F(0.5) * z + z * z * (${poly('z', COS_C)});`,
-      'let k = bitcast<U>(I(kf)) & U(3u);',
-      f === 'sin' ? 'let v = select(select(s, c, k == U(1u)), select(-s, -c, k == U(3u)), k >= U(2u));'
-        : f === 'cos' ? 'let v = select(select(c, -s, k == U(1u)), select(-c, s, k == U(3u)), k >= U(2u));'
-          : 'let v = select(s / c, -c / s, (k & U(1u)) == U(1u));',
-      '// ±inf and NaN: NaN' + (f === 'cos' ? '' : '; ±0 stays'),
-      'let finite = (bitcast<U>(x) & U(0x7fffffffu)) < U(0x7f800000u);',
-      f === 'cos' ? 'return select(F(kiln_f32_bits(0x7fc00000u)), v, finite);'
-        : 'return select(select(F(kiln_f32_bits(0x7fc00000u)), v, finite), x, x == F(0.0));',
-    ]),
-  } satisfies HelperDef])),
 };
