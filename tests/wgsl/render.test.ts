@@ -7,6 +7,7 @@ import * as b from '../../ir/kernel/build.js';
 import { compileWgsl } from '../../targets/wgsl/index.js';
 import { NotSupported } from '../../targets/wgsl/errors.js';
 import { program } from '../wasm/harness.js';
+import { runWebGpu, unavailable } from './harness.js';
 
 const i = b.variable('i');
 const relu = program('relu', [
@@ -74,5 +75,18 @@ describe('targets/wgsl', () => {
       [{ name: 'fusion.3', args: ['x', 'y'], body: [b.loop('i', 0, 4, [b.store(1, i, b.load(0, i, 's64'))], 'parallel')] }]);
     expect(() => compileWgsl(p)).toThrow(NotSupported);
     expect(() => compileWgsl(p)).toThrow('fusion.3: s64 buffer x: WGSL has no 64-bit types');
+  });
+
+  it.skipIf(unavailable)('dispatches in two dimensions past 65535 workgroups, each iteration once', async () => {
+    const n = 65535 * 64 + 1000;
+    const p = program('big', [{ name: 'y', dtype: 's32', size: n, role: 'output' }],
+      [{ name: 'iota', args: ['y'], body: [b.loop('i', 0, n, [b.store(0, i, b.binary('add', b.binary('multiply', i, b.int(3)), b.int(1)))], 'parallel')] }]);
+    const art = compileWgsl(p);
+    expect(art.manifest.steps).toEqual([{ k: 'dispatch', shader: 0, workgroups: [65535, 2, 1] }]);
+    expect(art.shaders.get('shaders/iota.wgsl')).toContain('let idx = i32(gid.x + gid.y * 4194240u);');
+    const y = (await runWebGpu(p, {})).y;
+    let bad = 0;
+    for (let k = 0; k < n; k++) if (y[k] !== k * 3 + 1) bad++;
+    expect(bad).toBe(0);
   });
 });
