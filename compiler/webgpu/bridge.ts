@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameReader, type Reply, type Request } from './protocol.js';
 
-const HOST = join(dirname(fileURLToPath(import.meta.url)), 'host.ts');
+/**
+ * The Deno host script: beside this file when run from the sources, or in the sources the
+ * package ships (compiler/webgpu/) when this file is bundled into dist/ for the CLI.
+ */
+const HOST = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'host.ts'), join(here, '..', 'compiler', 'webgpu', 'host.ts')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+})();
 
 /** The deno binary: $KILN_DENO, else the npm package's (a devDependency). */
 export function denoBinary(): string | undefined {
