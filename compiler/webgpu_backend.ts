@@ -16,7 +16,7 @@ let availability: Promise<string | undefined> | undefined;
 /** Why WebGPU cannot run here (checked once: a deno binary, then an adapter), or undefined. */
 export function webgpuUnavailable(): Promise<string | undefined> {
   return (availability ??= (async () => {
-    if (!denoBinary()) return 'no deno binary (the deno devDependency, or $KILN_DENO)';
+    if (!denoBinary()) return `no deno binary (the deno devDependency, or $KILN_DENO${process.env.KILN_DENO ? `: ${process.env.KILN_DENO} does not exist` : ''})`;
     try {
       const b = bridge();
       await b.request({ id: b.id(), op: 'probe' });

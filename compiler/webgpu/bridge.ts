@@ -23,7 +23,7 @@ const HOST = ((): string => {
 
 /** The deno binary: $KILN_DENO, else the npm package's (a devDependency). */
 export function denoBinary(): string | undefined {
-  if (process.env.KILN_DENO) return process.env.KILN_DENO;
+  if (process.env.KILN_DENO) return existsSync(process.env.KILN_DENO) ? process.env.KILN_DENO : undefined;
   try {
     const pkg = createRequire(import.meta.url).resolve('deno/package.json');
     const bin = join(dirname(pkg), process.platform === 'win32' ? 'deno.exe' : 'deno');
