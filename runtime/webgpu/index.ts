@@ -163,6 +163,10 @@ class GpuModel {
           encoder = await this.encode(s.branches[branch], r.encoder);
           break;
         }
+        default: {
+          const unknown: never = s; // a new step kind fails to compile here
+          throw new Error(`${this.name}: unknown step ${JSON.stringify(unknown)}`);
+        }
       }
     }
     return encoder;
