@@ -127,7 +127,7 @@ class KernelWriter {
   /** The top-level parallel loop: invocation `idx` runs iteration `idx`. */
   private parallel(p: Extract<Plan, { k: 'split' }>): string[] {
     const v = this.variable(p.loop.var, 'i32');
-    const perRow = p.groups[0] * 64;
+    const perRow = p.groups[0] * WORKGROUP;
     const idx = p.groups[1] > 1 ? `i32(gid.x + gid.y * ${perRow}u)` : 'i32(gid.x)';
     const first = p.start === 0 ? '' : `${p.start} + `;
     const iv = p.loop.step === 1 ? 'idx' : `idx * ${p.loop.step}`;
