@@ -79,6 +79,11 @@ export class DenoBridge {
     });
   }
 
+  /** Why the child is gone, once it is. */
+  exitedWith(): string | undefined {
+    return this.exited;
+  }
+
   id(): number {
     return this.nextId++;
   }
@@ -103,9 +108,13 @@ export class DenoBridge {
 
 let shared: DenoBridge | undefined;
 
-/** The one Deno child of this process, started on first use. */
+/**
+ * The one Deno child of this process, started on first use, and again after one exited
+ * (a crash loses the models loaded there, whose runs then reject with its exit message).
+ */
 export function bridge(): DenoBridge {
   const deno = denoBinary();
   if (!deno) throw new Error('no deno binary (npm install the deno devDependency, or set KILN_DENO)');
-  return (shared ??= new DenoBridge(deno));
+  if (!shared || shared.exitedWith() !== undefined) shared = new DenoBridge(deno);
+  return shared;
 }

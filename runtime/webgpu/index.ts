@@ -69,7 +69,9 @@ export async function loadModel(device: GPUDevice, manifest: WebGpuManifest, opt
   try {
     return await scoped(device, name, async () => {
       const arena = buffer('arena', manifest.arenaBytes, S().STORAGE | S().COPY_SRC | S().COPY_DST);
-      const constants = manifest.constantsBytes > 0 ? buffer('constants', manifest.constantsBytes, S().STORAGE | S().COPY_DST) : undefined;
+      // A shader may bind an empty constants region (a zero-size constant): it gets a 4-byte buffer.
+      const bindsConstants = manifest.shaders.some((s) => s.bindings.some((b) => b.region === 'constants'));
+      const constants = manifest.constantsBytes > 0 || bindsConstants ? buffer('constants', manifest.constantsBytes, S().STORAGE | S().COPY_DST) : undefined;
       if (manifest.weights) {
         if (!opts.weights || opts.weights.byteLength !== align4(manifest.constantsBytes))
           throw new Error(`${name}: expected ${align4(manifest.constantsBytes)} bytes of weights (${manifest.weights}), got ${opts.weights?.byteLength ?? 'none'}`);
@@ -217,12 +219,13 @@ async function pipeline(device: GPUDevice, s: WebGpuManifest['shaders'][number],
 function writeInput(device: GPUDevice, encoder: GPUCommandEncoder, arena: GPUBuffer, t: GpuTensor, v: Input, name: string): void {
   if (typeof GPUBuffer !== 'undefined' && v instanceof GPUBuffer) {
     if (v.size < align4(t.bytes)) throw new Error(`${name}: input ${t.name} needs ${t.bytes} bytes, its GPUBuffer has ${v.size}`);
-    encoder.copyBufferToBuffer(v, 0, arena, t.offset, align4(t.bytes));
+    if (t.bytes > 0) encoder.copyBufferToBuffer(v, 0, arena, t.offset, align4(t.bytes));
     return;
   }
   const view = v as ArrayBufferView;
   if (!ArrayBuffer.isView(view) || view.byteLength !== t.bytes)
     throw new Error(`${name}: input ${t.name} (${t.dtype}[${t.dims.join(',')}]) needs ${t.bytes} bytes, got ${ArrayBuffer.isView(view) ? view.byteLength : typeof v}`);
+  if (t.bytes === 0) return; // (Deno 2.9's writeBuffer panics on an empty write)
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   // writeBuffer wants whole words: pad the last one (inputs start on a word; the rest of it is alignment).
   const data = t.bytes % 4 === 0 ? bytes : (() => { const p = new Uint8Array(align4(t.bytes)); p.set(bytes); return p; })();
