@@ -1,10 +1,11 @@
 // The webgpu backend: compile (passes, lowering, targets/wgsl) and run through the runtime
 // an artifact ships (runtime/webgpu), on Deno's WebGPU in a child process (Node has none):
 // compiler/webgpu/bridge.ts. Unavailable where there is no deno binary or no adapter.
-import type { Program } from '../ir/kernel/kernel.js';
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
-import { compileWgsl } from '../targets/wgsl/index.js';
+import { launchesOf, type Program } from '../ir/kernel/kernel.js';
+import { compileWgsl, NotSupported } from '../targets/wgsl/index.js';
+import { loopNestIterations } from '../targets/wgsl/schedule.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
 import { inputBytes, readOutput, resultLiteral } from './program_io.js';
@@ -12,6 +13,29 @@ import { bridge, denoBinary } from './webgpu/bridge.js';
 import { splitBlobs } from './webgpu/protocol.js';
 
 let availability: Promise<string | undefined> | undefined;
+/** The adapter the Deno host found (its description), once probed. */
+let adapter: string | undefined;
+
+/** The adapter's description, once webgpuUnavailable() found one. */
+export const webgpuAdapter = (): string | undefined => adapter;
+
+/**
+ * Mesa's llvmpipe (lavapipe, the CPU Vulkan driver: this backend's device where there is
+ * no GPU) leaves every loop nest after 65535 iterations without a word (gallivm's
+ * LP_MAX_TGSI_LOOP_ITERATIONS), which would return wrong results: such kernels are
+ * refused there instead.
+ */
+export const LLVMPIPE_LOOP_LIMIT = 65535;
+
+function checkLoopLimit(program: Program): void {
+  if (!adapter || !/llvmpipe/i.test(adapter)) return;
+  for (const l of launchesOf(program.steps)) {
+    const k = program.kernels[l.kernel];
+    const n = k ? loopNestIterations(k) : 0;
+    if (n > LLVMPIPE_LOOP_LIMIT)
+      throw new NotSupported(`${k.name}: a loop nest of ${n} iterations per invocation; ${adapter} stops every loop nest after ${LLVMPIPE_LOOP_LIMIT}, silently`);
+  }
+}
 
 /** Why WebGPU cannot run here (checked once: a deno binary, then an adapter), or undefined. */
 export function webgpuUnavailable(): Promise<string | undefined> {
@@ -19,7 +43,7 @@ export function webgpuUnavailable(): Promise<string | undefined> {
     if (!denoBinary()) return `no deno binary (the deno devDependency, or $KILN_DENO${process.env.KILN_DENO ? `: ${process.env.KILN_DENO} does not exist` : ''})`;
     try {
       const b = bridge();
-      await b.request({ id: b.id(), op: 'probe' });
+      adapter = (await b.request({ id: b.id(), op: 'probe' })).reply.adapter;
       return undefined;
     } catch (e) {
       return `no WebGPU adapter in Deno: ${(e as Error).message}`;
@@ -37,6 +61,9 @@ export interface WebGpuProgram {
 /** Renders `program` with targets/wgsl and loads it with runtime/webgpu in the Deno host. */
 export async function loadWebGpuProgram(program: Program): Promise<WebGpuProgram> {
   const art = compileWgsl(program);
+  const why = await webgpuUnavailable();
+  if (why) throw new Error(`webgpu: ${why}`);
+  checkLoopLimit(program);
   const b = bridge();
   const loaded = await b.request(
     { id: b.id(), op: 'load', manifest: art.manifest, shaders: Object.fromEntries(art.shaders) },

@@ -127,8 +127,15 @@ class GpuModel {
     try {
       return await scoped(device, `${name}: run`, async () => {
         let encoder = device.createCommandEncoder();
+        if (manifest.loopCheck !== undefined) device.queue.writeBuffer(this.arena, manifest.loopCheck, new Uint32Array(1));
         list.forEach((v, i) => writeInput(device, encoder, this.arena, manifest.inputs[i], v, name));
         encoder = await this.encode(manifest.steps, encoder);
+        if (manifest.loopCheck !== undefined) {
+          const r = await this.readWord(encoder, manifest.loopCheck);
+          const shader = manifest.shaders[r.word - 1];
+          if (r.word !== 0) throw new Error(`${name}: ${shader?.file ?? `shader ${r.word - 1}`}: a loop ended before its bound: this device cuts long loops short (Mesa's llvmpipe stops every loop nest after 65535 iterations)`);
+          encoder = r.encoder;
+        }
         return gpu ? copyOutGpu(device, encoder, this.arena, manifest.outputs) : copyOut(device, encoder, this.arena, manifest.outputs);
       });
     } catch (e) {

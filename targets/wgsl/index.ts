@@ -28,7 +28,9 @@ export const WEIGHTS_FILE = 'weights.bin';
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 export function compileWgsl(p: Program): WgslArtifact {
-  const shaders = new Shaders(p);
+  // The word after the program's arena: where shaders report a loop the driver cut short.
+  const loopCheck = align4(p.arenaBytes);
+  const shaders = new Shaders(p, loopCheck / 4);
   /** The arena byte offset of a control step's scalar. */
   const controlOffset = (id: number, what: string): number => {
     const b = bufferOf(p, id);
@@ -52,10 +54,10 @@ export function compileWgsl(p: Program): WgslArtifact {
 
   const gpuSteps = steps(p.steps);
   const image = constantsImage(p);
-  const constantsBytes = align4(p.constantsBytes), arenaBytes = align4(p.arenaBytes);
+  const constantsBytes = align4(p.constantsBytes), arenaBytes = loopCheck + 4;
   const bound = shaders.list.flatMap((s) => s.bindings.map((b) => (b.region === 'arena' ? arenaBytes : constantsBytes)));
   const manifest: WebGpuManifest = {
-    format: 'kiln-webgpu/1', name: p.name, constantsBytes, arenaBytes,
+    format: 'kiln-webgpu/1', name: p.name, constantsBytes, arenaBytes, loopCheck,
     ...(image ? { weights: WEIGHTS_FILE } : {}),
     features: [],
     maxBindingBytes: Math.max(4, ...bound),
@@ -71,7 +73,7 @@ class Shaders {
   private readonly byLaunch = new Map<string, { shader: number; workgroups: readonly [number, number, number] }>();
   private readonly entries = new Names();
 
-  constructor(private readonly p: Program) {}
+  constructor(private readonly p: Program, private readonly loopWord: number) {}
 
   dispatch(l: Launch): GpuStep {
     const key = `${l.kernel}:${l.args.join(',')}`;
@@ -89,7 +91,7 @@ class Shaders {
       return { region: b.region === 'constants' ? 'consts' : 'arena', base: b.offset };
     });
     const header = `// kiln: kernel ${k.name} (HLO ${k.source}) of ${p.name}, launched on buffers ${l.args.map((id) => bufferOf(p, id).name).join(', ')}`;
-    const r = renderLaunch(k, entry, params, header);
+    const r = renderLaunch(k, entry, params, header, { word: this.loopWord, value: this.list.length + 1 });
     const file = `shaders/${entry}.wgsl`;
     this.texts.set(file, r.wgsl);
     this.list.push({ name: k.name, file, entryPoint: r.entryPoint, workgroupSize: r.workgroupSize, bindings: r.bindings });

@@ -11,7 +11,7 @@ import { Helpers, type HelperDef } from './helpers.js';
 import { FLOAT_HELPERS } from './lib_float.js';
 import { INT_HELPERS } from './lib_int.js';
 import { TRIG_HELPERS } from './lib_trig.js';
-import { isNarrow, memoryHelpers, storeBits, type RegionAccess, type RegionName } from './memory.js';
+import { isNarrow, memoryHelpers, setWord, storeBits, type RegionAccess, type RegionName } from './memory.js';
 import { Names } from './names.js';
 import { check32, planKernel, WORKGROUP, type Plan } from './schedule.js';
 import { wgslScalar, wgslType } from './types.js';
@@ -30,25 +30,46 @@ export interface RenderedLaunch {
   readonly bindings: readonly GpuBinding[];
 }
 
+const hasLoop = (stmts: readonly Stmt[]): boolean => {
+  let found = false;
+  walkStmts(stmts, (s) => { if (s.k === 'loop') found = true; });
+  return found;
+};
+
 const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
 const BINDING: { readonly [R in RegionName]: number } = { arena: 0, consts: 1 };
 
 /** The shader of `k` launched on buffers at `params`, with entry point `entry`. */
-export function renderLaunch(k: Kernel, entry: string, params: readonly LaunchParam[], header: string): RenderedLaunch {
+/**
+ * Where a shader reports a loop that ended before its bound: arena word `word` gets `value`.
+ * Some drivers cut long loops short without a word (Mesa's llvmpipe after 65535 iterations
+ * per loop nest); a `for` whose variable is still below its end after the loop was cut, and
+ * the runtime turns the report into an error instead of returning wrong numbers.
+ */
+export interface LoopCheck {
+  readonly word: number;
+  readonly value: number;
+}
+
+export function renderLaunch(k: Kernel, entry: string, params: readonly LaunchParam[], header: string, check?: LoopCheck): RenderedLaunch {
   check32(k);
   if (params.length !== k.params.length) throw new Error(`${k.name}: launched with ${params.length} buffers for ${k.params.length} parameters`);
   const stored = new Set<number>();
-  walkStmts(k.body, (s) => { if (s.k === 'store') stored.add(s.buf); });
-  const writes = [...stored].some((b) => params[b]?.region === 'arena');
+  let loops = false;
+  walkStmts(k.body, (s) => { if (s.k === 'store') stored.add(s.buf); if (s.k === 'loop') loops = true; });
+  const plan = planKernel(k);
+  const checked = check && (plan.k === 'single' ? loops : hasLoop(plan.loop.body) || hasLoop(k.body.filter((_, i) => i !== plan.at))) ? check : undefined;
+  const writes = [...stored].some((b) => params[b]?.region === 'arena') || checked !== undefined;
   if ([...stored].some((b) => params[b]?.region === 'consts')) throw new Error(`${k.name}: stores into a constant buffer`);
   const atomic = [...stored].some((b) => isNarrow(k.params[b].dtype));
   const regions: RegionAccess[] = (['arena', 'consts'] as const)
-    .filter((r) => params.some((p) => p.region === r))
+    .filter((r) => params.some((p) => p.region === r) || (r === 'arena' && checked))
     .map((name) => ({ name, atomic: name === 'arena' && atomic }));
   const bound = k.params.map((param, i): BoundParam => ({ param, region: regions.find((r) => r.name === params[i].region)!, base: params[i].base }));
   const helpers = new Helpers(new Map([...STATIC_HELPERS, ...Object.entries(memoryHelpers(regions))]));
-  const plan = planKernel(k);
-  const body = new KernelWriter(k, bound, helpers, plan).write();
+  const arena = regions.find((r) => r.name === 'arena');
+  const report = checked && arena ? setWord(arena, String(checked.word), `${checked.value}u`) : undefined;
+  const body = new KernelWriter(k, bound, helpers, plan, report).write();
 
   const decl = regions.map((r) => {
     const access = r.name === 'arena' && writes ? 'read_write' : 'read';
@@ -73,7 +94,8 @@ class KernelWriter {
   private readonly vars = new Map<string, { id: string; type: string }>();
   private readonly x: ExprWriter;
 
-  constructor(private readonly k: Kernel, params: readonly BoundParam[], helpers: Helpers, private readonly plan: Plan) {
+  /** `report`: the statement that reports a loop cut short (see LoopCheck), if the shader checks. */
+  constructor(private readonly k: Kernel, params: readonly BoundParam[], helpers: Helpers, private readonly plan: Plan, private readonly report?: string) {
     for (const r of ['arena', 'consts', 'gid', 'idx']) this.names.reserve(r);
     this.x = new ExprWriter(k.name, helpers, this.names, params, (name, type) => this.variable(name, type), (name) => this.array(name));
     this.declare();
@@ -196,6 +218,8 @@ class KernelWriter {
     const end = x.bind(x.expr(l.end));
     const step = l.step === 1 ? `${v} + 1i` : `${v} + ${l.step}i`;
     const mode = l.mode === 'serial' ? '' : ` // ${l.mode}`;
-    return [`for (${v} = ${start}; ${v} < ${end}; ${v} = ${step}) {${mode}`, ...this.block(l.body), '}'];
+    const loop = [`for (${v} = ${start}; ${v} < ${end}; ${v} = ${step}) {${mode}`, ...this.block(l.body), '}'];
+    // A loop that ran to its end leaves its variable at or past the end (kernel IR bodies never assign it).
+    return this.report ? [...loop, `if (${v} < ${end}) { ${this.report} } // cut short by the driver`] : loop;
   }
 }

@@ -79,6 +79,31 @@ function fold(e: Expr, env: ReadonlyMap<string, number>): number | undefined {
   }
 }
 
+/**
+ * A lower bound on the most loop iterations (every level's, as back-edges) one entry of a
+ * top-level loop nest makes in one invocation: loops whose bounds do not fold count as
+ * none. A split kernel's
+ * parallel loop is not a loop in the shader. Some drivers cap this: Mesa's llvmpipe (the
+ * lavapipe Vulkan driver) leaves every loop nest after 65535 iterations, silently.
+ */
+export function loopNestIterations(k: Kernel): number {
+  const plan = planKernel(k);
+  const body = plan.k === 'split' ? [...k.body.slice(0, plan.at), ...plan.loop.body, ...k.body.slice(plan.at + 1)] : k.body;
+  const env = new Map<string, number>();
+  /** Iterations of the loops in `stmts`, run once. */
+  const cost = (stmts: readonly Stmt[]): number => stmts.reduce((sum, s) => {
+    if (s.k === 'if') return sum + Math.max(cost(s.then), cost(s.else));
+    if (s.k !== 'loop') return sum;
+    const start = fold(s.loop.start, env), end = fold(s.loop.end, env);
+    if (start === undefined || end === undefined) return sum;
+    const trips = Math.max(0, Math.ceil((end - start) / s.loop.step));
+    return sum + trips * (1 + cost(s.loop.body));
+  }, 0);
+  let most = 0;
+  for (const s of body) most = Math.max(most, cost([s]));
+  return most;
+}
+
 /** Refuses a kernel with any 64-bit value or buffer: WGSL has no 64-bit types. */
 export function check32(k: Kernel): void {
   const wide = k.params.find((p) => ELEMENT_BYTES[p.dtype] === 8);
