@@ -5,6 +5,7 @@ import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
 import { launchesOf, type Program } from '../ir/kernel/kernel.js';
 import { compileWgsl, NotSupported } from '../targets/wgsl/index.js';
+import { WGSL_TARGET } from '../targets/wgsl/target.js';
 import { loopNestIterations } from '../targets/wgsl/schedule.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
@@ -82,7 +83,7 @@ export async function loadWebGpuProgram(program: Program): Promise<WebGpuProgram
 
 /** Compiles `m` and loads it in the Deno host; inputs and outputs by position. */
 export async function prepareWebGpu(m: Module, opts: CompileOptions = {}): Promise<Executable & { program: WebGpuProgram }> {
-  const { program } = compileProgram(m, opts);
+  const { program } = compileProgram(m, { target: WGSL_TARGET, ...opts });
   const loaded = await loadWebGpuProgram(program);
   return {
     program: loaded,

@@ -4,7 +4,7 @@
 // run on WebGPU, must match ir/kernel/interpret.ts bit for bit, or within the stated
 // tolerance for functions WGSL computes with builtins of bounded accuracy (docs/webgpu.md).
 import { describe, expect, it } from 'vitest';
-import { binaryKernel, unaryKernel } from '../../ir/interpret/kernels.js';
+import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
 import * as b from '../../ir/kernel/build.js';
 import {
   BINARY_OPS, UNARY_OPS, type BinaryOp, type CompareDir, type Expr, type ScalarType, type StorageType, type UnaryOp,

@@ -3,6 +3,7 @@
 // runtime rejects a broken shader naming it, instead of running without it.
 import { describe, expect, it } from 'vitest';
 import { compileProgram } from '../../compiler/compile.js';
+import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import { bridge } from '../../compiler/webgpu/bridge.js';
 import { compileWgsl } from '../../targets/wgsl/index.js';
 import { NotSupported } from '../../targets/wgsl/errors.js';
@@ -15,7 +16,7 @@ describe.skipIf(unavailable)('naga', () => {
     let refused = 0;
     for (const c of loadCases()) {
       try {
-        for (const [file, text] of compileWgsl(compileProgram(c.module).program).shaders) shaders[`${c.name}/${file}`] = text;
+        for (const [file, text] of compileWgsl(compileProgram(c.module, { target: WGSL_TARGET }).program).shaders) shaders[`${c.name}/${file}`] = text;
       } catch (e) {
         if (!(e instanceof NotSupported)) throw e;
         refused++; // 64-bit cases: golden.test.ts lists each with its reason
@@ -31,7 +32,7 @@ describe.skipIf(unavailable)('naga', () => {
   });
 
   it('rejects a model whose shader does not compile, naming the shader', async () => {
-    const art = compileWgsl(compileProgram(loadCases().find((c) => c.name === 'softmax')!.module).program);
+    const art = compileWgsl(compileProgram(loadCases().find((c) => c.name === 'softmax')!.module, { target: WGSL_TARGET }).program);
     const file = art.manifest.shaders[1].file;
     const shaders = { ...Object.fromEntries(art.shaders), [file]: art.shaders.get(file)!.replace('bitcast<f32>', 'bitcast<f33>') };
     const b = bridge();
