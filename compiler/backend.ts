@@ -48,7 +48,15 @@ const lazyWasmBackend: Backend = {
   prepare: async (m) => (await wasm()).prepare(m),
 };
 
-export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend];
+// WebGPU runs in a Deno child process (compiler/webgpu/bridge.ts), started on first use.
+const webgpu = () => import('./webgpu_backend.js').then((w) => w.webgpuBackend);
+const lazyWebGpuBackend: Backend = {
+  name: 'webgpu',
+  unavailable: async () => (await webgpu()).unavailable(),
+  prepare: async (m) => (await webgpu()).prepare(m),
+};
+
+export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend, lazyWebGpuBackend];
 
 export function findBackend(name: string): Backend {
   const b = BACKENDS.find((x) => x.name === name);

@@ -52,9 +52,15 @@ const TARGET_CHOICES: Readonly<Record<string, (t: TargetDescription) => boolean>
   'conv-layout': (t) => t.hlo.convKernelLayout === 'hwio',
 };
 
-/** A target's pipeline: DEFAULT_PIPELINE's order, less the target-chosen passes it does not want. */
+/**
+ * A target's pipeline: DEFAULT_PIPELINE's order, less the target-chosen passes it does not
+ * want; a target without 64-bit integers (WGSL) also narrows what it can to 32 bits, before
+ * fusion, since the pass's range proofs read the unfused graph.
+ */
 export function pipelineFor(t: TargetDescription): string[] {
-  return DEFAULT_PIPELINE.filter((name) => TARGET_CHOICES[name]?.(t) ?? true);
+  const names = DEFAULT_PIPELINE.filter((name) => TARGET_CHOICES[name]?.(t) ?? true);
+  if (!t.capabilities.int64) names.splice(names.indexOf('fusion'), 0, 'narrow-int64');
+  return names;
 }
 
 /** Names for `--passes`: `default` expands to DEFAULT_PIPELINE; an unknown name throws, listing the known ones. */

@@ -69,6 +69,14 @@ export interface WebGpuManifest extends ManifestCore<GpuTensor> {
   readonly features: readonly string[];
   /** The largest storage binding any shader uses, in bytes: the runtime checks the device's limit. */
   readonly maxBindingBytes: number;
+  /**
+   * Arena byte offset of a u32 the shaders set (to their index + 1) when a loop ended before
+   * its bound, which some drivers do without a word (Mesa's llvmpipe stops every loop nest
+   * after 65535 iterations). The runtime zeroes it before a run and rejects the run when it is
+   * set, instead of returning wrong numbers. Added to the contract for that: nothing else in a
+   * run could tell.
+   */
+  readonly loopCheck?: number;
   readonly shaders: readonly GpuShader[];
   readonly steps: readonly GpuStep[];
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../compiler/cli/main.js';
 import { DEFAULT_PIPELINE, PASSES, pipelineFor, resolvePasses } from '../../passes/pipeline.js';
+import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import { WASM_TARGET } from '../../targets/wasm/target.js';
 
 const TEXT = `HloModule m
@@ -42,6 +43,13 @@ describe('pipeline', () => {
     expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'hwio' } })).not.toContain('conv-padding');
     expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'as-given' } }))
       .toEqual(DEFAULT_PIPELINE.filter((p) => p !== 'conv-padding' && p !== 'conv-layout'));
+  });
+
+  it('narrows 64-bit integers, before fusion, for a target without them (WGSL)', () => {
+    const wgsl = pipelineFor(WGSL_TARGET);
+    expect(wgsl.indexOf('narrow-int64')).toBe(wgsl.indexOf('fusion') - 1);
+    expect(wgsl).not.toContain('conv-padding');
+    expect(pipelineFor(WASM_TARGET)).not.toContain('narrow-int64');
   });
 
   it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {

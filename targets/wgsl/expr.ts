@@ -1,0 +1,170 @@
+// Kernel-IR expressions → WGSL expression text. Every operator result is parenthesised or a
+// call, so texts compose without precedence rules. Expressions have no side effects and
+// nothing in WGSL traps, so a sub-expression that must be used several times (a vector
+// load's index) is bound to a `let` placed before the statement being written.
+import { computeTypeOf, unreachable, type Expr, type KernelParam, type Lanes, type ScalarType, type StorageType } from '../../ir/kernel/kernel.js';
+import { NotSupported } from './errors.js';
+import type { Helpers } from './helpers.js';
+import { loadScalar, loadVector, type MemoryContext, type RegionAccess } from './memory.js';
+import type { Names } from './names.js';
+import { BINARY, compare, convert, UNARY, type OpContext } from './ops.js';
+import { narrow, scalarLit, wgslScalar, wgslType, type Scalar32 } from './types.js';
+
+/** Where a launch's buffer parameter lives: its region and its byte offset there. */
+export interface BoundParam {
+  readonly param: KernelParam;
+  readonly region: RegionAccess;
+  readonly base: number;
+}
+
+export class ExprWriter implements MemoryContext {
+  /** `let` lines to put before the statement being written. */
+  pending: string[] = [];
+
+  constructor(
+    readonly kernel: string,
+    private readonly helpers: Helpers,
+    private readonly names: Names,
+    private readonly params: readonly BoundParam[],
+    /** The identifier of a variable (name, type). */
+    private readonly variable: (name: string, type: string) => string,
+    /** The identifier of a local array. */
+    private readonly array: (name: string) => string,
+  ) {}
+
+  fail(msg: string): never {
+    throw new NotSupported(`${this.kernel}: ${msg}`);
+  }
+
+  helper(name: string, lanes: Lanes = 1): string {
+    return this.helpers.use(name, lanes);
+  }
+
+  /** `value` bound to a new `let` unless it is a literal: a value read once, even if variables in it change later. */
+  bind(value: string): string {
+    if (/^\(?-?\d+i?\)?$/.test(value)) return value;
+    const id = this.names.fresh('tmp');
+    this.pending.push(`let ${id} = ${value};`);
+    return id;
+  }
+
+  temp(value: string): string {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$|^\d+i?$/.test(value)) return value;
+    const id = this.names.fresh('tmp');
+    this.pending.push(`let ${id} = ${value};`);
+    return id;
+  }
+
+  /** Operator context for values with `lanes` lanes. */
+  ops(lanes: Lanes): OpContext {
+    return {
+      lanes,
+      helper: (name) => this.helper(name, lanes),
+      lit: (s, v) => this.lit(s, v, lanes),
+      type: (s) => wgslScalar(s, lanes),
+    };
+  }
+
+  lit(s: Scalar32, v: number, lanes: Lanes): string {
+    const x = scalarLit(s, v, () => this.helper('f32_bits'));
+    return lanes === 1 ? x : `${wgslScalar(s, 4)}(${x})`;
+  }
+
+  param(buf: number): BoundParam {
+    const p = this.params[buf];
+    if (!p) this.fail(`no buffer parameter ${buf}`);
+    return p;
+  }
+
+  expr(e: Expr): string {
+    const lanes = e.type.lanes;
+    const s = narrow(e.type.scalar);
+    const c = this.ops(lanes);
+    switch (e.k) {
+      case 'const': return this.lit(s, Number(e.value), lanes);
+      case 'var': return this.variable(e.name, wgslType(e.type));
+      case 'load': return this.load(e.buf, e.index, s, lanes);
+      case 'local': {
+        const a = this.array(e.array);
+        if (lanes === 1) return `${a}[${this.expr(e.index)}]`;
+        const i = this.temp(this.expr(e.index));
+        return `${wgslType(e.type)}(${[0, 1, 2, 3].map((l) => `${a}[${l ? `${i} + ${l}` : i}]`).join(', ')})`;
+      }
+      case 'unary': {
+        const r = UNARY[e.op](narrow(e.a.type.scalar), this.expr(e.a), c);
+        return r ?? this.fail(`'${e.op}' is not defined on ${e.a.type.scalar} here`);
+      }
+      case 'binary': {
+        const a = this.expr(e.a), b = this.expr(e.b);
+        const r = this.constantShift(e.op, s, a, e.b, lanes) ?? BINARY[e.op](s, a, b, c);
+        return r ?? this.fail(`'${e.op}' is not defined on ${e.type.scalar} here`);
+      }
+      case 'compare': return compare(e.dir, narrow(e.a.type.scalar), this.expr(e.a), this.expr(e.b), this.ops(e.a.type.lanes));
+      case 'select': return `select(${this.expr(e.b)}, ${this.expr(e.a)}, ${this.expr(e.cond)})`;
+      case 'muladd': return `fma(${this.expr(e.a)}, ${this.expr(e.b)}, ${this.expr(e.c)})`;
+      case 'convert': return convert(narrow(e.a.type.scalar), s, this.expr(e.a), c);
+      case 'bitcast': {
+        const from = narrow(e.a.type.scalar);
+        if (from === s) return this.expr(e.a);
+        if (from === 'pred' || s === 'pred') this.fail('bitcast to or from pred');
+        return `bitcast<${wgslType(e.type)}>(${this.expr(e.a)})`;
+      }
+      case 'round': return `${this.helper(e.to === 'f16' ? 'round_f16' : 'round_bf16', lanes)}(${this.expr(e.a)})`;
+      case 'splat': return `${wgslType(e.type)}(${this.expr(e.a)})`;
+      case 'vector': return `${wgslType(e.type)}(${e.lanes.map((l) => this.expr(l)).join(', ')})`;
+      case 'extract': return `${this.atom(this.expr(e.a))}.${'xyzw'[e.lane]}`;
+      default: return unreachable(e);
+    }
+  }
+
+  /** Shifts by a constant count in [0, 32) need none of the helpers' guards. */
+  private constantShift(op: string, s: Scalar32, a: string, b: Expr, lanes: Lanes): string | undefined {
+    const k = b.k === 'splat' ? b.a : b;
+    if (k.k !== 'const' || (s !== 's32' && s !== 'u32')) return undefined;
+    const n = Number(k.value);
+    if (!(n >= 0 && n < 32)) return undefined;
+    const c = lanes === 1 ? `${n}u` : `vec4<u32>(${n}u)`;
+    if (op === 'shift-left') return `(${a} << ${c})`;
+    if (op === 'shift-right-arithmetic' && s === 's32') return `(${a} >> ${c})`;
+    if (op === 'shift-right-logical' && s === 'u32') return `(${a} >> ${c})`;
+    return undefined;
+  }
+
+  /** `x` where a postfix (`.x`) may follow it. */
+  private atom(x: string): string {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(x) || x.startsWith('(') ? x : `(${x})`;
+  }
+
+  /** Element `index` (lanes of it) of buffer `buf`, converted to compute type `to`. */
+  private load(buf: number, index: Expr, to: Scalar32, lanes: Lanes): string {
+    const p = this.param(buf);
+    const dt = p.param.dtype;
+    const i = this.expr(index);
+    const v = lanes === 1 ? loadScalar(this, p.region, dt, p.base, i) : loadVector(this, p.region, dt, p.base, i);
+    return convert(narrow(computeTypeOf(dt)), to, v, this.ops(lanes));
+  }
+
+  /**
+   * `value` (of type `from`) converted to the storage bits of `dt` (u32 or vec4<u32>), with
+   * HLO convert's rounding: float → narrow int saturates, int → narrow int wraps, f16/bf16
+   * round to nearest even once.
+   */
+  storageBits(dt: StorageType, from: ScalarType, value: string, lanes: Lanes): string {
+    const f = narrow(from);
+    const c = this.ops(lanes);
+    const U = wgslScalar('u32', lanes);
+    const to = (s: Scalar32) => convert(f, s, value, c);
+    switch (dt) {
+      case 'f32': case 's32': return `bitcast<${U}>(${to(dt)})`;
+      case 'u32': return to('u32');
+      case 'pred': return `${U}(${to('pred')})`;
+      case 's8': case 'u8': case 's16': case 'u16':
+        return f === 'f32' ? `${this.helper(`sat_${dt}`, lanes)}(${value})` : f === 'pred' ? `${U}(${value})` : `bitcast<${U}>(${value})`;
+      case 'f16': return `${this.helper('f32_to_f16', lanes)}(${to('f32')})`;
+      case 'bf16':
+        if (f === 's32' || f === 'u32') return `${this.helper(`${f}_to_bf16`, lanes)}(${value})`;
+        return `${this.helper('f32_to_bf16', lanes)}(${to('f32')})`;
+      default: return this.fail(`${dt} buffers (WGSL has no 64-bit types)`);
+    }
+  }
+}

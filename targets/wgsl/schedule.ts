@@ -1,0 +1,118 @@
+// How a CPU-scheduled kernel runs as a compute shader. Today's kernels put their work in
+// one top-level `parallel` loop over rows. The wasm target's threading rule decides: when
+// every buffer store lies inside the kernel's first top-level `parallel` loop, each of its
+// iterations is one invocation (the statements before it, which store nothing, run in
+// every invocation); otherwise the whole kernel is one invocation. The loop's bounds must
+// fold to constants here, since they size the dispatch.
+import { isWide, type Expr, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
+import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
+import { NotSupported } from './errors.js';
+import { ELEMENT_BYTES } from './memory.js';
+
+/** Invocations per workgroup of a split kernel. */
+export const WORKGROUP = 64;
+/** WebGPU's default maxComputeWorkgroupsPerDimension. */
+export const MAX_GROUPS = 65535;
+
+export type Plan =
+  | { readonly k: 'single' }
+  /** Top-level statement `at` is the parallel loop; iteration j runs `start + j·step`, j < count. */
+  | { readonly k: 'split'; readonly at: number; readonly loop: Loop; readonly start: number; readonly count: number; readonly groups: readonly [number, number, number] };
+
+const hasStore = (stmts: readonly Stmt[]): boolean => {
+  let found = false;
+  walkStmts(stmts, (s) => { if (s.k === 'store') found = true; });
+  return found;
+};
+
+export function planKernel(k: Kernel): Plan {
+  const at = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
+  if (at < 0 || hasStore(k.body.filter((_, i) => i !== at))) return { k: 'single' };
+  const loop = (k.body[at] as Extract<Stmt, { k: 'loop' }>).loop;
+  const env = constantLets(k.body.slice(0, at), k.body);
+  const start = fold(loop.start, env), end = fold(loop.end, env);
+  if (start === undefined || end === undefined || loop.step <= 0) return { k: 'single' };
+  const count = Math.max(0, Math.ceil((end - start) / loop.step));
+  if (count <= 1) return { k: 'single' };
+  const groups = Math.ceil(count / WORKGROUP);
+  const x = Math.min(groups, MAX_GROUPS), y = Math.ceil(groups / x);
+  if (y > MAX_GROUPS) throw new NotSupported(`${k.name}: ${count} invocations need more than ${MAX_GROUPS}² workgroups`);
+  return { k: 'split', at, loop, start, count, groups: [x, y, 1] };
+}
+
+/** Top-level lets before the loop whose value folds, of names nothing else (re)defines. */
+function constantLets(before: readonly Stmt[], body: readonly Stmt[]): Map<string, number> {
+  const defs = new Map<string, number>();
+  walkStmts(body, (s) => {
+    const name = s.k === 'let' || s.k === 'assign' ? s.name : s.k === 'loop' ? s.loop.var : undefined;
+    if (name !== undefined) defs.set(name, (defs.get(name) ?? 0) + 1);
+  });
+  const env = new Map<string, number>();
+  for (const s of before) {
+    if (s.k !== 'let' || defs.get(s.name) !== 1) continue;
+    const v = fold(s.value, env);
+    if (v !== undefined) env.set(s.name, v);
+  }
+  return env;
+}
+
+/** The value of an s32 scalar expression of constants and folded variables. */
+function fold(e: Expr, env: ReadonlyMap<string, number>): number | undefined {
+  if (e.type.lanes !== 1 || e.type.scalar !== 's32') return undefined;
+  switch (e.k) {
+    case 'const': return Number(e.value) | 0;
+    case 'var': return env.get(e.name);
+    case 'binary': {
+      const a = fold(e.a, env), b = fold(e.b, env);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case 'add': return (a + b) | 0;
+        case 'subtract': return (a - b) | 0;
+        case 'multiply': return Math.imul(a, b);
+        case 'divide': return b === 0 ? undefined : Math.trunc(a / b) | 0;
+        case 'maximum': return Math.max(a, b);
+        case 'minimum': return Math.min(a, b);
+        default: return undefined;
+      }
+    }
+    default: return undefined;
+  }
+}
+
+/**
+ * A lower bound on the most loop iterations (every level's, as back-edges) one entry of a
+ * top-level loop nest makes in one invocation: loops whose bounds do not fold count as
+ * none. A split kernel's
+ * parallel loop is not a loop in the shader. Some drivers cap this: Mesa's llvmpipe (the
+ * lavapipe Vulkan driver) leaves every loop nest after 65535 iterations, silently.
+ */
+export function loopNestIterations(k: Kernel): number {
+  const plan = planKernel(k);
+  const body = plan.k === 'split' ? [...k.body.slice(0, plan.at), ...plan.loop.body, ...k.body.slice(plan.at + 1)] : k.body;
+  const env = new Map<string, number>();
+  /** Iterations of the loops in `stmts`, run once. */
+  const cost = (stmts: readonly Stmt[]): number => stmts.reduce((sum, s) => {
+    if (s.k === 'if') return sum + Math.max(cost(s.then), cost(s.else));
+    if (s.k !== 'loop') return sum;
+    const start = fold(s.loop.start, env), end = fold(s.loop.end, env);
+    if (start === undefined || end === undefined) return sum;
+    const trips = Math.max(0, Math.ceil((end - start) / s.loop.step));
+    return sum + trips * (1 + cost(s.loop.body));
+  }, 0);
+  let most = 0;
+  for (const s of body) most = Math.max(most, cost([s]));
+  return most;
+}
+
+/** Refuses a kernel with any 64-bit value or buffer: WGSL has no 64-bit types. */
+export function check32(k: Kernel): void {
+  const wide = k.params.find((p) => ELEMENT_BYTES[p.dtype] === 8);
+  if (wide) throw new NotSupported(`${k.name}: ${wide.dtype} buffer ${wide.name}: WGSL has no 64-bit types`);
+  const visit = (e: Expr): void => {
+    if (isWide(e.type.scalar)) throw new NotSupported(`${k.name}: ${e.type.scalar} values: WGSL has no 64-bit types`);
+  };
+  walkStmts(k.body, (s) => {
+    if (s.k === 'array' && isWide(s.type)) throw new NotSupported(`${k.name}: ${s.type} array ${s.name}: WGSL has no 64-bit types`);
+    stmtExprs(s).forEach((e) => walkExpr(e, visit));
+  });
+}

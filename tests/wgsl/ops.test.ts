@@ -1,0 +1,175 @@
+// Every unary, binary, compare and convert operator of the kernel IR on every 32-bit
+// compute type where the reference defines it, scalar and 4-lane, over edge values (NaN,
+// ±0, ±inf, INT_MIN, division by zero, shift counts 31/32/33/-1, ...): the WGSL target,
+// run on WebGPU, must match ir/kernel/interpret.ts bit for bit, or within the stated
+// tolerance for functions WGSL computes with builtins of bounded accuracy (docs/webgpu.md).
+import { describe, expect, it } from 'vitest';
+import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
+import * as b from '../../ir/kernel/build.js';
+import {
+  BINARY_OPS, UNARY_OPS, type BinaryOp, type CompareDir, type Expr, type ScalarType, type StorageType, type UnaryOp,
+} from '../../ir/kernel/kernel.js';
+import { fill, pad4, program, reference, type BufferSpec, type KernelSpec } from '../wasm/harness.js';
+import { expectClose, type Tolerance } from '../wasm/check.js';
+import { compileWgsl } from '../../targets/wgsl/index.js';
+import { NotSupported } from '../../targets/wgsl/errors.js';
+import { runWebGpu, unavailable } from './harness.js';
+
+const TYPES: readonly ScalarType[] = ['f32', 's32', 'u32', 'pred'];
+const TRANSCENDENTAL = new Set<string>([
+  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sine', 'cosine', 'tan',
+  'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh', 'power', 'atan2',
+]);
+/**
+ * f32 functions targets/wgsl computes with its own helpers (lib_float.ts): within 2 ulp of
+ * the correctly rounded result on lavapipe over dense random sweeps (docs/webgpu.md);
+ * 4e-7 relative leaves room for the edge values. Subnormal results may flush to zero.
+ */
+const F32_TOL: Tolerance = { rtol: 4e-7, atol: 1e-30 };
+/** power is exp(y·log x) in f32: the product's rounding gives up to ~50 ulp where |y·log x| is large (docs/webgpu.md). */
+const POWER_TOL: Tolerance = { rtol: 1e-5, atol: 1e-30 };
+const TRIG = new Set<string>(['sine', 'cosine', 'tan']);
+/**
+ * Float functions of integer operands (the reference's `Math.f(x) | 0`): not in WGSL's
+ * target (XLA itself only defines them on floats); it refuses them by name.
+ */
+const INT_REFUSED = new Set<string>([...TRANSCENDENTAL, 'sqrt', 'rsqrt']);
+/** rsqrt is 1/sqrt(x) in f32, two roundings (the reference rounds once): within 1 ulp. */
+const tolerance = (op: string, t: ScalarType): Tolerance | undefined =>
+  t !== 'f32' || !(TRANSCENDENTAL.has(op) || op === 'rsqrt') ? undefined : op === 'power' ? POWER_TOL : F32_TOL;
+
+const F32_EDGES = [
+  0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3, -3.5, 1e-3, -1e-3, 1e-8, 0.1, 0.7, -0.7, 0.9999999, 1.0000001, 2, 4, 10, -10,
+  20, -20, 88.7, 88.8, -88.8, -103, 100, 1e10, -1e10, 1e30, 3.4e38, -3.4e38, 1.17549435e-38, 1e-40, -1e-45, Infinity,
+  -Infinity, NaN, 65504, 65520, 6e-5, 7e-8, 3.1415927, -3.1415927, 1.5707964, 6.2831855, 123.456, -0.75, 8, 27, -8,
+  0.25, 16777217, 2147483647, -2147483648, 4294967296, 1e5, 0.3, -0.3, 5e-5, 3.9, 0.001, 1e-20, -1e-30, 9, -9,
+];
+const S32_EDGES = [
+  0, 1, -1, 2, -2, 3, -3, 7, 31, 32, 33, -32, 100, -100, 255, 256, -129, 65535, 65536, 2147483647, -2147483648, -2147483647,
+  0x12345678, -0x12345678, 16, 30, 4, 5, 10, -7, 1000, 46341,
+];
+const U32_EDGES = S32_EDGES.map((v) => v >>> 0);
+const edges = (t: ScalarType): number[] =>
+  pad4(t === 'f32' ? F32_EDGES.map(Math.fround) : t === 's32' ? S32_EDGES : t === 'u32' ? U32_EDGES : [0, 1, 1, 0]);
+const smallEdges = (t: ScalarType): number[] =>
+  t === 'f32' ? [0, -0, 1, -1, 0.5, -2.5, 3, 7.25, -7.25, 1e-40, 1e30, -1e30, 100, 0.1, 2, Infinity, -Infinity, NaN].map(Math.fround)
+    : t === 's32' ? [0, 1, -1, 2, -2, 3, 5, 31, 32, 33, -32, 100, 2147483647, -2147483648, 0x1234567, -7]
+      : t === 'u32' ? [0, 1, 2, 3, 5, 31, 32, 33, 100, 0xffffffff, 0x80000000, 0x7fffffff, 0x1234567, 7, 0xfffffff9, 64]
+        : [0, 1];
+const storage = (t: ScalarType): StorageType => t;
+
+/** Scalar and vector kernels storing `f(loads)` into `out` and `out.v`. */
+function elementwise(name: string, out: string, outType: ScalarType, ins: readonly string[], inTypes: readonly ScalarType[], n: number,
+  f: (xs: Expr[]) => Expr): KernelSpec[] {
+  const i = b.variable('i'), j4 = b.mul(b.variable('j'), b.int(4));
+  return [
+    { name, args: [...ins, out], body: [b.loop('i', 0, n, [b.store(ins.length, i, f(ins.map((_, k) => b.load(k, i, inTypes[k]))))], 'parallel')] },
+    { name: `${name}_v`, args: [...ins, `${out}.v`], body: [b.loop('j', 0, n / 4, [b.store(ins.length, j4, f(ins.map((_, k) => b.load(k, j4, inTypes[k], 4))))], 'parallel')] },
+  ];
+}
+
+describe.skipIf(unavailable)('webgpu unary ops', () => {
+  for (const t of TYPES) {
+    it(t, async () => {
+      const xs = edges(t), n = xs.length;
+      const ops = UNARY_OPS.filter((op) => unaryKernel(op, t) !== undefined && !(t !== 'f32' && INT_REFUSED.has(op)));
+      const outType = (op: UnaryOp): ScalarType => (op === 'is-finite' ? 'pred' : t);
+      const buffers: BufferSpec[] = [{ name: 'x', dtype: storage(t), size: n, role: 'input' }];
+      const kernels: KernelSpec[] = [];
+      for (const op of ops) {
+        buffers.push({ name: op, dtype: storage(outType(op)), size: n, role: 'output' }, { name: `${op}.v`, dtype: storage(outType(op)), size: n, role: 'output' });
+        kernels.push(...elementwise(op.replace(/-/g, '_'), op, outType(op), ['x'], [t], n, ([x]) => b.unary(op, x)));
+      }
+      const p = program(`unary_${t}`, buffers, kernels);
+      const inputs = { x: fill(storage(t), xs) };
+      const want = reference(p, inputs), got = await runWebGpu(p, inputs);
+      for (const op of ops)
+        for (const o of [op, `${op}.v`]) expectClose(`${o} on ${t}`, storage(outType(op)), got[o], want[o], tolerance(op, t), xs);
+    });
+  }
+
+  it('sin, cos, tan of huge arguments (Payne–Hanek reduction)', async () => {
+    const xs = pad4([8192, -8193, 1e5, 65520, 1e6, 1e10, -3e15, 1e30, 3.4e38, -3.4e38, 1.7e38, 16777217, 2 ** 100, 1e20, 355 * 2 ** 40, 6.2831855e9].map(Math.fround));
+    const buffers: BufferSpec[] = [{ name: 'x', dtype: 'f32', size: xs.length, role: 'input' }];
+    const kernels: KernelSpec[] = [];
+    for (const op of TRIG) {
+      buffers.push({ name: op, dtype: 'f32', size: xs.length, role: 'output' }, { name: `${op}.v`, dtype: 'f32', size: xs.length, role: 'output' });
+      kernels.push(...elementwise(op, op, 'f32', ['x'], ['f32'], xs.length, ([x]) => b.unary(op as UnaryOp, x)));
+    }
+    const p = program('trig_huge', buffers, kernels);
+    const inputs = { x: fill('f32', xs) };
+    const want = reference(p, inputs), got = await runWebGpu(p, inputs);
+    for (const op of TRIG) for (const o of [op, `${op}.v`]) expectClose(o, 'f32', got[o], want[o], F32_TOL, xs);
+  });
+
+  it('refuses float functions of integers, naming the kernel', () => {
+    for (const t of ['s32', 'u32', 'pred'] as const)
+      for (const op of UNARY_OPS.filter((o) => INT_REFUSED.has(o) && unaryKernel(o, t) !== undefined)) {
+        const p = program('refused', [{ name: 'x', dtype: t, size: 4, role: 'input' }, { name: 'y', dtype: t, size: 4, role: 'output' }],
+          elementwise('k_refused', 'y', t, ['x'], [t], 4, ([x]) => b.unary(op, x)).slice(0, 1));
+        expect(() => compileWgsl(p), `${op} on ${t}`).toThrow(NotSupported);
+        expect(() => compileWgsl(p), `${op} on ${t}`).toThrow(/k_refused/);
+      }
+  });
+});
+
+describe.skipIf(unavailable)('webgpu binary ops', () => {
+  for (const t of TYPES) {
+    it(t, async () => {
+      const e = smallEdges(t);
+      const pairs = pad4(e.flatMap((x) => e.map((y) => [x, y] as const)));
+      const n = pairs.length;
+      const ops = BINARY_OPS.filter((op) => binaryKernel(op, t) !== undefined && !((t === 's32' || t === 'u32') && op === 'atan2'));
+      const buffers: BufferSpec[] = [{ name: 'x', dtype: storage(t), size: n, role: 'input' }, { name: 'y', dtype: storage(t), size: n, role: 'input' }];
+      const kernels: KernelSpec[] = [];
+      for (const op of ops) {
+        buffers.push({ name: op, dtype: storage(t), size: n, role: 'output' }, { name: `${op}.v`, dtype: storage(t), size: n, role: 'output' });
+        kernels.push(...elementwise(op.replace(/-/g, '_'), op, t, ['x', 'y'], [t, t], n, ([x, y]) => b.binary(op, x, y)));
+      }
+      // Shifts by a constant count (a splat) are spelled without the helper's guards when the count is in [0, 32).
+      const shifts: BinaryOp[] = t === 'pred' || t === 'f32' ? [] : ['shift-left', 'shift-right-logical', 'shift-right-arithmetic'];
+      const counts = t === 's32' ? [0, 1, 31, 32, 33, -1] : [0, 1, 31, 32, 33, 0xffffffff];
+      for (const op of shifts) for (const c of counts) {
+        const name = `${op}.splat${c}`;
+        buffers.push({ name, dtype: storage(t), size: n, role: 'output' });
+        const j4 = b.mul(b.variable('j'), b.int(4));
+        kernels.push({ name: name.replace(/[-.]/g, '_'), args: ['x', name], body: [b.loop('j', 0, n / 4, [
+          b.store(1, j4, b.binary(op, b.load(0, j4, t, 4), b.splat(b.constant(t, c))))], 'parallel')] });
+      }
+      const p = program(`binary_${t}`, buffers, kernels);
+      const inputs = { x: fill(storage(t), pairs.map((q) => q[0])), y: fill(storage(t), pairs.map((q) => q[1])) };
+      const want = reference(p, inputs), got = await runWebGpu(p, inputs);
+      const shown = pairs.map((q) => `${q[0]},${q[1]}`);
+      for (const op of ops) {
+        for (const o of [op, `${op}.v`]) expectClose(`${o} on ${t}`, storage(t), got[o], want[o], tolerance(op, t), shown);
+      }
+      for (const op of shifts) for (const c of counts) expectClose(`${op} by splat ${c}`, storage(t), got[`${op}.splat${c}`], want[`${op}.splat${c}`]);
+    });
+  }
+});
+
+describe.skipIf(unavailable)('webgpu compare, select, convert, bitcast, round', () => {
+  for (const t of TYPES) {
+    it(t, async () => {
+      const e = smallEdges(t);
+      const pairs = pad4(e.flatMap((x) => e.map((y) => [x, y] as const)));
+      const n = pairs.length;
+      const buffers: BufferSpec[] = [{ name: 'x', dtype: storage(t), size: n, role: 'input' }, { name: 'y', dtype: storage(t), size: n, role: 'input' }];
+      const kernels: KernelSpec[] = [];
+      const add = (name: string, outType: ScalarType, f: (xs: Expr[]) => Expr) => {
+        buffers.push({ name, dtype: storage(outType), size: n, role: 'output' }, { name: `${name}.v`, dtype: storage(outType), size: n, role: 'output' });
+        kernels.push(...elementwise(name.replace(/[-.]/g, '_'), name, outType, ['x', 'y'], [t, t], n, f));
+      };
+      const dirs: CompareDir[] = ['EQ', 'NE', 'LT', 'LE', 'GT', 'GE'];
+      for (const d of dirs) add(`cmp.${d}`, 'pred', ([x, y]) => b.compare(d, x, y));
+      add('select', t, ([x, y]) => b.select(b.compare('LT', x, y), x, y));
+      for (const to of TYPES) if (to !== t) add(`convert.${to}`, to, ([x]) => b.convert(x, to));
+      if (t !== 'pred') for (const to of ['f32', 's32', 'u32'] as const) if (to !== t) add(`bitcast.${to}`, to, ([x]) => b.bitcast(x, to));
+      if (t === 'f32') for (const to of ['f16', 'bf16'] as const) add(`round.${to}`, 'f32', ([x]) => ({ k: 'round', type: x.type, to, a: x }));
+      const p = program(`misc_${t}`, buffers, kernels);
+      const inputs = { x: fill(storage(t), pairs.map((q) => q[0])), y: fill(storage(t), pairs.map((q) => q[1])) };
+      const want = reference(p, inputs), got = await runWebGpu(p, inputs);
+      for (const buf of buffers.slice(2)) expectClose(`${buf.name} on ${t}`, buf.dtype, got[buf.name], want[buf.name], undefined, pairs.map((q) => `${q[0]},${q[1]}`));
+    });
+  }
+});
