@@ -10,12 +10,12 @@ import { VerifyError } from '../ir/verify_error.js';
 import { NotCompiled } from '../passes/lower/errors.js';
 import { UnsupportedType } from '../passes/lower/types.js';
 import { NotSupported } from '../targets/wasm/errors.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, Unavailable, UsageError } from './errors.js';
 import { HloParseError } from './frontends/hlo/cursor.js';
 import { OnnxError, OnnxUnsupported } from './frontends/onnx/errors.js';
 
-/** 2 usage error, 3 bad input, 4 not compiled, imported or run, 70 internal error. */
-export type FailureCode = 2 | 3 | 4 | 70;
+/** 2 usage error, 3 bad input, 4 not compiled, imported or run, 5 backend unavailable here, 70 internal error. */
+export type FailureCode = 2 | 3 | 4 | 5 | 70;
 
 export interface Failure {
   readonly code: FailureCode;
@@ -30,6 +30,7 @@ export const exitCodeOf = (e: unknown): FailureCode => classify(e).code;
 export function classify(e: unknown): Failure {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof UsageError || (e as { code?: string } | undefined)?.code?.startsWith('ERR_PARSE_ARGS')) return { code: 2, kind: 'usage', message };
+  if (e instanceof Unavailable) return { code: 5, kind: 'unavailable', message };
   if (e instanceof OnnxUnsupported) return { code: 4, kind: 'not imported', message };
   // The frontends' and the verifier's own errors are bad input wherever they surface.
   if (e instanceof InputError || e instanceof HloParseError || e instanceof OnnxError || e instanceof VerifyError) return { code: 3, kind: 'error', message };

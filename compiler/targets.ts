@@ -1,11 +1,11 @@
 // The targets kiln knows: `--target NAME` and the driver look a description up here,
 // and nothing else in the compiler lists targets. Each target owns its description
 // (targets/NAME/target.ts, data only and light to import: the CLI's option tables read
-// this file). WGSL joins as `wgsl: { description: WGSL_TARGET, … }` from targets/wgsl;
-// `kiln compile`'s builders (compiler/cli/compile.ts) are typed over these names, so a
+// this file). `kiln compile`'s builders (compiler/cli/compile.ts) are typed over these names, so a
 // target added here does not compile until `kiln compile` can build its folder.
 import type { TargetDescription } from '../ir/target.js';
 import { WASM_TARGET } from '../targets/wasm/target.js';
+import { WGSL_TARGET } from '../targets/wgsl/target.js';
 
 export interface KnownTarget {
   readonly description: TargetDescription;
@@ -15,6 +15,7 @@ export interface KnownTarget {
 
 export const TARGETS = {
   wasm: { description: WASM_TARGET, summary: 'WebAssembly SIMD: one module of v128 kernels, run by runtime/wasm' },
+  wgsl: { description: WGSL_TARGET, summary: 'WGSL compute shaders (shaders/*.wgsl) for any WebGPU device, run by runtime/webgpu' },
 } as const satisfies Readonly<Record<string, KnownTarget>>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -84,7 +84,7 @@ export function packageArtifact(_m: Module, { program, wasm, relaxed }: Compiled
 }
 
 /** Writes the artifact's files under `dir` (created as needed); returns their paths. */
-export function writeArtifact(art: Artifact, dir: string): string[] {
+export function writeArtifact(art: Pick<Artifact, 'files'>, dir: string): string[] {
   return [...art.files].map(([name, bytes]) => {
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });

@@ -111,6 +111,25 @@ function artifactInputs({ program, wasm }: CompiledArtifact, args: readonly Lite
   return Object.fromEntries(inputBytes(program, args).map(({ bytes }, i) => [tensors[i].name, new ARRAY_OF[tensors[i].dtype](bytes.buffer)]));
 }
 
+/**
+ * WebGPU, through what the backend runs: compile is passes and lowering for WGSL_TARGET;
+ * load is rendering the WGSL and loadModel in the Deno child (shader modules, pipelines,
+ * the weights' upload); a run is runtime/webgpu's run there plus the inputs' and outputs'
+ * trip through the pipe between Node and Deno (a few bytes for small models).
+ */
+async function webgpuSubject(m: Module, args: readonly Literal[]): Promise<Subject> {
+  const { compileProgram } = await import('../compile.js');
+  const { loadWebGpuProgram } = await import('../webgpu_backend.js');
+  const t0 = performance.now();
+  const { program } = compileProgram(m, { target: TARGETS.wgsl.description });
+  const compileMs = performance.now() - t0;
+  const inputs = inputBytes(program, args).map(({ bytes }) => bytes);
+  const t1 = performance.now();
+  const loaded = await loadWebGpuProgram(program);
+  const loadMs = performance.now() - t1;
+  return { compileMs, loadMs, threads: 1, module: null, run: () => loaded.run(inputs), dispose: () => void loaded.dispose() };
+}
+
 /** Any other backend: prepare() is its compile step; there is nothing to load. */
 async function backendSubject(backend: Backend, m: Module, args: readonly Literal[]): Promise<Subject> {
   const t0 = performance.now();
@@ -151,7 +170,8 @@ export async function bench(file: string, v: Values): Promise<BenchResult> {
   const { backend, threads, fusion, relaxedSimd, binaryen, reps, warmup } = settings(v);
   const { module: m, outputNames, args } = modelWithInputs(file, v, (line) => console.error(`kiln bench: note: ${line}`));
   await ensureAvailable(backend.name);
-  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, relaxedSimd, binaryen, outputNames }) : await backendSubject(backend, m, args);
+  const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, relaxedSimd, binaryen, outputNames })
+    : backend.name === 'webgpu' ? await webgpuSubject(m, args) : await backendSubject(backend, m, args);
   try {
     const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
     const s = stats(samples);
@@ -166,15 +186,18 @@ export async function bench(file: string, v: Values): Promise<BenchResult> {
   }
 }
 
+/** What each backend's compile and load times hold, where it has more than prepare(). */
+const COMPILE_NOTE: Readonly<Record<string, string>> = { wasm: 'passes, lowering, binaryen', webgpu: 'passes, lowering' };
+const LOAD_NOTE: Readonly<Record<string, string>> = { wasm: 'WebAssembly compile + instantiate', webgpu: 'WGSL render, pipelines and weights in Deno' };
+
 const ms = (x: number): string => `${x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1)} ms`;
 
 export function benchText(r: BenchResult): string {
   const threads = `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
   const fellBack = r.threads < r.threadsRequested ? ` (asked for ${r.threadsRequested}: this host or build cannot run more)` : '';
-  const what = r.backend === 'wasm' ? 'passes, lowering, binaryen' : 'prepare';
   const rows: [string, string, string][] = [
-    ['compile', ms(r.compileMs), what],
-    ['load', r.loadMs === null ? '—' : ms(r.loadMs), r.loadMs === null ? 'nothing to load' : 'WebAssembly compile + instantiate'],
+    ['compile', ms(r.compileMs), COMPILE_NOTE[r.backend] ?? 'prepare'],
+    ['load', r.loadMs === null ? '—' : ms(r.loadMs), r.loadMs === null ? 'nothing to load' : LOAD_NOTE[r.backend] ?? ''],
     ['first run', ms(r.firstRunMs), ''],
     ['median', ms(r.medianMs), `over ${r.reps} runs after ${r.warmup} warm-up`],
     ['p10', ms(r.p10Ms), ''],

@@ -32,7 +32,9 @@ export const COMMANDS: Record<string, Command> = {
     about: `Compiles FILE as 'kiln compile' does, loads the folder through its own model.js and runtime, and
       prints compile ms (passes, lowering, binaryen), load ms (WebAssembly compile and instantiate, and starting worker
       threads), the first run's ms, then the median, p10 and p90 ms of the timed runs. A run includes copying inputs in
-      and outputs out. Backends interpreter and kernels are timed through their prepare() and run(), with no load step.
+      and outputs out. Backend webgpu: compile is passes and lowering, load is rendering the WGSL and creating the
+      pipelines in the Deno child that runs WebGPU, a run includes the inputs' and outputs' trip between Node and Deno.
+      Backends interpreter and kernels are timed through their prepare() and run(), with no load step.
       ${ONNX_ABOUT}`,
     options: {
       ...inputOptions, ...backendOption('wasm'), ...wasmOptions,
@@ -62,16 +64,17 @@ export const COMMANDS: Record<string, Command> = {
   compile: {
     summary: 'compile a model into a folder that runs without kiln',
     args: 'FILE -o DIR',
-    about: `Compiles FILE through the default passes and lowering to WebAssembly SIMD and writes DIR/:
-      model.wasm, model.json (tensor layout), the runtime (runtime/index.js), and model.js + model.d.ts, a typed wrapper
-      whose load() and run() know the model's input and output names (as the model writes them), dtypes and shapes. The
-      same input always gives the same bytes. ${ONNX_ABOUT}`,
+    about: `Compiles FILE through the default passes and lowering for --target (default wasm) and writes DIR/:
+      the code (wasm: model.wasm; wgsl: shaders/*.wgsl and weights.bin), model.json (tensor layout), the runtime
+      (runtime/core and runtime/wasm or runtime/webgpu), and model.js + model.d.ts, a typed wrapper whose load() and run()
+      know the model's input and output names (as the model writes them), dtypes and shapes (wgsl: load(device), a
+      GPUDevice). The same input always gives the same bytes. ${ONNX_ABOUT}`,
     options: {
       ...modelOptions, ...wasmOptions,
       o: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write' },
       ...targetOption,
-      threads: { type: 'boolean', help: 'builds for shared memory: the runtime then runs on N threads where the host allows' },
-      'weights-file': { type: 'boolean', help: 'writes the constants to weights.bin instead of into model.wasm' },
+      threads: { type: 'boolean', help: 'builds for shared memory: the runtime then runs on N threads where the host allows (wasm)' },
+      'weights-file': { type: 'boolean', help: 'writes the constants to weights.bin instead of into model.wasm (wasm; wgsl always does)' },
     },
     run: async (pos, v) => (await import('./compile.js')).compile(pos, v),
   },

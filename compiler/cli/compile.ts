@@ -42,6 +42,17 @@ const BUILDERS: { readonly [T in TargetName]: (r: BuildRequest) => Promise<Built
     writeArtifact(art, dir);
     return { files: [...art.files.keys()], codeBytes: art.codeBytes, ms };
   },
+  wgsl: async ({ m, outputNames, v, target, dir }) => {
+    for (const flag of ['threads', 'weights-file', 'relaxed-simd', 'binaryen'])
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to --target wasm only (a WebGPU artifact always has weights.bin)`);
+    const { writeArtifact } = await import('../artifact/index.js');
+    const { buildWebGpuArtifact } = await import('../artifact/webgpu.js');
+    const t0 = performance.now();
+    const art = buildWebGpuArtifact(m, { target, fusion: v['no-fusion'] !== true, outputNames });
+    const ms = performance.now() - t0;
+    writeArtifact(art, dir);
+    return { files: [...art.files.keys()], codeBytes: art.codeBytes, ms };
+  },
 };
 
 export async function compile(pos: string[], v: Values): Promise<number> {

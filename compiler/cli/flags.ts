@@ -3,7 +3,7 @@
 import type { ArrayLiteral } from '../../ir/literal.js';
 import type { WasmOptimize } from '../../targets/wasm/index.js';
 import { findBackend } from '../backend.js';
-import { UsageError } from '../errors.js';
+import { Unavailable, UsageError } from '../errors.js';
 import type { LoadOptions } from '../load.js';
 import { DEFAULT_TARGET, isTargetName, targetNames, type TargetName } from '../targets.js';
 import { readNpyFile, splitNamed } from './inputs.js';
@@ -84,7 +84,8 @@ export function targetFlag(v: Values): TargetName {
   return name;
 }
 
+/** Refuses a backend this machine cannot run (exit code 5: no WebGPU adapter, no deno), saying why. */
 export async function ensureAvailable(name: string): Promise<void> {
   const why = await findBackend(name).unavailable();
-  if (why) throw new UsageError(`backend ${name} is not available here: ${why}`);
+  if (why) throw new Unavailable(`backend ${name} is not available here: ${why}`);
 }

@@ -1,6 +1,6 @@
 // `kiln`: dispatch to a command, map errors to exit codes (compiler/exit_codes.ts: 0 ok,
-// 1 check failed, 2 usage, 3 bad input, 4 not compiled, imported or run, 70 internal
-// error), never print a stack trace for a user's mistake.
+// 1 check failed, 2 usage, 3 bad input, 4 not compiled, imported or run, 5 backend
+// unavailable here, 70 internal error), never print a stack trace for a user's mistake.
 // Only light modules are imported here: the commands load their code when they run.
 import { parseArgs } from 'node:util';
 import { classify } from '../exit_codes.js';

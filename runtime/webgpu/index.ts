@@ -5,18 +5,15 @@
 // command buffer (split only where HLO control flow must read a predicate or index back),
 // and copies the outputs out. Errors — validation, out of memory, a lost device — reject
 // the promise with the model's (and where known the shader's) name, never return zeros.
+import { ARRAY_OF, type TypedArray as TensorArray } from '../core/dtype.js';
 import type { GpuStep, GpuTensor, WebGpuManifest } from './manifest.js';
 
 export type { WebGpuManifest } from './manifest.js';
 
-export type TensorArray = Float32Array | Int32Array | Uint32Array | Int8Array | Uint8Array | Int16Array | Uint16Array
-  | Float64Array | BigInt64Array | BigUint64Array;
-
-/** The typed array of each element type (f16/bf16 as raw bits, pred as bytes 0/1). */
-export const ARRAY_OF = {
-  f32: Float32Array, s32: Int32Array, u32: Uint32Array, s8: Int8Array, u8: Uint8Array, pred: Uint8Array,
-  s16: Int16Array, u16: Uint16Array, f16: Uint16Array, bf16: Uint16Array, f64: Float64Array, s64: BigInt64Array, u64: BigUint64Array,
-} as const;
+export type { TypedArray as TensorArray } from '../core/dtype.js';
+// The one dtype → typed array table (f16/bf16 as raw bits, pred as bytes 0/1): typed there,
+// so this module's .d.ts can be written without a type checker (an artifact ships it).
+export { ARRAY_OF } from '../core/dtype.js';
 
 export interface LoadOptions {
   /** The WGSL of a shader file named in the manifest: a function, or a record by file name. */

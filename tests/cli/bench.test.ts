@@ -59,7 +59,8 @@ describe('kiln bench', () => {
   });
 
   it.each([
-    [['--backend', 'gpu'], 2, /unknown backend 'gpu' \(known: interpreter, kernels, wasm\)/],
+    [['--backend', 'gpu'], 2, /unknown backend 'gpu' \(known: interpreter, kernels, wasm, webgpu\)/],
+    [['--threads', '2', '--backend', 'webgpu'], 2, /--threads applies to --backend wasm only/],
     [['--reps', '0'], 2, /--reps wants a whole number ≥ 1, got '0'/],
     [['--threads', '2', '--backend', 'interpreter'], 2, /--threads applies to --backend wasm only/],
     [['--input', 'nope=x.npy'], 2, /--input nope: no such parameter \(parameters: 0:x/],
