@@ -53,8 +53,18 @@ export async function checkFileOnBackend(dir: string, file: string, backend: Bac
   } catch (e) {
     if (e instanceof NotCompiled) return { kind: 'notCompiled', opcode: e.opcode, message: e.message };
     if (e instanceof UnsupportedType) return { kind: 'notCompiled', opcode: 'dtype', message: e.message };
+    // A target's refusal (targets/*/errors.ts, by name so that this file loads no target):
+    // a type or a loop its device cannot run, refused before anything runs.
+    if ((e as Error)?.name === 'NotSupported') return { kind: 'notCompiled', opcode: targetRefusal((e as Error).message), message: (e as Error).message };
     return { kind: 'failed', message: firstLine(e) };
   }
+}
+
+/** A target refusal's class, for the counts: the type or limit it names. */
+function targetRefusal(message: string): string {
+  if (/WGSL has no 64-bit types/.test(message)) return `target: ${/\b([suf]64) buffer/.exec(message)?.[1] ?? '64-bit'}`;
+  if (/stops every loop nest after/.test(message)) return 'target: loop-length cap';
+  return 'target: other';
 }
 
 const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0];

@@ -139,3 +139,29 @@ export function outOfScope(r: CaseResult): boolean {
 
 /** The suites the pass-rate target counts (simple/ holds a few whole models, counted apart). */
 export const RATED_SUITES: readonly string[] = ['node', 'pytorch-converted', 'pytorch-operator'];
+
+/**
+ * Why a compiled backend refused a case the interpreter passes, by class: the refusals a
+ * backend may give instead of a result (each a clear error before anything runs, never a
+ * wrong number). A failure that matches none of these is a regression.
+ */
+export const REFUSALS: readonly { readonly name: string; readonly backends: readonly string[]; readonly test: (r: CaseResult) => boolean }[] = [
+  { name: 'not compiled yet (an op lowering has no kernel for)', backends: ['kernels', 'wasm', 'webgpu'], test: (r) => /not compiled yet/.test(r.reason ?? '') },
+  { name: 'test data gives an input another shape than the model declares', backends: ['kernels', 'wasm', 'webgpu'], test: (r) => /^input \w+: expected .*, got /.test(r.reason ?? '') && DATA_CONTRADICTS_MODEL.has(r.name) },
+  { name: '64-bit integers left in a kernel (WGSL has none)', backends: ['webgpu'], test: (r) => /\b[su]64\b.*WGSL has no 64-bit types/.test(r.reason ?? '') },
+  { name: '64-bit floats (WGSL has none)', backends: ['webgpu'], test: (r) => /\bf64\b.*WGSL has no 64-bit types/.test(r.reason ?? '') },
+  { name: "a loop nest past lavapipe's 65535-iteration cap", backends: ['webgpu'], test: (r) => /stops every loop nest after \d+, silently/.test(r.reason ?? '') },
+];
+
+/**
+ * Cases whose test data gives an input another shape than the model declares (CastLike's
+ * `like` is f32[1] in the data, f32[3,4] in the model). The interpreter never looks at
+ * that input's values; a compiled model checks every input's shape and refuses.
+ */
+const DATA_CONTRADICTS_MODEL = new Set(['node/test_castlike_BFLOAT16_to_FLOAT', 'node/test_castlike_BFLOAT16_to_FLOAT_expanded']);
+
+/** The refusal class of a result on `backend`, or undefined (a pass, or a failure no class explains). */
+export function refusal(backend: string, r: CaseResult): string | undefined {
+  if (r.status === 'pass') return undefined;
+  return REFUSALS.find((k) => k.backends.includes(backend) && k.test(r))?.name;
+}

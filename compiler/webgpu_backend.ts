@@ -1,7 +1,11 @@
 // The webgpu backend: compile (passes, lowering, targets/wgsl) and run through the runtime
 // an artifact ships (runtime/webgpu), on Deno's WebGPU in a child process (Node has none):
 // compiler/webgpu/bridge.ts. Unavailable where there is no deno binary or no adapter.
-import type { Literal } from '../ir/literal.js';
+import type { ArrayLiteral, Literal } from '../ir/literal.js';
+import type { ArrayShape } from '../ir/shape.js';
+import type { TargetDescription } from '../ir/target.js';
+import { narrowInterface, type NarrowedInterface, saturateToNarrow, widenFromNarrow } from '../passes/narrow_int64_interface.js';
+import { pipelineFor, runPasses } from '../passes/pipeline.js';
 import type { Module } from '../ir/module.js';
 import { launchesOf, type Program } from '../ir/kernel/kernel.js';
 import { compileWgsl, NotSupported } from '../targets/wgsl/index.js';
@@ -83,14 +87,45 @@ export async function loadWebGpuProgram(program: Program): Promise<WebGpuProgram
 
 /** Compiles `m` and loads it in the Deno host; inputs and outputs by position. */
 export async function prepareWebGpu(m: Module, opts: CompileOptions = {}): Promise<Executable & { program: WebGpuProgram }> {
-  const { program } = compileProgram(m, { target: WGSL_TARGET, ...opts });
+  const target = opts.target ?? WGSL_TARGET;
+  const narrowed = target.capabilities.int64 ? { module: m, results: [] } : narrowedInterface(m, target);
+  const { program } = compileProgram(narrowed.module, { target, ...opts });
   const loaded = await loadWebGpuProgram(program);
+  const io = boundaryConversions(narrowed);
   return {
     program: loaded,
     run: async (args: readonly Literal[]) => {
-      const outputs = await loaded.run(inputBytes(program, args).map(({ bytes }) => bytes));
-      return resultLiteral(m.entry.root.shape, outputs.map((bytes, i) => readOutput(program, i, bytes, 0)));
+      const outputs = await loaded.run(inputBytes(program, io.upload(args)).map(({ bytes }) => bytes));
+      return resultLiteral(m.entry.root.shape, outputs.map((bytes, i) => io.readBack(i, readOutput(program, i, bytes, 0))));
     },
+  };
+}
+
+/**
+ * `m` with its saturated int64 parameters and narrowed int64 results moved to 32 bits
+ * (passes/narrow_int64_interface.ts), so that no 64-bit convert at the boundary lands in a
+ * kernel. narrow-int64 reads ranges best after inlining and folding, so the passes before
+ * fusion run first; compileProgram then runs the whole pipeline again, which finds little
+ * left to do (the 64-bit values that remain are those no range proof could narrow).
+ */
+function narrowedInterface(m: Module, target: TargetDescription): NarrowedInterface {
+  const pipeline = pipelineFor(target);
+  return narrowInterface(runPasses(m, pipeline.slice(0, pipeline.indexOf('narrow-int64') + 1)));
+}
+
+/**
+ * The host's side of narrowedInterface: a parameter the device takes in 32 bits is
+ * saturated into it, an output it gives in 32 bits is widened back, so callers see `m`'s
+ * interface, bit for bit.
+ */
+function boundaryConversions({ module: device, results }: NarrowedInterface) {
+  const paramDtype = (i: number): string | undefined => (device.entry.params[i]?.shape.kind === 'array' ? (device.entry.params[i].shape as ArrayShape).dtype : undefined);
+  return {
+    upload: (args: readonly Literal[]): Literal[] => args.map((a, i) => {
+      const d = paramDtype(i);
+      return 'data' in a && a.shape.dtype !== d && (d === 's32' || d === 'u32') ? saturateToNarrow(a, d) : a;
+    }),
+    readBack: (i: number, x: ArrayLiteral): ArrayLiteral => (results[i] ? widenFromNarrow(x, results[i]) : x),
   };
 }
 

@@ -25,10 +25,8 @@ const NOT_COMPILED: Record<string, string> = {
  */
 const WEBGPU_NOT_SUPPORTED: Record<string, string> = {
   dot_f64: 'f64 buffer d: WGSL has no 64-bit types',
-  dynamic_slice_wide_index: 's64 buffer i: WGSL has no 64-bit types',
   f64_convert: 's64 buffer s: WGSL has no 64-bit types',
   f64_math: 'f64 buffer e: WGSL has no 64-bit types',
-  one_hot_s64: 's64 buffer idx: WGSL has no 64-bit types',
   s64_divide_multiply: 's64 buffer q: WGSL has no 64-bit types',
   s64_shift: 's64 buffer l: WGSL has no 64-bit types',
   u64_to_float: 'u64 buffer x: WGSL has no 64-bit types',

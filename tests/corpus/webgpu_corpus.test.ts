@@ -1,0 +1,56 @@
+// The XLA corpus on webgpu (WGSL on Deno's WebGPU; lavapipe where there is no GPU): every
+// small interpreter-runnable module compiled for WGSL_TARGET must match the interpreter or
+// be refused with a reason (an op not compiled yet, a 64-bit type WGSL lacks, lavapipe's
+// loop-length cap): nothing may differ or crash, and the count that matches may not fall.
+// The same random inputs as tests/lower/corpus_backends.test.ts, on a fixed sample of its
+// modules: every SAMPLE-th file of the sorted list. The whole corpus took 11 minutes on
+// lavapipe on two heavily shared cores (CI's whole suite has about 15); the sample, 40 s.
+import { describe, expect, it } from 'vitest';
+import { hloFiles } from '../../compiler/corpus.js';
+import { checkFileOnBackend, type Outcome } from '../../compiler/corpus_backend.js';
+import { webgpuBackend } from '../../compiler/webgpu_backend.js';
+import { HLO_CORPUS, haveCorpus } from './paths.js';
+
+/** Matches at the last count (docs/webgpu.md, "Conformance"), on lavapipe; raise it when more run. */
+const MATCH_FLOOR = 286;
+/** As on kernels and wasm: the interpreter computes the expected results, and is slow. */
+const MAX_WORK = 1e5;
+/** Every SAMPLE-th corpus file (sorted by name, from the first): deterministic, so the floor holds. */
+const SAMPLE = 4;
+/**
+ * Wrong or failing today, bugs of targets/wgsl's expressions, listed so that the check below
+ * catches any new one: a constant sqrt of a negative folded by naga at shader creation (a
+ * parse error, `sqrt(-1.0f)` must not be a const-expression), and sqrt of a negative, which
+ * WGSL leaves indeterminate where HLO wants NaN (lavapipe gives a number).
+ */
+const KNOWN_WRONG: ReadonlySet<string> = new Set([
+  'elemental_ir_emitter_test_8.hlo', 'elemental_ir_emitter_test_9.hlo', 'elemental_ir_emitter_test_10.hlo',
+  'elemental_ir_emitter_test_11.hlo', 'algebraic_simplifier_test_237.hlo',
+]);
+
+describe.skipIf(!haveCorpus)('XLA corpus on webgpu', () => {
+  const SHARDS = 8;
+  const files = haveCorpus ? hloFiles(HLO_CORPUS).filter((_, i) => i % SAMPLE === 0) : [];
+  const outcomes = new Map<string, Outcome>();
+  let unavailable: string | undefined;
+  for (let s = 0; s < SHARDS; s++)
+    it(`runs shard ${s + 1} of ${SHARDS}`, async (ctx) => {
+      unavailable = await webgpuBackend.unavailable();
+      if (unavailable) return ctx.skip(); // no Deno or no adapter
+      for (const f of files.filter((_, i) => i % SHARDS === s)) {
+        outcomes.set(f, await checkFileOnBackend(HLO_CORPUS, f, webgpuBackend, { maxWork: MAX_WORK }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }, 600_000);
+
+  it('matches the interpreter wherever it runs, and says why where it does not', (ctx) => {
+    if (unavailable) return ctx.skip();
+    const bad = [...outcomes].filter(([f, o]) => (o.kind === 'differs' || o.kind === 'failed') && !KNOWN_WRONG.has(f)).map(([f, o]) => `${f}: ${JSON.stringify(o)}`);
+    expect(bad).toEqual([]);
+    const count = (kind: Outcome['kind']) => [...outcomes.values()].filter((o) => o.kind === kind).length;
+    const refused: Record<string, number> = {};
+    for (const o of outcomes.values()) if (o.kind === 'notCompiled') refused[o.opcode] = (refused[o.opcode] ?? 0) + 1;
+    console.log(`webgpu: ${count('match')} match, ${count('notCompiled')} refused ${JSON.stringify(refused)}, ${count('skipped')} skipped`);
+    expect(count('match')).toBeGreaterThanOrEqual(MATCH_FLOOR);
+  });
+});
