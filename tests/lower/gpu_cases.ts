@@ -60,3 +60,24 @@ ENTRY main {
   ROOT q = ${o} sqrt(p)
 }`);
 }
+
+/** reduceNorm's computation as one given fusion (kInput): the epilogue sqrt(r + 1) fused after the reduce. */
+export function fusedNorm(rows: number, n: number): Module {
+  const s = `f32[${rows},${n}]`, o = `f32[${rows}]`;
+  return parseHlo(`HloModule fusednorm
+${ADD}
+fused {
+  p = ${s} parameter(0)
+  sq = ${s} multiply(p, p)
+  zero = f32[] constant(0)
+  r = ${o} reduce(sq, zero), dimensions={1}, to_apply=add
+  c1 = f32[] constant(1)
+  one = ${o} broadcast(c1), dimensions={}
+  a = ${o} add(r, one)
+  ROOT q = ${o} sqrt(a)
+}
+ENTRY main {
+  x = ${s} parameter(0)
+  ROOT f = ${o} fusion(x), kind=kInput, calls=fused
+}`);
+}

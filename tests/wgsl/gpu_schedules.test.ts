@@ -6,7 +6,7 @@ import { randomInputs } from '../../compiler/random.js';
 import { prepareWebGpu } from '../../compiler/webgpu_backend.js';
 import { interpret } from '../../ir/interpret/index.js';
 import type { Module } from '../../ir/module.js';
-import { elementwise, reduceNorm, SIZES, softmax } from '../lower/gpu_cases.js';
+import { elementwise, fusedNorm, reduceNorm, SIZES, softmax } from '../lower/gpu_cases.js';
 import { unavailable } from './harness.js';
 
 async function check(m: Module, seed = 1): Promise<void> {
@@ -26,7 +26,13 @@ describe.skipIf(unavailable)('GPU schedules on WebGPU', () => {
     for (const n of SIZES) await check(reduceNorm([5, n], [1]), n);
     for (const n of [1, 65, 1000]) await check(reduceNorm([n, 7], [0]), n);
     await check(reduceNorm([70000, 2], [0, 1]));
+    for (const n of [64, 1000]) await check(fusedNorm(3, n), n);
   }, 120_000);
+
+  it('past 65535 workgroups: a 2-D grid', async () => {
+    // 65600 rows of 64: a workgroup per row, 65535 × 2 workgroups, the last ones guarded.
+    await check(reduceNorm([65600, 64], [1]));
+  }, 300_000);
 
   it('softmax', async () => {
     for (const n of [3, 65, 1024]) await check(softmax(64, n), n);

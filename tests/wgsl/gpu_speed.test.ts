@@ -9,7 +9,7 @@ import type { Module } from '../../ir/module.js';
 import { elementwise, reduceNorm, softmax } from '../lower/gpu_cases.js';
 import { unavailable } from './harness.js';
 
-async function msPerRun(m: Module, reps = 5): Promise<number> {
+async function msPerRun(m: Module, reps = 9): Promise<number> {
   const exe = await prepareWebGpu(m);
   const args = randomInputs(m.entry.params.map((p) => p.shape), 1);
   await exe.run(args);
