@@ -114,6 +114,14 @@ describe('grid kernels on the targets', () => {
     expect(art.manifest.shaders[0].workgroupSize).toEqual([64, 1, 1]);
   });
 
+  it('refuses grids past WebGPU\'s default limits and nested workgroup arrays', () => {
+    expect(() => compileWgsl(sumProgram(sumKernel(), b.grid([512], [4])))).toThrow(/^sum: workgroups of 512×1×1 invocations; WebGPU's default limits allow/);
+    const nested: Stmt[] = [b.loop('i', 0, 2, [b.array('t', 'f32', 4, 'workgroup')])];
+    expect(() => compileWgsl(sumProgram(nested))).toThrow(/sum: workgroup array 't' declared inside a loop or branch/);
+    expect(() => execute(sumProgram(nested))).toThrow(/sum: workgroup array 't' is declared inside a loop or branch/);
+    expect(() => b.grid([64], [70000])).toThrow(/at most 65535 per dim/);
+  });
+
   it.skipIf(unavailable)('runs on WebGPU as on the executor', async () => {
     const out = await runWebGpu(sumProgram(), { x: xs });
     want.forEach((w, j) => expect(out.s[j]).toBeCloseTo(w, 2));
