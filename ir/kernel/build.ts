@@ -2,8 +2,8 @@
 // folds constants as it builds (lowering composes many index maps; folding here keeps
 // the emitted code small without a separate simplifier).
 import {
-  SCALAR, VEC4, isWide, isWideInt, valueType, type BinaryOp, type CompareDir, type Expr, type Lanes, type Loop,
-  type ScalarType, type Stmt, type UnaryOp, type ValueType,
+  MAX_GRID_WORKGROUPS, SCALAR, VEC4, isWide, isWideInt, valueType, type BinaryOp, type CompareDir, type Expr, type Grid,
+  type Kernel, type KernelParam, type Lanes, type Loop, type Schedule, type ScalarType, type Stmt, type UnaryOp, type ValueType,
 } from './kernel.js';
 import { convertValue } from '../scalar/convert.js';
 
@@ -170,4 +170,33 @@ export function loop(v: string, start: Expr | number, end: Expr | number, body: 
   const s = typeof start === 'number' ? int(start) : start;
   const e = typeof end === 'number' ? int(end) : end;
   return { k: 'loop', loop: { var: v, start: s, end: e, step, mode, body } };
+}
+
+export const localStore = (array: string, index: Expr, value: Expr): Stmt => ({ k: 'localStore', array, index, value });
+/** A zero-filled local array: `private` per invocation, `workgroup` shared by a grid kernel's workgroup (top level of its body). */
+export const array = (name: string, type: ScalarType, size: number, scope: 'private' | 'workgroup' = 'private'): Stmt => ({ k: 'array', name, type, size, scope });
+export const barrier = (): Stmt => ({ k: 'barrier' });
+
+// ---- grid kernels (GPU form) ----
+
+/** The invocation's place in its workgroup along `dim` (s32). */
+export const localId = (dim: 0 | 1 | 2 = 0): Expr => ({ k: 'gpuId', type: S32, id: 'local', dim });
+/** The workgroup's place in the launch along `dim` (s32). */
+export const workgroupId = (dim: 0 | 1 | 2 = 0): Expr => ({ k: 'gpuId', type: S32, id: 'workgroup', dim });
+
+/** A grid of `workgroups` workgroups of `size` invocations, checked (every extent a positive integer, ≤ 65535 workgroups per dim). */
+export function grid(size: readonly number[], workgroups: readonly number[]): Grid {
+  const three = (v: readonly number[], what: string): [number, number, number] => {
+    const t: [number, number, number] = [v[0] ?? 1, v[1] ?? 1, v[2] ?? 1];
+    if (v.length > 3 || t.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`grid: ${what} ${JSON.stringify(v)} is not 1 to 3 positive integers`);
+    return t;
+  };
+  const g = { size: three(size, 'size'), workgroups: three(workgroups, 'workgroups') };
+  if (g.workgroups.some((w) => w > MAX_GRID_WORKGROUPS)) throw new Error(`grid: ${g.workgroups.join('×')} workgroups: at most ${MAX_GRID_WORKGROUPS} per dim`);
+  return g;
+}
+
+/** A grid kernel: `body` runs once per invocation of `g`. */
+export function gridKernel(name: string, params: readonly KernelParam[], body: readonly Stmt[], g: Grid, source: string, schedule: Schedule = {}): Kernel {
+  return { name, params, body, schedule, source, grid: g };
 }

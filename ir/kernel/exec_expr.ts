@@ -8,6 +8,7 @@ import { finisher, rounder, type Scalar } from '../scalar/value.js';
 import type { Expr, ScalarType } from './kernel.js';
 import type { Fn } from './exec_state.js';
 import type { Scope } from './exec_scope.js';
+import { gpuIdFn } from './exec_grid.js';
 
 export function compileExpr(e: Expr, sc: Scope): Fn {
   const expr = (x: Expr): Fn => compileExpr(x, sc);
@@ -85,6 +86,7 @@ export function compileExpr(e: Expr, sc: Scope): Fn {
     case 'splat': { const a = expr(e.a); return (env) => { const v = a(env) as Scalar; return [v, v, v, v]; }; }
     case 'vector': { const ls = e.lanes.map(expr); return (env) => ls.map((l) => l(env) as Scalar); }
     case 'extract': { const a = expr(e.a); return (env) => (a(env) as Scalar[])[e.lane]; }
+    case 'gpuId': return gpuIdFn(e, sc);
   }
 }
 

@@ -10,12 +10,14 @@ import { isWideInt, type Expr, type Kernel, type Loop, type Stmt } from './kerne
 import { compileExpr } from './exec_expr.js';
 import { outerState, runFlat, runPhased, type ParallelLoop } from './exec_parallel.js';
 import { Scope } from './exec_scope.js';
+import { gridLoop } from './exec_grid.js';
 import type { BoundParam, Env, GenRun, LaunchState, Run } from './exec_state.js';
 
 /** Compiles a kernel once; the result runs it over parameters bound for one launch. */
 export function compileKernel(kernel: Kernel, st: LaunchState): (params: BoundParam[]) => void {
   const sc = new Scope(kernel, st);
-  const body = block(kernel.body, sc);
+  // A grid kernel is a nest of two parallel loops, workgroups and their invocations (exec_grid.ts).
+  const body = kernel.grid ? parallel(gridLoop(kernel), sc) : block(kernel.body, sc);
   return (params) => {
     st.begin(params);
     body([]);

@@ -116,7 +116,16 @@ export type Expr =
   /** One lane of a vector. */
   | { readonly k: 'extract'; readonly type: ValueType; readonly a: Expr; readonly lane: number }
   /** Round an f32 to a narrower float storage type and back (f16/bf16 arithmetic steps). */
-  | { readonly k: 'round'; readonly type: ValueType; readonly to: 'f16' | 'bf16'; readonly a: Expr };
+  | { readonly k: 'round'; readonly type: ValueType; readonly to: 'f16' | 'bf16'; readonly a: Expr }
+  /**
+   * A grid kernel's invocation coordinates (s32 scalar): `local` is the invocation's place
+   * in its workgroup, `workgroup` the workgroup's place in the launch, along `dim`. Only in
+   * a kernel with a `grid`.
+   */
+  | { readonly k: 'gpuId'; readonly type: ValueType; readonly id: GpuIdKind; readonly dim: 0 | 1 | 2 };
+
+/** Which invocation coordinate a `gpuId` reads. */
+export type GpuIdKind = 'local' | 'workgroup';
 
 export type Stmt =
   /** A new variable (mutable; `assign` changes it). */
@@ -129,7 +138,11 @@ export type Stmt =
   | { readonly k: 'localStore'; readonly array: string; readonly index: Expr; readonly value: Expr }
   | { readonly k: 'loop'; readonly loop: Loop }
   | { readonly k: 'if'; readonly cond: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
-  /** Every invocation of a workgroup waits here (only inside a `parallel` loop's body on GPU targets). */
+  /**
+   * Every invocation of a workgroup waits here: in a grid kernel, every invocation of the
+   * workgroup must reach it (uniform control flow); elsewhere only inside a `parallel`
+   * loop's body, on GPU targets.
+   */
   | { readonly k: 'barrier' };
 
 /**
@@ -160,6 +173,17 @@ export interface KernelParam {
  */
 export type Schedule = Readonly<Record<string, number>>;
 
+/** A GPU kernel's launch: `workgroups` workgroups of `size` invocations; the body runs once per invocation. */
+export interface Grid {
+  /** Invocations per workgroup along x, y, z; their product is at most the target's maxWorkgroupInvocations. */
+  readonly size: readonly [number, number, number];
+  /** Workgroups along x, y, z; each at most MAX_GRID_WORKGROUPS. */
+  readonly workgroups: readonly [number, number, number];
+}
+
+/** The most workgroups along one dim of a grid (WebGPU's default maxComputeWorkgroupsPerDimension, CUDA's grid y and z). */
+export const MAX_GRID_WORKGROUPS = 65535;
+
 export interface Kernel {
   readonly name: string;
   readonly params: readonly KernelParam[];
@@ -167,7 +191,20 @@ export interface Kernel {
   readonly schedule: Schedule;
   /** The HLO instruction it came from, for errors and profiles. */
   readonly source: string;
+  /**
+   * A GPU kernel's launch. Present: the body runs once per invocation of the grid, reads
+   * its coordinates with `gpuId`, shares `workgroup` arrays (declared at the body's top
+   * level) within its workgroup, and waits at barriers with it; `parallel` loops inside
+   * mean only that their iterations are independent (a GPU runs them serially). Absent:
+   * the body runs once and targets split its top-level parallel loop (today's CPU form).
+   */
+  readonly grid?: Grid;
 }
+
+/** Invocations per workgroup of a grid. */
+export const gridInvocations = (g: Grid): number => g.size[0] * g.size[1] * g.size[2];
+/** Workgroups of a grid. */
+export const gridWorkgroups = (g: Grid): number => g.workgroups[0] * g.workgroups[1] * g.workgroups[2];
 
 /** Where a program buffer lives: read-only constants, or the working arena. */
 export type Region = 'constants' | 'arena';

@@ -33,6 +33,7 @@ export function printExpr(e: Expr, names: readonly string[] = []): string {
     case 'splat': return `${typeName(e.type)}(${printExpr(e.a, names)})`;
     case 'vector': return `${typeName(e.type)}(${e.lanes.map((l) => printExpr(l, names)).join(', ')})`;
     case 'extract': return `${p(e.a)}.${'xyzw'[e.lane]}`;
+    case 'gpuId': return `${e.id}_id.${'xyz'[e.dim]}`;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Expr, Stmt } from './kernel.js';
 /** The expressions `e` reads, in order. */
 export function exprChildren(e: Expr): Expr[] {
   switch (e.k) {
-    case 'const': case 'var': return [];
+    case 'const': case 'var': case 'gpuId': return [];
     case 'load': case 'local': return [e.index];
     case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return [e.a];
     case 'binary': case 'compare': return [e.a, e.b];
@@ -19,7 +19,7 @@ export function exprChildren(e: Expr): Expr[] {
 /** `e` with `f` applied to each operand (leaves are returned as they are). */
 export function mapExprChildren(e: Expr, f: (e: Expr) => Expr): Expr {
   switch (e.k) {
-    case 'const': case 'var': return e;
+    case 'const': case 'var': case 'gpuId': return e;
     case 'load': case 'local': return { ...e, index: f(e.index) };
     case 'unary': case 'convert': case 'bitcast': case 'splat': case 'extract': case 'round': return { ...e, a: f(e.a) };
     case 'binary': case 'compare': return { ...e, a: f(e.a), b: f(e.b) };

@@ -48,7 +48,7 @@ export function foldIndex(e: Expr, consts: ReadonlyMap<string, number>): number 
       const c = fold(e.cond);
       return c === undefined ? undefined : fold(c ? e.a : e.b);
     }
-    case 'load': case 'local': case 'muladd': case 'bitcast': case 'splat': case 'vector': case 'extract': case 'round':
+    case 'load': case 'local': case 'muladd': case 'bitcast': case 'splat': case 'vector': case 'extract': case 'round': case 'gpuId':
       return undefined;
     default: return unreachable(e);
   }

@@ -10,7 +10,8 @@ import { exprChildren, walkExpr } from '../../ir/kernel/walk.js';
 export function pureIndex(e: Expr): boolean {
   if (e.type.lanes !== 1 || e.type.scalar === 'f32' || isWide(e.type.scalar)) return false;
   switch (e.k) {
-    case 'const': case 'var': return true;
+    // An invocation's coordinates are fixed for its whole run, like a variable set once.
+    case 'const': case 'var': case 'gpuId': return true;
     case 'binary': case 'compare': return pureIndex(e.a) && pureIndex(e.b);
     case 'select': return pureIndex(e.cond) && pureIndex(e.a) && pureIndex(e.b);
     default: return false;

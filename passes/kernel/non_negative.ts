@@ -41,6 +41,7 @@ export function isNonNegative(e: Expr, nn: ReadonlySet<string>, consts?: Readonl
   const r = (x: Expr) => isNonNegative(x, nn, consts);
   switch (e.k) {
     case 'const': return e.value >= 0;
+    case 'gpuId': return true;
     case 'var': { const c = consts?.get(e.name); return c !== undefined ? c >= 0 : nn.has(e.name); }
     case 'select': return r(e.a) && r(e.b);
     case 'binary':

@@ -1,5 +1,5 @@
 // Collects one kernel's buffer parameters and fresh names while lowering writes its body.
-import type { Kernel, KernelParam, Schedule, Stmt, StorageType } from '../../ir/kernel/kernel.js';
+import type { Grid, Kernel, KernelParam, Schedule, Stmt, StorageType } from '../../ir/kernel/kernel.js';
 import type { Instruction } from '../../ir/module.js';
 
 /** The program buffer holding a constant instruction's literal (made on first request). */
@@ -41,7 +41,8 @@ export class KernelBuilder {
     return name;
   }
 
-  finish(name: string, body: Stmt[], source: string, schedule: Schedule = {}): Kernel {
-    return { name, params: this.params, body, schedule, source };
+  /** The kernel; with `grid`, a GPU grid kernel whose body runs once per invocation. */
+  finish(name: string, body: Stmt[], source: string, schedule: Schedule = {}, grid?: Grid): Kernel {
+    return grid ? { name, params: this.params, body, schedule, source, grid } : { name, params: this.params, body, schedule, source };
   }
 }

@@ -45,6 +45,9 @@ export interface KernelPlan {
 }
 
 export function planKernel(k: Kernel): KernelPlan {
+  // A grid kernel is a GPU's form (one body per invocation, workgroup memory, barriers):
+  // a CPU target runs the CPU form, lowered for its own description.
+  if (k.grid) throw new NotSupported(`${k.name}: a GPU grid kernel (workgroups of invocations); wasm runs kernels lowered for a CPU target`);
   const arrays = new Map<string, ArrayPlan>();
   for (const [name, u] of localArrayUses(k))
     arrays.set(name, { scalar: u.scalar, size: u.size, registers: u.firstSize <= MAX_REGISTER_ARRAY && !u.dynamic, offset: 0 });
@@ -489,6 +492,8 @@ class KernelEmitter {
         return v;
       }
       case 'extract': return ops.extract(t.scalar, this.expr(e.a), e.lane);
+      // Grid kernels are refused before emission (planKernel); a stray id is a lowering bug.
+      case 'gpuId': return this.fail(`${e.id} invocation id outside a grid kernel`);
       default: return unreachable(e);
     }
   }

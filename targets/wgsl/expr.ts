@@ -17,6 +17,9 @@ export interface BoundParam {
   readonly base: number;
 }
 
+/** The entry point's builtin parameters a grid kernel's `gpuId` reads (`kiln_` names never clash with kernel names). */
+export const GPU_ID = { local: 'kiln_lid', workgroup: 'kiln_wid' } as const;
+
 export class ExprWriter implements MemoryContext {
   /** `let` lines to put before the statement being written. */
   pending: string[] = [];
@@ -30,6 +33,8 @@ export class ExprWriter implements MemoryContext {
     private readonly variable: (name: string, type: string) => string,
     /** The identifier of a local array. */
     private readonly array: (name: string) => string,
+    /** A grid kernel: `gpuId` reads the entry point's builtins. */
+    private readonly grid = false,
   ) {}
 
   fail(msg: string): never {
@@ -113,6 +118,9 @@ export class ExprWriter implements MemoryContext {
       case 'splat': return `${wgslType(e.type)}(${this.expr(e.a)})`;
       case 'vector': return `${wgslType(e.type)}(${e.lanes.map((l) => this.expr(l)).join(', ')})`;
       case 'extract': return `${this.atom(this.expr(e.a))}.${'xyzw'[e.lane]}`;
+      case 'gpuId':
+        if (!this.grid) this.fail(`${e.id} invocation id in a kernel without a grid`);
+        return `i32(${GPU_ID[e.id]}.${'xyz'[e.dim]})`;
       default: return unreachable(e);
     }
   }

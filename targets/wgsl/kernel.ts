@@ -6,7 +6,7 @@
 import { unreachable, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
 import { walkStmts } from '../../ir/kernel/walk.js';
 import type { GpuBinding } from '../../runtime/webgpu/manifest.js';
-import { ExprWriter, type BoundParam } from './expr.js';
+import { ExprWriter, GPU_ID, type BoundParam } from './expr.js';
 import { Helpers, type HelperDef } from './helpers.js';
 import { FLOAT_HELPERS } from './lib_float.js';
 import { INT_HELPERS } from './lib_int.js';
@@ -38,6 +38,12 @@ const hasLoop = (stmts: readonly Stmt[]): boolean => {
 
 const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
 const BINDING: { readonly [R in RegionName]: number } = { arena: 0, consts: 1 };
+/** The entry point's parameters: a grid kernel reads its coordinates (gpuId), a CPU-form one its global index. */
+const BUILTINS: { readonly [K in Plan['k']]: string } = {
+  single: '@builtin(global_invocation_id) gid: vec3<u32>',
+  split: '@builtin(global_invocation_id) gid: vec3<u32>',
+  grid: `@builtin(local_invocation_id) ${GPU_ID.local}: vec3<u32>, @builtin(workgroup_id) ${GPU_ID.workgroup}: vec3<u32>`,
+};
 
 /** The shader of `k` launched on buffers at `params`, with entry point `entry`. */
 /**
@@ -58,7 +64,7 @@ export function renderLaunch(k: Kernel, entry: string, params: readonly LaunchPa
   let loops = false;
   walkStmts(k.body, (s) => { if (s.k === 'store') stored.add(s.buf); if (s.k === 'loop') loops = true; });
   const plan = planKernel(k);
-  const checked = check && (plan.k === 'single' ? loops : hasLoop(plan.loop.body) || hasLoop(k.body.filter((_, i) => i !== plan.at))) ? check : undefined;
+  const checked = check && (plan.k !== 'split' ? loops : hasLoop(plan.loop.body) || hasLoop(k.body.filter((_, i) => i !== plan.at))) ? check : undefined;
   const writes = [...stored].some((b) => params[b]?.region === 'arena') || checked !== undefined;
   if ([...stored].some((b) => params[b]?.region === 'consts')) throw new Error(`${k.name}: stores into a constant buffer`);
   const atomic = [...stored].some((b) => isNarrow(k.params[b].dtype));
@@ -76,28 +82,36 @@ export function renderLaunch(k: Kernel, entry: string, params: readonly LaunchPa
     const elem = r.atomic ? 'atomic<u32>' : 'u32';
     return `@group(0) @binding(${BINDING[r.name]}) var<storage, ${access}> ${r.name}: array<${elem}>;`;
   });
-  const size = plan.k === 'split' ? WORKGROUP : 1;
-  const main = [`@compute @workgroup_size(${size})`, `fn ${entry}(@builtin(global_invocation_id) gid: vec3<u32>) {`, ...body.map((l) => `  ${l}`), '}'];
+  const size: readonly [number, number, number] = plan.k === 'grid' ? plan.grid.size : [plan.k === 'split' ? WORKGROUP : 1, 1, 1];
+  const main = [`@compute @workgroup_size(${workgroupSizeText(size)})`, `fn ${entry}(${BUILTINS[plan.k]}) {`, ...body.main.map((l) => `  ${l}`), '}'];
   const lib = helpers.render();
-  const wgsl = [header, ...decl, '', ...(lib ? [lib, ''] : []), ...main, ''].join('\n');
+  const shared = body.shared.length ? [...body.shared, ''] : [];
+  const wgsl = [header, ...decl, '', ...shared, ...(lib ? [lib, ''] : []), ...main, ''].join('\n');
   const bindings = regions.map((r): GpuBinding => ({
     binding: BINDING[r.name],
     region: r.name === 'arena' ? 'arena' : 'constants',
     type: r.name === 'arena' && writes ? 'storage' : 'read-only-storage',
   }));
-  return { entryPoint: entry, wgsl, workgroupSize: [size, 1, 1], workgroups: plan.k === 'split' ? plan.groups : [1, 1, 1], bindings };
+  const workgroups = plan.k === 'grid' ? plan.grid.workgroups : plan.k === 'split' ? plan.groups : [1, 1, 1] as const;
+  return { entryPoint: entry, wgsl, workgroupSize: size, workgroups, bindings };
+}
+
+/** `64`, `64, 4`, `8, 8, 4`: trailing 1s left out, as WGSL allows. */
+function workgroupSizeText(size: readonly [number, number, number]): string {
+  const n = size[2] > 1 ? 3 : size[1] > 1 ? 2 : 1;
+  return size.slice(0, n).join(', ');
 }
 
 class KernelWriter {
   private readonly names = new Names();
-  private readonly arrays = new Map<string, { id: string; type: string; size: number }>();
+  private readonly arrays = new Map<string, { id: string; type: string; size: number; shared: boolean }>();
   private readonly vars = new Map<string, { id: string; type: string }>();
   private readonly x: ExprWriter;
 
   /** `report`: the statement that reports a loop cut short (see LoopCheck), if the shader checks. */
   constructor(private readonly k: Kernel, params: readonly BoundParam[], helpers: Helpers, private readonly plan: Plan, private readonly report?: string) {
     for (const r of ['arena', 'consts', 'gid', 'idx']) this.names.reserve(r);
-    this.x = new ExprWriter(k.name, helpers, this.names, params, (name, type) => this.variable(name, type), (name) => this.array(name));
+    this.x = new ExprWriter(k.name, helpers, this.names, params, (name, type) => this.variable(name, type), (name) => this.array(name), plan.k === 'grid');
     this.declare();
   }
 
@@ -114,8 +128,10 @@ class KernelWriter {
         const type = wgslScalar(s.type);
         const a = this.arrays.get(s.name);
         if (a && a.type !== type) this.x.fail(`array '${s.name}' declared as ${a.type} and ${type}`);
+        const shared = this.plan.k === 'grid' && s.scope === 'workgroup';
+        if (a && a.shared !== shared) this.x.fail(`array '${s.name}' declared both workgroup and private`);
         if (a) a.size = Math.max(a.size, s.size);
-        else this.arrays.set(s.name, { id: this.names.fresh(`${s.name.replace(/[^A-Za-z0-9_]/g, '_')}_a`), type, size: s.size });
+        else this.arrays.set(s.name, { id: this.names.fresh(`${s.name.replace(/[^A-Za-z0-9_]/g, '_')}_a`), type, size: s.size, shared });
       }
     });
   }
@@ -130,20 +146,33 @@ class KernelWriter {
     return this.arrays.get(name)?.id ?? this.x.fail(`array '${name}' used before it is declared`);
   }
 
-  write(): string[] {
+  /** The entry point's lines, and a grid kernel's module-scope workgroup arrays. */
+  write(): { main: string[]; shared: string[] } {
+    const arrays = [...this.arrays.values()];
+    // WGSL zero-fills var<workgroup> at each workgroup's start, as the reference does.
+    const shared = arrays.filter((a) => a.shared).map((a) => `var<workgroup> ${a.id}: array<${a.type}, ${a.size}>;`);
     const decls = [
       ...[...this.vars.values()].map((v) => `var ${v.id}: ${v.type};`),
-      ...[...this.arrays.values()].map((a) => `var ${a.id}: array<${a.type}, ${a.size}>;`),
+      ...arrays.filter((a) => !a.shared).map((a) => `var ${a.id}: array<${a.type}, ${a.size}>;`),
     ];
     const firstArray = new Map<string, Stmt>();
     walkStmts(this.k.body, (s) => { if (s.k === 'array' && !firstArray.has(s.name)) firstArray.set(s.name, s); });
     const body: string[] = [];
+    if (this.plan.k === 'grid') this.checkShared();
     this.k.body.forEach((s, i) => {
       if (s.k === 'array' && firstArray.get(s.name) === s) return; // zeroed by its declaration
       if (this.plan.k === 'split' && i === this.plan.at) body.push(...this.parallel(this.plan));
       else body.push(...this.stmt(s));
     });
-    return [...decls, ...body];
+    return { main: [...decls, ...body], shared };
+  }
+
+  /** A grid kernel declares its workgroup arrays once, at its top level (they become module-scope). */
+  private checkShared(): void {
+    const top = new Set(this.k.body.filter((s) => s.k === 'array'));
+    walkStmts(this.k.body, (s) => {
+      if (s.k === 'array' && s.scope === 'workgroup' && !top.has(s)) this.x.fail(`workgroup array '${s.name}' declared inside a loop or branch`);
+    });
   }
 
   /** The top-level parallel loop: invocation `idx` runs iteration `idx`. */
@@ -189,7 +218,7 @@ class KernelWriter {
       }
       case 'array': {
         const a = this.arrays.get(s.name)!;
-        return [`${a.id} = array<${a.type}, ${a.size}>();`];
+        return a.shared ? [] : [`${a.id} = array<${a.type}, ${a.size}>();`];
       }
       case 'localStore': {
         const a = this.array(s.array);
@@ -205,7 +234,9 @@ class KernelWriter {
         return other.length ? [`if (${cond}) {`, ...then, '} else {', ...other, '}'] : [`if (${cond}) {`, ...then, '}'];
       }
       case 'barrier':
-        return ['// barrier: each invocation is a workgroup of its own here (function-scope arrays), so nothing waits'];
+        // A grid kernel's barrier is a workgroup's; WGSL checks that control flow reaching it is uniform.
+        return this.plan.k === 'grid' ? ['workgroupBarrier();']
+          : ['// barrier: each invocation is a workgroup of its own here (function-scope arrays), so nothing waits'];
       default: return unreachable(s);
     }
   }

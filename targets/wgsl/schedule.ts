@@ -1,10 +1,11 @@
-// How a CPU-scheduled kernel runs as a compute shader. Today's kernels put their work in
+// How a kernel runs as a compute shader. A grid kernel (kernel.grid, GPU lowering's form)
+// says so itself: its grid is the dispatch, its body the shader's. A CPU-form kernel puts its work in
 // one top-level `parallel` loop over rows. The wasm target's threading rule decides: when
 // every buffer store lies inside the kernel's first top-level `parallel` loop, each of its
 // iterations is one invocation (the statements before it, which store nothing, run in
 // every invocation); otherwise the whole kernel is one invocation. The loop's bounds must
 // fold to constants here, since they size the dispatch.
-import { isWide, type Expr, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
+import { gridInvocations, isWide, SCALAR_TYPES, type Expr, type Grid, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import { NotSupported } from './errors.js';
 import { ELEMENT_BYTES } from './memory.js';
@@ -14,8 +15,13 @@ export const WORKGROUP = 64;
 /** WebGPU's default maxComputeWorkgroupsPerDimension. */
 export const MAX_GROUPS = 65535;
 
+/** WebGPU's default limits on one workgroup (maxComputeWorkgroupSizeX/Y/Z, maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize). */
+export const WORKGROUP_LIMITS = { size: [256, 256, 64], invocations: 256, memoryBytes: 16384 } as const;
+
 export type Plan =
   | { readonly k: 'single' }
+  /** A grid kernel: dispatched as its grid says. */
+  | { readonly k: 'grid'; readonly grid: Grid }
   /** Top-level statement `at` is the parallel loop; iteration j runs `start + j·step`, j < count. */
   | { readonly k: 'split'; readonly at: number; readonly loop: Loop; readonly start: number; readonly count: number; readonly groups: readonly [number, number, number] };
 
@@ -26,6 +32,7 @@ const hasStore = (stmts: readonly Stmt[]): boolean => {
 };
 
 export function planKernel(k: Kernel): Plan {
+  if (k.grid) return { k: 'grid', grid: checkGrid(k, k.grid) };
   const at = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
   if (at < 0 || hasStore(k.body.filter((_, i) => i !== at))) return { k: 'single' };
   const loop = (k.body[at] as Extract<Stmt, { k: 'loop' }>).loop;
@@ -38,6 +45,18 @@ export function planKernel(k: Kernel): Plan {
   const x = Math.min(groups, MAX_GROUPS), y = Math.ceil(groups / x);
   if (y > MAX_GROUPS) throw new NotSupported(`${k.name}: ${count} invocations need more than ${MAX_GROUPS}² workgroups`);
   return { k: 'split', at, loop, start, count, groups: [x, y, 1] };
+}
+
+/** `g` if every device runs it (WebGPU's default limits), else NotSupported naming the kernel. */
+function checkGrid(k: Kernel, g: Grid): Grid {
+  const L = WORKGROUP_LIMITS;
+  if (g.size.some((s, d) => s > L.size[d]) || gridInvocations(g) > L.invocations)
+    throw new NotSupported(`${k.name}: workgroups of ${g.size.join('×')} invocations; WebGPU's default limits allow ${L.size.join('×')}, ${L.invocations} in all`);
+  if (g.workgroups.some((w) => w > MAX_GROUPS)) throw new NotSupported(`${k.name}: ${g.workgroups.join('×')} workgroups; at most ${MAX_GROUPS} per dim`);
+  let bytes = 0;
+  walkStmts(k.body, (s) => { if (s.k === 'array' && s.scope === 'workgroup') bytes += s.size * Math.max(4, SCALAR_TYPES[s.type].bytes); });
+  if (bytes > L.memoryBytes) throw new NotSupported(`${k.name}: ${bytes} bytes of workgroup arrays; WebGPU's default limit is ${L.memoryBytes}`);
+  return g;
 }
 
 /** Top-level lets before the loop whose value folds, of names nothing else (re)defines. */
