@@ -3,18 +3,15 @@
 // staged cooperatively by every invocation, and the checks that keep a shader inside the
 // target's limits (workgroup memory, invocations per workgroup, workgroups per dim).
 import * as k from '../../ir/kernel/build.js';
-import type { Expr, Grid, Kernel, ScalarType, Stmt } from '../../ir/kernel/kernel.js';
+import { MAX_GRID_WORKGROUPS, type Expr, type Grid, type Kernel, type ScalarType, type Stmt } from '../../ir/kernel/kernel.js';
 import type { TargetDescription } from '../../ir/target.js';
 import type { LoweredKernel } from './loop_kernel.js';
-
-/** WebGPU's maxComputeWorkgroupsPerDimension (and CUDA's grid y/z bound). */
-export const MAX_WORKGROUPS = 65535;
 
 /** Whether a grid fits the target: invocations per workgroup, workgroups per dim, workgroup memory. */
 export function gridFits(t: TargetDescription, grid: Grid, workgroupBytes: number): boolean {
   const [x, y, z] = grid.size;
   return x * y * z <= t.limits.maxWorkgroupInvocations
-    && grid.workgroups.every((w) => w >= 1 && w <= MAX_WORKGROUPS)
+    && grid.workgroups.every((w) => w >= 1 && w <= MAX_GRID_WORKGROUPS)
     && workgroupBytes <= t.limits.workgroupMemoryBytes;
 }
 
@@ -27,7 +24,7 @@ export function withGrid(made: LoweredKernel, grid: Grid): LoweredKernel {
 /** A workgroup-scope array (f32 unless told). */
 export const workgroupArray = (name: string, size: number, type: ScalarType = 'f32'): Stmt => ({ k: 'array', name, type, size, scope: 'workgroup' });
 
-export const barrier: Stmt = { k: 'barrier' };
+export const barrier: Stmt = k.barrier();
 
 /**
  * Every invocation of a `threads`-invocation workgroup (flat id `lid`) fills part of an
