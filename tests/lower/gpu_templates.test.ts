@@ -173,6 +173,20 @@ describe('GPU templates on the kernel executor', () => {
   it.each(TRANSPOSES)('transpose %s', (_, text) => { check(text); });
   it.each(CONVS)('convolution %s', (_, text) => { check(text); });
 
+  it.each([
+    ['grouped convolution', convModule([1, 4, 6, 6], [6, 2, 3, 3], [1, 6, 4, 4], `window={size=3x3}, feature_group_count=2, ${NCHW}`)],
+    ['transpose keeping the minor dim', transposeModule([3, 4, 5], [1, 0, 2])],
+  ])('%s falls back to the plain loop kernel', (_, text) => {
+    const m = parseHlo(text);
+    const { program } = compileProgram(m, { target: WGSL_TARGET });
+    expect(program.kernels.some((k) => k.grid)).toBe(false);
+    const args = inputs(m);
+    const mem = allocateMemory(program);
+    for (const { offset, bytes } of inputBytes(program, args)) mem.arena.set(bytes, offset);
+    runProgram(program, mem);
+    compare(readOutput(program, 0, mem.arena), interpret(m, args) as ArrayLiteral);
+  });
+
   it('bias + relu fuses into the dot kernel', () => {
     const { program } = compile(biasRelu(9, 12, 14));
     expect(program.kernels.length).toBe(1);
