@@ -15,6 +15,9 @@ import { hoistInvariants } from '../kernel/hoist.js';
 import type { ConstantBuffers } from './kernel_builder.js';
 import { KernelBuilder } from './kernel_builder.js';
 import { storageType, touchesWide } from './types.js';
+import { gpuSchedule } from './gpu_grid.js';
+import { gpuLoopKernel } from './gpu_loop.js';
+import { gpuReduceKernel } from './gpu_reduce.js';
 
 /** A program buffer seen by a kernel. */
 export interface BufferRef {
@@ -49,6 +52,9 @@ export interface LoweredKernel {
 }
 
 export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
+  // A GPU target gets grid kernels: a workgroup per reduced row, else an invocation per element.
+  const gpu = gpuSchedule(spec.target);
+  if (gpu) return gpuReduceKernel(spec, gpu) ?? gpuLoopKernel(spec, gpu);
   const kb = new KernelBuilder(spec.constants);
   const outs = spec.outputs.map((o) => kb.param(o.id, o.name, storageType(o.shape.dtype), product(o.shape.dims), 'write'));
   const leaves = new Map<Instruction, Leaf>();
