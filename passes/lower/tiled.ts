@@ -10,8 +10,11 @@ import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 import { tiledDot } from './tiled_dot.js';
 import { tiledConv } from './tiled_conv.js';
 import { touchesWide } from './types.js';
+import { gpuKernel } from './gpu_kernels.js';
 
 export function tiledKernel(spec: LoopKernelSpec): LoweredKernel | undefined {
+  // A GPU target's templates are workgroup-tiled grid kernels (gpu_kernels.ts).
+  if (spec.target.schedule.kind === 'gpu') return gpuKernel(spec, spec.target.schedule, contraction(spec));
   const op = contraction(spec);
   const cpu = cpuSchedule(spec.target);
   if (!op || !cpu || spec.outputs.length !== 1 || spec.outputs[0].shape.dtype !== 'f32' || spec.target.capabilities.vectorLanes === 1) return undefined;
