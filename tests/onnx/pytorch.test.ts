@@ -64,11 +64,11 @@ describe.skipIf(!haveTorch)('PyTorch-exported models', () => {
   /** Models the compiled backends do not compile yet, with the reason they give. */
   const NOT_COMPILED: Record<string, string> = {};
   /**
-   * Models webgpu refuses on Mesa lavapipe (no GPU): one invocation of a dense layer's kernel
-   * loops past lavapipe's 65535-iteration cap (compiler/webgpu_backend.ts), which would cut
-   * it short silently. GPU schedules (workgroup tiles) would split those loops.
+   * Models webgpu refuses on Mesa lavapipe (no GPU): a kernel that loops past lavapipe's
+   * 65535-iteration cap in one invocation (compiler/webgpu_backend.ts), which would be cut
+   * short silently. None since the GPU schedules (workgroup tiles) split the dense layers.
    */
-  const LAVAPIPE_LOOP_CAP = ['mlp', 'mlp_dynamic_batch', 'lenet5_b1', 'lenet5_b64'];
+  const LAVAPIPE_LOOP_CAP: readonly string[] = [];
   /** webgpu is held to PyTorch by absolute error too (f32 on another device's math). */
   const WEBGPU_ATOL = 1e-4;
 
