@@ -104,6 +104,16 @@ export const FLOAT_HELPERS: Record<string, HelperDef> = {
       'return select(v, F(1.0), one);',
     ], ['isnan', 'exp', 'log']),
   },
+  // WGSL's sqrt is indeterminate below 0 (lavapipe gives a number; a constant operand fails
+  // to compile): a negative nonzero x or NaN gives NaN, decided on the bits; sqrt(-0) = -0.
+  sqrt_f32: {
+    deps: ['f32_bits:s'],
+    text: (t, n) => fn(t, n, 'x: F', 'F', [
+      'let b = bitcast<U>(x);',
+      'let nan = (b > U(0x80000000u)) | ((b & U(0x7fffffffu)) > U(0x7f800000u));',
+      'return select(sqrt(select(x, F(1.0), nan)), F(kiln_f32_bits(0x7fc00000u)), nan);',
+    ]),
+  },
   round_afz: unaryF([
     'let t = trunc(x);',
     'let one = bitcast<F>((bitcast<U>(x) & U(0x80000000u)) | U(0x3f800000u));',

@@ -21,8 +21,6 @@ type UnaryRule = (s: Scalar32, x: string, c: OpContext) => string | undefined;
 type BinaryRule = (s: Scalar32, a: string, b: string, c: OpContext) => string | undefined;
 
 const call = (c: OpContext, name: string, ...args: string[]): string => `${c.helper(name)}(${args.join(', ')})`;
-/** A float-only operator spelled by a WGSL builtin. */
-const builtinF = (fn: string): UnaryRule => (s, x) => (s === 'f32' ? `${fn}(${x})` : undefined);
 /** A float-only operator spelled by a helper. */
 const helperF = (name: string): UnaryRule => (s, x, c) => (s === 'f32' ? call(c, name, x) : undefined);
 /** Rounding on integers (and pred) is the identity. */
@@ -37,8 +35,8 @@ export const UNARY: { readonly [O in UnaryOp]: UnaryRule } = {
   'log-plus-one': helperF('log1p'),
   tanh: helperF('tanh'),
   logistic: helperF('logistic'),
-  sqrt: builtinF('sqrt'),
-  rsqrt: (s, x, c) => (s === 'f32' ? `(${c.lit('f32', 1)} / sqrt(${x}))` : undefined),
+  sqrt: helperF('sqrt_f32'),
+  rsqrt: (s, x, c) => (s === 'f32' ? `(${c.lit('f32', 1)} / ${call(c, 'sqrt_f32', x)})` : undefined),
   cbrt: helperF('cbrt'),
   sine: helperF('sin_f32'),
   cosine: helperF('cos_f32'),
