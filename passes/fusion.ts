@@ -24,6 +24,7 @@ import type { ArrayShape, Shape } from '../ir/shape.js';
 import { cloneModule, hasSideEffect, isOpaqueOrRandom, makeInstruction, moduleNames } from './rewrite.js';
 import { growRow } from './fusion/row.js';
 import { materialise } from './fusion/materialise.js';
+import { mergeSiblings } from './fusion/siblings.js';
 
 export type FusionKind = 'kLoop' | 'kInput' | 'kOutput' | 'kRow';
 
@@ -159,8 +160,9 @@ export function fuseComputation(c: Computation, names: NameUniquer, compNames: N
     }
   }
   if (groups.length === 0) return [];
-  for (const g of groups) if (g.extraOutputs) g.extraOutputs = g.extraOutputs.filter((x) => readOutside(x, g, groups, users));
-  return materialise(c, groups, users, names, compNames);
+  const merged = mergeSiblings(groups, users);
+  for (const g of merged) if (g.extraOutputs) g.extraOutputs = g.extraOutputs.filter((x) => readOutside(x, g, merged, users));
+  return materialise(c, merged, users, names, compNames);
 }
 
 /**

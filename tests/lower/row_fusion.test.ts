@@ -121,6 +121,27 @@ describe('row kernels', () => {
     });
   }
 
+  it('computes sibling reductions of one input (a multi-output kInput fusion) in one kernel', async () => {
+    const m = parseHlo(`HloModule siblings
+${REDUCERS}
+ENTRY e {
+  x = f32[64,24] parameter(0)
+  zero = f32[] constant(0)
+  s = f32[24] reduce(x, zero), dimensions={0}, to_apply=add
+  x2 = f32[64,24] multiply(x, x)
+  q = f32[24] reduce(x2, zero), dimensions={0}, to_apply=add
+  ninf = f32[] constant(-inf)
+  r = f32[64] reduce(x, ninf), dimensions={1}, to_apply=max
+  r2 = f32[64] reduce(x, zero), dimensions={1}, to_apply=add
+  ROOT t = (f32[24], f32[24], f32[64], f32[64]) tuple(s, q, r, r2)
+}`);
+    // Four reductions, two output spaces: two kernels (four before sibling fusion).
+    expect(compileProgram(m).program.kernels).toHaveLength(2);
+    const args = randomInputs(m.entry.params.map((p) => p.shape), 5);
+    const want = interpret(m, args);
+    for (const backend of [kernelsBackend, wasmBackend] as Backend[]) check(await (await backend.prepare(m)).run(args), want, `siblings on ${backend.name}`);
+  });
+
   it('keeps the chain in one kernel of five passes over each row, with two scratch rows', () => {
     const { program } = compileProgram(parseHlo(chain(768)));
     expect(program.kernels).toHaveLength(1);

@@ -212,3 +212,41 @@ ENTRY e {
     expect(kinds(across)).not.toContain('kRow');
   });
 });
+
+describe('sibling multi-output fusion', () => {
+  it('merges reduce fusions with the same output dims that read one input into one fusion with a tuple root', () => {
+    const m = fuse(`HloModule siblings
+${REDUCERS}
+ENTRY e {
+  x = f32[64,24] parameter(0)
+  zero = f32[] constant(0)
+  s = f32[24] reduce(x, zero), dimensions={0}, to_apply=add
+  x2 = f32[64,24] multiply(x, x)
+  q = f32[24] reduce(x2, zero), dimensions={0}, to_apply=add
+  ninf = f32[] constant(-inf)
+  r = f32[64] reduce(x, ninf), dimensions={1}, to_apply=max
+  ROOT t = (f32[24], f32[24], f32[64]) tuple(s, q, r)
+}`);
+    expect(kinds(m)).toEqual(['kInput', 'kInput']);
+    expect(lines(m.entry)).toMatchInlineSnapshot(`
+      [
+        "x = f32[64,24] parameter(0)",
+        "fusion = (f32[24], f32[24]) fusion(x), kind=kInput, calls=fused_computation",
+        "get-tuple-element = f32[24] get-tuple-element(fusion), index=0",
+        "get-tuple-element.1 = f32[24] get-tuple-element(fusion), index=1",
+        "fusion.1 = f32[64] fusion(x), kind=kInput, calls=fused_computation.1",
+        "ROOT t = (f32[24], f32[24], f32[64]) tuple(get-tuple-element.1, get-tuple-element, fusion.1)",
+      ]
+    `);
+    expect(lines(body(fusions(m)[0]))).toMatchInlineSnapshot(`
+      [
+        "param_0 = f32[64,24] parameter(0)",
+        "zero = f32[] constant(0)",
+        "s = f32[24] reduce(param_0, zero), dimensions={0}, to_apply=add",
+        "x2 = f32[64,24] multiply(param_0, param_0)",
+        "q = f32[24] reduce(x2, zero), dimensions={0}, to_apply=add",
+        "ROOT tuple = (f32[24], f32[24]) tuple(q, s)",
+      ]
+    `);
+  });
+});
