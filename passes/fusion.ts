@@ -6,6 +6,9 @@
 //   kInput   a reduce with the elementwise producers of the values it reduces.
 //   kOutput  a dot or convolution with the elementwise chain that consumes it (bias add,
 //            activation): the tiled kernel's epilogue.
+//   kRow     a row's reductions along the minor dim with their producers and the consumers
+//            of the reduced values (softmax, LayerNorm: fusion/row.ts), tried first at every
+//            root; it may have extra outputs (a tuple root).
 //
 // Like XLA's InstructionFusion the pass walks each computation from its root towards its
 // parameters; every instruction not yet taken may start a group and the group then pulls
@@ -15,8 +18,9 @@
 // that is not expensive, with few users): then the group gets a copy and the original
 // stays for its other users (and disappears if they all took copies). Each group stays convex (no path leaves it and comes
 // back) because a producer only moves in once all of its users are inside, and a group
-// has one output, its root; so fusing never makes a cycle. Multi-output fusion is not done
-// (docs/passes.md, "Fusion").
+// has one output, its root; so fusing never makes a cycle. Groups with more outputs (a row
+// group's extra outputs, siblings merged by fusion/siblings.ts) are checked by a walk
+// along users instead (docs/passes.md, "Fusion").
 import { calledComputations, type Computation, type Instruction, type Module, usersOf } from '../ir/module.js';
 import { NameUniquer } from '../ir/builder.js';
 import { isElementwise, type Opcode } from '../ir/opcodes.js';
