@@ -6,6 +6,9 @@
 //   kInput   a reduce with the elementwise producers of the values it reduces.
 //   kOutput  a dot or convolution with the elementwise chain that consumes it (bias add,
 //            activation): the tiled kernel's epilogue.
+//   kRow     a row's reductions along the minor dim with their producers and the consumers
+//            of the reduced values (softmax, LayerNorm: fusion/row.ts), tried first at every
+//            root; it may have extra outputs (a tuple root).
 //
 // Like XLA's InstructionFusion the pass walks each computation from its root towards its
 // parameters; every instruction not yet taken may start a group and the group then pulls
@@ -15,15 +18,19 @@
 // that is not expensive, with few users): then the group gets a copy and the original
 // stays for its other users (and disappears if they all took copies). Each group stays convex (no path leaves it and comes
 // back) because a producer only moves in once all of its users are inside, and a group
-// has one output, its root; so fusing never makes a cycle. Multi-output fusion is not done
-// (docs/passes.md, "Fusion").
+// has one output, its root; so fusing never makes a cycle. Groups with more outputs (a row
+// group's extra outputs, siblings merged by fusion/siblings.ts) are checked by a walk
+// along users instead (docs/passes.md, "Fusion").
 import { calledComputations, type Computation, type Instruction, type Module, usersOf } from '../ir/module.js';
 import { NameUniquer } from '../ir/builder.js';
 import { isElementwise, type Opcode } from '../ir/opcodes.js';
 import type { ArrayShape, Shape } from '../ir/shape.js';
 import { cloneModule, hasSideEffect, isOpaqueOrRandom, makeInstruction, moduleNames } from './rewrite.js';
+import { growRow } from './fusion/row.js';
+import { materialise } from './fusion/materialise.js';
+import { mergeSiblings } from './fusion/siblings.js';
 
-export type FusionKind = 'kLoop' | 'kInput' | 'kOutput';
+export type FusionKind = 'kLoop' | 'kInput' | 'kOutput' | 'kRow';
 
 /** Groups larger than this stop growing (XLA caps fusion size too). */
 const MAX_MEMBERS = 128;
@@ -106,6 +113,8 @@ interface Group {
   /** Members that are copies: something outside the group still reads the original. */
   copies: Set<Instruction>;
   kind: FusionKind;
+  /** Members read outside the group too (row groups only): outputs besides the root. */
+  extraOutputs?: Instruction[];
 }
 
 /** Fuses the entry and the computations that while, conditional and call run. */
@@ -143,7 +152,7 @@ export function fuseComputation(c: Computation, names: NameUniquer, compNames: N
   for (let k = c.instructions.length - 1; k >= 0; k--) {
     const root = c.instructions[k];
     if (owner.has(root) || copied.has(root) || fixed(root) || !canRoot(root)) continue;
-    const g = grow(root, users, order, owner, fixed);
+    const g = rowGroup(root, users, order, owner, fixed) ?? grow(root, users, order, owner, fixed);
     if (worthFusing(g)) {
       groups.push(g);
       owner.set(root, g);
@@ -155,7 +164,29 @@ export function fuseComputation(c: Computation, names: NameUniquer, compNames: N
     }
   }
   if (groups.length === 0) return [];
-  return materialise(c, groups, users, names, compNames);
+  const merged = mergeSiblings(groups, users);
+  for (const g of merged) if (g.extraOutputs) g.extraOutputs = g.extraOutputs.filter((x) => readOutside(x, g, merged, users));
+  return materialise(c, merged, users, names, compNames);
+}
+
+/**
+ * Whether something outside `g` still reads `x` itself: a user outside every group that
+ * holds `x`. A group grown later may have taken its own copy of `x` for each user outside,
+ * and then the extra output would be written for no one.
+ */
+function readOutside(x: Instruction, g: Group, groups: Group[], users: Map<Instruction, Instruction[]>): boolean {
+  return (users.get(x) ?? []).some((u) => !g.members.has(u) && !groups.some((h) => h !== g && h.members.has(u) && h.members.has(x)));
+}
+
+/** A row group (fusion/row.ts) rooted at `root`, tried before the ordinary kinds. */
+function rowGroup(
+  root: Instruction, users: Map<Instruction, Instruction[]>, order: Map<Instruction, number>, owner: Map<Instruction, Group>,
+  fixed: (i: Instruction) => boolean,
+): Group | undefined {
+  const r = growRow(root, users, order, (i) => owner.has(i) || fixed(i));
+  if (!r) return undefined;
+  const none = new Map([...r.members].map((x) => [x, false]));
+  return { root, members: r.members, reused: none, ewPath: none, leaves: new Set(), copies: r.copies, kind: 'kRow', extraOutputs: r.extraOutputs };
 }
 
 function canRoot(i: Instruction): boolean {
@@ -242,74 +273,3 @@ function acceptable(p: Instruction, inside: Instruction[], g: Group, reused: boo
   return true;
 }
 
-/** Builds a fused computation per group and rewrites `c` to call them. */
-function materialise(c: Computation, groups: Group[], users: Map<Instruction, Instruction[]>, names: NameUniquer, compNames: NameUniquer): Computation[] {
-  const order = new Map(c.instructions.map((i, k) => [i, k]));
-  const groupOfRoot = new Map(groups.map((g) => [g.root, g]));
-  const memberOf = new Map<Instruction, Group[]>();
-  for (const g of groups) for (const x of g.members) if (x !== g.root) memberOf.set(x, [...(memberOf.get(x) ?? []), g]);
-
-  // Which instructions stay in `c`: users first, so each user's fate is known.
-  const kept = new Set<Instruction>();
-  for (let k = c.instructions.length - 1; k >= 0; k--) {
-    const x = c.instructions[k];
-    const gs = memberOf.get(x);
-    if (!gs || x === c.root || groupOfRoot.has(x)) { kept.add(x); continue; }
-    // Needed by a copy of a user that stays here, or by a group holding a user but not x.
-    const needed = (users.get(x) ?? []).some((u) =>
-      (kept.has(u) && !groupOfRoot.has(u)) ||
-      [...(memberOf.get(u) ?? []), ...(groupOfRoot.has(u) ? [groupOfRoot.get(u)!] : [])].some((g) => !g.members.has(x)));
-    if (needed) kept.add(x);
-  }
-
-  const fusionOf = new Map<Instruction, Instruction>();
-  const fused: Computation[] = [];
-  for (const g of [...groups].reverse()) {
-    // Members in the computation's order (operands before users).
-    const members = c.instructions.filter((i) => g.members.has(i));
-    // Parameters: what members read from outside, in the computation's order.
-    const outside = [...new Set(members.flatMap((x) => x.operands).filter((o) => !g.members.has(o)))].sort((a, b) => order.get(a)! - order.get(b)!);
-    const params = outside.map((o, k) => makeInstruction(names.unique(`param_${k}`), 'parameter', o.shape, [], { parameter_number: k }));
-    const copy = new Map<Instruction, Instruction>();
-    const inner = (o: Instruction): Instruction => copy.get(o) ?? params[outside.indexOf(o)];
-    for (const x of members) {
-      const exclusive = x === g.root || !kept.has(x) && (memberOf.get(x) ?? []).length === 1;
-      const attrs = { ...(x.attrs as object) };
-      const clone = { ...x, name: exclusive ? x.name : names.unique(x.name), operands: x.operands.map(inner), attrs, raw: [...x.raw] } as Instruction;
-      if (x.attrOrder) clone.attrOrder = [...x.attrOrder];
-      delete clone.loc;
-      copy.set(x, clone);
-    }
-    const body: Computation = {
-      name: compNames.unique('fused_computation'),
-      instructions: [...params, ...members.map((x) => copy.get(x)!)],
-      root: copy.get(g.root)!,
-      isEntry: false,
-      params,
-    };
-    fused.push(body);
-    const f = makeInstruction(names.unique('fusion'), 'fusion', g.root.shape, outside, { kind: g.kind, calls: body });
-    fusionOf.set(g.root, f);
-  }
-
-  // Rewrite `c`: a group's root becomes its fusion; members no one else needs go.
-  const replace = (i: Instruction) => fusionOf.get(i) ?? i;
-  const out: Instruction[] = [];
-  for (const x of c.instructions) {
-    const f = fusionOf.get(x);
-    if (f) {
-      f.operands = f.operands.map(replace);
-      out.push(f);
-    } else if (kept.has(x)) {
-      if (x.operands.some((o) => fusionOf.has(o))) x.operands = x.operands.map(replace);
-      out.push(x);
-    }
-  }
-  c.instructions = out;
-  c.root = replace(c.root);
-  // Callees first: the fused computations in the order their fusions appear.
-  const rank = new Map(out.map((i, k) => [i, k]));
-  const callerOf = new Map<Computation, Instruction>();
-  for (const [, f] of fusionOf) callerOf.set((f.attrs as { calls: Computation }).calls, f);
-  return fused.sort((a, b) => rank.get(callerOf.get(a)!)! - rank.get(callerOf.get(b)!)!);
-}

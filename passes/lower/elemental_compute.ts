@@ -67,7 +67,7 @@ const LANE_REDUCERS: Partial<Record<BinaryOp, Record<'f32' | 's32' | 'u32', numb
 const MIN_ROW = 16;
 
 /** The identity of the reducer's operation in `scalar`, when the reducer is one operation that reassociates. */
-function laneIdentity(reducer: Computation, scalar: string): number | undefined {
+export function laneIdentity(reducer: Computation, scalar: string): number | undefined {
   const root = reducer.root;
   if (reducer.params.length !== 2 || root.operands.length !== 2 || !root.operands.every((o) => reducer.params.includes(o)) || root.operands[0] === root.operands[1]) return undefined;
   return LANE_REDUCERS[root.opcode as BinaryOp]?.[scalar as 'f32'];

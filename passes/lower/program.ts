@@ -17,6 +17,7 @@ import { elementRule } from './elemental.js';
 import { ioNames, type IONames } from './io_names.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { hasOwnKernels, ownKernels } from './own_kernels.js';
+import { rowKernel } from './row_kernel.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
 import { tupleLeafInputs } from './tuple_operands.js';
@@ -129,6 +130,8 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, targ
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, target };
   // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
   if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.store.ref(b.store.fresh(hint, shape), shape) });
+  // A row fusion: one kernel, rows in parallel, passes over each row (row_kernel.ts).
+  if (fusion && (instr.attrs as { kind?: string }).kind === 'kRow') return [rowKernel(spec)];
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));
