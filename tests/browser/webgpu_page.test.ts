@@ -49,7 +49,7 @@ describe.skipIf(!CHROMIUM)('examples/web in headless chromium: LeNet-5 on wasm a
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true, timeout: 30_000,
       // --no-sandbox: chromium's sandbox refuses root and wants user namespaces containers lack.
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage', '--disable-gpu-watchdog'],
     });
     page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
     page.setDefaultTimeout(120_000);
@@ -65,7 +65,8 @@ describe.skipIf(!CHROMIUM)('examples/web in headless chromium: LeNet-5 on wasm a
 
   it('loads both artifacts, and their probabilities for a drawn digit match the interpreter', { timeout: 300_000 }, async () => {
     const p = page!;
-    expect(await p.evaluate('window.kilnDemo.ready.then(() => window.kilnDemo.errors)')).toEqual({});
+    const errors = await p.evaluate('window.kilnDemo.ready.then(() => window.kilnDemo.errors)');
+    expect(errors, `the page's load errors: ${JSON.stringify(errors)}`).toEqual({});
     const box = (await p.locator('#draw').boundingBox())!;
     const at = ([x, y]: readonly [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
     await p.mouse.move(...at(SEVEN[0]));
