@@ -37,7 +37,7 @@ export function compileProgram(m: Module, opts: CompileOptions = {}): Compiled {
   const limit = opts.memoryLimit ?? target.limits.maxMemoryBytes;
   const why = (): string => (limit === target.limits.maxMemoryBytes ? target.limits.maxMemoryReason : `the limit is ${describeBytes(limit)}`);
   checkCompilable(m, limit, why);
-  const passes = pipelineFor(target).filter((p) => p !== 'fusion' || (opts.fusion ?? true));
+  const passes = pipelineFor(target).filter((p) => !p.startsWith('fusion') || (opts.fusion ?? true));
   const optimized = runPasses(m, passes);
   // Inputs and outputs keep the source's names: the passes rename the root (io_names.ts).
   const program = lowerModule(optimized, target, ioNames(m));

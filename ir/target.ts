@@ -107,6 +107,8 @@ export interface HloPreferences {
   readonly explicitConvPadding: boolean;
   /** Kernels of NCHW convolutions: 'hwio' (conv-layout, for the CPU planar mode's vector loads of output features) or as given. */
   readonly convKernelLayout: 'hwio' | 'as-given';
+  /** Row fusion (kRow: a row's reductions with their producers and consumers in one kernel), where the target has a row kernel that gains from it. */
+  readonly rowFusion: boolean;
 }
 
 export interface TargetDescription {

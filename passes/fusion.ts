@@ -117,8 +117,17 @@ interface Group {
   extraOutputs?: Instruction[];
 }
 
+export interface FusionOptions {
+  /**
+   * Form kRow groups (default true). A CPU computes a row group in one pass per row; a GPU
+   * target without a workgroup-per-row kernel for them yet computes the row's reductions
+   * faster as kInput fusions under its reduction schedule (passes/lower/gpu_reduce.ts).
+   */
+  readonly rows?: boolean;
+}
+
 /** Fuses the entry and the computations that while, conditional and call run. */
-export function fusion(input: Module): Module {
+export function fusion(input: Module, opts: FusionOptions = {}): Module {
   const m = cloneModule(input);
   const names = moduleNames(m);
   const compNames = new NameUniquer();
@@ -129,7 +138,7 @@ export function fusion(input: Module): Module {
       if (i.opcode === 'while' || i.opcode === 'conditional' || i.opcode === 'call') for (const callee of calledComputations(i)) targets.add(callee);
   const out: Computation[] = [];
   for (const c of m.computations) {
-    if (targets.has(c)) out.push(...fuseComputation(c, names, compNames));
+    if (targets.has(c)) out.push(...fuseComputation(c, names, compNames, opts.rows ?? true));
     out.push(c);
   }
   m.computations = out;
@@ -137,7 +146,7 @@ export function fusion(input: Module): Module {
 }
 
 /** Fuses inside one computation; returns the new fused computations (callees of `c`). */
-export function fuseComputation(c: Computation, names: NameUniquer, compNames: NameUniquer): Computation[] {
+export function fuseComputation(c: Computation, names: NameUniquer, compNames: NameUniquer, rows = true): Computation[] {
   const order = new Map(c.instructions.map((i, k) => [i, k]));
   const users = usersOf(c);
   /** Instruction → the group it roots or moved into (duplicated copies are not recorded here). */
@@ -152,7 +161,7 @@ export function fuseComputation(c: Computation, names: NameUniquer, compNames: N
   for (let k = c.instructions.length - 1; k >= 0; k--) {
     const root = c.instructions[k];
     if (owner.has(root) || copied.has(root) || fixed(root) || !canRoot(root)) continue;
-    const g = rowGroup(root, users, order, owner, fixed) ?? grow(root, users, order, owner, fixed);
+    const g = (rows ? rowGroup(root, users, order, owner, fixed) : undefined) ?? grow(root, users, order, owner, fixed);
     if (worthFusing(g)) {
       groups.push(g);
       owner.set(root, g);

@@ -24,7 +24,8 @@ export const PASSES: Record<string, Pass> = {
   'constant-fold': constantFold,
   cse,
   dce,
-  fusion,
+  fusion: (m) => fusion(m),
+  'fusion-no-rows': (m) => fusion(m, { rows: false }),
   'conv-padding': convPadding,
   'conv-layout': convLayout,
   'conditional-simplify': conditionalSimplify,
@@ -58,8 +59,8 @@ const TARGET_CHOICES: Readonly<Record<string, (t: TargetDescription) => boolean>
  * fusion, since the pass's range proofs read the unfused graph.
  */
 export function pipelineFor(t: TargetDescription): string[] {
-  const names = DEFAULT_PIPELINE.filter((name) => TARGET_CHOICES[name]?.(t) ?? true);
-  if (!t.capabilities.int64) names.splice(names.indexOf('fusion'), 0, 'narrow-int64');
+  const names = DEFAULT_PIPELINE.filter((name) => TARGET_CHOICES[name]?.(t) ?? true).map((name) => (name === 'fusion' && !t.hlo.rowFusion ? 'fusion-no-rows' : name));
+  if (!t.capabilities.int64) names.splice(names.findIndex((n) => n.startsWith('fusion')), 0, 'narrow-int64');
   return names;
 }
 

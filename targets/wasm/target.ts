@@ -31,5 +31,5 @@ export const WASM_TARGET: TargetDescription = {
     windowUnroll: 16,
   },
   // Tiled convolutions read padding-free inputs, and planar mode wants HWIO kernels.
-  hlo: { explicitConvPadding: true, convKernelLayout: 'hwio' },
+  hlo: { explicitConvPadding: true, convKernelLayout: 'hwio', rowFusion: true },
 };

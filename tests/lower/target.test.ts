@@ -27,7 +27,7 @@ const GPU: TargetDescription = {
     maxBindingBytes: 2 ** 27, maxMemoryBytes: 2 ** 30, maxMemoryReason: 'the test GPU holds 1 GiB',
   },
   schedule: { kind: 'gpu', workgroupSize: 64, dot: { tileM: 32, tileN: 32, tileK: 8 } },
-  hlo: { explicitConvPadding: false, convKernelLayout: 'as-given' },
+  hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: true },
 };
 
 /** wasm's description with scalar code only. */

@@ -32,22 +32,24 @@ async function kiln(...args: string[]): Promise<{ code: number; out: string; err
 
 describe('pipeline', () => {
   it('names the passes and expands default', () => {
-    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'narrow-int64', 'simplify', 'while-simplify']);
+    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'fusion-no-rows', 'narrow-int64', 'simplify', 'while-simplify']);
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
-    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 
   it("is a function of the target's description: wasm's is the default pipeline; the convolution passes are its choices", () => {
     expect(pipelineFor(WASM_TARGET)).toEqual([...DEFAULT_PIPELINE]);
-    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'hwio' } })).not.toContain('conv-padding');
-    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'as-given' } }))
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'hwio', rowFusion: true } })).not.toContain('conv-padding');
+    expect(pipelineFor({ ...WASM_TARGET, hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: true } }))
       .toEqual(DEFAULT_PIPELINE.filter((p) => p !== 'conv-padding' && p !== 'conv-layout'));
   });
 
   it('narrows 64-bit integers, before fusion, for a target without them (WGSL)', () => {
     const wgsl = pipelineFor(WGSL_TARGET);
-    expect(wgsl.indexOf('narrow-int64')).toBe(wgsl.indexOf('fusion') - 1);
+    // WGSL has no row kernel for GPUs yet: its rows' reductions fuse as kInput (gpu_reduce.ts).
+    expect(wgsl).not.toContain('fusion');
+    expect(wgsl.indexOf('narrow-int64')).toBe(wgsl.indexOf('fusion-no-rows') - 1);
     expect(wgsl).not.toContain('conv-padding');
     expect(pipelineFor(WASM_TARGET)).not.toContain('narrow-int64');
   });
@@ -75,6 +77,6 @@ describe('pipeline', () => {
     writeFileSync(file, TEXT);
     const r = await kiln('opt', file, '--passes', 'simplify,nope');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 });
