@@ -19,6 +19,7 @@ import type { Instruction } from '../../ir/module.js';
 import { isElementwise } from '../../ir/opcodes.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import { isRowReduction } from '../lower/elemental_compute.js';
+import { convex } from './convex.js';
 
 /** Rows longer than this stay with kInput/kLoop fusions: the row kernel keeps rows in a per-thread scratch. */
 export const MAX_ROW = 8192;
@@ -133,22 +134,6 @@ function growFrom(
     for (const o of producer.operands) if (!g.members.has(o)) pending.add(o);
   }
   return [...g.members].some((x) => x.opcode === 'reduce' && !g.copies.has(x)) ? g : undefined;
-}
-
-/** No path from a member leaves the group and comes back to a member. */
-function convex(g: RowGroup, users: Map<Instruction, Instruction[]>): boolean {
-  const seen = new Set<Instruction>();
-  const stack = [...g.members].filter((m) => !g.copies.has(m)).flatMap((m) => (users.get(m) ?? []).filter((u) => !g.members.has(u)));
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (seen.has(x)) continue;
-    seen.add(x);
-    for (const u of users.get(x) ?? []) {
-      if (g.members.has(u)) return false;
-      stack.push(u);
-    }
-  }
-  return true;
 }
 
 /** Copied into the group when something outside reads it too. */

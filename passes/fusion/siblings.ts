@@ -6,6 +6,7 @@
 // along their row, which the first has just brought into cache.
 import type { Instruction } from '../../ir/module.js';
 import type { Shape } from '../../ir/shape.js';
+import { convex } from './convex.js';
 
 export interface SiblingGroup {
   root: Instruction;
@@ -54,20 +55,4 @@ function siblings(g: SiblingGroup, h: SiblingGroup): boolean {
   if (reads(g, h) || reads(h, g)) return false;
   const shared = largeInputs(h);
   return [...largeInputs(g)].some((o) => shared.has(o));
-}
-
-/** No path from a member of `g` leaves it and comes back to a member. */
-function convex(g: SiblingGroup, users: Map<Instruction, Instruction[]>): boolean {
-  const seen = new Set<Instruction>();
-  const stack = [...g.members].filter((m) => !g.copies.has(m)).flatMap((m) => (users.get(m) ?? []).filter((u) => !g.members.has(u)));
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (seen.has(x)) continue;
-    seen.add(x);
-    for (const u of users.get(x) ?? []) {
-      if (g.members.has(u)) return false;
-      stack.push(u);
-    }
-  }
-  return true;
 }
