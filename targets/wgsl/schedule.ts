@@ -8,7 +8,6 @@
 import { gridInvocations, isWide, SCALAR_TYPES, type Expr, type Grid, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import { NotSupported } from './errors.js';
-import { ELEMENT_BYTES } from './memory.js';
 
 /** Invocations per workgroup of a split kernel. */
 export const WORKGROUP = 64;
@@ -123,15 +122,21 @@ export function loopNestIterations(k: Kernel): number {
   return most;
 }
 
-/** Refuses a kernel with any 64-bit value or buffer: WGSL has no 64-bit types. */
-export function check32(k: Kernel): void {
-  const wide = k.params.find((p) => ELEMENT_BYTES[p.dtype] === 8);
-  if (wide) throw new NotSupported(`${k.name}: ${wide.dtype} buffer ${wide.name}: WGSL has no 64-bit types`);
+const F64 = 'WGSL has no 64-bit floats (kiln emulates s64/u64 on vec2<u32>, not f64)';
+
+/**
+ * Refuses a kernel with any f64 value, buffer or array, or a vector of a 64-bit type
+ * (the kernel IR's builders make none: 64-bit values are scalars only), naming it.
+ */
+export function checkTypes(k: Kernel): void {
+  const f64 = k.params.find((p) => p.dtype === 'f64');
+  if (f64) throw new NotSupported(`${k.name}: f64 buffer ${f64.name}: ${F64}`);
   const visit = (e: Expr): void => {
-    if (isWide(e.type.scalar)) throw new NotSupported(`${k.name}: ${e.type.scalar} values: WGSL has no 64-bit types`);
+    if (e.type.scalar === 'f64') throw new NotSupported(`${k.name}: f64 values: ${F64}`);
+    if (isWide(e.type.scalar) && e.type.lanes !== 1) throw new NotSupported(`${k.name}: a vector of ${e.type.scalar}: 64-bit values are scalars only`);
   };
   walkStmts(k.body, (s) => {
-    if (s.k === 'array' && isWide(s.type)) throw new NotSupported(`${k.name}: ${s.type} array ${s.name}: WGSL has no 64-bit types`);
+    if (s.k === 'array' && s.type === 'f64') throw new NotSupported(`${k.name}: f64 array ${s.name}: ${F64}`);
     stmtExprs(s).forEach((e) => walkExpr(e, visit));
   });
 }
