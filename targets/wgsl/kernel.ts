@@ -3,7 +3,7 @@
 // function-scope `var`s declared at the top (kernel-IR variables live for the whole
 // kernel, and WGSL zero-fills them as the reference does), local arrays likewise, zeroed
 // again where their `array` statement runs inside a loop or a branch.
-import { unreachable, type Kernel, type Loop, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
+import { isWide, unreachable, type Kernel, type Loop, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { walkStmts } from '../../ir/kernel/walk.js';
 import type { GpuBinding } from '../../runtime/webgpu/manifest.js';
 import { ExprWriter, GPU_ID, type BoundParam } from './expr.js';
@@ -247,6 +247,7 @@ class KernelWriter {
   /** Serial, unrolled and nested parallel loops alike: a `for` whose bounds are read once, as the reference reads them. */
   private loop(l: Loop): string[] {
     const x = this.x;
+    if (isWide(l.start.type.scalar)) x.fail(`loop '${l.var}' counts in ${l.start.type.scalar} (loops count in 32 bits)`);
     const v = this.variable(l.var, l.start.type);
     const start = x.expr(l.start);
     const end = x.bind(x.expr(l.end));

@@ -100,7 +100,8 @@ function fold(e: Expr, env: ReadonlyMap<string, number>): number | undefined {
 /**
  * A lower bound on the most loop iterations (every level's, as back-edges) one entry of a
  * top-level loop nest makes in one invocation: loops whose bounds do not fold count as
- * none. A split kernel's
+ * none; the s64/u64 helpers' loops (divide, remainder, power) count at their most, 64
+ * steps a call, since a driver sees them inlined into the nest. A split kernel's
  * parallel loop is not a loop in the shader. Some drivers cap this: Mesa's llvmpipe (the
  * lavapipe Vulkan driver) leaves every loop nest after 65535 iterations, silently.
  */
@@ -108,10 +109,11 @@ export function loopNestIterations(k: Kernel): number {
   const plan = planKernel(k);
   const body = plan.k === 'split' ? [...k.body.slice(0, plan.at), ...plan.loop.body, ...k.body.slice(plan.at + 1)] : k.body;
   const env = new Map<string, number>();
-  /** Iterations of the loops in `stmts`, run once. */
+  /** Iterations of the loops in `stmts` (helpers' loops included), run once. */
   const cost = (stmts: readonly Stmt[]): number => stmts.reduce((sum, s) => {
-    if (s.k === 'if') return sum + Math.max(cost(s.then), cost(s.else));
-    if (s.k !== 'loop') return sum;
+    const own = helperIterations(s);
+    if (s.k === 'if') return sum + own + Math.max(cost(s.then), cost(s.else));
+    if (s.k !== 'loop') return sum + own;
     const start = fold(s.loop.start, env), end = fold(s.loop.end, env);
     if (start === undefined || end === undefined) return sum;
     const trips = Math.max(0, Math.ceil((end - start) / s.loop.step));
@@ -120,6 +122,20 @@ export function loopNestIterations(k: Kernel): number {
   let most = 0;
   for (const s of body) most = Math.max(most, cost([s]));
   return most;
+}
+
+/** The s64/u64 helpers that loop (lib_int64.ts): at most 64 steps per call. */
+const LOOPING_64: ReadonlySet<string> = new Set(['divide', 'remainder', 'power']);
+
+/**
+ * The most iterations of helper loops one run of statement `s` (not its nested statements)
+ * makes: 64 per s64/u64 divide, remainder or power in its expressions. The shader inlines
+ * them, so they count toward the loop nest they sit in.
+ */
+function helperIterations(s: Stmt): number {
+  let n = 0;
+  for (const e of stmtExprs(s)) walkExpr(e, (x) => { if (x.k === 'binary' && isWide(x.type.scalar) && LOOPING_64.has(x.op)) n += 64; });
+  return n;
 }
 
 const F64 = 'WGSL has no 64-bit floats (kiln emulates s64/u64 on vec2<u32>, not f64)';
