@@ -62,7 +62,7 @@ export async function checkFileOnBackend(dir: string, file: string, backend: Bac
 
 /** A target refusal's class, for the counts: the type or limit it names. */
 function targetRefusal(message: string): string {
-  if (/WGSL has no 64-bit types/.test(message)) return `target: ${/\b([suf]64) buffer/.exec(message)?.[1] ?? '64-bit'}`;
+  if (/WGSL has no 64-bit (types|floats)/.test(message)) return `target: ${/\b([suf]64) (buffer|values|array)/.exec(message)?.[1] ?? '64-bit'}`;
   if (/stops every loop nest after/.test(message)) return 'target: loop-length cap';
   return 'target: other';
 }

@@ -2,13 +2,14 @@
 // call, so texts compose without precedence rules. Expressions have no side effects and
 // nothing in WGSL traps, so a sub-expression that must be used several times (a vector
 // load's index) is bound to a `let` placed before the statement being written.
-import { computeTypeOf, unreachable, type Expr, type KernelParam, type Lanes, type ScalarType, type StorageType } from '../../ir/kernel/kernel.js';
+import { computeTypeOf, unreachable, type Expr, type KernelParam, type Lanes, type ScalarType, type StorageType, type ValueType } from '../../ir/kernel/kernel.js';
 import { NotSupported } from './errors.js';
 import type { Helpers } from './helpers.js';
 import { loadScalar, loadVector, type MemoryContext, type RegionAccess } from './memory.js';
 import type { Names } from './names.js';
 import { BINARY, compare, convert, UNARY, type OpContext } from './ops.js';
-import { narrow, scalarLit, wgslScalar, wgslType, type Scalar32 } from './types.js';
+import { BINARY64, compare64, convert64, UNARY64, type Op64Context } from './ops64.js';
+import { int64Lit, is64, narrow, scalarLit, wgslScalar, wgslType, type Scalar, type Scalar32 } from './types.js';
 
 /** Where a launch's buffer parameter lives: its region and its byte offset there. */
 export interface BoundParam {
@@ -29,8 +30,8 @@ export class ExprWriter implements MemoryContext {
     private readonly helpers: Helpers,
     private readonly names: Names,
     private readonly params: readonly BoundParam[],
-    /** The identifier of a variable (name, type). */
-    private readonly variable: (name: string, type: string) => string,
+    /** The identifier of a variable of kernel-IR type `type`. */
+    private readonly variable: (name: string, type: ValueType) => string,
     /** The identifier of a local array. */
     private readonly array: (name: string) => string,
     /** A grid kernel: `gpuId` reads the entry point's builtins. */
@@ -70,6 +71,9 @@ export class ExprWriter implements MemoryContext {
     };
   }
 
+  /** The context of 64-bit rules (ops64.ts): scalar helpers. */
+  private readonly ops64: Op64Context = { helper: (name) => this.helper(name) };
+
   lit(s: Scalar32, v: number, lanes: Lanes): string {
     const x = scalarLit(s, v, () => this.helper('f32_bits'));
     return lanes === 1 ? x : `${wgslScalar(s, 4)}(${x})`;
@@ -84,10 +88,11 @@ export class ExprWriter implements MemoryContext {
   expr(e: Expr): string {
     const lanes = e.type.lanes;
     const s = narrow(e.type.scalar);
+    if (is64(s) && lanes !== 1) this.fail(`a vector of ${s} (64-bit values are scalars only)`);
     const c = this.ops(lanes);
     switch (e.k) {
-      case 'const': return this.lit(s, Number(e.value), lanes);
-      case 'var': return this.variable(e.name, wgslType(e.type));
+      case 'const': return is64(s) ? int64Lit(e.value) : this.lit(s, Number(e.value), lanes);
+      case 'var': return this.variable(e.name, e.type);
       case 'load': return this.load(e.buf, e.index, s, lanes);
       case 'local': {
         const a = this.array(e.array);
@@ -96,21 +101,25 @@ export class ExprWriter implements MemoryContext {
         return `${wgslType(e.type)}(${[0, 1, 2, 3].map((l) => `${a}[${l ? `${i} + ${l}` : i}]`).join(', ')})`;
       }
       case 'unary': {
-        const r = UNARY[e.op](narrow(e.a.type.scalar), this.expr(e.a), c);
+        const from = narrow(e.a.type.scalar), x = this.expr(e.a);
+        const r = is64(from) ? UNARY64[e.op](from, x, this.ops64) : UNARY[e.op](from, x, c);
         return r ?? this.fail(`'${e.op}' is not defined on ${e.a.type.scalar} here`);
       }
       case 'binary': {
         const a = this.expr(e.a), b = this.expr(e.b);
-        const r = this.constantShift(e.op, s, a, e.b, lanes) ?? BINARY[e.op](s, a, b, c);
+        const r = is64(s) ? BINARY64[e.op](s, a, b, this.ops64) : this.constantShift(e.op, s, a, e.b, lanes) ?? BINARY[e.op](s, a, b, c);
         return r ?? this.fail(`'${e.op}' is not defined on ${e.type.scalar} here`);
       }
-      case 'compare': return compare(e.dir, narrow(e.a.type.scalar), this.expr(e.a), this.expr(e.b), this.ops(e.a.type.lanes));
+      case 'compare': {
+        const from = narrow(e.a.type.scalar), a = this.expr(e.a), b = this.expr(e.b);
+        return is64(from) ? compare64(e.dir, from, a, b, this.ops64) : compare(e.dir, from, a, b, this.ops(e.a.type.lanes));
+      }
       case 'select': return `select(${this.expr(e.b)}, ${this.expr(e.a)}, ${this.expr(e.cond)})`;
       case 'muladd': return `fma(${this.expr(e.a)}, ${this.expr(e.b)}, ${this.expr(e.c)})`;
-      case 'convert': return convert(narrow(e.a.type.scalar), s, this.expr(e.a), c);
+      case 'convert': return this.convert(narrow(e.a.type.scalar), s, this.expr(e.a), lanes);
       case 'bitcast': {
         const from = narrow(e.a.type.scalar);
-        if (from === s) return this.expr(e.a);
+        if (from === s || (is64(from) && is64(s))) return this.expr(e.a);
         if (from === 'pred' || s === 'pred') this.fail('bitcast to or from pred');
         return `bitcast<${wgslType(e.type)}>(${this.expr(e.a)})`;
       }
@@ -123,6 +132,11 @@ export class ExprWriter implements MemoryContext {
         return `i32(${GPU_ID[e.id]}.${'xyz'[e.dim]})`;
       default: return unreachable(e);
     }
+  }
+
+  /** HLO convert between any two compute types (ops.ts for 32-bit ones, ops64.ts where one is 64-bit). */
+  private convert(from: Scalar, to: Scalar, x: string, lanes: Lanes): string {
+    return is64(from) || is64(to) ? convert64(from, to, x, this.ops64) : convert(from, to, x, this.ops(lanes));
   }
 
   /** Shifts by a constant count in [0, 32) need none of the helpers' guards. */
@@ -144,12 +158,12 @@ export class ExprWriter implements MemoryContext {
   }
 
   /** Element `index` (lanes of it) of buffer `buf`, converted to compute type `to`. */
-  private load(buf: number, index: Expr, to: Scalar32, lanes: Lanes): string {
+  private load(buf: number, index: Expr, to: Scalar, lanes: Lanes): string {
     const p = this.param(buf);
     const dt = p.param.dtype;
     const i = this.expr(index);
     const v = lanes === 1 ? loadScalar(this, p.region, dt, p.base, i) : loadVector(this, p.region, dt, p.base, i);
-    return convert(narrow(computeTypeOf(dt)), to, v, this.ops(lanes));
+    return this.convert(narrow(computeTypeOf(dt)), to, v, lanes);
   }
 
   /**
@@ -159,20 +173,23 @@ export class ExprWriter implements MemoryContext {
    */
   storageBits(dt: StorageType, from: ScalarType, value: string, lanes: Lanes): string {
     const f = narrow(from);
-    const c = this.ops(lanes);
     const U = wgslScalar('u32', lanes);
-    const to = (s: Scalar32) => convert(f, s, value, c);
+    const to = (s: Scalar) => this.convert(f, s, value, lanes);
     switch (dt) {
       case 'f32': case 's32': return `bitcast<${U}>(${to(dt)})`;
       case 'u32': return to('u32');
+      case 's64': case 'u64': return to(dt);
       case 'pred': return `${U}(${to('pred')})`;
       case 's8': case 'u8': case 's16': case 'u16':
-        return f === 'f32' ? `${this.helper(`sat_${dt}`, lanes)}(${value})` : f === 'pred' ? `${U}(${value})` : `bitcast<${U}>(${value})`;
+        // A 64-bit value wraps: its low word's bits, which the store masks.
+        return f === 'f32' ? `${this.helper(`sat_${dt}`, lanes)}(${value})` : f === 'pred' ? `${U}(${value})` : to('u32');
       case 'f16': return `${this.helper('f32_to_f16', lanes)}(${to('f32')})`;
       case 'bf16':
         if (f === 's32' || f === 'u32') return `${this.helper(`${f}_to_bf16`, lanes)}(${value})`;
+        // Through the nearest f32 would round twice; lowering rounds a 64-bit integer to odd first (docs/kernel-ir.md).
+        if (is64(f)) return this.fail(`a ${f} value stored into a bf16 buffer (lowering converts to f32 first)`);
         return `${this.helper('f32_to_bf16', lanes)}(${to('f32')})`;
-      default: return this.fail(`${dt} buffers (WGSL has no 64-bit types)`);
+      case 'f64': return this.fail('f64 buffers (WGSL has no 64-bit floats; kiln does not emulate them)');
     }
   }
 }

@@ -3,17 +3,18 @@
 // function-scope `var`s declared at the top (kernel-IR variables live for the whole
 // kernel, and WGSL zero-fills them as the reference does), local arrays likewise, zeroed
 // again where their `array` statement runs inside a loop or a branch.
-import { unreachable, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
+import { isWide, unreachable, type Kernel, type Loop, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { walkStmts } from '../../ir/kernel/walk.js';
 import type { GpuBinding } from '../../runtime/webgpu/manifest.js';
 import { ExprWriter, GPU_ID, type BoundParam } from './expr.js';
 import { Helpers, type HelperDef } from './helpers.js';
 import { FLOAT_HELPERS } from './lib_float.js';
 import { INT_HELPERS } from './lib_int.js';
+import { INT64_HELPERS } from './lib_int64.js';
 import { TRIG_HELPERS } from './lib_trig.js';
 import { isNarrow, memoryHelpers, setWord, storeBits, type RegionAccess, type RegionName } from './memory.js';
 import { Names } from './names.js';
-import { check32, planKernel, WORKGROUP, type Plan } from './schedule.js';
+import { checkTypes, planKernel, WORKGROUP, type Plan } from './schedule.js';
 import { wgslScalar, wgslType } from './types.js';
 
 export interface LaunchParam {
@@ -36,7 +37,7 @@ const hasLoop = (stmts: readonly Stmt[]): boolean => {
   return found;
 };
 
-const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
+const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(INT64_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
 const BINDING: { readonly [R in RegionName]: number } = { arena: 0, consts: 1 };
 /** The entry point's parameters: a grid kernel reads its coordinates (gpuId), a CPU-form one its global index. */
 const BUILTINS: { readonly [K in Plan['k']]: string } = {
@@ -58,7 +59,7 @@ export interface LoopCheck {
 }
 
 export function renderLaunch(k: Kernel, entry: string, params: readonly LaunchParam[], header: string, check?: LoopCheck): RenderedLaunch {
-  check32(k);
+  checkTypes(k);
   if (params.length !== k.params.length) throw new Error(`${k.name}: launched with ${params.length} buffers for ${k.params.length} parameters`);
   const stored = new Set<number>();
   let loops = false;
@@ -106,24 +107,26 @@ class KernelWriter {
   private readonly names = new Names();
   private readonly arrays = new Map<string, { id: string; type: string; size: number; shared: boolean }>();
   private readonly vars = new Map<string, { id: string; type: string }>();
+  /** s64 and u64 are both vec2<u32>: identifiers are per kernel-IR type, not per WGSL type. */
+  private static key = (t: ValueType): string => `${t.scalar}x${t.lanes}`;
   private readonly x: ExprWriter;
 
   /** `report`: the statement that reports a loop cut short (see LoopCheck), if the shader checks. */
   constructor(private readonly k: Kernel, params: readonly BoundParam[], helpers: Helpers, private readonly plan: Plan, private readonly report?: string) {
     for (const r of ['arena', 'consts', 'gid', 'idx']) this.names.reserve(r);
-    this.x = new ExprWriter(k.name, helpers, this.names, params, (name, type) => this.variable(name, type), (name) => this.array(name), plan.k === 'grid');
+    this.x = new ExprWriter(k.name, helpers, this.names, params, (name, t) => this.variable(name, t), (name) => this.array(name), plan.k === 'grid');
     this.declare();
   }
 
   /** Every variable (name, type) and array of the kernel, so that each gets one identifier. */
   private declare(): void {
-    const note = (name: string, type: string) => {
-      const id = this.names.variable(name, type);
-      if (!this.vars.has(id)) this.vars.set(id, { id, type });
+    const note = (name: string, t: ValueType) => {
+      const id = this.names.variable(name, KernelWriter.key(t));
+      if (!this.vars.has(id)) this.vars.set(id, { id, type: wgslType(t) });
     };
     walkStmts(this.k.body, (s) => {
-      if (s.k === 'let' || s.k === 'assign') note(s.name, wgslType(s.value.type));
-      if (s.k === 'loop') note(s.loop.var, wgslType(s.loop.start.type));
+      if (s.k === 'let' || s.k === 'assign') note(s.name, s.value.type);
+      if (s.k === 'loop') note(s.loop.var, s.loop.start.type);
       if (s.k === 'array') {
         const type = wgslScalar(s.type);
         const a = this.arrays.get(s.name);
@@ -136,9 +139,9 @@ class KernelWriter {
     });
   }
 
-  private variable(name: string, type: string): string {
-    const id = this.names.variable(name, type);
-    if (!this.vars.has(id)) this.x.fail(`variable '${name}' (${type}) used before it is defined`);
+  private variable(name: string, t: ValueType): string {
+    const id = this.names.variable(name, KernelWriter.key(t));
+    if (!this.vars.has(id)) this.x.fail(`variable '${name}' (${wgslType(t)}) used before it is defined`);
     return id;
   }
 
@@ -177,7 +180,7 @@ class KernelWriter {
 
   /** The top-level parallel loop: invocation `idx` runs iteration `idx`. */
   private parallel(p: Extract<Plan, { k: 'split' }>): string[] {
-    const v = this.variable(p.loop.var, 'i32');
+    const v = this.variable(p.loop.var, p.loop.start.type);
     const perRow = p.groups[0] * WORKGROUP;
     const idx = p.groups[1] > 1 ? `i32(gid.x + gid.y * ${perRow}u)` : 'i32(gid.x)';
     const first = p.start === 0 ? '' : `${p.start} + `;
@@ -210,7 +213,7 @@ class KernelWriter {
     const x = this.x;
     switch (s.k) {
       case 'let': case 'assign':
-        return [`${this.variable(s.name, wgslType(s.value.type))} = ${x.expr(s.value)};`];
+        return [`${this.variable(s.name, s.value.type)} = ${x.expr(s.value)};`];
       case 'store': {
         const p = x.param(s.buf);
         const bits = x.storageBits(p.param.dtype, s.value.type.scalar, x.expr(s.value), s.value.type.lanes);
@@ -244,7 +247,8 @@ class KernelWriter {
   /** Serial, unrolled and nested parallel loops alike: a `for` whose bounds are read once, as the reference reads them. */
   private loop(l: Loop): string[] {
     const x = this.x;
-    const v = this.variable(l.var, wgslType(l.start.type));
+    if (isWide(l.start.type.scalar)) x.fail(`loop '${l.var}' counts in ${l.start.type.scalar} (loops count in 32 bits)`);
+    const v = this.variable(l.var, l.start.type);
     const start = x.expr(l.start);
     const end = x.bind(x.expr(l.end));
     const step = l.step === 1 ? `${v} + 1i` : `${v} + ${l.step}i`;

@@ -6,6 +6,8 @@
 // shader that stores narrow elements declares the arena `array<atomic<u32>>` and changes
 // only its element's bits with atomicAnd + atomicOr (every other access of that shader is
 // an atomicLoad / atomicStore): two invocations never overwrite each other's bytes.
+// s64 and u64 elements are two words (low, high), read and written as a `vec2<u32>`; a
+// buffer needs only word alignment for that.
 import { computeTypeOf, type StorageType } from '../../ir/kernel/kernel.js';
 import { NotSupported } from './errors.js';
 import type { HelperDef } from './helpers.js';
@@ -67,10 +69,16 @@ const offsetOf = (base: number, index: string, scale: number): string => {
 /** The element of storage type `dt` at element index `index` (an i32 expression) of a buffer at byte `base`, in its compute type. */
 export function loadScalar(m: MemoryContext, r: RegionAccess, dt: StorageType, base: number, index: string): string {
   const size = ELEMENT_BYTES[dt];
+  if (size >= 4 && base % 4 !== 0) throw new NotSupported(`wgsl: a ${dt} buffer at byte ${base}, not a multiple of 4`);
   if (size === 4) {
     if (base % 4 !== 0) throw new NotSupported(`wgsl: a ${dt} buffer at byte ${base}, not a multiple of 4`);
     const w = word(r, offsetOf(base / 4, index, 1));
     return dt === 'u32' ? w : `bitcast<${dt === 'f32' ? 'f32' : 'i32'}>(${w})`;
+  }
+  if (size === 8) {
+    if (dt === 'f64') throw new NotSupported('wgsl: f64 buffers (WGSL has no 64-bit floats; kiln does not emulate them)');
+    const i = m.temp(index);
+    return `vec2<u32>(${word(r, offsetOf(base / 4, i, 2))}, ${word(r, offsetOf(base / 4 + 1, i, 2))})`;
   }
   const at = offsetOf(base, index, size);
   const ld = (kind: 'u8' | 's8' | 'u16' | 's16') => `${m.helper(`ld_${kind}_${r.name}`)}(${at})`;
@@ -79,7 +87,7 @@ export function loadScalar(m: MemoryContext, r: RegionAccess, dt: StorageType, b
     case 'u8': case 's8': case 'u16': case 's16': return ld(dt);
     case 'f16': return `${m.helper('f16_to_f32')}(${ld('u16')})`;
     case 'bf16': return `bitcast<f32>(${ld('u16')} << 16u)`;
-    default: throw new NotSupported(`wgsl: ${dt} buffers (WGSL has no 64-bit types)`);
+    default: throw new Error(`wgsl: ${dt} elements are words`);
   }
 }
 
@@ -99,11 +107,17 @@ export function loadVector(m: MemoryContext, r: RegionAccess, dt: StorageType, b
 
 /**
  * Statements storing `bits` (u32, or vec4<u32> with `lanes` 4: each element's storage
- * bits, from storageBits) at element `index` of a buffer at byte `base` in the arena.
+ * bits, from storageBits; a vec2<u32> for s64/u64) at element `index` of a buffer at byte
+ * `base` in the arena.
  */
 export function storeBits(m: MemoryContext, r: RegionAccess, dt: StorageType, base: number, index: string, bits: string, lanes: 1 | 4): string[] {
   const size = ELEMENT_BYTES[dt];
-  if (size === 4 && base % 4 !== 0) throw new NotSupported(`wgsl: a ${dt} buffer at byte ${base}, not a multiple of 4`);
+  if (size >= 4 && base % 4 !== 0) throw new NotSupported(`wgsl: a ${dt} buffer at byte ${base}, not a multiple of 4`);
+  if (size === 8) {
+    if (lanes !== 1) throw new NotSupported(`wgsl: a vector store into a ${dt} buffer (64-bit values are scalars only)`);
+    const i = m.temp(index), v = m.temp(bits);
+    return [setWord(r, offsetOf(base / 4, i, 2), `${v}.x`), setWord(r, offsetOf(base / 4 + 1, i, 2), `${v}.y`)];
+  }
   const i = lanes === 1 ? index : m.temp(index);
   const v = lanes === 1 ? bits : m.temp(bits);
   const lane = (l: number) => (lanes === 1 ? v : `${v}.${'xyzw'[l]}`);

@@ -8,7 +8,6 @@
 import { gridInvocations, isWide, SCALAR_TYPES, type Expr, type Grid, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import { NotSupported } from './errors.js';
-import { ELEMENT_BYTES } from './memory.js';
 
 /** Invocations per workgroup of a split kernel. */
 export const WORKGROUP = 64;
@@ -101,7 +100,8 @@ function fold(e: Expr, env: ReadonlyMap<string, number>): number | undefined {
 /**
  * A lower bound on the most loop iterations (every level's, as back-edges) one entry of a
  * top-level loop nest makes in one invocation: loops whose bounds do not fold count as
- * none. A split kernel's
+ * none; the s64/u64 helpers' loops (divide, remainder, power) count at their most, 64
+ * steps a call, since a driver sees them inlined into the nest. A split kernel's
  * parallel loop is not a loop in the shader. Some drivers cap this: Mesa's llvmpipe (the
  * lavapipe Vulkan driver) leaves every loop nest after 65535 iterations, silently.
  */
@@ -109,10 +109,11 @@ export function loopNestIterations(k: Kernel): number {
   const plan = planKernel(k);
   const body = plan.k === 'split' ? [...k.body.slice(0, plan.at), ...plan.loop.body, ...k.body.slice(plan.at + 1)] : k.body;
   const env = new Map<string, number>();
-  /** Iterations of the loops in `stmts`, run once. */
+  /** Iterations of the loops in `stmts` (helpers' loops included), run once. */
   const cost = (stmts: readonly Stmt[]): number => stmts.reduce((sum, s) => {
-    if (s.k === 'if') return sum + Math.max(cost(s.then), cost(s.else));
-    if (s.k !== 'loop') return sum;
+    const own = helperIterations(s);
+    if (s.k === 'if') return sum + own + Math.max(cost(s.then), cost(s.else));
+    if (s.k !== 'loop') return sum + own;
     const start = fold(s.loop.start, env), end = fold(s.loop.end, env);
     if (start === undefined || end === undefined) return sum;
     const trips = Math.max(0, Math.ceil((end - start) / s.loop.step));
@@ -123,15 +124,35 @@ export function loopNestIterations(k: Kernel): number {
   return most;
 }
 
-/** Refuses a kernel with any 64-bit value or buffer: WGSL has no 64-bit types. */
-export function check32(k: Kernel): void {
-  const wide = k.params.find((p) => ELEMENT_BYTES[p.dtype] === 8);
-  if (wide) throw new NotSupported(`${k.name}: ${wide.dtype} buffer ${wide.name}: WGSL has no 64-bit types`);
+/** The s64/u64 helpers that loop (lib_int64.ts): at most 64 steps per call. */
+const LOOPING_64: ReadonlySet<string> = new Set(['divide', 'remainder', 'power']);
+
+/**
+ * The most iterations of helper loops one run of statement `s` (not its nested statements)
+ * makes: 64 per s64/u64 divide, remainder or power in its expressions. The shader inlines
+ * them, so they count toward the loop nest they sit in.
+ */
+function helperIterations(s: Stmt): number {
+  let n = 0;
+  for (const e of stmtExprs(s)) walkExpr(e, (x) => { if (x.k === 'binary' && isWide(x.type.scalar) && LOOPING_64.has(x.op)) n += 64; });
+  return n;
+}
+
+const F64 = 'WGSL has no 64-bit floats (kiln emulates s64/u64 on vec2<u32>, not f64)';
+
+/**
+ * Refuses a kernel with any f64 value, buffer or array, or a vector of a 64-bit type
+ * (the kernel IR's builders make none: 64-bit values are scalars only), naming it.
+ */
+export function checkTypes(k: Kernel): void {
+  const f64 = k.params.find((p) => p.dtype === 'f64');
+  if (f64) throw new NotSupported(`${k.name}: f64 buffer ${f64.name}: ${F64}`);
   const visit = (e: Expr): void => {
-    if (isWide(e.type.scalar)) throw new NotSupported(`${k.name}: ${e.type.scalar} values: WGSL has no 64-bit types`);
+    if (e.type.scalar === 'f64') throw new NotSupported(`${k.name}: f64 values: ${F64}`);
+    if (isWide(e.type.scalar) && e.type.lanes !== 1) throw new NotSupported(`${k.name}: a vector of ${e.type.scalar}: 64-bit values are scalars only`);
   };
   walkStmts(k.body, (s) => {
-    if (s.k === 'array' && isWide(s.type)) throw new NotSupported(`${k.name}: ${s.type} array ${s.name}: WGSL has no 64-bit types`);
+    if (s.k === 'array' && s.type === 'f64') throw new NotSupported(`${k.name}: f64 array ${s.name}: ${F64}`);
     stmtExprs(s).forEach((e) => walkExpr(e, visit));
   });
 }

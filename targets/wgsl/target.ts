@@ -7,8 +7,9 @@ import type { TargetDescription } from '../../ir/target.js';
 
 export const WGSL_TARGET: TargetDescription = {
   name: 'wgsl',
-  // vec4 of 32-bit lanes; WGSL has no 64-bit types (the narrow-int64 pass moves what it can
-  // to s32, the renderer refuses the rest); f16 arithmetic needs the optional `shader-f16`
+  // vec4 of 32-bit lanes; WGSL has no 64-bit types: the renderer emulates s64/u64 on
+  // vec2<u32> and refuses f64, and `int64: false` keeps the narrow-int64 pass, which moves
+  // what provably fits to s32 (one word is cheaper than two); f16 arithmetic needs the optional `shader-f16`
   // feature and subgroups another optional feature: neither is assumed.
   capabilities: { vectorLanes: 4, int64: false, float64: false, f16: false, subgroups: false },
   limits: {

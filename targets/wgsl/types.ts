@@ -1,21 +1,33 @@
 // How kernel-IR types and constants are spelled in WGSL. pred is `bool` (`vec4<bool>`),
-// s32 `i32`, u32 `u32`, f32 `f32`. WGSL has no 64-bit types: kernels touching one are
-// refused before anything here sees them (see index.ts).
+// s32 `i32`, u32 `u32`, f32 `f32`. WGSL has no 64-bit types: s64 and u64 are emulated on
+// `vec2<u32>` (x the low word, y the high one; lib_int64.ts), scalars only as in the kernel
+// IR. f64 has no faithful emulation short of double-float pairs: kernels touching one are
+// refused (schedule.ts, checkTypes).
 import type { Lanes, ScalarType, ValueType } from '../../ir/kernel/kernel.js';
 import { NotSupported } from './errors.js';
 
 export type Scalar32 = 'f32' | 's32' | 'u32' | 'pred';
+/** The 64-bit integers, each a `vec2<u32>` (low word, high word). */
+export type Int64 = 's64' | 'u64';
+/** The compute types the WGSL target renders. */
+export type Scalar = Scalar32 | Int64;
 
-const SCALAR_WGSL: { readonly [S in Scalar32]: string } = { f32: 'f32', s32: 'i32', u32: 'u32', pred: 'bool' };
+const SCALAR_WGSL: { readonly [S in Scalar]: string } = { f32: 'f32', s32: 'i32', u32: 'u32', pred: 'bool', s64: 'vec2<u32>', u64: 'vec2<u32>' };
 
-export function narrow(s: ScalarType): Scalar32 {
-  if (s === 'f64' || s === 's64' || s === 'u64') throw new NotSupported(`wgsl: ${s} values (WGSL has no 64-bit types)`);
+export const is64 = (s: Scalar): s is Int64 => s === 's64' || s === 'u64';
+
+export function narrow(s: ScalarType): Scalar {
+  if (s === 'f64') throw new NotSupported('wgsl: f64 values (WGSL has no 64-bit floats; kiln does not emulate them)');
   return s;
 }
 
 /** The WGSL type of a scalar type with `lanes` lanes. */
-export const wgslScalar = (s: ScalarType, lanes: Lanes = 1): string =>
-  lanes === 1 ? SCALAR_WGSL[narrow(s)] : `vec4<${SCALAR_WGSL[narrow(s)]}>`;
+export function wgslScalar(s: ScalarType, lanes: Lanes = 1): string {
+  const t = narrow(s);
+  if (lanes === 1) return SCALAR_WGSL[t];
+  if (is64(t)) throw new NotSupported(`wgsl: a vector of ${t} (64-bit values are scalars only)`);
+  return `vec4<${SCALAR_WGSL[t]}>`;
+}
 export const wgslType = (t: ValueType): string => wgslScalar(t.scalar, t.lanes);
 
 const f32 = new Float32Array(1);
@@ -50,6 +62,12 @@ export function f32Lit(x: number, bits: () => string): string {
   const s = String(v);
   const text = /[.e]/.test(s) ? `${s}f` : `${s}.0f`;
   return v < 0 ? `(${text})` : text;
+}
+
+/** A 64-bit integer constant (s64 or u64 bits) as its two words. */
+export function int64Lit(v: number | bigint): string {
+  const u = BigInt.asUintN(64, BigInt(v));
+  return `vec2<u32>(${u32Lit(Number(u & 0xffffffffn))}, ${u32Lit(Number(u >> 32n))})`;
 }
 
 /** A constant of scalar type `s`. */

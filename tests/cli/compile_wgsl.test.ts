@@ -95,12 +95,12 @@ describe('kiln compile --target wgsl', () => {
     for (const [name, bytes] of art.files) expect(Buffer.from(bytes).equals(readFileSync(join(a, name))), name).toBe(true);
   });
 
-  it('refuses a model with 64-bit values: exit code 4, naming the kernel', () => {
+  it('refuses a model with f64 values: exit code 4, naming the kernel', () => {
     const f64 = join(dir, 'f64.hlo');
     writeFileSync(f64, 'HloModule d\nENTRY main {\n  x = f64[4] parameter(0)\n  ROOT y = f64[4] negate(x)\n}\n');
     const r = kiln(['compile', f64, '--target', 'wgsl', '-o', join(dir, 'f64')]);
     expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/^kiln compile: not compiled: k0_y: f64 buffer y: WGSL has no 64-bit types/);
+    expect(r.stderr).toMatch(/^kiln compile: not compiled: k0_y: f64 buffer y: WGSL has no 64-bit floats/);
   });
 
   it("refuses wasm's options: exit code 2", () => {

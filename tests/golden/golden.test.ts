@@ -18,18 +18,16 @@ const NOT_COMPILED: Record<string, string> = {
 
 /**
  * Cases the webgpu backend refuses, each with the reason its error must give (the
- * targets/wgsl NotSupported message). WGSL has no 64-bit types: kernels that compute in
- * f64, s64 or u64 are refused by name (narrowing ONNX's int64 to s32 is a pass of its
- * own, and f64 has no faithful emulation). A listed case that runs fails, as does one
- * that fails otherwise: the list cannot drift.
+ * targets/wgsl NotSupported message). WGSL has no 64-bit types: s64 and u64 are emulated
+ * on vec2<u32>, f64 has no faithful emulation, so kernels that compute in f64 are refused
+ * by name. A listed case that runs fails, as does one that fails otherwise: the list
+ * cannot drift.
  */
 const WEBGPU_NOT_SUPPORTED: Record<string, string> = {
-  dot_f64: 'f64 buffer d: WGSL has no 64-bit types',
-  f64_convert: 's64 buffer s: WGSL has no 64-bit types',
-  f64_math: 'f64 buffer e: WGSL has no 64-bit types',
-  s64_divide_multiply: 's64 buffer q: WGSL has no 64-bit types',
-  s64_shift: 's64 buffer l: WGSL has no 64-bit types',
-  u64_to_float: 'u64 buffer x: WGSL has no 64-bit types',
+  dot_f64: 'f64 buffer d: WGSL has no 64-bit floats',
+  f64_convert: 'f64 buffer x: WGSL has no 64-bit floats',
+  f64_math: 'f64 buffer e: WGSL has no 64-bit floats',
+  u64_to_float: 'f64 buffer d: WGSL has no 64-bit floats',
 };
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('golden on %s', async (name, backend) => {

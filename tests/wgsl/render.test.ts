@@ -70,11 +70,20 @@ describe('targets/wgsl', () => {
     `);
   });
 
-  it('refuses 64-bit types, naming the kernel', () => {
+  it('keeps s64 as vec2<u32> words: two per element, helpers for the arithmetic', () => {
     const p = program('wide', [{ name: 'x', dtype: 's64', size: 4, role: 'input' }, { name: 'y', dtype: 's64', size: 4, role: 'output' }],
-      [{ name: 'fusion.3', args: ['x', 'y'], body: [b.loop('i', 0, 4, [b.store(1, i, b.load(0, i, 's64'))], 'parallel')] }]);
+      [{ name: 'fusion.3', args: ['x', 'y'], body: [b.loop('i', 0, 4, [b.store(1, i, b.binary('add', b.load(0, i, 's64'), b.constant('s64', -2n)))], 'parallel')] }]);
+    const wgsl = compileWgsl(p).shaders.get('shaders/fusion_3.wgsl')!;
+    expect(wgsl).toContain('let tmp = kiln_add_64(vec2<u32>(arena[i * 2], arena[1 + i * 2]), vec2<u32>(4294967294u, 4294967295u));');
+    expect(wgsl).toContain('arena[8 + i * 2] = tmp.x;');
+    expect(wgsl).toContain('arena[9 + i * 2] = tmp.y;');
+  });
+
+  it('refuses f64, naming the kernel', () => {
+    const p = program('wide', [{ name: 'x', dtype: 'f64', size: 4, role: 'input' }, { name: 'y', dtype: 'f64', size: 4, role: 'output' }],
+      [{ name: 'fusion.3', args: ['x', 'y'], body: [b.loop('i', 0, 4, [b.store(1, i, b.load(0, i, 'f64'))], 'parallel')] }]);
     expect(() => compileWgsl(p)).toThrow(NotSupported);
-    expect(() => compileWgsl(p)).toThrow('fusion.3: s64 buffer x: WGSL has no 64-bit types');
+    expect(() => compileWgsl(p)).toThrow('fusion.3: f64 buffer x: WGSL has no 64-bit floats');
   });
 
   it.skipIf(unavailable)('dispatches in two dimensions past 65535 workgroups, each iteration once', async () => {
