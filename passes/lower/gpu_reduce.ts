@@ -17,6 +17,7 @@ import { product, type ArrayShape } from '../../ir/shape.js';
 import type { GpuSchedule } from '../../ir/target.js';
 import { hoistInvariants } from '../kernel/hoist.js';
 import { elementRule } from './elemental.js';
+import { laneIdentity } from './elemental_compute.js';
 import { Emitter, fixed, type Idx, type Leaf } from './emitter.js';
 import { kernelParams, spread } from './gpu_grid.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
@@ -35,6 +36,9 @@ function reduceOf(spec: LoopKernelSpec, width: number): InstructionOf<'reduce'> 
   const outDims = spec.outputs[0].shape.dims.join();
   if (r.operands.length !== 2 || r.shape.kind !== 'array' || !WORD.has(r.shape.dtype) || dimsOf(r).join() !== outDims) return undefined;
   if (r.operands[0].shape.kind !== 'array' || r.operands[0].shape.dtype !== r.shape.dtype) return undefined;
+  // The tree combines partial results with the reducer, which only a reducer that
+  // reassociates allows (`a + 2|b|` does not: instruction_fusion_test_29 in the corpus).
+  if (laneIdentity(r.attrs.to_apply, computeType(r.shape.dtype)) === undefined) return undefined;
   // Every invocation starts from an element of its own: rows of at least one per invocation.
   const n = product(dimsOf(r.operands[0]).filter((_, d) => r.attrs.dimensions.includes(d)));
   if (n < width) return undefined;
