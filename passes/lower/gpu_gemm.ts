@@ -113,13 +113,13 @@ class GemmBody {
     const { f, t } = this;
     const threads = this.gx * this.gy;
     const inside = (i: Expr, n: number, tile: number): Expr => (n % tile === 0 ? k.constant('pred', 1) : lessThan(i, n));
-    cooperative(out, lid, threads, t.tileM * t.tileK, (e, into) => {
+    cooperative(out, lid, threads, t.tileM * t.tileK, this.tk.kb.fresh('ea'), (e, into) => {
       const row = k.add(m0, k.div(e, t.tileK)), kk = k.add(k0, k.mod(e, t.tileK));
       const a = access.a(row, kk);
       const ok = k.and(k.and(inside(row, f.M, t.tileM), inside(kk, f.K, t.tileK)), a.ok);
       into.push(...guardedStore(this.as, e, ok, () => k.load(f.A, a.at, 'f32')));
     });
-    cooperative(out, lid, threads, t.tileK * t.tileN, (e, into) => {
+    cooperative(out, lid, threads, t.tileK * t.tileN, this.tk.kb.fresh('eb'), (e, into) => {
       const kk = k.add(k0, k.div(e, t.tileN)), col = k.add(n0, k.mod(e, t.tileN));
       const b = access.b(kk, col);
       const ok = k.and(k.and(inside(col, f.N, t.tileN), inside(kk, f.K, t.tileK)), b.ok);

@@ -26,13 +26,27 @@ export const workgroupArray = (name: string, size: number, type: ScalarType = 'f
 
 export const barrier: Stmt = k.barrier();
 
+/** Rounds `cooperative` writes out one after another; more become a loop. */
+const MAX_UNROLLED_ROUNDS = 4;
+
 /**
  * Every invocation of a `threads`-invocation workgroup (flat id `lid`) fills part of an
  * `elems`-element workgroup array: element e = lid + threads·j for j < ceil(elems/threads).
- * `fill(e, into)` writes element e (its own bounds checks included).
+ * `fill(e, into)` writes element e (its own bounds checks included). Up to
+ * MAX_UNROLLED_ROUNDS rounds are unrolled; a small workgroup staging a large tile loops over
+ * `round` instead (SwiftShader took minutes to compile a GEMM tile of 8 invocations whose
+ * 32 unrolled rounds of index arithmetic per array made one enormous shader).
  */
-export function cooperative(out: Stmt[], lid: Expr, threads: number, elems: number, fill: (e: Expr, into: Stmt[]) => void): void {
-  for (let j = 0; j * threads < elems; j++) {
+export function cooperative(out: Stmt[], lid: Expr, threads: number, elems: number, round: string, fill: (e: Expr, into: Stmt[]) => void): void {
+  const rounds = Math.ceil(elems / threads);
+  if (rounds > MAX_UNROLLED_ROUNDS) {
+    const e = k.add(lid, k.mul(k.variable(round, k.S32), k.int(threads)));
+    const body: Stmt[] = [];
+    fill(e, body);
+    out.push(k.loop(round, 0, rounds, elems % threads === 0 ? body : [k.ifStmt(k.compare('LT', e, k.int(elems)), body)]));
+    return;
+  }
+  for (let j = 0; j < rounds; j++) {
     const e = k.add(lid, k.int(j * threads));
     const body: Stmt[] = [];
     fill(e, body);
