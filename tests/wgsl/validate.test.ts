@@ -1,29 +1,22 @@
-// Every shader the golden suite generates compiles on naga (Deno's WebGPU) with no error or
-// warning, including shaders of cases whose results only the golden suite checks; and the
-// runtime rejects a broken shader naming it, instead of running without it.
+// Every shader the golden suite generates (golden_shaders.ts) compiles on naga (Deno's WebGPU)
+// with no error or warning, including shaders of cases whose results only the golden suite
+// checks; and the runtime rejects a broken shader naming it, instead of running without it.
+// Tint (Chromium) checks the same shaders: tests/browser/tint.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileProgram } from '../../compiler/compile.js';
 import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import { bridge } from '../../compiler/webgpu/bridge.js';
 import { compileWgsl } from '../../targets/wgsl/index.js';
-import { NotSupported } from '../../targets/wgsl/errors.js';
 import { loadCases } from '../golden/harness.js';
+import { goldenShaders, MAX_REFUSED } from './golden_shaders.js';
 import { unavailable } from './harness.js';
 
 describe.skipIf(unavailable)('naga', () => {
   it('compiles every golden shader cleanly', async () => {
-    const shaders: Record<string, string> = {};
-    let refused = 0;
-    for (const c of loadCases()) {
-      try {
-        for (const [file, text] of compileWgsl(compileProgram(c.module, { target: WGSL_TARGET }).program).shaders) shaders[`${c.name}/${file}`] = text;
-      } catch (e) {
-        if (!(e instanceof NotSupported)) throw e;
-        refused++; // 64-bit cases: golden.test.ts lists each with its reason
-      }
-    }
-    expect(Object.keys(shaders).length).toBeGreaterThan(50);
-    expect(refused).toBeLessThanOrEqual(8);
+    const { shaders: list, refused } = goldenShaders();
+    const shaders = Object.fromEntries(list.map((s) => [s.name, s.code]));
+    expect(list.length).toBeGreaterThan(50);
+    expect(refused.length).toBeLessThanOrEqual(MAX_REFUSED);
     const b = bridge();
     const { reply } = await b.request({ id: b.id(), op: 'validate', shaders });
     const dirty = Object.entries(reply.messages ?? {}).filter(([, m]) => m.length > 0);
