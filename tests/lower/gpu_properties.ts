@@ -1,6 +1,6 @@
 // One property suite per GPU schedule (passes/lower/gpu_*.ts): seeded random shapes, sizes on
-// and off the workgroup tiles, plus a few fixed examples that once found bugs or that the
-// docs quote. Each case says which kernels its program must have, so a fallback to the
+// and off the workgroup tiles, plus a few fixed examples (whole tiles, LeNet's first
+// convolution, a transposed convolution, transposes with a dim of 1). Each case says which kernels its program must have, so a fallback to the
 // plain loop kernel cannot make a property vacuous. Two thin files run the suite: on the
 // kernel IR executor (tests/lower/gpu_properties.test.ts: shuffled workgroups, races and
 // barriers checked) and on WebGPU (tests/wgsl/gpu_properties.test.ts: Deno, lavapipe here).
@@ -49,7 +49,8 @@ export const TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 const GPU = WGSL_TARGET.schedule as GpuSchedule;
 /** Invocations per workgroup: a reduction reads rows of at least this many, a template writes at least this many outputs. */
 const WG = GPU.workgroupSize;
-const TILES = [4, 8, GPU.dot.tileK, GPU.dot.tileM, GPU.dot.tileN, 32, WG, 2 * WG];
+/** Sizes a tile or a vector divides: the generator draws next to them. */
+const TILES = [...new Set([4, GPU.dot.tileK, GPU.dot.tileM, GPU.dot.tileN, 32, WG, 2 * WG])];
 const count = (ds: readonly number[]): number => ds.reduce((a, b) => a * b, 1);
 /** The reduce schedule needs rows of a workgroup's size; shorter ones are the loop kernel's. */
 const reduceKind = (n: number): KernelKind => (n >= WG ? 'reduce' : 'loop');
