@@ -1,11 +1,8 @@
-// HLO cases for the GPU schedules' tests (tests/lower/gpu_schedules.test.ts on the kernel
-// executor, tests/wgsl/gpu_schedules.test.ts on WebGPU): elementwise fusions and
-// reductions over shapes that are not multiples of the workgroup.
+// HLO cases for the GPU schedules' tests (gpu_properties.ts's random shapes, and the fixed
+// cases of tests/lower/gpu_schedules.test.ts and tests/wgsl/gpu_schedules.test.ts):
+// elementwise fusions, reductions, dots, convolutions and transposes.
 import { parseHlo } from '../../compiler/frontends/hlo/index.js';
 import type { Module } from '../../ir/module.js';
-
-/** Sizes around the workgroup (64) and past it. */
-export const SIZES = [1, 3, 63, 64, 65, 1000, 4097];
 
 const ADD = `add { a = f32[] parameter(0)  b = f32[] parameter(1)  ROOT s = f32[] add(a, b) }`;
 const MAX = `max { a = f32[] parameter(0)  b = f32[] parameter(1)  ROOT m = f32[] maximum(a, b) }`;
@@ -44,6 +41,33 @@ ENTRY main {
 }`);
 }
 
+/** max over `reduced` of `shape` (init -inf), alone: a reduction with no producer or epilogue. */
+export function reduceMax(shape: readonly number[], reduced: readonly number[]): Module {
+  const out = shape.filter((_, d) => !reduced.includes(d));
+  return parseHlo(`HloModule rmax
+${MAX}
+ENTRY main {
+  x = f32[${dims(shape)}] parameter(0)
+  ninf = f32[] constant(-inf)
+  ROOT r = f32[${dims(out)}] reduce(x, ninf), dimensions={${reduced.join(',')}}, to_apply=max
+}`);
+}
+
+/** Σ (x + 1) over `reduced` of an s32 `shape`: an integer reduction, exact on every device. */
+export function reduceSumS32(shape: readonly number[], reduced: readonly number[]): Module {
+  const out = shape.filter((_, d) => !reduced.includes(d));
+  const s = `s32[${dims(shape)}]`;
+  return parseHlo(`HloModule rsum
+iadd { a = s32[] parameter(0)  b = s32[] parameter(1)  ROOT s = s32[] add(a, b) }
+ENTRY main {
+  x = ${s} parameter(0)
+  one = ${s} broadcast(s32[] constant(1)), dimensions={}
+  y = ${s} add(x, one)
+  zero = s32[] constant(0)
+  ROOT r = s32[${dims(out)}] reduce(y, zero), dimensions={${reduced.join(',')}}, to_apply=iadd
+}`);
+}
+
 /** sqrt(Σ x² over `reduced` of `shape` + 1): a reduction with a producer and an epilogue. */
 export function reduceNorm(shape: readonly number[], reduced: readonly number[]): Module {
   const out = shape.filter((_, d) => !reduced.includes(d));
@@ -79,5 +103,61 @@ fused {
 ENTRY main {
   x = ${s} parameter(0)
   ROOT f = ${o} fusion(x), kind=kInput, calls=fused
+}`);
+}
+
+export const MATMUL = 'lhs_contracting_dims={1}, rhs_contracting_dims={0}';
+export const BATCHED = 'lhs_batch_dims={0}, lhs_contracting_dims={2}, rhs_batch_dims={0}, rhs_contracting_dims={1}';
+
+/** dot(a, b) with the given dimension numbers. */
+export const dotModule = (lhs: readonly number[], rhs: readonly number[], out: readonly number[], dimNumbers: string): Module => parseHlo(`HloModule d
+ENTRY main {
+  a = f32[${dims(lhs)}] parameter(0)
+  b = f32[${dims(rhs)}] parameter(1)
+  ROOT d = f32[${dims(out)}] dot(a, b), ${dimNumbers}
+}`);
+
+/** relu(a · b + bias) over [M, K] × [K, N]: a dense layer, its epilogue fused into the dot. */
+export const biasRelu = (M: number, K: number, N: number): Module => parseHlo(`HloModule d
+ENTRY main {
+  a = f32[${M},${K}] parameter(0)
+  b = f32[${K},${N}] parameter(1)
+  bias = f32[${N}] parameter(2)
+  d = f32[${M},${N}] dot(a, b), ${MATMUL}
+  bb = f32[${M},${N}] broadcast(bias), dimensions={1}
+  s = f32[${M},${N}] add(d, bb)
+  z = f32[] constant(0)
+  zb = f32[${M},${N}] broadcast(z), dimensions={}
+  ROOT r = f32[${M},${N}] maximum(s, zb)
+}`);
+
+export const transposeModule = (ds: readonly number[], perm: readonly number[], dtype = 'f32'): Module => parseHlo(`HloModule t
+ENTRY main {
+  a = ${dtype}[${dims(ds)}] parameter(0)
+  ROOT t = ${dtype}[${dims(perm.map((p) => ds[p]))}] transpose(a), dimensions={${perm.join(',')}}
+}`);
+
+export const NCHW = 'dim_labels=bf01_oi01->bf01';
+export const NHWC = 'dim_labels=b01f_01io->b01f';
+
+/**
+ * convolution(x, w) with attributes `attrs` (window, dim_labels, ...), then the epilogue:
+ * none, relu, or a bias along output dim `featureDim` and relu (a framework's Conv layer).
+ */
+export function convModule(x: readonly number[], w: readonly number[], y: readonly number[], attrs: string, epilogue: 'none' | 'relu' | 'bias+relu' = 'none', featureDim = 1): Module {
+  const yt = `f32[${dims(y)}]`;
+  const bias = epilogue !== 'bias+relu' ? '' : `
+  bias = f32[${y[featureDim]}] parameter(2)
+  bb = ${yt} broadcast(bias), dimensions={${featureDim}}
+  s = ${yt} add(c, bb)`;
+  const tail = epilogue === 'none' ? '' : `${bias}
+  z = f32[] constant(0)
+  zb = ${yt} broadcast(z), dimensions={}
+  ROOT r = ${yt} maximum(${bias ? 's' : 'c'}, zb)`;
+  return parseHlo(`HloModule c
+ENTRY main {
+  x = f32[${dims(x)}] parameter(0)
+  w = f32[${dims(w)}] parameter(1)
+  ${epilogue === 'none' ? 'ROOT ' : ''}c = ${yt} convolution(x, w), ${attrs}${tail}
 }`);
 }
