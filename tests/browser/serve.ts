@@ -96,18 +96,3 @@ export async function serve(root: string): Promise<Served> {
     }),
   };
 }
-
-/**
- * A known SwiftShader limit, not a Tint error: a shader whose invocations each stage more than
- * 22 elements of workgroup arrays. gpu_gemm.ts's cooperative staging unrolls one guarded copy
- * per element and invocation, and a tile shrunk to a small matrix has few invocations (vector ×
- * matrix: a 4 × 32 tile, 8 invocations, 36 copies each). SwiftShader's pipeline compile time
- * explodes with the copies (measured on GEMM shaders: 8 to 21 copies 1 to 2 s, 24 copies 9.5 s,
- * 27 over 30 s, 32 and more minutes). Tint is not the slow part: its front end takes
- * milliseconds, and naga/lavapipe run the same shaders (tests/wgsl/gpu_properties.test.ts).
- * gpu_properties.test.ts skips their cases.
- */
-export function swiftShaderStalls(code: string, size: readonly number[]): boolean {
-  const staged = [...code.matchAll(/var<workgroup> \w+: array<\w+, (\d+)>/g)].reduce((a, m) => a + Number(m[1]), 0);
-  return staged / size.reduce((a, b) => a * b, 1) > 22;
-}
