@@ -1,4 +1,4 @@
-// The GPU schedules (passes/lower/gpu_loop.ts, gpu_reduce.ts) on the reference executor:
+// The GPU schedules (passes/lower/gpu_loop.ts, gpu_reduce.ts, gpu_row.ts) on the reference executor:
 // lowered for WGSL_TARGET, run with shuffled workgroups and race checks, compared with the
 // interpreter over sizes that are not multiples of the workgroup.
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,8 @@ async function check(m: Module, seed = 1): Promise<void> {
   expect(compareLiterals(got, interpret(m, args), { atol: 1e-5, rtol: 1e-4 }).filter((d) => !d.ok)).toEqual([]);
 }
 
-const kinds = (m: Module): string[] => compileProgram(m, { target: WGSL_TARGET }).program.kernels.map((k) => (k.grid ? `grid:${k.schedule.reduceWidth ? 'reduce' : 'loop'}` : 'cpu'));
+const kinds = (m: Module): string[] =>
+  compileProgram(m, { target: WGSL_TARGET }).program.kernels.map((k) => (k.grid ? `grid:${k.schedule.rowWidth ? 'row' : k.schedule.reduceWidth ? 'reduce' : 'loop'}` : 'cpu'));
 
 describe('GPU schedules on the kernel executor (WGSL_TARGET, races checked)', () => {
   it('elementwise fusions: one invocation per element or per vec4', async () => {
@@ -45,7 +46,8 @@ describe('GPU schedules on the kernel executor (WGSL_TARGET, races checked)', ()
   });
 
   it('picks the schedules', () => {
-    expect(kinds(softmax(64, 1024))).toEqual(['grid:reduce', 'grid:loop', 'grid:reduce', 'grid:loop']);
+    // Softmax is one row fusion: a workgroup per row (gpu_row.ts; tests/lower/gpu_row.test.ts).
+    expect(kinds(softmax(64, 1024))).toEqual(['grid:row']);
     expect(kinds(elementwise(3, 4097))).toEqual(['grid:loop']);
     // Rows shorter than a workgroup: one invocation per output, a serial loop.
     expect(kinds(reduceNorm([5, 3], [1])).every((x) => x === 'grid:loop')).toBe(true);
