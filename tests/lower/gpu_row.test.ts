@@ -11,6 +11,7 @@ import { interpret } from '../../ir/interpret/index.js';
 import type { Kernel } from '../../ir/kernel/kernel.js';
 import type { Module } from '../../ir/module.js';
 import type { GpuSchedule, TargetDescription } from '../../ir/target.js';
+import { printKernel } from '../../ir/kernel/print.js';
 import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import { chain, layerNorm, rowFusion, softmax } from './gpu_cases.js';
 
@@ -97,4 +98,82 @@ describe('the GPU row kernel on the kernel executor (a workgroup per row, races 
   it('many rows of one workgroup each', async () => {
     for (const rows of [2, 64, 1000]) await rowKernel(softmax(rows, 20), rows);
   }, 60_000);
+
+  it('prints softmax over rows of 18 readably: eight invocations, vec4s then the tail, a tree per reduction, exp kept in workgroup memory', () => {
+    expect(kernels(softmax(2, 18)).map(printKernel).join('\n')).toMatchInlineSnapshot(`
+      "kernel k0_fusion(out f32[36] fusion, in f32[36] x) schedule(gpu=1 rowWidth=8 rows=2 passes=3 lanes=4) {  // fusion
+        workgroup row_e: f32[18];
+        workgroup sh_mx: f32[8];
+        workgroup sh_sm: f32[8];
+        let g: s32 = workgroup_id.x;
+        let base: s32 = g * 18;
+        let vacc_mx: f32x4 = f32x4(-inf);
+        let tacc_mx: f32 = -inf;
+        let inv: s32 = g * 18;
+        for (j = local_id.x * 4; j < 16; j += 32) {
+          let param_0: f32x4 = x.v4[inv + j];
+          vacc_mx = maximum(vacc_mx, param_0);
+        }
+        let inv_1: s32 = g * 18;
+        for (j_1 = local_id.x + 16; j_1 < 18; j_1 += 8) {
+          let param_0_1: f32 = x[inv_1 + j_1];
+          tacc_mx = maximum(tacc_mx, param_0_1);
+        }
+        sh_mx[local_id.x] = maximum(maximum(maximum(vacc_mx.x, vacc_mx.y), maximum(vacc_mx.z, vacc_mx.w)), tacc_mx);
+        barrier();
+        if (local_id.x < 4) {
+          sh_mx[local_id.x] = maximum(sh_mx[local_id.x], sh_mx[local_id.x + 4]);
+        }
+        barrier();
+        if (local_id.x < 2) {
+          sh_mx[local_id.x] = maximum(sh_mx[local_id.x], sh_mx[local_id.x + 2]);
+        }
+        barrier();
+        if (local_id.x < 1) {
+          sh_mx[local_id.x] = maximum(sh_mx[local_id.x], sh_mx[local_id.x + 1]);
+        }
+        barrier();
+        let row_mx: f32 = maximum(-inf, sh_mx[0]);
+        let vacc_sm: f32x4 = f32x4(-0.0);
+        let tacc_sm: f32 = -0.0;
+        let inv_2: s32 = g * 18;
+        for (j_2 = local_id.x * 4; j_2 < 16; j_2 += 32) {
+          let param_0_2: f32x4 = x.v4[inv_2 + j_2];
+          let e: f32x4 = exponential(param_0_2 - f32x4(row_mx));
+          row_e.v4[j_2] = e;
+          vacc_sm = vacc_sm + e;
+        }
+        let inv_3: s32 = g * 18;
+        for (j_3 = local_id.x + 16; j_3 < 18; j_3 += 8) {
+          let param_0_3: f32 = x[inv_3 + j_3];
+          let e_1: f32 = exponential(param_0_3 - row_mx);
+          row_e[j_3] = e_1;
+          tacc_sm = tacc_sm + e_1;
+        }
+        sh_sm[local_id.x] = ((vacc_sm.x + vacc_sm.y) + (vacc_sm.z + vacc_sm.w)) + tacc_sm;
+        barrier();
+        if (local_id.x < 4) {
+          sh_sm[local_id.x] = sh_sm[local_id.x] + sh_sm[local_id.x + 4];
+        }
+        barrier();
+        if (local_id.x < 2) {
+          sh_sm[local_id.x] = sh_sm[local_id.x] + sh_sm[local_id.x + 2];
+        }
+        barrier();
+        if (local_id.x < 1) {
+          sh_sm[local_id.x] = sh_sm[local_id.x] + sh_sm[local_id.x + 1];
+        }
+        barrier();
+        let row_sm: f32 = 0.0 + sh_sm[0];
+        for (j_4 = local_id.x * 4; j_4 < 16; j_4 += 32) {
+          let e_2: f32x4 = row_e.v4[j_4];
+          fusion.v4[base + j_4] = e_2 / f32x4(row_sm);
+        }
+        for (j_5 = local_id.x + 16; j_5 < 18; j_5 += 8) {
+          let e_3: f32 = row_e[j_5];
+          fusion[base + j_5] = e_3 / row_sm;
+        }
+      }"
+    `);
+  });
 });
