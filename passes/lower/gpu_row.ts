@@ -81,7 +81,9 @@ export function gpuRowKernel(spec: LoopKernelSpec, gpu: GpuSchedule): LoweredKer
   if (reds.some((r) => !WORD.has(dtypeOf(r)) || laneIdentity(r.attrs.to_apply, computeType(dtypeOf(r))) === undefined)) return undefined;
   const dims = (outputs[0].shape as ArrayShape).dims;
   const n = dims[dims.length - 1], rowDims = dims.slice(0, -1), rows = product(rowDims);
-  const W = rowWidth(n, rows, gpu, spec.target);
+  // Narrower where the trees (a workgroup array of W per reduction) would not fit the workgroup memory.
+  let W = rowWidth(n, rows, gpu, spec.target);
+  while (W > 1 && reds.length * W * WORD_BYTES > spec.target.limits.workgroupMemoryBytes) W /= 2;
   const s = spread(rows, 1);
   const grid = k.grid([W], s.grid.workgroups);
   const treeBytes = reds.length * W * WORD_BYTES;

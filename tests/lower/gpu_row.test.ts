@@ -83,6 +83,15 @@ describe('the GPU row kernel on the kernel executor (a workgroup per row, races 
     await rowKernel(chain(2, 4097), 2, SMALL);
   }, 120_000);
 
+  it('narrows the workgroup until its trees fit the workgroup memory', async () => {
+    const tight: TargetDescription = { ...WGSL_TARGET, limits: { ...WGSL_TARGET.limits, workgroupMemoryBytes: 64 } };
+    // Two reductions of 8 invocations: 64 bytes of trees; the kept exp row goes to private memory.
+    const [k] = kernels(softmax(2, 1024), tight);
+    expect(k.schedule.rowWidth).toBe(8);
+    expect(k.body.filter((s) => s.k === 'array').map((s) => (s as { scope: string }).scope).sort()).toEqual(['private', 'workgroup', 'workgroup']);
+    await rowKernel(softmax(2, 1024), 2, tight);
+  }, 60_000);
+
   it('a multi-output row fusion: full rows read back from an output, row values from invocation 0', async () => {
     for (const n of [1, 3, 63, 64, 65, 1000]) for (const rows of [1, 7]) await rowKernel(rowFusion(rows, n), rows);
   }, 60_000);
