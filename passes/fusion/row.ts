@@ -4,7 +4,8 @@
 // row group (passes/lower/row_kernel.ts): a parallel loop over rows whose body makes one
 // pass over the row per level of reductions and a last pass that writes the row out, so
 // softmax and LayerNorm read their input row from L1 instead of round-tripping
-// intermediates through memory.
+// intermediates through memory. On a GPU it is one workgroup per row (gpu_row.ts), the
+// same passes over each invocation's share of the row, a tree per reduction.
 //
 // What may join, for a root of shape [rows..., n] (the "row space" is [rows...]):
 //   full space  elementwise ops of the root's dims, broadcasts to them, iota, small constants;

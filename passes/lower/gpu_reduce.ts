@@ -10,7 +10,7 @@
 // sum rounds differently from the sequential one by reassociation only, which the
 // golden suite's tolerance allows (docs/lowering.md, "GPU schedules").
 import * as k from '../../ir/kernel/build.js';
-import { SCALAR, type Expr, type Stmt } from '../../ir/kernel/kernel.js';
+import { SCALAR, type Expr, type ScalarType, type Stmt } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction, InstructionOf } from '../../ir/module.js';
 import { isElementwise } from '../../ir/opcodes.js';
 import { product, type ArrayShape } from '../../ir/shape.js';
@@ -65,7 +65,7 @@ function dependsOn(i: Instruction, r: Instruction, body?: Computation): boolean 
 }
 
 /** Largest power of two ≤ n: the tree halves. */
-const pow2 = (n: number): number => 2 ** Math.floor(Math.log2(n));
+export const pow2 = (n: number): number => 2 ** Math.floor(Math.log2(n));
 
 export function gpuReduceKernel(spec: LoopKernelSpec, gpu: GpuSchedule): LoweredKernel | undefined {
   const W = pow2(gpu.workgroupSize);
@@ -106,22 +106,35 @@ export function gpuReduceKernel(spec: LoopKernelSpec, gpu: GpuSchedule): Lowered
     ...(s.covered === rows ? fold : [k.ifStmt(inside, fold)]),
     k.localStore(sh, lid, accv),
     k.barrier(),
-    ...tree(em, sh, scalar, W, f),
+    ...tree(em, [{ sh, scalar, f }], W),
     k.ifStmt(s.covered === rows ? first : k.and(first, inside), epilogue(spec, em, r, leaves, () => f(em.value(init, []), k.local(sh, k.int(0), scalar)), out, (v) => k.store(outs[0], gv, v))),
   ];
   const kernel = kb.finish(spec.name, body, spec.source.name, { gpu: 1, reduceWidth: W }, k.grid([W], s.grid.workgroups));
   return { kernel: hoistInvariants(kernel), args: kb.args };
 }
 
-/** A tree over workgroup array `sh` of W values: level s folds element lid + s into lid, a barrier between levels. */
-function tree(em: Emitter, sh: string, scalar: Expr['type']['scalar'], W: number, f: (a: Expr, b: Expr) => Expr): Stmt[] {
+/** A workgroup array of W values of `scalar` that a tree folds with `f`. */
+export interface TreePart {
+  readonly sh: string;
+  readonly scalar: ScalarType;
+  readonly f: (a: Expr, b: Expr) => Expr;
+}
+
+/**
+ * A tree over workgroup arrays of W values each: level s folds element lid + s into lid
+ * (in every array at once), a barrier between levels. `broadcast`: a barrier after the
+ * last level too, so that every invocation may then read sh[0].
+ */
+export function tree(em: Emitter, parts: readonly TreePart[], W: number, broadcast = false): Stmt[] {
   const out: Stmt[] = [];
   const lid = k.localId(0);
   for (let s = W / 2; s >= 1; s /= 2) {
-    const [step] = em.nested(() => em.out.push(k.localStore(sh, lid, f(k.local(sh, lid, scalar), k.local(sh, k.add(lid, k.int(s)), scalar)))));
+    const [step] = em.nested(() => {
+      for (const { sh, scalar, f } of parts) em.out.push(k.localStore(sh, lid, f(k.local(sh, lid, scalar), k.local(sh, k.add(lid, k.int(s)), scalar))));
+    });
     out.push(k.ifStmt(k.compare('LT', lid, k.int(s)), step));
-    // After the last level only invocation 0 reads sh[0], which it wrote itself.
-    if (s > 1) out.push(k.barrier());
+    // Without `broadcast`, after the last level only invocation 0 reads sh[0], which it wrote itself.
+    if (s > 1 || broadcast) out.push(k.barrier());
   }
   return out;
 }

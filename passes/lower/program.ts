@@ -17,6 +17,8 @@ import { elementRule } from './elemental.js';
 import { ioNames, type IONames } from './io_names.js';
 import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import { hasOwnKernels, ownKernels } from './own_kernels.js';
+import { gpuSchedule } from './gpu_grid.js';
+import { gpuRowKernel } from './gpu_row.js';
 import { rowKernel } from './row_kernel.js';
 import { tiledKernel } from './tiled.js';
 import { tiledWindow } from './tiled_window.js';
@@ -130,8 +132,12 @@ function lowerInstruction(instr: Instruction, b: ProgramBuilder, n: number, targ
   const spec = { name, source: instr, root, body: fusion, inputs, outputs, constants: b.constants, target };
   // sort, scatter and select-and-scatter: kernels of their own (own_kernels.ts), never elemental.
   if (hasOwnKernels(instr)) return ownKernels(instr, { ...spec, scratch: (hint, shape) => b.store.ref(b.store.fresh(hint, shape), shape) });
-  // A row fusion: one kernel, rows in parallel, passes over each row (row_kernel.ts).
-  if (fusion && (instr.attrs as { kind?: string }).kind === 'kRow') return [rowKernel(spec)];
+  // A row fusion: one kernel, rows in parallel, passes over each row (row_kernel.ts); on a
+  // GPU a workgroup per row (gpu_row.ts), unless the row is past what that kernel takes.
+  if (fusion && (instr.attrs as { kind?: string }).kind === 'kRow') {
+    const gpu = gpuSchedule(target);
+    return [(gpu && gpuRowKernel(spec, gpu)) || rowKernel(spec)];
+  }
   // A multi-output fusion whose outputs differ in shape runs as one kernel per output.
   if (fusion && root.opcode === 'tuple' && outputs.some((o) => o.shape.dims.join() !== outputs[0].shape.dims.join()))
     return root.operands.map((r, j) => loopKernel({ ...spec, name: `${name}_${j}`, root: r, outputs: [outputs[j]] }));

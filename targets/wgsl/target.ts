@@ -30,5 +30,5 @@ export const WGSL_TARGET: TargetDescription = {
     dot: { tileM: 32, tileN: 32, tileK: 8 },
   },
   // A GPU convolution reads with bounds checks and any kernel layout: no padding or layout passes.
-  hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: false },
+  hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: true },
 };

@@ -13,14 +13,14 @@ import type { Module } from '../../ir/module.js';
 import type { GpuSchedule } from '../../ir/target.js';
 import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import {
-  BATCHED, biasRelu, convModule, dotModule, elementwise, fusedNorm, MATMUL, NCHW, NHWC, reduceMax, reduceNorm, reduceSumS32, softmax, transposeModule,
+  BATCHED, biasRelu, chain, convModule, dotModule, elementwise, layerNorm, fusedNorm, MATMUL, NCHW, NHWC, reduceMax, reduceNorm, reduceSumS32, softmax, transposeModule,
 } from './gpu_cases.js';
 
 /** What computes a kernel: a GPU template, or the plain loop kernel, or a CPU-form kernel (no grid). */
-export type KernelKind = 'loop' | 'reduce' | 'gemm' | 'transpose' | 'cpu';
+export type KernelKind = 'loop' | 'reduce' | 'row' | 'gemm' | 'transpose' | 'cpu';
 
 export function kernelKinds(p: Program): KernelKind[] {
-  return p.kernels.map((k) => !k.grid ? 'cpu' : 'reduceWidth' in k.schedule ? 'reduce' : 'tileM' in k.schedule ? 'gemm' : 'tile' in k.schedule ? 'transpose' : 'loop');
+  return p.kernels.map((k) => !k.grid ? 'cpu' : 'rowWidth' in k.schedule ? 'row' : 'reduceWidth' in k.schedule ? 'reduce' : 'tileM' in k.schedule ? 'gemm' : 'tile' in k.schedule ? 'transpose' : 'loop');
 }
 
 /** The kinds of `m`'s kernels for WGSL_TARGET, in launch order. */
@@ -110,13 +110,23 @@ function reductionCases(g: Gen, perForm: number): PropertyCase[] {
   }));
 }
 
-function softmaxCases(g: Gen, n: number): PropertyCase[] {
+/** Rows the fusion pass makes one kRow fusion of (passes/fusion/row.ts): shorter ones stay separate kernels. */
+const MIN_ROW_FUSION = 16;
+
+/** Softmax, LayerNorm and the LayerNorm → GELU → softmax chain: one row kernel (gpu_row.ts), a workgroup per row. */
+function rowCases(g: Gen, n: number): PropertyCase[] {
   const random = Array.from({ length: n }, () => [g.int(1, 70), g.size(1, 2000)]);
-  return [...random, [64, 1024]].map(([rows, cols]) => {
+  const softmaxes = [...random, [64, 1024]].map(([rows, cols]) => {
     const r = reduceKind(cols);
-    // No row fusion on WGSL (fusion-no-rows): max and sum are reductions, each followed by its loop fusion.
-    return make(`softmax ${shape([rows, cols])}`, softmax(rows, cols), [r, 'loop', r, 'loop']);
+    // Rows too short to fuse: max and sum are reductions, each followed by its loop fusion.
+    return make(`softmax ${shape([rows, cols])}`, softmax(rows, cols), cols >= MIN_ROW_FUSION ? ['row'] : [r, 'loop', r, 'loop']);
   });
+  const longRows = Array.from({ length: n }, () => [g.int(1, 40), g.size(MIN_ROW_FUSION, 2000)]);
+  const norms = longRows.flatMap(([rows, cols], i) => [
+    make(`LayerNorm ${shape([rows, cols])}`, layerNorm(rows, cols), ['row']),
+    ...(i % 2 === 0 ? [make(`LayerNorm → GELU → softmax ${shape([rows, cols])}`, chain(rows, cols), ['row'])] : []),
+  ]);
+  return [...softmaxes, ...norms];
 }
 
 /** A given kInput fusion (reduce, then an epilogue) keeps the reduce schedule. */
@@ -229,7 +239,7 @@ const n = (x: number): number => x * SCALE;
 export const PROPERTIES: readonly Property[] = [
   { schedule: 'elementwise (loop)', kind: 'loop', cases: elementwiseCases(new Gen(1), n(6)) },
   { schedule: 'reductions (row, column, middle, full)', kind: 'reduce', cases: [...reductionCases(new Gen(2), n(3)), ...fusedReductionCases(new Gen(3), n(2))] },
-  { schedule: 'softmax', kind: 'reduce', cases: softmaxCases(new Gen(4), n(4)) },
+  { schedule: 'row fusions (softmax, LayerNorm, chain)', kind: 'row', cases: rowCases(new Gen(4), n(4)) },
   { schedule: 'dot', kind: 'gemm', cases: dotCases(new Gen(5), n(2)) },
   { schedule: 'convolution', kind: 'gemm', cases: convCases(new Gen(6), n(10)) },
   { schedule: 'transpose', kind: 'transpose', cases: transposeCases(new Gen(7), n(10)) },

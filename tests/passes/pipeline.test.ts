@@ -47,11 +47,15 @@ describe('pipeline', () => {
 
   it('narrows 64-bit integers, before fusion, for a target without them (WGSL)', () => {
     const wgsl = pipelineFor(WGSL_TARGET);
-    // WGSL has no row kernel for GPUs yet: its rows' reductions fuse as kInput (gpu_reduce.ts).
-    expect(wgsl).not.toContain('fusion');
-    expect(wgsl.indexOf('narrow-int64')).toBe(wgsl.indexOf('fusion-no-rows') - 1);
+    // WGSL forms row fusions too (its GPU row kernel: passes/lower/gpu_row.ts).
+    expect(wgsl).not.toContain('fusion-no-rows');
+    expect(wgsl.indexOf('narrow-int64')).toBe(wgsl.indexOf('fusion') - 1);
     expect(wgsl).not.toContain('conv-padding');
     expect(pipelineFor(WASM_TARGET)).not.toContain('narrow-int64');
+    // A target without a row kernel that gains from row groups fuses without them.
+    const noRows = pipelineFor({ ...WGSL_TARGET, hlo: { ...WGSL_TARGET.hlo, rowFusion: false } });
+    expect(noRows.indexOf('narrow-int64')).toBe(noRows.indexOf('fusion-no-rows') - 1);
+    expect(noRows).not.toContain('fusion');
   });
 
   it('kiln opt prints unchanged without --passes, optimised with them, and dumps every step', async () => {

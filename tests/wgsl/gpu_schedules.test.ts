@@ -7,7 +7,7 @@ import { randomInputs } from '../../compiler/random.js';
 import { prepareWebGpu } from '../../compiler/webgpu_backend.js';
 import { interpret } from '../../ir/interpret/index.js';
 import type { Module } from '../../ir/module.js';
-import { elementwise, reduceNorm } from '../lower/gpu_cases.js';
+import { elementwise, reduceNorm, rowFusion, softmax } from '../lower/gpu_cases.js';
 import { TOLERANCE } from '../lower/gpu_properties.js';
 import { unavailable } from './harness.js';
 
@@ -33,5 +33,10 @@ describe.skipIf(unavailable)('GPU schedules on WebGPU, large grids', () => {
   it('past 65535 workgroups: a 2-D grid', async () => {
     // 65600 rows of 64: a workgroup per row, 65535 × 2 workgroups, the last ones guarded.
     await check(reduceNorm([65600, 64], [1]));
+  }, 300_000);
+
+  it('row fusions past 65535 rows: a 2-D grid of a workgroup per row', async () => {
+    await check(softmax(70000, 16));
+    await check(rowFusion(70000, 3));
   }, 300_000);
 });
