@@ -2,7 +2,8 @@
 // the flags tests/browser/webgpu_page.test.ts runs the web example with, and its server.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { findChromium, serve, type Served } from '../../tests/browser/serve.js';
-import { SCRIPTS, WEB_DIR } from './build.js';
+import { WEB_DIR } from './build.js';
+import { SCRIPTS } from './urls.js';
 import type { Engine, KernelTime } from './page.js';
 
 export interface BenchPage {

@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { writeArtifact } from '../../compiler/artifact/index.js';
 import { buildWebGpuArtifact } from '../../compiler/artifact/webgpu.js';
+import type { GpuSchedule, TargetDescription } from '../../ir/target.js';
+import { WGSL_TARGET } from '../../targets/wgsl/target.js';
 import { loadModel } from '../../compiler/load.js';
 import { modelInputs, onnxModels, OUT_DIR } from '../models.js';
 import type { BenchModel } from '../runner.js';
@@ -27,8 +29,6 @@ const VENDOR: Record<string, string> = {
   'tfjs-webgpu': join(pkgDir('@tensorflow/tfjs-backend-webgpu'), 'dist'),
   ort: dirname(require.resolve('onnxruntime-web')),
 };
-/** Classic scripts the page needs before page.js (tfjs's UMD builds set `window.tf`). */
-export const SCRIPTS = ['/vendor/tfjs-core/tf-core.es2017.min.js', '/vendor/tfjs-webgpu/tf-backend-webgpu.es2017.min.js'];
 
 export interface BuiltModel {
   model: BenchModel;
@@ -47,23 +47,36 @@ function concat(parts: Float32Array[]): Uint8Array {
   return f32bytes(all);
 }
 
-/** Writes the page's files for the workloads `only` selects (models.ts names or families). */
-export async function buildPage(only: readonly string[]): Promise<BuiltModel[]> {
-  rmSync(WEB_DIR, { recursive: true, force: true });
-  mkdirSync(join(WEB_DIR, 'vendor'), { recursive: true });
-  for (const [name, dir] of Object.entries(VENDOR)) symlinkSync(dir, join(WEB_DIR, 'vendor', name));
+/** Knobs of WGSL_TARGET's GPU schedule to try (run.ts --schedule): an experiment, not what `kiln compile` ships. */
+export type ScheduleOverride = Partial<Omit<GpuSchedule, 'kind' | 'dot'>> & { dot?: Partial<GpuSchedule['dot']> };
+
+/** WGSL_TARGET with `o`'s knobs. */
+export function scheduleTarget(o: ScheduleOverride | undefined): TargetDescription {
+  if (!o) return WGSL_TARGET;
+  const s = WGSL_TARGET.schedule as GpuSchedule;
+  return { ...WGSL_TARGET, schedule: { ...s, ...o, kind: 'gpu' as const, dot: { ...s.dot, ...o.dot } } };
+}
+
+/**
+ * Writes the page's files for the workloads `only` selects (models.ts names or families);
+ * `schedule` overrides WGSL_TARGET's schedule knobs for kiln's artifacts. `root` is emptied first.
+ */
+export async function buildPage(only: readonly string[], schedule?: ScheduleOverride, root = WEB_DIR): Promise<BuiltModel[]> {
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'vendor'), { recursive: true });
+  for (const [name, dir] of Object.entries(VENDOR)) symlinkSync(dir, join(root, 'vendor', name));
   await build({
-    entryPoints: [join(import.meta.dirname, 'page.ts')], outfile: join(WEB_DIR, 'page.js'),
+    entryPoints: [join(import.meta.dirname, 'page.ts')], outfile: join(root, 'page.js'),
     bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'warning',
   });
   return onnxModels(only).map(({ model, bytes }) => {
-    const dir = join(WEB_DIR, 'models', model.name);
+    const dir = join(root, 'models', model.name);
     mkdirSync(dir, { recursive: true });
     const onnx = join(dir, 'model.onnx');
     writeFileSync(onnx, bytes);
     const t0 = performance.now();
     const { module, outputNames } = loadModel(onnx);
-    const art = buildWebGpuArtifact(module, { outputNames });
+    const art = buildWebGpuArtifact(module, { outputNames, target: scheduleTarget(schedule) });
     const compileMs = performance.now() - t0;
     writeArtifact(art, join(dir, 'kiln'));
     let offset = 0;

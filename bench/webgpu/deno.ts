@@ -8,6 +8,7 @@ import { stats, type Stats } from '../../compiler/stats.js';
 import { arrayLiteral, type ArrayLiteral } from '../../ir/literal.js';
 import { array } from '../../ir/shape.js';
 import { modelInputs } from '../models.js';
+import type { TargetDescription } from '../../ir/target.js';
 import type { BenchModel } from '../runner.js';
 
 export interface DenoResult { stats?: Stats; output?: Float32Array; coldMs?: number; skip?: string }
@@ -18,11 +19,11 @@ export async function denoAdapter(): Promise<{ adapter?: string; skip?: string }
   return why ? { skip: why } : { adapter: webgpuAdapter() };
 }
 
-/** `warmup` untimed runs, then `reps` timed runs and more until `minMs` have passed. */
-export async function timeOnDeno(model: BenchModel, warmup: number, reps: number, minMs = 0): Promise<DenoResult> {
+/** Compiled for `target` (default WGSL_TARGET); `warmup` untimed runs, then `reps` timed runs and more until `minMs` have passed. */
+export async function timeOnDeno(model: BenchModel, warmup: number, reps: number, minMs = 0, target?: TargetDescription): Promise<DenoResult> {
   try {
     const t0 = performance.now();
-    const exe = await prepareWebGpu(loadModule(model.onnx!));
+    const exe = await prepareWebGpu(loadModule(model.onnx!), target ? { target } : {});
     const args = modelInputs(model).map((data, i) => arrayLiteral(array('f32', model.inputs[i]!.dims), data));
     let out = (await exe.run(args)) as ArrayLiteral;
     const coldMs = performance.now() - t0;

@@ -10,6 +10,7 @@ import type * as ORT from 'onnxruntime-web';
 import { relError } from '../check.js';
 import { convertWeights, FORWARD } from '../peers/tfjs_graphs.js';
 import type { Family } from '../runner.js';
+import { ORT_URL, ORT_WASM_PATHS } from './urls.js';
 
 /** What build.ts writes per workload, as models/<name>/meta.json. */
 export interface PageModel {
@@ -38,7 +39,6 @@ declare global {
   interface Window { tf: typeof TF; kilnBench: typeof api }
 }
 
-const ORT_URL = '/vendor/ort/ort.webgpu.min.mjs';
 const text = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!;
 
 async function bytes(url: string): Promise<ArrayBuffer> {
@@ -69,7 +69,7 @@ async function init(): Promise<Record<string, string>> {
 
   ort = (await import(/* @vite-ignore */ ORT_URL)) as typeof ORT;
   ort.env.wasm.numThreads = 1;
-  ort.env.wasm.wasmPaths = '/vendor/ort/';
+  ort.env.wasm.wasmPaths = ORT_WASM_PATHS;
   info.ort = `onnxruntime-web ${ort.env.versions.web}`;
   return info;
 }

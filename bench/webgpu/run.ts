@@ -1,4 +1,4 @@
-// `npm run bench:webgpu -- [--reps N] [--rounds R] [--round-ms T] [--warmup W] [--only NAME] [--kernels N] [--no-deno] [--json FILE]`
+// `npm run bench:webgpu -- [--reps N] [--rounds R] [--round-ms T] [--warmup W] [--only NAME] [--kernels N] [--engines kiln,tfjs,ort] [--schedule JSON] [--no-deno] [--json FILE]`
 //
 // kiln's WebGPU artifact against TensorFlow.js's webgpu backend and onnxruntime-web's WebGPU
 // EP, side by side in one headless chromium page on one adapter (SwiftShader here), on the
@@ -8,13 +8,15 @@
 // `--round-ms` have passed (the order rotates per round), so load elsewhere hits every engine alike; each engine's median over all its
 // samples. Peers' outputs are checked against kiln's (normwise 1e-3): a wrong setup cannot
 // look fast. `--kernels N` also times each of kiln's dispatches alone (median of N).
+// `--schedule '{"dot":{"tileK":32}}'` compiles kiln with WGSL_TARGET's schedule knobs
+// changed, for experiments (on Deno too).
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { stats } from '../../compiler/stats.js';
 import { relError } from '../check.js';
 import { openPage } from './browser.js';
-import { buildPage } from './build.js';
+import { buildPage, scheduleTarget, type ScheduleOverride } from './build.js';
 import { denoAdapter, timeOnDeno } from './deno.js';
 import type { Engine } from './page.js';
 import { details, kernelTable, markdown, type WorkloadResult } from './table.js';
@@ -32,6 +34,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '1' },
     'round-ms': { type: 'string', default: '2000' },
     kernels: { type: 'string', default: '0' },
+    schedule: { type: 'string' },
     'no-deno': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -49,7 +52,9 @@ const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 
 
 const load0 = loadavg()[0]!.toFixed(2);
 log(`building ${(only.length ? only : DEFAULT).join(', ')}`);
-const built = await buildPage(only.length ? only : DEFAULT);
+const schedule = opts.schedule ? (JSON.parse(opts.schedule) as ScheduleOverride) : undefined;
+const built = await buildPage(only.length ? only : DEFAULT, schedule);
+if (schedule) log(`kiln compiled with WGSL_TARGET's schedule changed: ${JSON.stringify(schedule)}`);
 const page = await openPage();
 log(`adapters: ${JSON.stringify(page.adapters)}`);
 const results: WorkloadResult[] = [];
@@ -86,7 +91,7 @@ if (!opts['no-deno']) {
   log(`deno: ${adapter ?? skip}`);
   for (const r of results) {
     if (skip) { r.deno = { skip }; continue; }
-    const d = await timeOnDeno(r.model, warmup, reps * rounds, roundMs * rounds);
+    const d = await timeOnDeno(r.model, warmup, reps * rounds, roundMs * rounds, schedule && scheduleTarget(schedule));
     const ref = r.kilnOut;
     r.deno = { ...d, check: d.output && ref ? relError([d.output], [ref]) : undefined };
     log(`${r.model.name} on deno: ${d.stats ? `median ${d.stats.median.toFixed(1)} ms` : d.skip}`);
