@@ -93,6 +93,13 @@ export interface GpuSchedule {
   /** Invocations per workgroup of a kernel's parallel loop (at most limits.maxWorkgroupInvocations). */
   readonly workgroupSize: number;
   /**
+   * Invocations that share one row of a reduction or a row fusion (gpu_reduce.ts, gpu_row.ts),
+   * before gpu_row.ts widens a launch of few rows. Small: a CPU adapter (SwiftShader, lavapipe)
+   * pays for every invocation of a workgroup at each barrier of the tree, and a row of a few
+   * thousand elements keeps 16 invocations busy on a GPU too.
+   */
+  readonly rowWidth: number;
+  /**
    * A tiled dot's workgroup tile: tileM × tileN outputs per workgroup, K in steps of tileK
    * staged in workgroup memory (tileK · (tileM + tileN) · 4 bytes ≤ limits.workgroupMemoryBytes).
    */

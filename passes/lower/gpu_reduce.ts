@@ -68,7 +68,7 @@ function dependsOn(i: Instruction, r: Instruction, body?: Computation): boolean 
 export const pow2 = (n: number): number => 2 ** Math.floor(Math.log2(n));
 
 export function gpuReduceKernel(spec: LoopKernelSpec, gpu: GpuSchedule): LoweredKernel | undefined {
-  const W = pow2(gpu.workgroupSize);
+  const W = pow2(gpu.rowWidth);
   const r = reduceOf(spec, W);
   if (!r) return undefined;
   const { kb, outs, leaves } = kernelParams(spec);

@@ -37,11 +37,12 @@ import { computeType, storageType, touchesWide } from './types.js';
 /** Vectors each invocation folds at least before the workgroup grows past the schedule's size. */
 const PER_INVOCATION = 2;
 /**
- * Invocations a launch should have before its workgroups grow past the schedule's size:
- * enough to fill a large GPU. Past it, wider workgroups only add tree levels (and, on
- * lavapipe, which runs a workgroup on one CPU thread, serialise more per barrier).
+ * Invocations a launch should have before its workgroups grow past the schedule's rowWidth:
+ * 16K keeps a GPU's SMs busy on a memory-bound row (128 per SM on 132 SMs). Past it, wider
+ * workgroups only add tree levels, which a CPU adapter pays per invocation at each barrier
+ * (SwiftShader ran the chain's 1024 rows 4-9x slower at 64 per row than at 16).
  */
-const FILL = 65536;
+const FILL = 16384;
 /**
  * Bytes of private memory per invocation for kept values that workgroup memory cannot
  * hold: each invocation keeps its own elements (registers, or the GPU's per-invocation
@@ -60,7 +61,7 @@ const WORD = new Set(['f32', 's32', 'u32']);
 export function rowWidth(n: number, rows: number, gpu: GpuSchedule, t: TargetDescription): number {
   const most = pow2(Math.min(t.limits.maxWorkgroupInvocations, 256));
   const vectors = Math.ceil(n / t.capabilities.vectorLanes);
-  let w = Math.min(pow2(gpu.workgroupSize), most, 2 ** Math.ceil(Math.log2(Math.max(1, vectors))));
+  let w = Math.min(pow2(gpu.rowWidth), most, 2 ** Math.ceil(Math.log2(Math.max(1, vectors))));
   while (w * 2 <= most && vectors >= w * 2 * PER_INVOCATION && rows * w < FILL) w *= 2;
   return w;
 }

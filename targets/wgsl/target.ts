@@ -26,6 +26,10 @@ export const WGSL_TARGET: TargetDescription = {
   schedule: {
     kind: 'gpu',
     workgroupSize: 64,
+    // Chromium's SwiftShader ran the LayerNorm+GELU+softmax row kernel of [1024, 768] in
+    // 430-490 ms at 64 invocations per row, 105-285 at 32, 66-130 at 16, 47-54 at 8
+    // (bench/RESULTS.md); 16 is half a warp, a subgroup on most GPUs.
+    rowWidth: 16,
     // 32 × 32 outputs per workgroup, K in steps of 8 through workgroup memory: 2 KiB.
     dot: { tileM: 32, tileN: 32, tileK: 8 },
   },

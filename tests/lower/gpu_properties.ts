@@ -47,13 +47,13 @@ export interface Property {
 export const TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 
 const GPU = WGSL_TARGET.schedule as GpuSchedule;
-/** Invocations per workgroup: a reduction reads rows of at least this many, a template writes at least this many outputs. */
+/** Invocations per workgroup: a template writes at least this many outputs. */
 const WG = GPU.workgroupSize;
 /** Sizes a tile or a vector divides: the generator draws next to them. */
-const TILES = [...new Set([4, GPU.dot.tileK, GPU.dot.tileM, GPU.dot.tileN, 32, WG, 2 * WG])];
+const TILES = [...new Set([4, GPU.rowWidth, GPU.dot.tileK, GPU.dot.tileM, GPU.dot.tileN, 32, WG, 2 * WG])];
 const count = (ds: readonly number[]): number => ds.reduce((a, b) => a * b, 1);
-/** The reduce schedule needs rows of a workgroup's size; shorter ones are the loop kernel's. */
-const reduceKind = (n: number): KernelKind => (n >= WG ? 'reduce' : 'loop');
+/** The reduce schedule needs rows of at least rowWidth (the invocations sharing a row); shorter ones are the loop kernel's. */
+const reduceKind = (n: number): KernelKind => (n >= GPU.rowWidth ? 'reduce' : 'loop');
 /** The dot and convolution templates need a workgroup's worth of outputs (gpu_kernels.ts). */
 const gemmKind = (outputs: readonly number[]): KernelKind => (count(outputs) >= WG ? 'gemm' : 'loop');
 

@@ -15,7 +15,7 @@ describe('GPU schedules (WGSL_TARGET)', () => {
   });
 
   it('prints a reduction kernel with its epilogue readably (workgroups of 4 here)', () => {
-    const target = { ...WGSL_TARGET, schedule: { ...WGSL_TARGET.schedule, workgroupSize: 4 } };
+    const target = { ...WGSL_TARGET, schedule: { ...WGSL_TARGET.schedule, rowWidth: 4 } };
     const p = compileProgram(fusedNorm(2, 8), { target }).program;
     expect(p.kernels.map(printKernel).join('\n')).toMatchInlineSnapshot(`
       "kernel k0_f(out f32[2] f, in f32[16] x) schedule(gpu=1 reduceWidth=4) {  // f

@@ -99,7 +99,7 @@ const CASES: Record<string, string> = { 'chain, rows of 64': chain(64), 'chain, 
 
 /** wasm's description with scalar code only, and a GPU-like one (loop kernels, no CPU schedule). */
 const SCALAR: TargetDescription = { ...WASM_TARGET, capabilities: { ...WASM_TARGET.capabilities, vectorLanes: 1 } };
-const GPU: TargetDescription = { ...WASM_TARGET, name: 'gpu-test', schedule: { kind: 'gpu', workgroupSize: 64, dot: { tileM: 32, tileN: 32, tileK: 8 } } };
+const GPU: TargetDescription = { ...WASM_TARGET, name: 'gpu-test', schedule: { kind: 'gpu', workgroupSize: 64, rowWidth: 16, dot: { tileM: 32, tileN: 32, tileK: 8 } } };
 
 function check(got: Literal, want: Literal, what: string): void {
   const d = compareLiterals(got, want);

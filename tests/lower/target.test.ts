@@ -26,7 +26,7 @@ const GPU: TargetDescription = {
     maxWorkgroupInvocations: 256, workgroupMemoryBytes: 16384, maxStorageBindings: 8,
     maxBindingBytes: 2 ** 27, maxMemoryBytes: 2 ** 30, maxMemoryReason: 'the test GPU holds 1 GiB',
   },
-  schedule: { kind: 'gpu', workgroupSize: 64, dot: { tileM: 32, tileN: 32, tileK: 8 } },
+  schedule: { kind: 'gpu', workgroupSize: 64, rowWidth: 16, dot: { tileM: 32, tileN: 32, tileK: 8 } },
   hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: true },
 };
 
