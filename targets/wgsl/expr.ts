@@ -107,7 +107,7 @@ export class ExprWriter implements MemoryContext {
       }
       case 'binary': {
         const a = this.expr(e.a), b = this.expr(e.b);
-        const r = is64(s) ? BINARY64[e.op](s, a, b, this.ops64) : this.constantShift(e.op, s, a, e.b, lanes) ?? BINARY[e.op](s, a, b, c);
+        const r = is64(s) ? BINARY64[e.op](s, a, b, this.ops64) : this.constantOperand(e.op, s, a, e.b, lanes) ?? BINARY[e.op](s, a, b, c);
         return r ?? this.fail(`'${e.op}' is not defined on ${e.type.scalar} here`);
       }
       case 'compare': {
@@ -139,11 +139,20 @@ export class ExprWriter implements MemoryContext {
     return is64(from) || is64(to) ? convert64(from, to, x, this.ops64) : convert(from, to, x, this.ops(lanes));
   }
 
-  /** Shifts by a constant count in [0, 32) need none of the helpers' guards. */
-  private constantShift(op: string, s: Scalar32, a: string, b: Expr, lanes: Lanes): string | undefined {
+  /**
+   * Shifts by a constant count in [0, 32), and division and remainder by a constant other
+   * than 0 and -1 (WGSL's `/` and `%` truncate, as XLA's do, and only those two divisors need
+   * the helpers' guards), are the plain operators: index arithmetic (a GEMM's staging
+   * divides by its tile) then reads as written and compiles to shifts and multiplies.
+   */
+  private constantOperand(op: string, s: Scalar32, a: string, b: Expr, lanes: Lanes): string | undefined {
     const k = b.k === 'splat' ? b.a : b;
     if (k.k !== 'const' || (s !== 's32' && s !== 'u32')) return undefined;
     const n = Number(k.value);
+    if ((op === 'divide' || op === 'remainder') && n !== 0 && !(s === 's32' && n === -1)) {
+      const d = scalarLit(s, n, () => this.helper('f32_bits'));
+      return `(${a} ${op === 'divide' ? '/' : '%'} ${lanes === 1 ? d : `${wgslScalar(s, 4)}(${d})`})`;
+    }
     if (!(n >= 0 && n < 32)) return undefined;
     const c = lanes === 1 ? `${n}u` : `vec4<u32>(${n}u)`;
     if (op === 'shift-left') return `(${a} << ${c})`;

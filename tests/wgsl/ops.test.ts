@@ -126,10 +126,16 @@ describe.skipIf(unavailable)('webgpu binary ops', () => {
         buffers.push({ name: op, dtype: storage(t), size: n, role: 'output' }, { name: `${op}.v`, dtype: storage(t), size: n, role: 'output' });
         kernels.push(...elementwise(op.replace(/-/g, '_'), op, t, ['x', 'y'], [t, t], n, ([x, y]) => b.binary(op, x, y)));
       }
-      // Shifts by a constant count (a splat) are spelled without the helper's guards when the count is in [0, 32).
-      const shifts: BinaryOp[] = t === 'pred' || t === 'f32' ? [] : ['shift-left', 'shift-right-logical', 'shift-right-arithmetic'];
-      const counts = t === 's32' ? [0, 1, 31, 32, 33, -1] : [0, 1, 31, 32, 33, 0xffffffff];
-      for (const op of shifts) for (const c of counts) {
+      // Shifts by a constant count (a splat) are spelled without the helper's guards when the
+      // count is in [0, 32), division and remainder when the divisor is not 0 or -1.
+      const int = t === 's32' || t === 'u32';
+      const shifts: BinaryOp[] = int ? ['shift-left', 'shift-right-logical', 'shift-right-arithmetic', 'divide', 'remainder'] : [];
+      const COUNTS: Partial<Record<BinaryOp, number[]>> = {
+        divide: t === 's32' ? [0, 1, -1, 3, -3, 16, -2147483648, 2147483647] : [0, 1, 3, 16, 0x80000000, 0xffffffff],
+      };
+      COUNTS.remainder = COUNTS.divide;
+      const countsOf = (op: BinaryOp): number[] => COUNTS[op] ?? (t === 's32' ? [0, 1, 31, 32, 33, -1] : [0, 1, 31, 32, 33, 0xffffffff]);
+      for (const op of shifts) for (const c of countsOf(op)) {
         const name = `${op}.splat${c}`;
         buffers.push({ name, dtype: storage(t), size: n, role: 'output' });
         const j4 = b.mul(b.variable('j'), b.int(4));
@@ -143,7 +149,7 @@ describe.skipIf(unavailable)('webgpu binary ops', () => {
       for (const op of ops) {
         for (const o of [op, `${op}.v`]) expectClose(`${o} on ${t}`, storage(t), got[o], want[o], tolerance(op, t), shown);
       }
-      for (const op of shifts) for (const c of counts) expectClose(`${op} by splat ${c}`, storage(t), got[`${op}.splat${c}`], want[`${op}.splat${c}`]);
+      for (const op of shifts) for (const c of countsOf(op)) expectClose(`${op} by splat ${c}`, storage(t), got[`${op}.splat${c}`], want[`${op}.splat${c}`]);
     });
   }
 });
