@@ -111,5 +111,25 @@ describe('an installed copy, from another project', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('wasm f32 [3] 1,4,9');
     expect(r.resolved.some((u) => u.includes(`${project}/node_modules/kiln/dist/lib/index.js`))).toBe(true);
+    // The types, as a TypeScript app sees them through exports: right where right, an error where not (not `any`).
+    writeFileSync(join(project, 'app.ts'), `import { compile, KilnError, type Executable, type Tensor } from 'kiln';
+import { wasm, type TypedArray } from 'kiln/runtime';
+const exe: Executable = await compile('HloModule m', { backend: 'wasm', threads: 2 });
+const out: Record<string, Tensor> = await exe.run({ x: new Float32Array(3) });
+const data: TypedArray = out.y.data;
+const code: 2 | 3 | 4 | 5 | 70 = new KilnError(3, 'error', 'x').code;
+// @ts-expect-error: a model is a string, a Uint8Array or a Module
+await compile(42);
+// @ts-expect-error: no such backend
+await compile('', { backend: 'cuda' });
+void wasm.loadModel; void data; void code;
+`);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'] },
+      files: ['app.ts'],
+    }));
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 });
