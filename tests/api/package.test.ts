@@ -87,6 +87,29 @@ console.log(Object.keys(runtime).sort().join(','), typeof loadModel, typeof gpu.
   });
 });
 
+describe('in a browser bundle', () => {
+  it("esbuild bundles import { compile } from 'kiln' for the browser, node: modules left out; binaryen stays a lazy chunk", async () => {
+    const { build } = await import('esbuild');
+    const dir = folder(true);
+    writeFileSync(join(dir, 'app.mjs'), "import { compile } from 'kiln';\nexport const run = (hlo) => compile(hlo, { backend: 'wasm' });\n");
+    const r = await build({
+      entryPoints: [join(dir, 'app.mjs')], outdir: join(dir, 'out'), bundle: true, splitting: true, format: 'esm',
+      platform: 'browser', external: ['node:*'], write: false, metafile: true, logLevel: 'silent',
+    });
+    const outputs = r.metafile.outputs;
+    const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint?.endsWith('app.mjs'))!;
+    expect(entry).toBeDefined();
+    const eager = new Set<string>();
+    const walk = (f: string) => { if (eager.has(f)) return; eager.add(f); for (const i of outputs[f]?.imports ?? []) if (i.kind === 'import-statement') walk(i.path); };
+    walk(entry);
+    expect(eager.size).toBeGreaterThan(1);
+    expect([...eager].filter((f) => f.startsWith('node:'))).toEqual([]);
+    const eagerInputs = [...eager].flatMap((f) => Object.keys(outputs[f]?.inputs ?? {}));
+    expect(eagerInputs.filter((i) => /node_modules\/binaryen\//.test(i))).toEqual([]);
+    expect(Object.values(outputs).some((o) => Object.keys(o.inputs).some((i) => /node_modules\/binaryen\//.test(i)))).toBe(true);
+  });
+});
+
 describe('an installed copy, from another project', () => {
   it("npm pack's files, installed beside kiln's dependencies: import { compile } from 'kiln' runs a model", () => {
     // What `npm pack` would put in the tarball (no scripts: dist/ is built above), copied as
