@@ -66,6 +66,23 @@ describe("the package by its own name (package.json's exports)", () => {
     expect(ran.resolved.filter((u) => /\/node_modules\/(ts-morph|typescript|tsx)\//.test(u))).toEqual([]);
   });
 
+  it('runs on webgpu from the built package (the Deno host found from dist/lib/), and the process exits after dispose', (ctx) => {
+    const r = node(folder(true), `import { compile, KilnError } from 'kiln';
+try {
+  const exe = await compile('HloModule m\\nENTRY e {\\n  x = f32[3] parameter(0)\\n  ROOT y = f32[3] multiply(x, x)\\n}', { backend: 'webgpu' });
+  const { y } = await exe.run([new Float32Array([1, 2, 3])]);
+  await exe.dispose();
+  console.log(Array.from(y.data).join(','));
+} catch (e) {
+  if (!(e instanceof KilnError) || e.code !== 5) throw e;
+  console.log('unavailable: ' + e.message);
+}
+`);
+    expect(r.status, r.stderr).toBe(0);
+    if (r.stdout.startsWith('unavailable')) ctx.skip();
+    expect(r.stdout.trim()).toBe('1,4,9');
+  });
+
   it("'kiln/runtime' and its targets resolve to the built runtime, without the compiler", () => {
     const dir = folder(true);
     const r = node(dir, `import * as runtime from 'kiln/runtime';
