@@ -21,6 +21,7 @@ const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'webgpu', 'interpreter', 
  */
 export async function compile(model: Module | string | Uint8Array, options: CompileOptions = {}): Promise<Executable> {
   try {
+    if (typeof options !== 'object' || options === null) throw new UsageError(`compile's options are an object, got ${options === null ? 'null' : typeof options}`);
     return await compileModel(model, options);
   } catch (e) {
     throw await asKilnError(e);
@@ -60,8 +61,8 @@ async function compileModel(model: Module | string | Uint8Array, options: Compil
   let disposed = false;
   return {
     backend,
-    inputs: io.inputs,
-    outputs: io.outputs,
+    inputs: Object.freeze(io.inputs),
+    outputs: Object.freeze(io.outputs),
     run: async (inputs) => {
       try {
         if (disposed) throw new UsageError(`${m.name}: run() after dispose()`);
@@ -112,7 +113,8 @@ async function interfaceOf({ module: m, inputNames, outputNames }: Loaded): Prom
       const name = given?.length === shapes.length ? given[i] : own[i];
       if (!Object.hasOwn(ARRAY_OF, s.dtype))
         throw new KilnError(4, 'not compiled', `${m.name}: ${what} '${name}' is ${s.dtype}, which no typed array holds`);
-      return { name, dtype: s.dtype as DType, dims: [...s.dims] };
+      // Frozen: every run's outputs share them.
+      return Object.freeze({ name, dtype: s.dtype as DType, dims: Object.freeze([...s.dims]) });
     });
   return {
     inputs: info(names.inputShapes, inputNames, names.inputs, 'input'),

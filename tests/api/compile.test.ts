@@ -71,6 +71,7 @@ describe('compile(): HLO text', async () => {
     expect(exe.backend).toBe(backend);
     expect(exe.inputs).toEqual([{ name: 'x', dtype: 'f32', dims: [2, 3] }, { name: 'w', dtype: 'f32', dims: [3, 4] }]);
     expect(exe.outputs.map((t) => t.name)).toEqual(['d', 'r']);
+    expect(Object.isFrozen(exe.outputs[0].dims)).toBe(true);
     expectClose(await exe.run({ x, w }), oracle);
     expectClose(await exe.run([x, w]), oracle);
     await exe.dispose();
@@ -148,6 +149,8 @@ describe('compile(): failures are KilnErrors with the CLI exit code', () => {
     expect((await fails(compile(MLP, { backend: 'cuda' as BackendName }))).code).toBe(2);
     expect((await fails(compile(MLP, { threads: 0 }))).code).toBe(2);
     expect((await fails(compile(42 as unknown as string))).code).toBe(2);
+    expect((await fails(compile(MLP, null as unknown as undefined))).code).toBe(2);
+    expect((await fails(compile(MLP, { backend: 'interpreter', threads: 2 }))).message).toMatch(/wasm backend only/);
   });
 
   it('wrong inputs: code 3, saying which and why', async () => {
