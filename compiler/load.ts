@@ -5,7 +5,7 @@ import type { Module } from '../ir/module.js';
 import { HloParseError, parseHlo } from './frontends/hlo/index.js';
 import { NeedsConstant, OnnxError, OnnxUnsupported } from './frontends/onnx/errors.js';
 import { importModel, type ImportOptions } from './frontends/onnx/import.js';
-import { readModel } from './frontends/onnx/model.js';
+import { readModel } from './frontends/onnx/file.js';
 import type { ValueInfoProto } from './frontends/onnx/proto/onnx_pb.js';
 import { InputError } from './errors.js';
 import { verified as verifiedModule } from './verified.js';

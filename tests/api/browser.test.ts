@@ -1,6 +1,7 @@
 // The library in a browser: an app that imports { compile } from 'kiln', bundled by esbuild
 // for the browser (node: modules left out, docs/api.md), compiles HLO text in headless
-// Chromium on the interpreter and on wasm (binaryen in the page) and runs it. Skipped
+// Chromium on the interpreter and on wasm (binaryen in the page), and an ONNX model's bytes
+// on wasm, and runs them. Skipped
 // without Debian's chromium (`apt-get install chromium`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../cli/kiln.js';
+import { onnxBytes, ROOT, tensor, weight } from '../cli/kiln.js';
 
 const CHROMIUM = process.env.KILN_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const dirs: string[] = [];
@@ -20,6 +21,13 @@ export async function run(backend) {
   const { y } = await exe.run({ x: new Float32Array([1, 2, 3]), w: new Float32Array([4, 5, 6]) });
   await exe.dispose();
   return { dtype: y.dtype, dims: y.dims, data: Array.from(y.data) };
+}
+export async function runOnnx(backend) {
+  const bytes = new Uint8Array(await (await fetch('/relu.onnx')).arrayBuffer());
+  const exe = await compile(bytes, { backend, name: 'relu.onnx' });
+  const { y } = await exe.run({ 'onnx::x': new Float32Array([1, -2, 3]) });
+  await exe.dispose();
+  return Array.from(y.data);
 }
 `;
 
@@ -38,7 +46,7 @@ async function serve(root: string): Promise<{ url: string; close(): Promise<void
 }
 
 describe.skipIf(!CHROMIUM)('kiln in a browser bundle', () => {
-  it('compiles and runs HLO text in Chromium, on the interpreter and on wasm', async () => {
+  it('compiles and runs HLO text in Chromium on the interpreter and on wasm, and ONNX bytes on wasm', async () => {
     const built = spawnSync(process.execPath, ['-e', "import('./bin/build.mjs').then((b) => b.buildCli())"], { cwd: ROOT, encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });
@@ -50,6 +58,11 @@ describe.skipIf(!CHROMIUM)('kiln in a browser bundle', () => {
       entryPoints: [join(dir, 'app.mjs')], outdir: join(dir, 'out'), bundle: true, splitting: true, format: 'esm',
       platform: 'browser', external: ['node:*'], logLevel: 'silent',
     });
+    // y = relu(x * 2): an ONNX model's bytes, fetched by the page.
+    writeFileSync(join(dir, 'out', 'relu.onnx'), onnxBytes(
+      [{ opType: 'Mul', input: ['onnx::x', 'two'], output: ['h'] }, { opType: 'Relu', input: ['h'], output: ['y'] }],
+      [tensor('onnx::x', 'f32', [3])], [tensor('y', 'f32', [3])], [weight('two', [], [2])],
+    ));
     const server = await serve(join(dir, 'out'));
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 20_000, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
@@ -61,10 +74,10 @@ describe.skipIf(!CHROMIUM)('kiln in a browser bundle', () => {
       // Text, not a function: vitest would rewrite a function's import() for Node.
       const results = await page.evaluate(`(async () => {
         const app = await import('/app.js');
-        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm') };
+        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm'), onnx: await app.runOnnx('wasm') };
       })()`);
       const want = { dtype: 'f32', dims: [3], data: [4, 10, 18] };
-      expect(results).toEqual({ interpreter: want, wasm: want });
+      expect(results).toEqual({ interpreter: want, wasm: want, onnx: [2, 0, 6] });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
