@@ -51,6 +51,9 @@ async function compileModel(model: Module | string | Uint8Array, options: Compil
   const threads = options.threads ?? 1;
   if (!Number.isSafeInteger(threads) || threads < 1) throw new UsageError(`threads wants a whole number ≥ 1, got ${String(threads)}`);
   if (threads > 1 && backend !== 'wasm') throw new UsageError(`threads applies to the wasm backend only, not ${backend}`);
+  // The webgpu backend drives WebGPU from Node through a Deno child process (compiler/webgpu/bridge.ts).
+  if (backend === 'webgpu' && !isNode())
+    throw new Unavailable('backend webgpu is not available here: it runs WebGPU through Deno from Node; a page\'s own GPUDevice is not taken yet');
   const loaded = await load(model, options);
   const io = await interfaceOf(loaded);
   const { findBackend } = await import('../backend.js');
@@ -80,6 +83,8 @@ async function compileModel(model: Module | string | Uint8Array, options: Compil
     },
   };
 }
+
+const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function load(model: Module | string | Uint8Array, options: CompileOptions): Promise<Loaded> {
   const name = options.name ?? '<model>';

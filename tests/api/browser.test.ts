@@ -29,6 +29,13 @@ export async function runOnnx(backend) {
   await exe.dispose();
   return Array.from(y.data);
 }
+export async function webgpuRefusal() {
+  try {
+    await compile('HloModule m', { backend: 'webgpu' });
+  } catch (e) {
+    return { code: e.code, kind: e.kind };
+  }
+}
 `;
 
 /** Serves `root` on 127.0.0.1 (GET only, files inside it); `/` is an empty page. */
@@ -74,10 +81,11 @@ describe.skipIf(!CHROMIUM)('kiln in a browser bundle', () => {
       // Text, not a function: vitest would rewrite a function's import() for Node.
       const results = await page.evaluate(`(async () => {
         const app = await import('/app.js');
-        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm'), onnx: await app.runOnnx('wasm') };
+        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm'), onnx: await app.runOnnx('wasm'), webgpu: await app.webgpuRefusal() };
       })()`);
       const want = { dtype: 'f32', dims: [3], data: [4, 10, 18] };
-      expect(results).toEqual({ interpreter: want, wasm: want, onnx: [2, 0, 6] });
+      // webgpu in a page is not there yet: refused as unavailable (code 5), not a crash.
+      expect(results).toEqual({ interpreter: want, wasm: want, onnx: [2, 0, 6], webgpu: { code: 5, kind: 'unavailable' } });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
