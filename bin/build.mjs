@@ -11,11 +11,18 @@
 // which bin/kiln.mjs compares with the entry's time to rebuild after an edit. Chunks sit
 // beside the entry in dist/ itself.
 //
+// dist/lib/ is kiln as a library (package.json's exports '.': `import { compile } from
+// 'kiln'`): compiler/index.ts bundled the same way but platform-neutral (node: modules
+// stay imports, for the parts that need Node: ONNX external data, the Deno bridge), and
+// its .d.ts in dist/lib/types/ (bin/types.mjs), rebuilt only when a file they are made of
+// is newer. binaryen, ts-morph and TypeScript stay external: compile() loads binaryen when
+// it compiles for wasm, and the library never reaches ts-morph or TypeScript.
+//
 // dist/runtime/ is the runtime artifacts ship (bin/runtime.mjs): one .js and one .d.ts per
 // module of runtime/, unbundled, listed in dist/runtime/files.json. The artifact writer,
 // bundled into a chunk in dist/, copies them from there; its sources count as inputs, so
 // an edit to the runtime rebuilds dist/ like any other.
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +32,9 @@ export const ENTRY = join(DIST, 'kiln.js');
 export const INPUTS = join(DIST, 'inputs.json');
 const RUNTIME = join(ROOT, 'runtime');
 export const DIST_RUNTIME = join(DIST, 'runtime');
+export const DIST_LIB = join(DIST, 'lib');
+const LIB_TYPES = join(DIST_LIB, 'types');
+const EXTERNAL = ['binaryen', 'ts-morph', 'typescript', 'esbuild'];
 
 /**
  * Bundles the CLI into dist/. Every file is written under a temporary name and renamed
@@ -36,25 +46,53 @@ export const DIST_RUNTIME = join(DIST, 'runtime');
  */
 export async function buildCli({ clean = false } = {}) {
   const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: { kiln: join(ROOT, 'compiler', 'cli', 'main.ts') },
-    outdir: DIST, write: false, metafile: true,
-    bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-    external: ['binaryen', 'ts-morph', 'typescript', 'esbuild'], logLevel: 'warning', legalComments: 'none',
-  });
+  const common = { write: false, metafile: true, bundle: true, splitting: true, format: 'esm', logLevel: 'warning', legalComments: 'none' };
+  const [result, lib] = await Promise.all([
+    build({ ...common, entryPoints: { kiln: join(ROOT, 'compiler', 'cli', 'main.ts') }, outdir: DIST, platform: 'node', target: 'node20', external: EXTERNAL }),
+    build({
+      ...common, entryPoints: { index: join(ROOT, 'compiler', 'index.ts') }, outdir: DIST_LIB, platform: 'neutral', target: 'es2022',
+      mainFields: ['module', 'main'], external: [...EXTERNAL, 'node:*'],
+    }),
+  ]);
   // Its TypeScript (half a second to load) is loaded only when the runtime is rebuilt.
   const { buildRuntime, runtimeSources } = await import('./runtime.mjs');
   const sources = runtimeInputs(runtimeSources(RUNTIME));
   const runtime = clean || runtimeStale(sources) ? buildRuntime(RUNTIME) : undefined;
   if (clean) rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
+  const files = [...lib.outputFiles, ...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
   // kiln's own sources only: bundled packages move when kiln is installed as a dependency
   // (hoisted beside it), and `npm install`, which changes them, rebuilds through prepare.
-  const bundled = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
+  const bundled = [result, lib].flatMap((r) => Object.keys(r.metafile.inputs)).map((p) => relative(ROOT, join(process.cwd(), p))).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
   if (runtime) writeRuntime(runtime, clean);
-  writeAtomically(INPUTS, JSON.stringify([...new Set([...bundled, ...sources])], null, 1) + '\n');
-  for (const f of files) writeAtomically(f.path, f.contents);
+  const types = await libTypes(clean);
+  writeAtomically(INPUTS, JSON.stringify([...new Set([...bundled, ...sources, ...types])], null, 1) + '\n');
+  for (const f of files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeAtomically(f.path, f.contents);
+  }
+}
+
+/**
+ * dist/lib/types/: the library's .d.ts (bin/types.mjs), when `clean` or when one of the
+ * sources listed in its files.json is newer than it. Returns those sources (for inputs.json).
+ */
+async function libTypes(clean) {
+  const list = join(LIB_TYPES, 'files.json');
+  const built = statSync(list, { throwIfNoEntry: false })?.mtimeMs;
+  if (!clean && built !== undefined) {
+    const { sources } = JSON.parse(readFileSync(list, 'utf8'));
+    if (sources.every((p) => (statSync(join(ROOT, p), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= built)) return sources;
+  }
+  const { buildTypes, typeClosure } = await import('./types.mjs');
+  const entry = 'compiler/index.ts';
+  const sources = ['bin/types.mjs', ...typeClosure(ROOT, entry)];
+  for (const [name, text] of buildTypes(ROOT, entry)) {
+    mkdirSync(dirname(join(LIB_TYPES, name)), { recursive: true });
+    writeAtomically(join(LIB_TYPES, name), text);
+  }
+  writeAtomically(list, JSON.stringify({ sources }, null, 1) + '\n');
+  return sources;
 }
 
 /**

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { isEngineError } from '../ir/bugs.js';
 import type { Module } from '../ir/module.js';
-import { VerifyError, verifyModule } from '../ir/verify.js';
 import { HloParseError, parseHlo } from './frontends/hlo/index.js';
 import { NeedsConstant, OnnxError, OnnxUnsupported } from './frontends/onnx/errors.js';
 import { importModel, type ImportOptions } from './frontends/onnx/import.js';
-import { readModel } from './frontends/onnx/model.js';
+import { readModel } from './frontends/onnx/file.js';
 import type { ValueInfoProto } from './frontends/onnx/proto/onnx_pb.js';
 import { InputError } from './errors.js';
+import { verified as verifiedModule } from './verified.js';
 
 export { InputError } from './errors.js';
 
@@ -97,21 +97,7 @@ function onnxErrors<T>(f: () => T): T {
 }
 
 function verified(m: Module, path: string, opts: LoadOptions): Module {
-  if (opts.verify !== false) {
-    try {
-      verifyModule(m);
-    } catch (e) {
-      if (!(e instanceof VerifyError)) throw e;
-      throw new InputError(`${locate(m, e) ?? path}: ${e.message}`);
-    }
-  }
-  return m;
+  return verifiedModule(m, path, opts.verify !== false);
 }
 
-/** `file:line:col` of the instruction a verifier error names, when the text gave it. */
-export function locate(m: Module, e: Error): string | undefined {
-  if (!(e instanceof VerifyError) || !e.instruction) return undefined;
-  const comp = m.computations.find((c) => c.name === e.computation);
-  const loc = comp?.instructions.find((i) => i.name === e.instruction)?.loc;
-  return loc && `${loc.file}:${loc.line}:${loc.column}`;
-}
+export { locate } from './verified.js';

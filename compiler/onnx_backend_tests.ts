@@ -7,8 +7,7 @@ import type { ArrayLiteral, Literal } from '../ir/literal.js';
 import type { Shape } from '../ir/shape.js';
 import { BACKENDS, type Backend } from './backend.js';
 import { OnnxError } from './frontends/onnx/errors.js';
-import { importOnnxFile } from './frontends/onnx/import.js';
-import { readModel, readTensorFile } from './frontends/onnx/model.js';
+import { importOnnxFile, readModel, readTensorFile } from './frontends/onnx/file.js';
 
 export const ONNX_TESTDATA = '/usr/share/libonnx-testdata/data';
 /** The suites of the package that hold runnable cases (real/ holds only download links). */

@@ -11,6 +11,7 @@ import { DType, byteSize } from '../../ir/dtype.js';
 import { ArrayLiteral, Values, roundHalfEven } from '../../ir/literal.js';
 import { exactElements, MAX_INTERPRETER_ELEMENTS } from '../../ir/limits.js';
 import { elementCount, shapeToString, strides } from '../../ir/shape.js';
+import { decodeF16 } from './f16.js';
 import { type Fail, withRegularFile } from './regular_file.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -35,13 +36,8 @@ const VIEW: Partial<Record<DType, ViewCtor>> = {
   u32: Uint32Array, f16: Uint16Array, f32: Float32Array, f64: Float64Array,
 };
 
-/** IEEE half bits -> value (exact). */
-export function decodeF16(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
-  if (exp === 0) return sign * man * 2 ** -24;
-  if (exp === 0x1f) return man ? NaN : sign * Infinity;
-  return sign * (1024 + man) * 2 ** (exp - 25);
-}
+// In a file of its own so that the ONNX frontend, which decodes f16 tensors, needs no node:fs.
+export { decodeF16 } from './f16.js';
 
 const f64 = new Float64Array(1), f64Words = new Uint32Array(f64.buffer), HI = NATIVE_LE ? 1 : 0;
 

@@ -13,11 +13,12 @@ import { encodeFrame, FrameReader, type Reply, type Request } from './protocol.j
 
 /**
  * The Deno host script: beside this file when run from the sources, or in the sources the
- * package ships (compiler/webgpu/) when this file is bundled into dist/ for the CLI.
+ * package ships (compiler/webgpu/) when this file is bundled into dist/ for the CLI or into
+ * dist/lib/ for the library.
  */
 const HOST = ((): string => {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'host.ts'), join(here, '..', 'compiler', 'webgpu', 'host.ts')];
+  const candidates = [join(here, 'host.ts'), join(here, '..', 'compiler', 'webgpu', 'host.ts'), join(here, '..', '..', 'compiler', 'webgpu', 'host.ts')];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 })();
 

@@ -37,15 +37,19 @@ export function tensor(name: string, dtype: DType, dims: (number | string)[]): V
 export const weight = (name: string, dims: number[], values: number[]): Partial<TensorProto> =>
   ({ name, dims: dims.map(BigInt), dataType: 1, floatData: values });
 
+/** An opset-13 ONNX model of `nodes`, as bytes. */
+export function onnxBytes(nodes: Partial<NodeProto>[], inputs: ValueInfoProto[], outputs: ValueInfoProto[], initializer: Partial<TensorProto>[] = []): Uint8Array {
+  return toBinary(ModelProtoSchema, create(ModelProtoSchema, {
+    irVersion: 8n, opsetImport: [{ domain: '', version: 13n }],
+    graph: { name: 'g', node: nodes as NodeProto[], input: inputs, output: outputs, initializer: initializer as TensorProto[] },
+  } as never));
+}
+
 /** Writes an opset-13 ONNX model of `nodes` to `path`. */
 export function writeOnnx(
   path: string, nodes: Partial<NodeProto>[], inputs: ValueInfoProto[], outputs: ValueInfoProto[], initializer: Partial<TensorProto>[] = [],
 ): string {
-  const bytes = toBinary(ModelProtoSchema, create(ModelProtoSchema, {
-    irVersion: 8n, opsetImport: [{ domain: '', version: 13n }],
-    graph: { name: 'g', node: nodes as NodeProto[], input: inputs, output: outputs, initializer: initializer as TensorProto[] },
-  } as never));
-  writeFileSync(path, bytes);
+  writeFileSync(path, onnxBytes(nodes, inputs, outputs, initializer));
   return path;
 }
 

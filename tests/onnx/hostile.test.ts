@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { OnnxError } from '../../compiler/frontends/onnx/errors.js';
-import { importOnnx, importOnnxFile } from '../../compiler/frontends/onnx/import.js';
+import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
+import { importOnnx } from '../../compiler/frontends/onnx/import.js';
 import {
   ModelProtoSchema, type NodeProto, type TensorProto, type ValueInfoProto,
 } from '../../compiler/frontends/onnx/proto/onnx_pb.js';

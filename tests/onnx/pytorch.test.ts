@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../compiler/backend.js';
 import { webgpuAdapter } from '../../compiler/webgpu_backend.js';
-import { importOnnxFile, type ImportOptions } from '../../compiler/frontends/onnx/import.js';
+import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
+import type { ImportOptions } from '../../compiler/frontends/onnx/import.js';
 import { readNpy } from '../../compiler/io/npy.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
 

@@ -13,7 +13,7 @@ import { isEngineError } from '../../../ir/bugs.js';
 import { exactElements } from '../../../ir/limits.js';
 import { NeedsConstant, nodeLabel, OnnxError, OnnxUnsupported } from './errors.js';
 import { checkNode, checkOutputs } from './validate.js';
-import { readModel, decodeModel, tensorValues, type LoadedModel } from './model.js';
+import { decodeModel, tensorValues, type LoadedModel } from './model.js';
 import { ONNX_OPS } from './ops/index.js';
 import type { AttrKind, AttrSchema, LowerCtx, OnnxValue } from './ops/types.js';
 import { LATEST_OPSET } from './ops/types.js';
@@ -47,10 +47,6 @@ export interface ImportedModel {
 
 /** Values whose element count is at most this are folded when all their inputs are known. */
 const FOLD_LIMIT = 1 << 16;
-
-export function importOnnxFile(path: string, opts: ImportOptions = {}): ImportedModel {
-  return importModel(readModel(path), opts);
-}
 
 export function importOnnx(bytes: Uint8Array, file = '<model>', opts: ImportOptions = {}): ImportedModel {
   return importModel(decodeModel(bytes, file), opts);

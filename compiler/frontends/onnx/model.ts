@@ -1,14 +1,13 @@
-// Reading an ONNX file: protobuf decoding (generated code from onnx.proto with
+// Decoding an ONNX model: protobuf decoding (generated code from onnx.proto with
 // @bufbuild/protobuf; see proto/README.md), then the checks that keep a malformed or
-// hostile file from crashing, hanging or allocating without bound.
-import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+// hostile model from crashing, hanging or allocating without bound. Reading model files
+// and their external data is file.ts's: this file needs no node: module, so ONNX bytes
+// import in a browser (the library, docs/api.md).
 import { fromBinary } from '@bufbuild/protobuf';
 import type { ArrayLiteral } from '../../../ir/literal.js';
-import { fileKind, withRegularFile } from '../../io/regular_file.js';
 import { OnnxError } from './errors.js';
-import { ModelProtoSchema, TensorProtoSchema, type ModelProto, type TensorProto } from './proto/onnx_pb.js';
-import { MAX_TENSOR_ELEMENTS, tensorToLiteral } from './tensor.js';
+import { ModelProtoSchema, type ModelProto, type TensorProto } from './proto/onnx_pb.js';
+import { tensorToLiteral } from './tensor.js';
 
 /** Largest model file kiln reads (bytes): a protobuf message is limited to 2 GiB anyway. */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -18,6 +17,8 @@ export interface LoadedModel {
   /** Where the model was read from (for messages), and the folder external data lives in. */
   file: string;
   dir?: string;
+  /** Reads a tensor's external data (its location checked): a model read from a file has one (file.ts). */
+  readExternal?: (t: TensorProto, where: string, location: string) => Uint8Array;
 }
 
 /** Decodes a ModelProto; protobuf errors become OnnxErrors naming the file. */
@@ -33,74 +34,14 @@ export function decodeModel(bytes: Uint8Array, file = '<model>', dir?: string): 
   return { proto, file, ...(dir !== undefined ? { dir } : {}) };
 }
 
-export function readModel(path: string): LoadedModel {
-  const bytes = readRegularFile(path, (msg) => new OnnxError(`${path}: ${msg}`), MAX_MODEL_BYTES);
-  return decodeModel(bytes, path, dirname(path));
-}
-
 /**
- * `length` bytes at `offset` of a regular file (all of it when no range is given), at most
- * `maxBytes`: compiler/io/regular_file.ts refuses FIFOs, devices and folders and reads the
- * range alone, so a file over Node's 2 GiB readFile limit is never loaded whole.
- */
-function readRegularFile(path: string, err: (msg: string) => Error, maxBytes: number, range?: { offset: number; length: number }): Uint8Array {
-  const fail = (msg: string): never => { throw err(msg); };
-  return withRegularFile(path, fail, (f) => {
-    const { offset, length } = range ?? { offset: 0, length: f.size };
-    if (offset + length > f.size) fail(`range ${offset}+${length} is outside the file (${f.size} bytes)`);
-    if (length > maxBytes) fail(`${length} bytes is more than kiln reads (${maxBytes})`);
-    return f.read(offset, length);
-  });
-}
-
-/** A TensorProto file (ONNX's test data `input_0.pb`). */
-export function readTensorFile(path: string): ArrayLiteral {
-  const bytes = readRegularFile(path, (msg) => new OnnxError(`${path}: ${msg}`), MAX_MODEL_BYTES);
-  let t: TensorProto;
-  try {
-    t = fromBinary(TensorProtoSchema, bytes);
-  } catch (e) {
-    throw new OnnxError(`${path}: not a TensorProto (${(e as Error).message})`);
-  }
-  return tensorToLiteral(t, path);
-}
-
-/**
- * A tensor's values, reading external data from the model's folder. The location must
- * stay inside that folder (no absolute paths, no `..` out of it, no symlinks out of it).
+ * A tensor's values, reading external data through the model's reader (file.ts: from the
+ * model's folder, which the location must stay inside). Decoded bytes have no folder.
  */
 export function tensorValues(t: TensorProto, where: string, model: LoadedModel): ArrayLiteral {
   if (t.dataLocation !== 1 /* EXTERNAL */) return tensorToLiteral(t, where);
-  return tensorToLiteral(t, where, readExternal(t, where, model));
-}
-
-function readExternal(t: TensorProto, where: string, model: LoadedModel): Uint8Array {
-  const info = new Map(t.externalData.map((e) => [e.key, e.value]));
-  const location = info.get('location');
+  const location = new Map(t.externalData.map((e) => [e.key, e.value])).get('location');
   if (!location) throw new OnnxError(`${where}: external data without a location`);
-  if (model.dir === undefined) throw new OnnxError(`${where}: external data '${location}' needs the model's folder`);
-  if (isAbsolute(location)) throw new OnnxError(`${where}: external data path '${location}' is absolute`);
-  const root = realpathSync(model.dir);
-  const path = resolve(root, location);
-  const escapes = (p: string) => {
-    const rel = relative(root, p);
-    return rel.startsWith('..') || isAbsolute(rel);
-  };
-  if (escapes(path)) throw new OnnxError(`${where}: external data path '${location}' leaves the model's folder`);
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    throw new OnnxError(`${where}: external data file '${location}' does not exist`);
-  }
-  if (escapes(real)) throw new OnnxError(`${where}: external data path '${location}' leaves the model's folder`);
-  const st = statSync(real);
-  if (!st.isFile()) throw new OnnxError(`${where}: external data '${location}' is not a regular file (${fileKind(st)})`);
-  const size = st.size;
-  const offset = Number(info.get('offset') ?? 0);
-  const length = info.has('length') ? Number(info.get('length')) : size - offset;
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size)
-    throw new OnnxError(`${where}: external data range ${offset}+${length} is outside '${location}' (${size} bytes)`);
-  // A tensor is at most MAX_TENSOR_ELEMENTS of 8 bytes; anything longer cannot be the tensor it claims to be.
-  return readRegularFile(real, (msg) => new OnnxError(`${where}: external data '${location}': ${msg}`), 8 * MAX_TENSOR_ELEMENTS, { offset, length });
+  if (!model.readExternal || model.dir === undefined) throw new OnnxError(`${where}: external data '${location}' needs the model's folder`);
+  return tensorToLiteral(t, where, model.readExternal(t, where, location));
 }

@@ -2,7 +2,7 @@
 import type { DType } from '../../../ir/dtype.js';
 import { allocValues, setValue, type ArrayLiteral } from '../../../ir/literal.js';
 import { array } from '../../../ir/shape.js';
-import { decodeF16 } from '../../io/npy.js';
+import { decodeF16 } from '../../io/f16.js';
 import type { TensorProto } from './proto/onnx_pb.js';
 import { OnnxError } from './errors.js';
 

@@ -1,0 +1,8 @@
+// kiln as a library: `import { compile } from 'kiln'` (package.json's exports: the build in
+// dist/lib/, bin/build.mjs). Importing it loads no compiler: compile() imports the
+// frontends, passes and targets when it runs, and binaryen only for the wasm backend.
+// The runtime alone, for apps that only run compiled artifacts, is `kiln/runtime`.
+export { compile } from './api/compile.js';
+export { KilnError, type ErrorCode } from './api/errors.js';
+export type { BackendName, CompileOptions, DType, Executable, Inputs, OnnxOptions, Tensor, TensorInfo, TypedArray } from './api/types.js';
+export type { Module } from '../ir/module.js';
