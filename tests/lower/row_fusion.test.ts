@@ -14,18 +14,7 @@ import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import type { TargetDescription } from '../../ir/target.js';
 import { WASM_TARGET } from '../../targets/wasm/target.js';
-
-const REDUCERS = `
-add {
-  x = f32[] parameter(0)
-  y = f32[] parameter(1)
-  ROOT s = f32[] add(x, y)
-}
-max {
-  x = f32[] parameter(0)
-  y = f32[] parameter(1)
-  ROOT m = f32[] maximum(x, y)
-}`;
+import { REDUCERS } from '../passes/helpers.js';
 
 /** LayerNorm (scale, shift) → GELU (erf form) → softmax, as bench's chain, on rows of `n` (a tail when n % 4 ≠ 0). */
 const chain = (n: number) => `HloModule chain

@@ -1,40 +1,10 @@
 // Row fusion (kRow) and multi-output row groups (passes/fusion/row.ts): printed HLO after
 // the fusion pass, and the same bits as the unfused module on the interpreter.
 import { describe, expect, it } from 'vitest';
-import { parseHlo } from '../../compiler/frontends/hlo/index.js';
-import { randomInputs } from '../../compiler/random.js';
-import { interpret } from '../../ir/interpret/index.js';
-import type { Computation, Instruction, Module } from '../../ir/module.js';
-import { printModule } from '../../ir/print.js';
-import { verifyModule } from '../../ir/verify.js';
-import { bitDifference, hlo, lines, optimise } from './helpers.js';
+import type { Module } from '../../ir/module.js';
+import { body, fuse as fuseChecked, fusions, kinds, lines, REDUCERS } from './helpers.js';
 
-const fusions = (m: Module): Instruction[] => m.entry.instructions.filter((i) => i.opcode === 'fusion');
-const kinds = (m: Module): string[] => fusions(m).map((f) => (f.attrs as { kind: string }).kind);
-const body = (f: Instruction): Computation => (f.attrs as { calls: Computation }).calls;
-
-function fuse(text: string): Module {
-  const before = hlo(text);
-  const m = optimise(text, ['fusion']);
-  const reparsed = parseHlo(printModule(m));
-  verifyModule(reparsed);
-  expect(printModule(reparsed)).toBe(printModule(m));
-  const args = randomInputs(before.entry.params.map((p) => p.shape), 3);
-  expect(bitDifference(interpret(m, args), interpret(before, args))).toBeUndefined();
-  return m;
-}
-
-const REDUCERS = `
-add {
-  x = f32[] parameter(0)
-  y = f32[] parameter(1)
-  ROOT s = f32[] add(x, y)
-}
-max {
-  x = f32[] parameter(0)
-  y = f32[] parameter(1)
-  ROOT m = f32[] maximum(x, y)
-}`;
+const fuse = (text: string): Module => fuseChecked(text, 3);
 
 const softmax = (rows: number, n: number) => `HloModule softmax
 ${REDUCERS}

@@ -1,9 +1,12 @@
 // Shared by the pass tests: parse HLO text, run passes, print the entry compactly, and
 // compare interpreter results bit for bit.
+import { expect } from 'vitest';
 import { parseHlo } from '../../compiler/frontends/hlo/index.js';
+import { randomInputs } from '../../compiler/random.js';
+import { interpret } from '../../ir/interpret/index.js';
 import type { Literal, TupleLiteral } from '../../ir/literal.js';
-import type { Computation, Module } from '../../ir/module.js';
-import { printInstruction } from '../../ir/print.js';
+import type { Computation, Instruction, Module } from '../../ir/module.js';
+import { printInstruction, printModule } from '../../ir/print.js';
 import { verifyModule } from '../../ir/verify.js';
 import { runPasses } from '../../passes/pipeline.js';
 
@@ -46,4 +49,33 @@ export function bitDifference(a: Literal, b: Literal, at = 'result'): string | u
     if (!same) return `${at}[${k}]: ${String(u)} against ${String(v)}`;
   }
   return undefined;
+}
+
+/** The scalar f32 `add` and `max` computations the fusion tests' reduces apply. */
+export const REDUCERS = `
+add {
+  x = f32[] parameter(0)
+  y = f32[] parameter(1)
+  ROOT s = f32[] add(x, y)
+}
+max {
+  x = f32[] parameter(0)
+  y = f32[] parameter(1)
+  ROOT m = f32[] maximum(x, y)
+}`;
+
+export const fusions = (m: Module): Instruction[] => m.entry.instructions.filter((i) => i.opcode === 'fusion');
+export const kinds = (m: Module): string[] => fusions(m).map((f) => (f.attrs as { kind: string }).kind);
+export const body = (f: Instruction): Computation => (f.attrs as { calls: Computation }).calls;
+
+/** Runs fusion alone; checks the result verifies, re-parses, and computes the same bits (inputs drawn with `seed`). */
+export function fuse(text: string, seed: number): Module {
+  const before = hlo(text);
+  const m = optimise(text, ['fusion']);
+  const reparsed = parseHlo(printModule(m));
+  verifyModule(reparsed);
+  expect(printModule(reparsed)).toBe(printModule(m));
+  const args = randomInputs(before.entry.params.map((p) => p.shape), seed);
+  expect(bitDifference(interpret(m, args), interpret(before, args))).toBeUndefined();
+  return m;
 }
