@@ -5,50 +5,18 @@
 import { describe, it } from 'vitest';
 import * as b from '../../ir/kernel/build.js';
 import {
-  BINARY_OPS, UNARY_OPS, type BinaryOp, type CompareDir, type Expr, type ScalarType, type StorageType, type UnaryOp,
+  BINARY_OPS, UNARY_OPS, type BinaryOp, type ScalarType, type StorageType, type UnaryOp,
 } from '../../ir/kernel/kernel.js';
 import { fill, pad4, program, reference, runWasm, type BufferSpec, type KernelSpec } from './harness.js';
 import { expectClose, type Tolerance } from './check.js';
 import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
+import { TRANSCENDENTAL, TYPES32 as TYPES, compareConvertCase, edges, elementwise, smallEdges } from '../kernel_cases.js';
 
-const TYPES: readonly ScalarType[] = ['f32', 's32', 'u32', 'pred'];
-const TRANSCENDENTAL = new Set<string>([
-  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sine', 'cosine', 'tan',
-  'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh', 'power', 'atan2',
-]);
 const F32_TOL: Tolerance = { rtol: 2e-6, atol: 1e-30 };
 /** Integer operands of float functions truncate a double: allow the last unit. */
 const INT_TOL: Tolerance = { rtol: 0, atol: 1 };
 
-const F32_EDGES = [
-  0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3, -3.5, 1e-3, -1e-3, 1e-8, 0.1, 0.7, -0.7, 0.9999999, 1.0000001, 2, 4, 10, -10,
-  20, -20, 88.7, 88.8, -88.8, -103, 100, 1e10, -1e10, 1e30, 3.4e38, -3.4e38, 1.17549435e-38, 1e-40, -1e-45, Infinity,
-  -Infinity, NaN, 65504, 65520, 6e-5, 7e-8, 3.1415927, -3.1415927, 1.5707964, 6.2831855, 123.456, -0.75, 8, 27, -8,
-  0.25, 16777217, 2147483647, -2147483648, 4294967296, 1e5, 0.3, -0.3, 5e-5, 3.9, 0.001, 1e-20, -1e-30, 9, -9,
-];
-const S32_EDGES = [
-  0, 1, -1, 2, -2, 3, -3, 7, 31, 32, 33, -32, 100, -100, 255, 256, -129, 65535, 65536, 2147483647, -2147483648, -2147483647,
-  0x12345678, -0x12345678, 16, 30, 4, 5, 10, -7, 1000, 46341,
-];
-const U32_EDGES = S32_EDGES.map((v) => v >>> 0);
-const edges = (t: ScalarType): number[] =>
-  pad4(t === 'f32' ? F32_EDGES.map(Math.fround) : t === 's32' ? S32_EDGES : t === 'u32' ? U32_EDGES : [0, 1, 1, 0]);
-const smallEdges = (t: ScalarType): number[] =>
-  t === 'f32' ? [0, -0, 1, -1, 0.5, -2.5, 3, 7.25, -7.25, 1e-40, 1e30, -1e30, 100, 0.1, 2, Infinity, -Infinity, NaN].map(Math.fround)
-    : t === 's32' ? [0, 1, -1, 2, -2, 3, 5, 31, 32, 33, -32, 100, 2147483647, -2147483648, 0x1234567, -7]
-      : t === 'u32' ? [0, 1, 2, 3, 5, 31, 32, 33, 100, 0xffffffff, 0x80000000, 0x7fffffff, 0x1234567, 7, 0xfffffff9, 64]
-        : [0, 1];
 const storage = (t: ScalarType): StorageType => t;
-
-/** Scalar and vector kernels storing `f(loads)` into `out` and `out.v`. */
-function elementwise(name: string, out: string, outType: ScalarType, ins: readonly string[], inTypes: readonly ScalarType[], n: number,
-  f: (xs: Expr[]) => Expr): KernelSpec[] {
-  const i = b.variable('i'), j4 = b.mul(b.variable('j'), b.int(4));
-  return [
-    { name, args: [...ins, out], body: [b.loop('i', 0, n, [b.store(ins.length, i, f(ins.map((_, k) => b.load(k, i, inTypes[k]))))], 'parallel')] },
-    { name: `${name}_v`, args: [...ins, `${out}.v`], body: [b.loop('j', 0, n / 4, [b.store(ins.length, j4, f(ins.map((_, k) => b.load(k, j4, inTypes[k], 4))))], 'parallel')] },
-  ];
-}
 
 describe('wasm unary ops', () => {
   for (const t of TYPES) {
@@ -112,25 +80,9 @@ describe('wasm binary ops', () => {
 describe('wasm compare, select, convert, bitcast, round', () => {
   for (const t of TYPES) {
     it(t, async () => {
-      const e = smallEdges(t);
-      const pairs = pad4(e.flatMap((x) => e.map((y) => [x, y] as const)));
-      const n = pairs.length;
-      const buffers: BufferSpec[] = [{ name: 'x', dtype: storage(t), size: n, role: 'input' }, { name: 'y', dtype: storage(t), size: n, role: 'input' }];
-      const kernels: KernelSpec[] = [];
-      const add = (name: string, outType: ScalarType, f: (xs: Expr[]) => Expr) => {
-        buffers.push({ name, dtype: storage(outType), size: n, role: 'output' }, { name: `${name}.v`, dtype: storage(outType), size: n, role: 'output' });
-        kernels.push(...elementwise(name.replace(/[-.]/g, '_'), name, outType, ['x', 'y'], [t, t], n, f));
-      };
-      const dirs: CompareDir[] = ['EQ', 'NE', 'LT', 'LE', 'GT', 'GE'];
-      for (const d of dirs) add(`cmp.${d}`, 'pred', ([x, y]) => b.compare(d, x, y));
-      add('select', t, ([x, y]) => b.select(b.compare('LT', x, y), x, y));
-      for (const to of TYPES) if (to !== t) add(`convert.${to}`, to, ([x]) => b.convert(x, to));
-      if (t !== 'pred') for (const to of ['f32', 's32', 'u32'] as const) if (to !== t) add(`bitcast.${to}`, to, ([x]) => b.bitcast(x, to));
-      if (t === 'f32') for (const to of ['f16', 'bf16'] as const) add(`round.${to}`, 'f32', ([x]) => ({ k: 'round', type: x.type, to, a: x }));
-      const p = program(`misc_${t}`, buffers, kernels);
-      const inputs = { x: fill(storage(t), pairs.map((q) => q[0])), y: fill(storage(t), pairs.map((q) => q[1])) };
+      const { program: p, buffers, inputs, shown } = compareConvertCase(t);
       const want = reference(p, inputs), got = await runWasm(p, inputs);
-      for (const buf of buffers.slice(2)) expectClose(`${buf.name} on ${t}`, buf.dtype, got[buf.name], want[buf.name], undefined, pairs.map((q) => `${q[0]},${q[1]}`));
+      for (const buf of buffers.slice(2)) expectClose(`${buf.name} on ${t}`, buf.dtype, got[buf.name], want[buf.name], undefined, shown);
     });
   }
 });

@@ -12,37 +12,22 @@ import {
 import { fill, program, referenceAll, runWasmAll, type BufferSpec, type KernelSpec } from './harness.js';
 import { expectClose, type Tolerance } from './check.js';
 import { binaryKernel, unaryKernel } from '../../ir/scalar/ops.js';
+import { MIN64 as MIN, S64_EDGES as S64, SMALL_S64_EDGES as SMALL_S64, TRANSCENDENTAL, scalarKernel as kernel } from '../kernel_cases.js';
 
 const WIDE: readonly ('f64' | 's64' | 'u64')[] = ['f64', 's64', 'u64'];
 const ALL: readonly ScalarType[] = ['f32', 's32', 'u32', 'pred', 'f64', 's64', 'u64'];
 /** A few ulps of f64 (2^-52 ≈ 2.2e-16). */
 const F64_TOL: Tolerance = { rtol: 1e-15, atol: 1e-300 };
 
-const MIN = -(2n ** 63n), MAX = 2n ** 63n - 1n;
-const S64 = [MIN, MAX, MIN + 1n, -1n, 0n, 1n, 2n, -2n, 3n, 7n, 63n, 64n, 65n, -64n, 100n, -100n, 2n ** 32n, 2n ** 31n, -(2n ** 31n),
-  2n ** 53n + 1n, -(2n ** 53n) - 1n, 0x123456789abcdef1n, -0x123456789abcdef1n, 2n ** 62n, 255n, 4294967295n, 16777217n, 1000000007n];
 const U64 = S64.map((v) => BigInt.asUintN(64, v));
 const F64 = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3, 0.1, -0.7, 1e-3, 1e-8, 1e-300, 5e-324, -5e-324, 2.2250738585072014e-308, 1e300,
   -1e300, 1.7976931348623157e308, Infinity, -Infinity, NaN, 700, 709.7, 709.8, 710.4, 711, -708, -745, -746, 20, -20, 22.5, 40, 100,
   2 ** 53 + 2, 9.223372036854776e18, -9.223372036854776e18, 1.8446744073709552e19, 3e19, 2147483647.5, -2147483648.9, 4294967296.5, 1 - 2 ** -53,
   1 + 2 ** -52, 3.4028235677973366e38, 65519.99, 0.3333333333333333, 2 ** -1022 * 3, 123456.789, -1e-20, 0.99, 1.01];
 const SMALL_F64 = [0, -0, 1, -1, 0.5, -2.5, 3, 7.25, -7.25, 5e-324, 1e300, -1e300, 1e-300, 0.1, 2, Infinity, -Infinity, NaN, 1e17, 3 * 2 ** -1074];
-const SMALL_S64 = [MIN, MAX, -1n, 0n, 1n, 2n, -2n, 3n, 63n, 64n, 65n, -64n, 2n ** 53n + 1n, -0x123456789abcdef1n, 1000000007n, 2n ** 32n];
 const edges = (t: 'f64' | 's64' | 'u64'): (number | bigint)[] => (t === 'f64' ? F64 : t === 's64' ? S64 : U64);
 const small = (t: 'f64' | 's64' | 'u64'): (number | bigint)[] =>
   t === 'f64' ? SMALL_F64 : t === 's64' ? SMALL_S64 : SMALL_S64.map((v) => BigInt.asUintN(64, v));
-/** The f64 transcendentals: a few ulps from JavaScript's Math (math64.ts, trig64.ts), not bit-exact. */
-const TRANSCENDENTAL = new Set<string>([
-  'exponential', 'exponential-minus-one', 'log', 'log-plus-one', 'tanh', 'logistic', 'cbrt', 'sine', 'cosine', 'tan',
-  'erf', 'acos', 'acosh', 'asin', 'asinh', 'atanh', 'cosh', 'sinh', 'power', 'atan2',
-]);
-
-/** A scalar kernel storing `f(loads)` into `out`. */
-function kernel(name: string, out: string, ins: readonly string[], inTypes: readonly ScalarType[], n: number, f: (xs: Expr[]) => Expr): KernelSpec {
-  const i = b.variable('i');
-  return { name: name.replace(/[^A-Za-z0-9_]/g, '_'), args: [...ins, out], body: [b.loop('i', 0, n, [b.store(ins.length, i, f(ins.map((_, k) => b.load(k, i, inTypes[k]))))], 'parallel')] };
-}
-
 async function check(name: string, buffers: BufferSpec[], kernels: KernelSpec[], inputs: Record<string, ReturnType<typeof fill>>,
   shown: readonly unknown[], tol: (out: string) => Tolerance | undefined = () => undefined): Promise<void> {
   const p = program(name, buffers, kernels);
