@@ -1,11 +1,10 @@
 // Moving literals in and out of a Program's memory: inputs are written into their
 // arena buffers before a run, outputs read back after, in the little-endian layout every
 // target uses.
-import { byteSize } from '../ir/dtype.js';
 import type { Program } from '../ir/kernel/kernel.js';
-import { arrayLiteral, type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
+import { type ArrayLiteral, type Literal, tupleLiteral } from '../ir/literal.js';
 import { array, type Shape } from '../ir/shape.js';
-import { literalBytes, readElement } from '../ir/scalar/elements.js';
+import { literalBytes, literalFromBytes } from '../ir/scalar/elements.js';
 
 /**
  * The program's input buffers as (byte offset in the arena, bytes): one per array leaf of
@@ -28,12 +27,7 @@ const arrayLeaves = (l: Literal): ArrayLiteral[] => ('data' in l ? [l] : l.eleme
 /** Output `i` read from `bytes` at `offset` (by default, its buffer's place in the arena). */
 export function readOutput(p: Program, i: number, bytes: Uint8Array, offset = p.buffers[p.outputs[i].buffer].offset): ArrayLiteral {
   const b = p.buffers[p.outputs[i].buffer];
-  const size = byteSize(b.dtype);
-  const n = b.dims.reduce((a, c) => a * c, 1);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, n * size);
-  const values = new Array<number | bigint>(n); // s64/u64 as bigints: exact beyond 2^53
-  for (let j = 0; j < n; j++) values[j] = readElement(dv, j * size, b.dtype);
-  return arrayLiteral(array(b.dtype, b.dims), values);
+  return literalFromBytes(array(b.dtype, b.dims), new DataView(bytes.buffer, bytes.byteOffset + offset));
 }
 
 /** The outputs assembled into the entry's result shape (a tuple for a tuple root). */

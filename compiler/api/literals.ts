@@ -1,11 +1,10 @@
 // Typed arrays ↔ the compiler's literals, for the backends that take literals (the
 // interpreter, kernels, webgpu): through each value's little-endian bytes, the layout every
 // runtime and target uses, so f16/bf16 raw bits and s64 bigints round-trip exactly.
-import { arrayLiteral, type ArrayLiteral, type Literal } from '../../ir/literal.js';
+import type { ArrayLiteral, Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { leaves } from '../../ir/shape.js';
-import { literalBytes, readElement } from '../../ir/scalar/elements.js';
-import { byteSize } from '../../ir/dtype.js';
+import { literalBytes, literalFromBytes } from '../../ir/scalar/elements.js';
 import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
 import { leavesOf } from '../compare.js';
 import { resultLiteral } from '../program_io.js';
@@ -15,11 +14,7 @@ export function toLiterals(m: Module, arrays: readonly TypedArray[]): Literal[] 
   let next = 0;
   return m.entry.params.map((p) => resultLiteral(p.shape, leaves(p.shape).map((s) => {
     const x = arrays[next++];
-    const dv = new DataView(x.buffer, x.byteOffset, x.byteLength);
-    const size = byteSize(s.dtype);
-    const values = new Array<number | bigint>(x.length);
-    for (let i = 0; i < values.length; i++) values[i] = readElement(dv, i * size, s.dtype) as number | bigint;
-    return arrayLiteral(s, values);
+    return literalFromBytes(s, new DataView(x.buffer, x.byteOffset, x.byteLength));
   })));
 }
 

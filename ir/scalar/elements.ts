@@ -1,7 +1,8 @@
 // Elements as bytes: little-endian, as a device stores them (wasm linear memory, GPU
 // buffers) and as constants are laid out in a program's memory image.
 import { DTYPES, type DType } from '../dtype.js';
-import type { ArrayLiteral } from '../literal.js';
+import { arrayLiteral, type ArrayLiteral } from '../literal.js';
+import { elementCount, type ArrayShape } from '../shape.js';
 import { f16Bits, f16FromBits } from './floats.js';
 import type { Scalar } from './value.js';
 
@@ -33,6 +34,14 @@ export function literalBytes(l: ArrayLiteral): Uint8Array {
   const dv = new DataView(out.buffer);
   for (let i = 0; i < l.data.length; i++) writeElement(dv, i * size, l.shape.dtype, l.data[i]);
   return out;
+}
+
+/** The array literal of `shape` whose elements are the little-endian bytes from `dv`'s start: literalBytes' inverse (s64/u64 as bigints, exact beyond 2^53). */
+export function literalFromBytes(shape: ArrayShape, dv: DataView): ArrayLiteral {
+  const size = Math.ceil(DTYPES[shape.dtype].bits / 8);
+  const values = new Array<Scalar>(elementCount(shape));
+  for (let i = 0; i < values.length; i++) values[i] = readElement(dv, i * size, shape.dtype);
+  return arrayLiteral(shape, values);
 }
 
 /** One element at byte offset `off`: a number, or a bigint for s64/u64. */
