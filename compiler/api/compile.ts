@@ -108,6 +108,8 @@ interface Interface {
   outputs: TensorInfo[];
   /** Other names an input answers to (an ONNX input's parameter name), by position. */
   aliases: string[];
+  /** Every name an input answers to: made once, since each run checks the names it is given. */
+  known: ReadonlySet<string>;
 }
 
 async function interfaceOf({ module: m, inputNames, outputNames }: Loaded): Promise<Interface> {
@@ -121,28 +123,31 @@ async function interfaceOf({ module: m, inputNames, outputNames }: Loaded): Prom
       // Frozen: every run's outputs share them.
       return Object.freeze({ name, dtype: s.dtype as DType, dims: Object.freeze([...s.dims]) });
     });
+  const inputs = info(names.inputShapes, inputNames, names.inputs, 'input');
   return {
-    inputs: info(names.inputShapes, inputNames, names.inputs, 'input'),
+    inputs,
     outputs: info(names.outputShapes, outputNames, names.outputs, 'output'),
     aliases: [...names.inputs],
+    known: new Set([...inputs.map((t) => t.name), ...names.inputs]),
   };
 }
 
+/** The input names, for an error message. */
+const inputList = (io: Interface): string => io.inputs.map((t) => t.name).join(', ');
+
 /** The arrays in input order, from an array (by position) or an object (by name). */
 function ordered(io: Interface, given: Inputs): unknown[] {
-  const list = io.inputs.map((t) => t.name).join(', ');
   if (Array.isArray(given)) {
-    if (given.length !== io.inputs.length) throw new InputError(`the model takes ${io.inputs.length} inputs (${list}), got ${given.length}`);
+    if (given.length !== io.inputs.length) throw new InputError(`the model takes ${io.inputs.length} inputs (${inputList(io)}), got ${given.length}`);
     return given;
   }
   if (typeof given !== 'object' || given === null || ArrayBuffer.isView(given))
     throw new InputError(`run takes an object of inputs by name or an array of them by position, got ${given === null ? 'null' : typeof given}`);
   const byName = given as Readonly<Record<string, TypedArray>>;
-  const known = new Set([...io.inputs.map((t) => t.name), ...io.aliases]);
-  for (const k of Object.keys(byName)) if (!known.has(k)) throw new InputError(`no input named '${k}' (inputs: ${list})`);
+  for (const k of Object.keys(byName)) if (!io.known.has(k)) throw new InputError(`no input named '${k}' (inputs: ${inputList(io)})`);
   return io.inputs.map((t, i) => {
     const x = Object.hasOwn(byName, t.name) ? byName[t.name] : Object.hasOwn(byName, io.aliases[i]) ? byName[io.aliases[i]] : undefined;
-    if (x === undefined) throw new InputError(`input '${t.name}' is missing (inputs: ${list})`);
+    if (x === undefined) throw new InputError(`input '${t.name}' is missing (inputs: ${inputList(io)})`);
     return x;
   });
 }
