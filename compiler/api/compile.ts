@@ -163,12 +163,13 @@ function checked(backend: string, t: TensorInfo, x: unknown): TypedArray {
 }
 
 /** A loaded model on a backend: typed arrays in input order in, output order out. */
-interface Prepared {
+export interface Prepared {
   run(inputs: readonly TypedArray[]): Promise<TypedArray[]>;
   dispose(): Promise<void>;
 }
 
-async function prepare(backend: BackendName, m: Module, options: CompileOptions, threads: number): Promise<Prepared> {
+/** A verified module loaded on `backend`, without compile()'s naming and checks (the tracer's path). */
+export async function prepare(backend: BackendName, m: Module, options: CompileOptions, threads: number): Promise<Prepared> {
   if (backend === 'wasm') {
     const { prepareWasm } = await import('../wasm_backend.js');
     const { model } = await prepareWasm(m, { threads, fusion: options.fusion, relaxedSimd: options.relaxedSimd });

@@ -1,0 +1,42 @@
+// Compiled modules of traced functions, cached in memory by backend and module text: an
+// eager read and a jitted call that trace to the same module share one executable.
+import type { Module } from '../../../ir/module.js';
+import { printModule } from '../../../ir/print.js';
+import type { Prepared } from '../../api/compile.js';
+import type { BackendName } from '../../api/types.js';
+
+export interface CompileSettings {
+  backend: BackendName;
+  threads?: number;
+}
+
+const cache = new Map<string, Promise<Prepared>>();
+
+/** The executable for `m` on the settings' backend, compiled once per module text. */
+export function executableFor(m: Module, settings: CompileSettings): Promise<Prepared> {
+  const key = `${settings.backend}/${settings.threads ?? 1}\n${printModule(m)}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = compileModule(m, settings);
+    cache.set(key, p);
+    // A failed compile is not cached: the next call reports the same error afresh.
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+async function compileModule(m: Module, settings: CompileSettings): Promise<Prepared> {
+  const [{ prepare, asKilnError }, { verified }] = await Promise.all([import('../../api/compile.js'), import('../../verified.js')]);
+  try {
+    return await prepare(settings.backend, verified(m, m.name), {}, settings.threads ?? 1);
+  } catch (e) {
+    throw await asKilnError(e);
+  }
+}
+
+/** Frees every cached executable (wasm workers, GPU buffers). */
+export async function clearExecutables(): Promise<void> {
+  const all = [...cache.values()];
+  cache.clear();
+  await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.dispose()));
+}

@@ -1,0 +1,8 @@
+// The `numpy` namespace (`import { numpy as np } from 'kiln'`): jax.numpy's names, in
+// camelCase where numpy has snake_case (`logsumexp`, `zerosLike`).
+export * from './creation.js';
+export * from './math.js';
+export * from './reductions.js';
+export * from './shape.js';
+export { dot, matmul, outer } from './linalg.js';
+export { astype } from '../ops.js';

@@ -1,0 +1,63 @@
+// Tracing a function: its arguments' leaves become parameters of a new trace, the function
+// runs on tensors that stand for them, and what it returns becomes one module (emit.ts).
+import type { Module } from '../../../ir/module.js';
+import { array, type ArrayShape } from '../../../ir/shape.js';
+import { emit } from './emit.js';
+import { paramNode, withTrace, type Node } from './node.js';
+import { flatten, type Leaf, type Structure } from './pytree.js';
+import { Tensor } from './tensor.js';
+
+export interface Traced {
+  module: Module;
+  /** Nodes the module reads after the arguments' leaves: outer values and host arrays it closes over. */
+  captured: Node[];
+  /** The structure of what the function returned, to rebuild it around the results. */
+  output: Structure;
+  /** Whether each output leaf was a weak-typed value (a JS number's). */
+  weakOutputs: boolean[];
+}
+
+/** The shape a leaf stands for as a parameter: a tensor's, or a JS number's weak f32 scalar. */
+export function leafShape(x: Leaf): ArrayShape {
+  if (x instanceof Tensor) return array(x.dtype, x.shape);
+  return array(typeof x === 'boolean' ? 'pred' : 'f32', []);
+}
+
+const isWeakLeaf = (x: Leaf): boolean => (x instanceof Tensor ? x.weak : typeof x === 'number');
+
+/**
+ * Traces `fn` on `args`: each leaf `i` of the flattened arguments becomes parameter `i`,
+ * with `shapes[i]` when given (vmap traces one example of a batch).
+ */
+export function trace(name: string, fn: (...args: never[]) => unknown, args: readonly unknown[], shapes?: readonly ArrayShape[]): Traced {
+  const { leaves, structure } = flatten(args);
+  return withTrace((level) => {
+    const params = leaves.map((x, i) => paramNode(shapes?.[i] ?? leafShape(x), i, level));
+    const tracers = params.map((p, i) => new Tensor(p, isWeakLeaf(leaves[i])));
+    const result = fn(...(rebuild(structure, tracers) as never[]));
+    const out = flatten(result);
+    const outLeaves = out.leaves.map(asTracedOutput);
+    const { module, captured } = emit(name, level, params, outLeaves.map((t) => t.node));
+    return { module, captured, output: out.structure, weakOutputs: outLeaves.map((t) => t.weak) };
+  });
+}
+
+function rebuild(structure: Structure, leaves: Tensor[]): unknown[] {
+  if (structure.kind !== 'array') throw new Error('kiln trace: arguments are a list');
+  let next = 0;
+  const take = (s: Structure): unknown => {
+    switch (s.kind) {
+      case 'leaf': return leaves[next++];
+      case 'none': return s.value;
+      case 'array': return s.children.map(take);
+      case 'object': return Object.fromEntries(s.keys.map((k, i) => [k, take(s.children[i])]));
+    }
+  };
+  return structure.children.map(take);
+}
+
+/** A returned leaf as a tensor: a JS number returned as it is becomes a weak constant. */
+function asTracedOutput(x: Leaf): Tensor {
+  if (x instanceof Tensor) return x;
+  throw new TypeError(`kiln trace: a traced function returned the ${typeof x} ${String(x)}; return tensors (np.array(x)) so the value is computed`);
+}
