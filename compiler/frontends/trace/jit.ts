@@ -17,7 +17,7 @@ import { futureNode, tracing, type Node } from './node.js';
 import { flatten, structureKey, unflatten, type Leaf } from './pytree.js';
 import { arrived, realize } from './realize.js';
 import { Tensor } from './tensor.js';
-import { trace, type Traced } from './trace.js';
+import { emitTraced, trace, type Traced } from './trace.js';
 
 export interface JitOptions {
   /** Where it runs (default: setBackend's, 'wasm' unless changed). */
@@ -44,6 +44,8 @@ export type Jitted<F extends (...args: never[]) => unknown> = F & {
 
 interface Entry {
   traced: Traced;
+  module: Module;
+  captured: Node[];
   executable: Promise<Prepared>;
   outShapes: ArrayShape[];
 }
@@ -66,10 +68,11 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
     let entry = cache.get(key);
     if (!entry) {
       const t = trace(name, bound as never, traced);
-      const executable = executableFor(t.module, { backend: options.backend ?? config.backend, threads: options.threads ?? config.threads });
+      const { module, captured } = emitTraced(t);
+      const executable = executableFor(module, { backend: options.backend ?? config.backend, threads: options.threads ?? config.threads });
       executable.catch(() => {});
-      const root = t.module.entry.root.shape;
-      entry = { traced: t, executable, outShapes: root.kind === 'tuple' ? (root.elements as ArrayShape[]) : [root] };
+      const root = module.entry.root.shape;
+      entry = { traced: t, module, captured, executable, outShapes: root.kind === 'tuple' ? (root.elements as ArrayShape[]) : [root] };
       cache.set(key, entry);
     }
     return { entry, leaves };
@@ -85,7 +88,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
 
   const jitted = call as unknown as Jitted<F>;
   jitted.lower = (...args: Parameters<F>): Lowered => {
-    const { module } = entryFor(args as unknown[]).entry.traced;
+    const { module } = entryFor(args as unknown[]).entry;
     return { module, asText: () => printModule(module) };
   };
   return jitted;
@@ -93,7 +96,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
 
 /** Runs the entry's executable once its inputs (some maybe still being computed) are known. */
 async function run(entry: Entry, leaves: readonly Leaf[]): Promise<TypedArray[]> {
-  const nodes: (Node | undefined)[] = [...leaves.map((x) => (x instanceof Tensor ? x.node : undefined)), ...entry.traced.captured];
+  const nodes: (Node | undefined)[] = [...leaves.map((x) => (x instanceof Tensor ? x.node : undefined)), ...entry.captured];
   const exe = await entry.executable;
   const lazy = nodes.filter((n): n is Node => n !== undefined && n.kind === 'op' && n.value === undefined);
   if (lazy.length > 0) await realize(lazy.map((n) => new Tensor(n)));

@@ -1,20 +1,26 @@
 // Tracing a function: its arguments' leaves become parameters of a new trace, the function
 // runs on tensors that stand for them, and what it returns becomes one module (emit.ts).
-import type { Module } from '../../../ir/module.js';
 import { array, type ArrayShape } from '../../../ir/shape.js';
-import { emit } from './emit.js';
-import { paramNode, withTrace, type Node } from './node.js';
+import { emit, type Emitted, type HostPolicy } from './emit.js';
+import { paramNode, withTrace, type Node, type ParamNode } from './node.js';
 import { flatten, type Leaf, type Structure } from './pytree.js';
 import { Tensor } from './tensor.js';
 
+/** A function's trace: its parameters, the nodes it returned, and how to rebuild its result. */
 export interface Traced {
-  module: Module;
-  /** Nodes the module reads after the arguments' leaves: outer values and host arrays it closes over. */
-  captured: Node[];
+  readonly name: string;
+  readonly level: number;
+  readonly params: readonly ParamNode[];
+  readonly outputs: readonly Node[];
   /** The structure of what the function returned, to rebuild it around the results. */
-  output: Structure;
+  readonly output: Structure;
   /** Whether each output leaf was a weak-typed value (a JS number's). */
-  weakOutputs: boolean[];
+  readonly weakOutputs: readonly boolean[];
+}
+
+/** The module of some of a trace's outputs (all by default); `captured` lists the extra parameters' nodes. */
+export function emitTraced(t: Traced, outputs: readonly Node[] = t.outputs, host?: HostPolicy): Emitted {
+  return emit(t.name, t.level, t.params, outputs, host);
 }
 
 /** The shape a leaf stands for as a parameter: a tensor's, or a JS number's weak f32 scalar. */
@@ -37,8 +43,7 @@ export function trace(name: string, fn: (...args: never[]) => unknown, args: rea
     const result = fn(...(rebuild(structure, tracers) as never[]));
     const out = flatten(result);
     const outLeaves = out.leaves.map(asTracedOutput);
-    const { module, captured } = emit(name, level, params, outLeaves.map((t) => t.node));
-    return { module, captured, output: out.structure, weakOutputs: outLeaves.map((t) => t.weak) };
+    return { name, level, params, outputs: outLeaves.map((t) => t.node), output: out.structure, weakOutputs: outLeaves.map((t) => t.weak) };
   });
 }
 
