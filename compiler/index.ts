@@ -4,6 +4,6 @@
 // The runtime alone, for apps that only run compiled artifacts, is `kiln/runtime`.
 export { compile } from './api/compile.js';
 export { KilnError, type ErrorCode } from './api/errors.js';
-export type { BackendName, CompileOptions, DType, Executable, Inputs, OnnxOptions, Tensor, TensorInfo, TypedArray } from './api/types.js';
+export type { BackendName, CompileOptions, DType, Executable, Inputs, OnnxOptions, Output, TensorInfo, TypedArray } from './api/types.js';
 export type { Module } from '../ir/module.js';
 export { Tensor, jit, numpy, setBackend, clearExecutables, treeMap, type JitOptions, type Jitted, type Lowered, type Tree } from './frontends/trace/index.js';

@@ -10,7 +10,7 @@ import { ARRAY_OF, ELEMENT_BYTES, elementCount, type DType } from '../../runtime
 import { inputBytes } from '../../runtime/core/inputs.js';
 import { InputError, Unavailable, UsageError } from '../errors.js';
 import { KilnError } from './errors.js';
-import type { BackendName, CompileOptions, Executable, Inputs, Tensor, TensorInfo, TypedArray } from './types.js';
+import type { BackendName, CompileOptions, Executable, Inputs, Output, TensorInfo, TypedArray } from './types.js';
 
 const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'webgpu', 'interpreter', 'kernels'];
 
@@ -71,7 +71,7 @@ async function compileModel(model: Module | string | Uint8Array, options: Compil
         if (disposed) throw new UsageError(`${m.name}: run() after dispose()`);
         const arrays = ordered(io, inputs).map((x, i) => checked(backend, io.inputs[i], x));
         const out = await prepared.run(arrays);
-        return Object.fromEntries(io.outputs.map((t, i) => [t.name, { ...t, data: out[i] } satisfies Tensor]));
+        return Object.fromEntries(io.outputs.map((t, i) => [t.name, { ...t, data: out[i] } satisfies Output]));
       } catch (e) {
         throw await asKilnError(e);
       }

@@ -45,7 +45,7 @@ export interface TensorInfo {
 }
 
 /** An output: its info and its values, in the typed array ARRAY_OF gives its dtype (f16/bf16 as raw bits). */
-export interface Tensor extends TensorInfo {
+export interface Output extends TensorInfo {
   readonly data: TypedArray;
 }
 
@@ -60,7 +60,7 @@ export interface Executable {
   /** The outputs `run` returns: one per array leaf of the entry's result. */
   readonly outputs: readonly TensorInfo[];
   /** Runs the model; outputs by name. The arrays given may be reused as soon as the promise is made. */
-  run(inputs: Inputs): Promise<Record<string, Tensor>>;
+  run(inputs: Inputs): Promise<Record<string, Output>>;
   /** Frees what the backend holds (wasm workers, GPU buffers); `run` fails afterwards. */
   dispose(): Promise<void>;
 }

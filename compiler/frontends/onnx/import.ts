@@ -43,6 +43,8 @@ export interface ImportedModel {
   outputs: string[];
   /** The default-domain opset the model imports. */
   opset: number;
+  /** With weightsAsParameters: the values of the initializers that became parameters, in their order. */
+  weights: { name: string; value: ArrayLiteral }[];
 }
 
 /** Values whose element count is at most this are folded when all their inputs are known. */
@@ -67,6 +69,7 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
   const opset = defaultOpset(model);
   const mb = new ModuleBuilder(sanitize(graph.name || 'onnx_model'));
   const inputs: string[] = [];
+  const weights: ImportedModel['weights'] = [];
   let outputs: string[] = [];
   mb.entry('main', (b) => {
     const values = new Map<string, Value>();
@@ -87,6 +90,7 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
       if (opts.weightsAsParameters && isFloat(lit.shape.dtype)) {
         values.set(t.name, { instr: b.parameter(lit.shape, sanitize(t.name)) });
         inputs.push(t.name);
+        weights.push({ name: t.name, value: lit });
       } else values.set(t.name, { instr: b.constant(lit, sanitize(t.name)), literal: lit });
     }
     const imp: Importer = { model, opset, mb, reducers: new Map() };
@@ -97,7 +101,7 @@ export function importModel(model: LoadedModel, opts: ImportOptions = {}): Impor
     return roots.length === 1 ? roots[0] : roots;
   });
   const module = pruneDead(mb.build());
-  return { module, inputs, outputs, opset };
+  return { module, inputs, outputs, opset, weights };
 }
 
 /** The default domain's opset; 0 when the model imports none (then only other domains' nodes, which fail by domain). */
