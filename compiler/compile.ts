@@ -12,6 +12,7 @@ import { NotCompiled } from '../passes/lower/errors.js';
 import { arrayBytes, describeBytes, TooLarge } from '../ir/limits.js';
 import { leaves, shapeToString } from '../ir/shape.js';
 import { DEFAULT_TARGET, TARGETS } from './targets.js';
+import { type Alias, checkAliases } from './aliases.js';
 
 export interface CompileOptions {
   /** What to compile for (default wasm's description, compiler/targets.ts). */
@@ -24,6 +25,12 @@ export interface CompileOptions {
    * executor's one ArrayBuffer).
    */
   memoryLimit?: number;
+  /**
+   * Outputs that must end in an input's bytes (donated inputs, XLA's must-alias): output
+   * leaf `output` gets entry parameter `param`'s buffer; same shape and dtype, each once
+   * (an InputError otherwise). The manifest says so (`outputs[j].aliases`).
+   */
+  aliases?: readonly Alias[];
 }
 
 export interface Compiled {
@@ -37,10 +44,11 @@ export function compileProgram(m: Module, opts: CompileOptions = {}): Compiled {
   const limit = opts.memoryLimit ?? target.limits.maxMemoryBytes;
   const why = (): string => (limit === target.limits.maxMemoryBytes ? target.limits.maxMemoryReason : `the limit is ${describeBytes(limit)}`);
   checkCompilable(m, limit, why);
+  const aliases = checkAliases(m, opts.aliases);
   const passes = pipelineFor(target).filter((p) => !p.startsWith('fusion') || (opts.fusion ?? true));
   const optimized = runPasses(m, passes);
   // Inputs and outputs keep the source's names: the passes rename the root (io_names.ts).
-  const program = lowerModule(optimized, target, ioNames(m));
+  const program = lowerModule(optimized, target, ioNames(m), aliases);
   const bytes = program.arenaBytes + program.constantsBytes;
   if (bytes > limit)
     throw new TooLarge(`${m.name}: the program needs ${describeBytes(bytes)} of memory (${describeBytes(program.arenaBytes)} of buffers, ` +

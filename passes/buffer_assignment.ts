@@ -17,11 +17,18 @@
 // before the first instruction to their last read, so their bytes are free after that.
 // What the root returns is live to the end; a root leaf that is a parameter or a
 // constant keeps its kind, and the lowering copies it out (docs/passes.md).
+//
+// Input/output aliasing (XLA's must-alias, for donated inputs): an aliased parameter's
+// bytes are live through the whole run and hold the output's value after it. The output
+// is written straight into them when nothing reads the parameter afterwards and its
+// instruction reads the parameter only at the element it writes (the in-place rule), or
+// the parameter is dead before it; otherwise it is computed into its own buffer and the
+// lowering copies it over the parameter after the last instruction (XLA's copy insertion).
 import { byteSize } from '../ir/dtype.js';
 import { type Computation, type Instruction, type Module, usersOf } from '../ir/module.js';
 import { isElementwise } from '../ir/opcodes.js';
 import { type Shape, elementCount, sameDims, shapeToString, subshape } from '../ir/shape.js';
-import { type Liveness, type LogicalBuffer, analyseLiveness, leafRange } from './buffer_liveness.js';
+import { type Liveness, type LogicalBuffer, analyseLiveness, leafPaths, leafRange } from './buffer_liveness.js';
 
 export type { BufferKind, BufferSlice, LogicalBuffer } from './buffer_liveness.js';
 
@@ -39,6 +46,32 @@ export interface BufferAssignment {
   /** Arena bytes held by temps at the worst point of the schedule. */
   peakIntermediateBytes: number;
   alignment: number;
+  /** How each alias asked for (`BufferOptions.aliases`) is met, in the order asked. */
+  aliases: AliasPlacement[];
+}
+
+/** Output leaf `output` (of the entry root; 0 for an array root) ends in entry parameter `param`'s bytes. */
+export interface BufferAlias {
+  output: number;
+  param: number;
+}
+
+export interface AliasPlacement extends BufferAlias {
+  /** The parameter's buffer: after the run it holds the output's value. */
+  buffer: LogicalBuffer;
+  /** The buffer the root returns at that leaf. */
+  value: LogicalBuffer;
+  /**
+   * `same`: the output is the parameter, unchanged. `written`: the value's slice is the
+   * parameter's (it was computed there). `copy`: the lowering copies value into buffer
+   * after the last instruction.
+   */
+  how: 'same' | 'written' | 'copy';
+  /**
+   * A copy whose value is a parameter another copy overwrites (two parameters swapped):
+   * the lowering copies it aside before any copy into a parameter.
+   */
+  staged: boolean;
 }
 
 export interface BufferOptions {
@@ -53,6 +86,8 @@ export interface BufferOptions {
    * (a while body, a conditional branch) maps them onto its caller's buffers.
    */
   paramsOutside?: boolean;
+  /** Outputs that must end in a parameter's bytes (checked: same shape, each once). */
+  aliases?: readonly BufferAlias[];
 }
 
 /** A slice of the arena and the buffers that hold it one after another (an in-place chain). */
@@ -69,6 +104,7 @@ export function assignBuffers(m: Module, opts: BufferOptions = {}): BufferAssign
   const alignment = opts.alignment ?? 64;
   if (!Number.isInteger(alignment) || alignment <= 0) throw new Error(`buffer alignment must be a positive integer, got ${alignment}`);
   const live = analyseLiveness(m.entry);
+  const aliases = placeAliases(m.entry, live, opts.aliases ?? [], opts.inPlace ?? true);
   if (opts.inPlace ?? true) findInPlace(m.entry, live);
   const outside = (b: LogicalBuffer): boolean => b.kind === 'constant' || (b.kind === 'parameter' && (opts.paramsOutside ?? false));
   const allocs = allocations(live.buffers.filter((b) => !outside(b)), alignment);
@@ -85,7 +121,66 @@ export function assignBuffers(m: Module, opts: BufferOptions = {}): BufferAssign
     intermediateBytes: sum(live.buffers.filter((b) => b.kind === 'temp')),
     peakIntermediateBytes: peakTempBytes(allocs, live.length),
     alignment,
+    aliases,
   };
+}
+
+/**
+ * Decides how each alias is met and records it in the buffers: the parameter's live range
+ * runs to the end, and an output written into the parameter's bytes becomes the start of
+ * an in-place chain over it (`inPlaceOf`), before findInPlace looks for other chains.
+ */
+function placeAliases(entry: Computation, live: Liveness, asked: readonly BufferAlias[], inPlace: boolean): AliasPlacement[] {
+  const root = entry.root;
+  const rootPaths = leafPaths(root.shape);
+  const seen = { output: new Set<number>(), param: new Set<number>() };
+  const pairs = asked.map(({ output, param }) => {
+    const p = entry.params[param];
+    if (!Number.isInteger(param) || p === undefined) throw new Error(`alias: entry has no parameter ${param} (it takes ${entry.params.length})`);
+    if (!Number.isInteger(output) || rootPaths[output] === undefined) throw new Error(`alias: the entry has no output ${output} (it returns ${rootPaths.length})`);
+    if (p.shape.kind !== 'array') throw new Error(`alias: parameter ${param} (${p.name}) is a tuple; alias an array parameter`);
+    if (seen.param.has(param) || seen.output.has(output)) throw new Error(`alias: ${seen.param.has(param) ? `parameter ${param}` : `output ${output}`} is aliased twice`);
+    seen.param.add(param);
+    seen.output.add(output);
+    const buffer = lookup(live, p, []);
+    const value = lookup(live, root, rootPaths[output]);
+    if (buffer.shape.dtype !== value.shape.dtype || !sameDims(buffer.shape.dims, value.shape.dims))
+      throw new Error(`alias: output ${output} is ${shapeToString(value.shape, { layout: false })}, parameter ${param} (${p.name}) is ${shapeToString(buffer.shape, { layout: false })}`);
+    return { output, param, buffer, value };
+  });
+  // Last reads as the program has them, before the aliases keep the parameters to the end.
+  const lastRead = new Map(pairs.map((a) => [a.buffer, a.buffer.end]));
+  for (const a of pairs) a.buffer.end = live.length;
+  const taken = new Set<LogicalBuffer>();
+  const placed = pairs.map((a): AliasPlacement => {
+    if (a.value === a.buffer) return { ...a, how: 'same', staged: false };
+    if (inPlace && !taken.has(a.value) && canWriteInto(a.value, a.buffer, lastRead.get(a.buffer)!, live)) {
+      taken.add(a.value);
+      a.value.inPlaceOf = a.buffer;
+      return { ...a, how: 'written', staged: false };
+    }
+    return { ...a, how: 'copy', staged: false };
+  });
+  const overwritten = new Set(placed.filter((a) => a.how === 'copy').map((a) => a.buffer));
+  for (const a of placed) a.staged = a.how === 'copy' && overwritten.has(a.value);
+  return placed;
+}
+
+/**
+ * May `value` be computed straight into parameter `param`'s bytes? When its instruction
+ * comes after the parameter's last read, or is that last read and reads it only at the
+ * element it writes (the in-place rule). The value's slice starts a chain over the
+ * parameter's, which must come first in definition order.
+ */
+function canWriteInto(value: LogicalBuffer, param: LogicalBuffer, lastRead: number, live: Liveness): boolean {
+  if (value.kind !== 'output' || value.instr === param.instr || value.bytes === 0 || value.id < param.id) return false;
+  const k = live.position.get(value.instr)!;
+  if (lastRead < k) return true;
+  if (lastRead > k) return false;
+  const result = live.values.get(value.instr)!;
+  const aligned = alignedOperands(value.instr);
+  if (result.length !== 1 || result[0] !== value || !aligned) return false;
+  return value.instr.operands.every((o, j) => aligned[j] || !live.values.get(o)!.includes(param));
 }
 
 function lookup(live: Liveness, instr: Instruction, index: readonly number[]): LogicalBuffer {
@@ -102,7 +197,7 @@ const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 function findInPlace(entry: Computation, live: Liveness): void {
   entry.instructions.forEach((instr, k) => {
     const result = live.values.get(instr)!;
-    if (result.length !== 1 || result[0].instr !== instr) return;
+    if (result.length !== 1 || result[0].instr !== instr || result[0].inPlaceOf) return;
     const aligned = alignedOperands(instr);
     if (!aligned) return;
     const r = result[0];

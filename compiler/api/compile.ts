@@ -56,6 +56,7 @@ async function compileModel(model: Module | string | Uint8Array, options: Compil
     throw new Unavailable('backend webgpu is not available here: it runs WebGPU through Deno from Node; a page\'s own GPUDevice is not taken yet');
   const loaded = await load(model, options);
   const io = await interfaceOf(loaded);
+  if (options.aliases !== undefined) (await import('../aliases.js')).checkAliases(loaded.module, options.aliases);
   const { findBackend } = await import('../backend.js');
   const why = await findBackend(backend).unavailable();
   if (why) throw new Unavailable(`backend ${backend} is not available here: ${why}`);
@@ -172,7 +173,7 @@ export interface Prepared {
 export async function prepare(backend: BackendName, m: Module, options: CompileOptions, threads: number): Promise<Prepared> {
   if (backend === 'wasm') {
     const { prepareWasm } = await import('../wasm_backend.js');
-    const { model } = await prepareWasm(m, { threads, fusion: options.fusion, relaxedSimd: options.relaxedSimd });
+    const { model } = await prepareWasm(m, { threads, fusion: options.fusion, relaxedSimd: options.relaxedSimd, aliases: options.aliases });
     return {
       // The runtime takes and gives the same typed arrays: no conversion.
       run: async (inputs) => {

@@ -22,6 +22,14 @@ export interface CompileOptions {
   fusion?: boolean;
   /** wasm: use relaxed SIMD's fused multiply-add (default: where this engine has relaxed SIMD). */
   relaxedSimd?: boolean;
+  /**
+   * Outputs that end in an input's bytes (donated inputs, XLA's must-alias): output leaf
+   * `output` (0 for a single output) gets entry parameter `param`'s buffer; same shape and
+   * dtype, each at most once, else a KilnError with code 3. The wasm backend lays memory
+   * out so (a train step's new weights over the old, nothing copied); `run` returns the
+   * same values with or without it, and other backends only check it.
+   */
+  aliases?: readonly { readonly output: number; readonly param: number }[];
   /** The model's name in error messages (a file name), default '<model>'. */
   name?: string;
   /** ONNX models: dims for inputs the model leaves symbolic, as `kiln run --shape` and `--dim`. */

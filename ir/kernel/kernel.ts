@@ -271,6 +271,8 @@ export function unreachable(x: never): never {
 export interface ProgramIO {
   readonly name: string;
   readonly buffer: number;
+  /** An output only: the input whose bytes it shares (input/output aliasing); same buffer offset. */
+  readonly aliases?: string;
 }
 
 export interface Program {

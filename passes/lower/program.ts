@@ -8,7 +8,7 @@
 import type { Kernel, Program, ProgramIO, Step } from '../../ir/kernel/kernel.js';
 import type { Computation, Instruction, Module } from '../../ir/module.js';
 import type { TargetDescription } from '../../ir/target.js';
-import { assignBuffers, type LogicalBuffer } from '../buffer_assignment.js';
+import { assignBuffers, type AliasPlacement, type BufferAlias, type LogicalBuffer } from '../buffer_assignment.js';
 import { leafPaths } from '../buffer_liveness.js';
 import { ALIGN, leafShape, ProgramBuffers, ProgramBuilder } from './buffers.js';
 import { copyKernel, lowerControl, type ControlContext, type Lowered, type ResultPlacement } from './control.js';
@@ -29,10 +29,12 @@ const ALIASING = new Set(['parameter', 'constant', 'tuple', 'get-tuple-element',
 
 /**
  * `names`: the inputs' and outputs' names (io_names.ts). The driver passes the source
- * module's, since the passes rename the root; by default they are `m`'s own.
+ * module's, since the passes rename the root; by default they are `m`'s own. `aliases`:
+ * outputs that end in a parameter's bytes (buffer_assignment.ts); the program's output is
+ * then that input's buffer.
  */
-export function lowerModule(m: Module, target: TargetDescription, names: IONames = ioNames(m)): Program {
-  const assignment = assignBuffers(m, { alignment: ALIGN });
+export function lowerModule(m: Module, target: TargetDescription, names: IONames = ioNames(m), aliases: readonly BufferAlias[] = []): Program {
+  const assignment = assignBuffers(m, { alignment: ALIGN, aliases });
   const store = new ProgramBuffers(assignment.arenaBytes);
   const b = new ProgramBuilder(store, assignment);
   const ctx = controlContext(m, store, target);
@@ -44,7 +46,13 @@ export function lowerModule(m: Module, target: TargetDescription, names: IONames
   if (names.inputs.length !== inputLeaves.length || names.outputs.length !== rootLeaves.length)
     throw new Error(`${m.name}: ${names.inputs.length} input and ${names.outputs.length} output names for ${inputLeaves.length} inputs and ${rootLeaves.length} outputs`);
   const inputs: ProgramIO[] = inputLeaves.map((lb, i) => ({ name: names.inputs[i], buffer: b.arrayBuffer(lb) }));
+  const aliasOf = new Map(assignment.aliases.map((a) => [a.output, a]));
   const outputs: ProgramIO[] = rootLeaves.map((path, j) => {
+    const alias = aliasOf.get(j);
+    if (alias) {
+      const param = inputLeaves.indexOf(alias.buffer);
+      return { name: names.outputs[j], buffer: store.view(inputs[param].buffer, leafShape(m.entry.root.shape, path)), aliases: inputs[param].name };
+    }
     const lb = assignment.bufferOf(m.entry.root, path);
     let id = b.arrayBuffer(lb);
     // A result that is an input or a constant is copied out, so the caller owns its buffer.
@@ -55,11 +63,35 @@ export function lowerModule(m: Module, target: TargetDescription, names: IONames
     }
     return { name: names.outputs[j], buffer: store.view(id, leafShape(m.entry.root.shape, path)) };
   });
+  // After the outputs above are copied out (one may be a parameter an alias overwrites).
+  steps.push(...aliasCopies(assignment.aliases, b, store, ctx));
 
   return {
     name: m.name, kernels: ctx.kernels, steps, inputs, outputs,
     buffers: store.buffers, constantsBytes: store.constantsBytes, arenaBytes: store.arenaBytes,
   };
+}
+
+/**
+ * XLA's copy insertion for aliases the buffer assignment could not meet by writing in place:
+ * each value copied over its parameter after the last instruction, a parameter that another
+ * copy overwrites (two parameters swapped) first copied aside.
+ */
+function aliasCopies(aliases: readonly AliasPlacement[], b: ProgramBuilder, store: ProgramBuffers, ctx: ControlContext): Step[] {
+  const steps: Step[] = [];
+  const from = new Map<AliasPlacement, number>();
+  for (const a of aliases) {
+    if (a.how !== 'copy') continue;
+    let id = b.arrayBuffer(a.value);
+    if (a.staged) {
+      const aside = store.fresh(`${a.value.instr.name}.aside`, a.value.shape);
+      steps.push(ctx.copy(a.value.instr, b.ref(a.value), store.ref(aside, a.value.shape)));
+      id = aside;
+    }
+    from.set(a, id);
+  }
+  for (const [a, id] of from) steps.push(ctx.copy(a.value.instr, store.ref(id, a.value.shape), b.ref(a.buffer)));
+  return steps;
 }
 
 /** Steps that compute a computation's instructions in schedule order, through `b`'s buffers. */

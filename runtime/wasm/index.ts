@@ -1,6 +1,11 @@
 // The kiln wasm runtime: load a module compiled by targets/wasm, copy inputs in, run,
 // copy outputs out. Depends on nothing of kiln; runs in Node (≥ 20) and browsers.
 //
+// Staged runs (a train loop over donated inputs): runStaged() writes only the inputs it
+// is given and copies nothing out; view() reads and writes a tensor's bytes in place. An
+// output the manifest says `aliases` an input is in that input's bytes, so the next step
+// finds its state where the last one left it, and nothing is copied either way.
+//
 // Threads: with `threads > 1`, a shared-memory build, and SharedArrayBuffer + workers
 // available, N−1 workers instantiate the same module on the same memory once at load;
 // each run posts `run` to them and calls `run_thread(0, N)` on this thread. The module's
@@ -31,7 +36,23 @@ export interface Model {
   readonly manifest: WasmManifest;
   /** Threads actually used. */
   readonly threads: number;
+  /** The linear memory it runs in; kiln modules never grow it, so its buffer stays the same. */
+  readonly memory: WebAssembly.Memory;
+  /** Copies every input in, runs, and returns copies of the outputs. */
   run(inputs: Record<string, TypedArray> | readonly TypedArray[]): Promise<Record<string, TypedArray>>;
+  /**
+   * Writes only the inputs given (the others are taken as already in memory: written
+   * through view(), or an aliased output of the last run), runs, and copies nothing out;
+   * read the results with view(). Runs queue with run()'s.
+   */
+  runStaged(inputs?: Record<string, TypedArray>): Promise<void>;
+  /**
+   * A live view of a tensor's bytes in linear memory, its dtype's typed array: an input
+   * when `side` is 'input', an output when 'output'; by default the input of that name if
+   * there is one, else the output. Valid while `memory.buffer` is the same; reading or
+   * writing it while a run is in flight races with that run.
+   */
+  view(name: string, side?: 'input' | 'output'): TypedArray;
   dispose(): void;
 }
 
@@ -125,12 +146,12 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
 
   let inFlight = 0;
 
-  /** Checks the inputs and takes their bytes now, so the caller may reuse its arrays as soon as run() returns. */
-  const stage = (inputs: Record<string, TypedArray> | readonly TypedArray[]): (() => void) => {
+  /** Checks the inputs given and takes their bytes now, so the caller may reuse its arrays as soon as run() returns. */
+  const stage = (given: Record<string, TypedArray>): (() => void) => {
     if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
-    const given = inputsByName(manifest, inputs);
-    const bytes = manifest.inputs.map((t) => inputBytes('wasm', t, given[t.name]));
-    const write = (from: Uint8Array[]) => manifest.inputs.forEach((t, i) => new Uint8Array(memory.buffer, t.offset, from[i].byteLength).set(from[i]));
+    const tensors = manifest.inputs.filter((t) => Object.hasOwn(given, t.name));
+    const bytes = tensors.map((t) => inputBytes('wasm', t, given[t.name]));
+    const write = (from: Uint8Array[]) => tensors.forEach((t, i) => new Uint8Array(memory.buffer, t.offset, from[i].byteLength).set(from[i]));
     // Idle: straight into the memory. Busy: an earlier run still owns the memory, so keep a copy until its turn.
     if (inFlight === 0) {
       write(bytes);
@@ -140,7 +161,7 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
     return () => write(copies);
   };
 
-  const runOnce = async (): Promise<Record<string, TypedArray>> => {
+  const runOnce = async (): Promise<void> => {
     if (broken) throw new Error(`kiln wasm: ${manifest.name} is unusable after an earlier failure: ${broken}`);
     const n = workers.length + 1;
     if (n > 1) {
@@ -163,29 +184,51 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
       broken = error !== undefined ? String(error) : failed!.message;
       throw error ?? new Error(`kiln wasm: ${manifest.name}: worker failed: ${failed!.message}`);
     }
-    const out: Record<string, TypedArray> = {};
-    for (const t of manifest.outputs) out[t.name] = read(memory, t);
-    return out;
+  };
+
+  /** Stages `given` now and runs in turn (one run at a time: runs share the memory), then `after`. */
+  const enqueue = <T>(given: () => Record<string, TypedArray>, after: () => T): Promise<T> => {
+    let load: () => void;
+    try {
+      load = stage(given());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    inFlight++;
+    const r = queue.then(async () => {
+      load();
+      await runOnce();
+      return after();
+    }).finally(() => inFlight--);
+    queue = r.catch(() => undefined);
+    return r;
+  };
+
+  const tensor = (name: string, side?: 'input' | 'output'): WasmTensor => {
+    const t = (side !== 'output' ? manifest.inputs.find((x) => x.name === name) : undefined) ??
+      (side !== 'input' ? manifest.outputs.find((x) => x.name === name) : undefined);
+    if (t) return t;
+    const names = [...(side !== 'output' ? manifest.inputs : []), ...(side !== 'input' ? manifest.outputs : [])].map((x) => x.name);
+    throw new Error(`kiln wasm: ${manifest.name} has no ${side ?? 'input or output'} '${name}' (${names.join(', ')})`);
   };
 
   return {
     manifest,
     threads: workers.length + 1,
+    memory,
     run(inputs) {
-      let load: () => void;
-      try {
-        load = stage(inputs);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      // One run at a time: runs share the memory.
-      inFlight++;
-      const r = queue.then(() => {
-        load();
-        return runOnce();
-      }).finally(() => inFlight--);
-      queue = r.catch(() => undefined);
-      return r;
+      return enqueue(() => inputsByName(manifest, inputs), () => {
+        const out: Record<string, TypedArray> = {};
+        for (const t of manifest.outputs) out[t.name] = read(memory, t);
+        return out;
+      });
+    },
+    runStaged(inputs = {}) {
+      return enqueue(() => someInputs(manifest, inputs), () => undefined);
+    },
+    view(name, side) {
+      const t = tensor(name, side);
+      return new ARRAY_OF[t.dtype](memory.buffer, t.offset, elementCount(t.dims));
     },
     dispose() {
       for (const w of workers) w.terminate();
@@ -212,10 +255,18 @@ function inputsByName(manifest: WasmManifest, inputs: Record<string, TypedArray>
     if (inputs.length !== ins.length) throw new Error(`kiln wasm: ${manifest.name} takes ${ins.length} inputs (${ins.map((t) => t.name).join(', ')}), got ${inputs.length}`);
     return Object.fromEntries(ins.map((t, i) => [t.name, inputs[i]]));
   }
-  const named = inputs as Record<string, TypedArray>;
+  const named = someInputs(manifest, inputs as Record<string, TypedArray>);
+  for (const t of ins) if (!(t.name in named)) throw new Error(`kiln wasm: ${manifest.name}: missing input '${t.name}'`);
+  return named;
+}
+
+/** Inputs by name, some of them (runStaged's), refusing names the model has not. */
+function someInputs(manifest: WasmManifest, named: Record<string, TypedArray>): Record<string, TypedArray> {
+  const ins = manifest.inputs;
+  if (typeof named !== 'object' || named === null || Array.isArray(named) || ArrayBuffer.isView(named))
+    throw new Error(`kiln wasm: ${manifest.name}: staged inputs are an object of typed arrays by input name`);
   const unknown = Object.keys(named).filter((k) => !ins.some((t) => t.name === k));
   if (unknown.length) throw new Error(`kiln wasm: ${manifest.name} has no input ${unknown.map((k) => `'${k}'`).join(', ')} (inputs: ${ins.map((t) => t.name).join(', ')})`);
-  for (const t of ins) if (!(t.name in named)) throw new Error(`kiln wasm: ${manifest.name}: missing input '${t.name}'`);
   return named;
 }
 

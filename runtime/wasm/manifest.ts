@@ -11,6 +11,11 @@ export type WasmDType = DType;
 export interface WasmTensor extends TensorSpec {
   /** Absolute byte address in linear memory. */
   readonly offset: number;
+  /**
+   * Outputs only: the input whose bytes this output ends in (input/output aliasing, a
+   * donated input): same offset, dtype and dims. After a run the input's bytes hold it.
+   */
+  readonly aliases?: string;
 }
 
 /**
@@ -75,6 +80,13 @@ export function checkManifest(m: WasmManifest): void {
   for (const k of ['count', 'generation', 'abort'] as const) if (size(`memory.barrier.${k}`, l.barrier?.[k]) + 4 > l.scratchBytes) bad(`memory.barrier.${k}`, 'is outside the scratch words');
   for (const t of checkTensors(m, c))
     if (size(`tensor '${t.name}' offset`, t.offset) + t.bytes > l.stackOffset) bad(`tensor '${t.name}'`, `at ${t.offset} (+${t.bytes} bytes) is outside the memory below ${l.stackOffset}`);
+  for (const t of m.outputs) {
+    if (t.aliases === undefined) continue;
+    const i = m.inputs.find((x) => x.name === t.aliases);
+    if (!i) bad(`output '${t.name}' aliases`, `'${String(t.aliases)}', which is no input`);
+    else if (i.offset !== t.offset || i.dtype !== t.dtype || i.dims.join() !== t.dims.join())
+      bad(`output '${t.name}'`, `aliases input '${i.name}' but differs from it in offset, dtype or dims`);
+  }
   if (m.weights !== undefined) checkFile(c, 'weights', m.weights);
   for (const [k, file] of Object.entries(m.modules ?? {})) if (file !== undefined) checkFile(c, `modules.${k}`, file);
 }

@@ -5,7 +5,7 @@
 // layout and the threading rule are in docs/kernel-ir.md; the manifest type is the
 // runtime's own (runtime/wasm/manifest.ts), imported as a type only.
 import binaryen from 'binaryen';
-import type { Expr, Launch, Program } from '../../ir/kernel/kernel.js';
+import type { Expr, Launch, Program, ProgramIO } from '../../ir/kernel/kernel.js';
 import { renderSteps } from './steps.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import type { WasmManifest, WasmMemoryLayout, WasmTensor } from '../../runtime/wasm/manifest.js';
@@ -183,9 +183,10 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
     const image = constantsImage(p);
     const wasm = embed && image ? withDataSegment(code, layout.constantsOffset, image) : code;
 
-    const tensor = (io: { name: string; buffer: number }): WasmTensor => {
+    const tensor = (io: ProgramIO): WasmTensor => {
       const b = p.buffers[io.buffer];
-      return { name: io.name, dtype: b.dtype, dims: [...b.dims], offset: address(b.id), bytes: b.bytes };
+      const t = { name: io.name, dtype: b.dtype, dims: [...b.dims], offset: address(b.id), bytes: b.bytes };
+      return io.aliases === undefined ? t : { ...t, aliases: io.aliases };
     };
     const manifest: WasmManifest = {
       format: 'kiln-wasm/1', name: p.name, shared, memory: layout,
