@@ -3,7 +3,7 @@
 // KilnErrors with the CLI's exit codes. From the sources (the built package is
 // tests/api/package.test.ts's).
 import { describe, expect, it } from 'vitest';
-import { compile, KilnError, type BackendName, type Executable, type Tensor } from '../../compiler/index.js';
+import { compile, KilnError, type BackendName, type Executable, type Output } from '../../compiler/index.js';
 import { parseHlo } from '../../compiler/frontends/hlo/index.js';
 import { webgpuUnavailable } from '../../compiler/webgpu_backend.js';
 import { onnxBytes, tensor, weight } from '../cli/kiln.js';
@@ -37,7 +37,7 @@ const x = Float32Array.from([1, -2, 3, 0.5, 4, -1]);
 const w = Float32Array.from({ length: 12 }, (_, i) => (i % 5) - 2.5);
 
 /** Outputs agree with the interpreter's within f32 rounding of a short dot. */
-function expectClose(actual: Record<string, Tensor>, expected: Record<string, Tensor>): void {
+function expectClose(actual: Record<string, Output>, expected: Record<string, Output>): void {
   expect(Object.keys(actual)).toEqual(Object.keys(expected));
   for (const [name, e] of Object.entries(expected)) {
     const a = actual[name];
@@ -47,7 +47,7 @@ function expectClose(actual: Record<string, Tensor>, expected: Record<string, Te
   }
 }
 
-async function runAndDispose(exe: Executable, inputs: Parameters<Executable['run']>[0]): Promise<Record<string, Tensor>> {
+async function runAndDispose(exe: Executable, inputs: Parameters<Executable['run']>[0]): Promise<Record<string, Output>> {
   try {
     return await exe.run(inputs);
   } finally {
