@@ -8,6 +8,7 @@ import type { Module } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import { ARRAY_OF, ELEMENT_BYTES, elementCount, type DType } from '../../runtime/core/dtype.js';
 import { inputBytes } from '../../runtime/core/inputs.js';
+import type { Model as WasmModel } from '../../runtime/wasm/index.js';
 import { InputError, Unavailable, UsageError } from '../errors.js';
 import { KilnError } from './errors.js';
 import type { BackendName, CompileOptions, Executable, Inputs, Output, TensorInfo, TypedArray } from './types.js';
@@ -167,6 +168,8 @@ function checked(backend: string, t: TensorInfo, x: unknown): TypedArray {
 export interface Prepared {
   run(inputs: readonly TypedArray[]): Promise<TypedArray[]>;
   dispose(): Promise<void>;
+  /** wasm: the runtime's model, for staged runs over donated inputs (trace/resident.ts). */
+  model?: WasmModel;
 }
 
 /** A verified module loaded on `backend`, without compile()'s naming and checks (the tracer's path). */
@@ -181,6 +184,7 @@ export async function prepare(backend: BackendName, m: Module, options: CompileO
         return model.manifest.outputs.map((t) => out[t.name]);
       },
       dispose: async () => model.dispose(),
+      model,
     };
   }
   const convert = await import('./literals.js');

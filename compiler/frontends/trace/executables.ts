@@ -8,13 +8,15 @@ import type { BackendName } from '../../api/types.js';
 export interface CompileSettings {
   backend: BackendName;
   threads?: number;
+  /** Outputs written over donated inputs (compile's `aliases`). */
+  aliases?: readonly { output: number; param: number }[];
 }
 
 const cache = new Map<string, Promise<Prepared>>();
 
 /** The executable for `m` on the settings' backend, compiled once per module text. */
 export function executableFor(m: Module, settings: CompileSettings): Promise<Prepared> {
-  const key = `${settings.backend}/${settings.threads ?? 1}\n${printModule(m)}`;
+  const key = `${settings.backend}/${settings.threads ?? 1}/${JSON.stringify(settings.aliases ?? [])}\n${printModule(m)}`;
   let p = cache.get(key);
   if (!p) {
     p = compileModule(m, settings);
@@ -28,7 +30,7 @@ export function executableFor(m: Module, settings: CompileSettings): Promise<Pre
 async function compileModule(m: Module, settings: CompileSettings): Promise<Prepared> {
   const [{ prepare, asKilnError }, { verified }] = await Promise.all([import('../../api/compile.js'), import('../../verified.js')]);
   try {
-    return await prepare(settings.backend, verified(m, m.name), {}, settings.threads ?? 1);
+    return await prepare(settings.backend, verified(m, m.name), { aliases: settings.aliases }, settings.threads ?? 1);
   } catch (e) {
     throw await asKilnError(e);
   }

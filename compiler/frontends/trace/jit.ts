@@ -13,7 +13,8 @@ import type { TypedArray } from '../../../runtime/core/dtype.js';
 import { config } from './config.js';
 import { executableFor } from './executables.js';
 import { hostArray } from './host.js';
-import { futureNode, tracing, type Node } from './node.js';
+import { pendingNode, tracing, type Node } from './node.js';
+import { ResidentRunner } from './resident.js';
 import { flatten, structureKey, unflatten, type Leaf } from './pytree.js';
 import { arrived, realize } from './realize.js';
 import { Tensor } from './tensor.js';
@@ -28,6 +29,15 @@ export interface JitOptions {
   staticArgnums?: readonly number[];
   /** The module's name (default: fn's name). */
   name?: string;
+  /**
+   * Positions of arguments whose buffers the call may reuse for its results (jax.jit's
+   * donate_argnums): each output leaf takes the first donated input leaf of its shape and
+   * dtype. On wasm the results are then written over those inputs in the executable's
+   * memory, and a result passed back in the same place is neither copied in nor out (a
+   * train step moves no weights); such a donated tensor cannot be read after the call.
+   * Other backends ignore it.
+   */
+  donateArgnums?: readonly number[];
 }
 
 export interface Lowered {
@@ -48,6 +58,8 @@ interface Entry {
   captured: Node[];
   executable: Promise<Prepared>;
   outShapes: ArrayShape[];
+  /** With donated inputs on wasm: runs that leave aliased results in the model's memory. */
+  runner?: Promise<ResidentRunner>;
 }
 
 export function jit<F extends (...args: never[]) => unknown>(fn: F, options: JitOptions = {}): Jitted<F> {
@@ -67,12 +79,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
     const key = `${structureKey(structure)}|${leaves.map(leafKey).join(';')}|${statics.size > 0 ? staticKey(fixed) : ''}`;
     let entry = cache.get(key);
     if (!entry) {
-      const t = trace(name, bound as never, traced);
-      const { module, captured } = emitTraced(t);
-      const executable = executableFor(module, { backend: options.backend ?? config.backend, threads: options.threads ?? config.threads });
-      executable.catch(() => {});
-      const root = module.entry.root.shape;
-      entry = { traced: t, module, captured, executable, outShapes: root.kind === 'tuple' ? (root.elements as ArrayShape[]) : [root] };
+      entry = makeEntry(trace(name, bound as never, traced), donatedLeaves(traced, options.donateArgnums), options);
       cache.set(key, entry);
     }
     return { entry, leaves };
@@ -81,9 +88,14 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
   const call = (...args: unknown[]): unknown => {
     if (tracing()) return fn(...(args as never[]));
     const { entry, leaves } = entryFor(args);
-    const results = run(entry, leaves);
-    const outs = entry.outShapes.map((s, i) => new Tensor(futureNode(s, results.then((r) => r[i])), entry.traced.weakOutputs[i]));
-    return unflatten(entry.traced.output, outs);
+    const outs = entry.outShapes.map((s) => pendingNode(s));
+    const inputs = () => inputsOf(entry, leaves);
+    if (entry.runner) {
+      entry.runner.then((r) => r.run(inputs, outs), (e) => outs.forEach((o) => o.fail(e)));
+    } else {
+      run(entry, inputs).then((r) => outs.forEach((o, i) => o.settle(r[i])), (e) => outs.forEach((o) => o.fail(e)));
+    }
+    return unflatten(entry.traced.output, outs.map((o, i) => new Tensor(o.node, entry.traced.weakOutputs[i])));
   };
 
   const jitted = call as unknown as Jitted<F>;
@@ -94,15 +106,55 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
   return jitted;
 }
 
-/** Runs the entry's executable once its inputs (some maybe still being computed) are known. */
-async function run(entry: Entry, leaves: readonly Leaf[]): Promise<TypedArray[]> {
+function makeEntry(t: Traced, donated: ReadonlySet<number>, options: JitOptions): Entry {
+  const { module, captured } = emitTraced(t);
+  const root = module.entry.root.shape;
+  const outShapes = root.kind === 'tuple' ? (root.elements as ArrayShape[]) : [root];
+  const backend = options.backend ?? config.backend;
+  const aliasOf = backend === 'wasm' ? matchAliases(module, outShapes, donated) : [];
+  const aliases = aliasOf.flatMap((param, output) => (param === undefined ? [] : [{ output, param }]));
+  const executable = executableFor(module, { backend, threads: options.threads ?? config.threads, aliases });
+  executable.catch(() => {});
+  const runner = aliases.length > 0 ? executable.then((exe) => new ResidentRunner(exe.model!, aliasOf, donated)) : undefined;
+  return { traced: t, module, captured, executable, outShapes, runner };
+}
+
+/** The flattened leaf positions of the donated arguments. */
+function donatedLeaves(args: readonly unknown[], argnums: readonly number[] = []): Set<number> {
+  const out = new Set<number>();
+  let at = 0;
+  args.forEach((a, i) => {
+    const n = flatten(a).leaves.length;
+    if (argnums.includes(i)) for (let k = 0; k < n; k++) out.add(at + k);
+    at += n;
+  });
+  return out;
+}
+
+/** Per output leaf, the first unused donated parameter of its shape and dtype (as jax.jit matches them). */
+function matchAliases(m: Module, outShapes: readonly ArrayShape[], donated: ReadonlySet<number>): (number | undefined)[] {
+  const free = [...donated].sort((a, b) => a - b);
+  const same = (a: ArrayShape, b: ArrayShape) => a.dtype === b.dtype && a.dims.join() === b.dims.join();
+  return outShapes.map((s) => {
+    const k = free.findIndex((p) => same(m.entry.params[p].shape as ArrayShape, s));
+    return k < 0 ? undefined : free.splice(k, 1)[0];
+  });
+}
+
+/** The call's inputs once known: leaves computed, results of earlier calls arrived. */
+async function inputsOf(entry: Entry, leaves: readonly Leaf[]): Promise<(Node | TypedArray)[]> {
   const nodes: (Node | undefined)[] = [...leaves.map((x) => (x instanceof Tensor ? x.node : undefined)), ...entry.captured];
-  const exe = await entry.executable;
   const lazy = nodes.filter((n): n is Node => n !== undefined && n.kind === 'op' && n.value === undefined);
   if (lazy.length > 0) await realize(lazy.map((n) => new Tensor(n)));
   await arrived(nodes.filter((n): n is Node => n !== undefined));
-  const inputs = nodes.map((n, i) => (n ? hostArray(n)! : numberArray(leaves[i] as number | boolean)));
-  return exe.run(inputs);
+  return nodes.map((n, i) => n ?? numberArray(leaves[i] as number | boolean));
+}
+
+/** Runs the entry's executable on host copies of its inputs. */
+async function run(entry: Entry, inputs: () => Promise<(Node | TypedArray)[]>): Promise<TypedArray[]> {
+  const exe = await entry.executable;
+  const given = await inputs();
+  return exe.run(given.map((x) => (ArrayBuffer.isView(x) ? x : hostArray(x)!)));
 }
 
 const numberArray = (x: number | boolean): TypedArray => (typeof x === 'boolean' ? new Uint8Array([x ? 1 : 0]) : new Float32Array([x]));

@@ -27,6 +27,8 @@ export interface DataNode extends Base {
   readonly shape: ArrayShape;
   array?: TypedArray;
   ready?: Promise<unknown>;
+  /** Where `array` is a view of a wasm model's memory (a donated call's output), that model's runner. */
+  resident?: object;
 }
 
 /** A traced function's input, parameter `index` of trace `level`. */
@@ -53,13 +55,23 @@ export function dataNode(shape: ArrayShape, array: TypedArray): DataNode {
   return { kind: 'data', id: nextId++, shape, array, level: 0 };
 }
 
-/** A value a running call will deliver: `settle` sets it, or records why there is none. */
-export function futureNode(shape: ArrayShape, ready: Promise<TypedArray>): DataNode {
-  const n: DataNode = { kind: 'data', id: nextId++, shape, level: 0 };
-  n.ready = ready.then((a) => { n.array = a; });
+/** A value a running call will deliver, and how that call delivers it (or why it cannot). */
+export interface Pending {
+  readonly node: DataNode;
+  settle(a: TypedArray): void;
+  fail(e: unknown): void;
+}
+
+export function pendingNode(shape: ArrayShape): Pending {
+  const node: DataNode = { kind: 'data', id: nextId++, shape, level: 0 };
+  let settle!: (a: TypedArray) => void, fail!: (e: unknown) => void;
+  node.ready = new Promise<void>((resolve, reject) => {
+    settle = (a) => { node.array = a; resolve(); };
+    fail = reject;
+  });
   // The error reaches whoever reads the value; an unread failure is not an unhandled rejection.
-  n.ready.catch(() => {});
-  return n;
+  node.ready.catch(() => {});
+  return { node, settle, fail };
 }
 
 export function paramNode(shape: ArrayShape, index: number, level: number): ParamNode {

@@ -22,8 +22,11 @@ export async function realize(tensors: readonly Tensor[]): Promise<TypedArray[]>
     const out = await exe.run(inputs.map((n) => hostArray(n)!));
     pending.forEach((n, i) => { n.value = out[i]; });
   }
-  return tensors.map((t) => hostArray(t.node)!);
+  return tensors.map((t) => readable(t.node));
 }
+
+/** The node's values for a caller to keep: a copy where they are a view a later run overwrites. */
+const readable = (n: Node): TypedArray => (n.kind === 'data' && n.resident ? n.array!.slice() : hostArray(n)!);
 
 export function realizeSync(t: Tensor): TypedArray {
   const pending = unknown([t]);
@@ -36,7 +39,7 @@ export function realizeSync(t: Tensor): TypedArray {
     if (result.shape.kind !== 'tuple') throw new Error('kiln: an eager module returned no tuple');
     pending.forEach((n, i) => { n.value = fromLiteral((result as { elements: readonly ArrayLiteral[] }).elements[i]); });
   }
-  return hostArray(t.node)!;
+  return readable(t.node);
 }
 
 /** The op nodes among `tensors` without a value yet; a traced value cannot be read. */
