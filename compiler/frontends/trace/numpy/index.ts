@@ -6,3 +6,6 @@ export * from './reductions.js';
 export * from './shape.js';
 export { dot, matmul, outer } from './linalg.js';
 export { astype } from '../ops.js';
+export * from './indexing.js';
+export * from './join.js';
+export * from './search.js';
