@@ -13,3 +13,6 @@ export function expectValues(t: Tensor, shape: readonly number[], values: readon
   });
 }
 
+
+/** The values (interpreter) as JS numbers. */
+export const values = (t: Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number>, Number);

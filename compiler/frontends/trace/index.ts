@@ -6,3 +6,4 @@ export { clearExecutables } from './executables.js';
 export { treeMap, type Tree } from './pytree.js';
 export * as numpy from './numpy/index.js';
 export * as nn from './nn/index.js';
+export * as random from './random.js';
