@@ -9,3 +9,6 @@ export { astype } from '../ops.js';
 export * from './indexing.js';
 export * from './join.js';
 export * from './search.js';
+export * from './statistics.js';
+export * from './grids.js';
+export { einsum, tensordot } from './einsum.js';
