@@ -5,3 +5,5 @@ export { setBackend } from './config.js';
 export { clearExecutables } from './executables.js';
 export { treeMap, type Tree } from './pytree.js';
 export * as numpy from './numpy/index.js';
+export * as nn from './nn/index.js';
+export * as random from './random.js';

@@ -132,3 +132,36 @@ export function reduce(x: Tensor, axes: readonly number[], kind: ReducerKind, in
 }
 
 export const shapeOf = (n: Node): ArrayShape => arrayShape(n);
+
+// --- Helpers of the numpy (indexing, joins, windows), nn and random namespaces ---------
+
+/** Counts 0, 1, ... along `axis` of `dims`. */
+export const iota = (dtype: DType, dims: readonly number[], axis: number): Tensor =>
+  node('iota', [], { iota_dimension: axis }, array(dtype, dims));
+
+/** HLO's static slice: per dim [start, limit) by stride (all within bounds). */
+export function sliceDims(x: Tensor, starts: readonly number[], limits: readonly number[], strides?: readonly number[]): Tensor {
+  const slice = starts.map((start, i) => ({ start, limit: limits[i], stride: strides?.[i] ?? 1 }));
+  return withWeak(node('slice', [x], { slice }), x.weak);
+}
+
+/** Concatenates tensors of one dtype along `axis` (their other dims equal). */
+export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  return xs.length === 1 ? xs[0] : withWeak(node('concatenate', xs, { dimensions: [axis] }), xs.every((x) => x.weak));
+}
+
+/** One dim of a window: size, stride, padding, dilations (XLA's defaults where left out). */
+export const windowDim = (w: Partial<WindowDim>): WindowDim =>
+  ({ size: 1, stride: 1, padLow: 0, padHigh: 0, lhsDilate: 1, rhsDilate: 1, reversal: false, ...w });
+
+/** Reduce-window of `x` with `kind` from `init`; padding reads as `init`. */
+export function reduceWindow(x: Tensor, window: readonly Partial<WindowDim>[], kind: ReducerKind, init: number | bigint | boolean): Tensor {
+  const attrs = { window: window.map(windowDim), to_apply: reducer(kind, x.dtype) };
+  return node('reduce-window', [x, scalarTensor(init, x.dtype)], attrs);
+}
+
+/** `x` with its integer dtype reinterpreted (u32 bits as f32, ...): same width, same dims. */
+export const bitcast = (x: Tensor, dtype: DType): Tensor => node('bitcast-convert', [x], {}, array(dtype, x.shape));
+
+/** A window dim as the reduce-window and convolution attributes hold it (ir/attrs.ts). */
+export type WindowDim = NonNullable<OpAttrs<'reduce-window'>['window']>[number];
