@@ -59,7 +59,8 @@ function gatherUpdates(e: Emitter, g: Instruction, idx: Instruction, updates: In
 function landed(e: Emitter, idx: Instruction, operand: readonly number[], sizes: number[], a: ScatterAttrs, updates: Instruction): Instruction {
   const ivd = a.index_vector_dim, id = dimsOf(idx);
   const inside = e.cmp(clampIndices(e, idx, operand, sizes, a.scatter_dims_to_operand_dims, ivd), idx, 'EQ');
-  const all = ivd === id.length ? inside : e.cmp(e.c.reduce(e.convert(inside, 's32'), e.scalar('s32', 1), [ivd], e.scalarFn('minimum', 's32')), e.scalar('s32', 1), 'EQ');
+  const least = () => e.c.reduce(e.convert(inside, 's32'), e.scalar('s32', 1), [ivd], e.scalarFn('minimum', 's32'));
+  const all = ivd === id.length ? inside : ((r) => e.cmp(r, e.like(r, 1), 'EQ'))(least());
   const ud = dimsOf(updates);
   return e.c.broadcast(all, ud, others(ud.length, a.update_window_dims));
 }

@@ -2,16 +2,16 @@
 import { type ComputationBuilder, ModuleBuilder } from '../../ir/builder.js';
 import type { Instruction, Module } from '../../ir/module.js';
 import type { Opcode } from '../../ir/opcodes.js';
-import { array, scalar } from '../../ir/shape.js';
+import { type ArrayShape, array, scalar } from '../../ir/shape.js';
 import { type Case, type Gen, PM, U } from './harness.js';
 
 const F = (dims: number[]) => array('f64', dims);
 
 /** A module of f64 parameters of the given dims whose root `body` computes. */
-export function mod(name: string, dims: number[][], body: (c: ComputationBuilder, ps: Instruction[], b: ModuleBuilder) => Instruction | Instruction[]): () => Module {
+export function mod(name: string, dims: (number[] | ArrayShape)[], body: (c: ComputationBuilder, ps: Instruction[], b: ModuleBuilder) => Instruction | Instruction[]): () => Module {
   return () => {
     const b = new ModuleBuilder(name);
-    b.entry('main', (c) => body(c, dims.map((d) => c.parameter(F(d))), b));
+    b.entry('main', (c) => body(c, dims.map((d) => c.parameter(Array.isArray(d) ? F(d) : d)), b));
     return b.build();
   };
 }
