@@ -17,10 +17,10 @@ export function mod(name: string, dims: (number[] | ArrayShape)[], body: (c: Com
 }
 
 const unary = (op: Opcode, gen: Gen): Case => ({
-  name: op, args: [gen], build: mod(op, [[2, 3]], (c, [x]) => c.op(op, [x], {} as never)),
+  name: op, args: [gen], build: mod(op, [[2, 3]], (c, [x]) => c.op(op, [x], {} as never) as Instruction),
 });
 const binary = (op: Opcode, a: Gen, b: Gen): Case => ({
-  name: op, args: [a, b], build: mod(op, [[2, 3], [2, 3]], (c, [x, y]) => c.op(op, [x, y], {} as never)),
+  name: op, args: [a, b], build: mod(op, [[2, 3], [2, 3]], (c, [x, y]) => c.op(op, [x, y], {} as never) as Instruction),
 });
 
 /** x · convert(f(x as s32)): the integer path carries no derivative. */

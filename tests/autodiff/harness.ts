@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import { isFloat } from '../../ir/dtype.js';
 import { interpret } from '../../ir/interpret/index.js';
-import { type ArrayLiteral, type Literal, arrayLiteral } from '../../ir/literal.js';
+import { type ArrayLiteral, type Literal, arrayLiteral, isTupleLiteral } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { type ArrayShape, elementCount } from '../../ir/shape.js';
 import { grad, jvp, vjp } from '../../passes/autodiff/index.js';
@@ -36,7 +36,7 @@ export function rng(seed: number): () => number {
 }
 
 const values = (l: Literal): number[] => Array.from((l as ArrayLiteral).data as Float64Array, Number);
-const leavesOf = (l: Literal): ArrayLiteral[] => (l.shape.kind === 'tuple' ? (l as { elements: Literal[] }).elements.flatMap(leavesOf) : [l as ArrayLiteral]);
+export const leavesOf = (l: Literal): ArrayLiteral[] => (isTupleLiteral(l) ? l.elements.flatMap(leavesOf) : [l as ArrayLiteral]);
 
 export function makeArgs(m: Module, c: Case, r: () => number): ArrayLiteral[] {
   return m.entry.params.map((p, k) => {
