@@ -7,6 +7,7 @@ import type { Computation, Instruction, Module } from '../../ir/module.js';
 import { leaves, type Shape } from '../../ir/shape.js';
 import { verifyModule } from '../../ir/verify.js';
 import { callInline } from '../call_inline.js';
+import { cse } from '../cse.js';
 import { dce } from '../dce.js';
 import { simplify } from '../simplify.js';
 import { Emitter } from './emitter.js';
@@ -44,7 +45,7 @@ export function startOutput(m: Module): Emitter {
     computationNames.unique(c.name);
     if (c !== m.entry) for (const i of c.instructions) names.unique(i.name);
   }
-  return new Emitter(new ComputationBuilder(m.entry.name, names), names, computationNames);
+  return new Emitter(new ComputationBuilder(m.entry.name, names), names, computationNames, m.computations.filter((c) => c !== m.entry));
 }
 
 /** Copies src's parameters (in number order) and then its instructions; returns old -> new. */
@@ -99,7 +100,7 @@ export function finishModule(m: Module, e: Emitter, root: Instruction, suffix: s
   const entry = e.c.finish(root, true);
   const others = m.computations.filter((c) => c !== m.entry);
   const out: Module = { ...m, name: `${m.name}_${suffix}`, headerAttrs: [], computations: [...others, ...e.computations, entry], entry };
-  const clean = dce(simplify(dce(out)));
+  const clean = dce(cse(simplify(dce(out))));
   verifyModule(clean);
   return clean;
 }

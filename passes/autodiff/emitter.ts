@@ -6,6 +6,7 @@ import { ComputationBuilder, type Direction, type NameUniquer } from '../../ir/b
 import type { DType } from '../../ir/dtype.js';
 import type { Computation, Instruction } from '../../ir/module.js';
 import { array, scalar, type ArrayShape, type Shape } from '../../ir/shape.js';
+import { reducerKind } from './reducers.js';
 import { type Cot, isCotTuple } from './types.js';
 
 export type ScalarFn = 'add' | 'maximum' | 'minimum' | 'multiply';
@@ -15,7 +16,11 @@ export class Emitter {
   readonly computations: Computation[] = [];
   private readonly cache = new Map<string, Computation>();
 
-  constructor(readonly c: ComputationBuilder, private readonly names: NameUniquer, private readonly computationNames: NameUniquer) {}
+  constructor(
+    readonly c: ComputationBuilder, private readonly names: NameUniquer, private readonly computationNames: NameUniquer,
+    /** The module's own computations: a reducer it already has is called rather than made again. */
+    private readonly existing: readonly Computation[] = [],
+  ) {}
 
   // --- Constants and shapes ------------------------------------------------------------
 
@@ -96,6 +101,8 @@ export class Emitter {
 
   /** `(a, b) -> fn(a, b)` over dtype: a reducer or a scatter combiner. */
   scalarFn(fn: ScalarFn, dtype: DType): Computation {
+    const own = this.existing.find((c) => reducerKind(c) === fn && c.params.every((p) => p.shape.kind === 'array' && p.shape.dtype === dtype));
+    if (own) return own;
     return this.helper(`${fn}_${dtype}`, (c) => {
       const a = c.parameter(scalar(dtype), 'a'), b = c.parameter(scalar(dtype), 'b');
       return c.op(fn, [a, b], {});

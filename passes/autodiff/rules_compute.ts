@@ -20,11 +20,18 @@ function dotTransposeLhs(e: Emitter, g: Instruction, x: Instruction, y: Instruct
   const xKept = others(dimsOf(x).length, xd.contract, xd.batch), yKept = others(dimsOf(y).length, yd.contract, yd.batch);
   const nb = xd.batch.length;
   const ansY = range(yKept.length).map((k) => nb + (swap ? 0 : xKept.length) + k);
-  const d = e.c.dot(g, y, { lhsContracting: ansY, rhsContracting: yKept, lhsBatch: range(nb), rhsBatch: [...yd.batch] }, dtypeOf(x) === dtypeOf(g) ? undefined : dtypeOf(x));
   const xContractByY = argsort(yd.contract).map((k) => xd.contract[k]);
-  return e.transpose(d, argsort([...xd.batch, ...xKept, ...xContractByY]));
+  const type = dtypeOf(x) === dtypeOf(g) ? undefined : dtypeOf(x);
+  // dot(g, y) lists x's dims as [batch, kept, contracted]; dot(y, g) as [batch, contracted,
+  // kept]. Take the one already in x's order (dW = xᵀ·g needs no transpose that way).
+  const gFirst = argsort([...xd.batch, ...xKept, ...xContractByY]), yFirst = argsort([...xd.batch, ...xContractByY, ...xKept]);
+  if (!isIdentity(gFirst) && isIdentity(yFirst))
+    return e.c.dot(y, g, { lhsContracting: yKept, rhsContracting: ansY, lhsBatch: [...yd.batch], rhsBatch: range(nb) }, type);
+  const d = e.c.dot(g, y, { lhsContracting: ansY, rhsContracting: yKept, lhsBatch: range(nb), rhsBatch: [...yd.batch] }, type);
+  return e.transpose(d, gFirst);
 }
 
+const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
 const argsort = (xs: readonly number[]): number[] => range(xs.length).sort((a, b) => xs[a] - xs[b]);
 
 const dimsOfDot = (a: OpAttrs<'dot'>): [DotDims, DotDims] => [
