@@ -120,7 +120,8 @@ export class Emitter {
     });
   }
 
-  private helper(key: string, body: (c: ComputationBuilder) => Instruction): Computation {
+  /** A computation made once per key (the same key gives the same computation). */
+  helper(key: string, body: (c: ComputationBuilder) => Instruction): Computation {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const cb = new ComputationBuilder(this.computationNames.unique(`ad_${key}`), this.names);

@@ -4,7 +4,7 @@ import { type NotDifferentiable, nd } from './types.js';
 const OPAQUE = nd('kiln parses and verifies this opcode but does not compute it, so it has no derivative rule');
 
 type RefusedOp =
-  | 'sort' | 'map' | 'rng' | 'rng-bit-generator' | 'call' | 'fusion' | 'while' | 'conditional' | 'custom-call' | 'dynamic-reshape'
+  | 'map' | 'rng' | 'rng-bit-generator' | 'call' | 'fusion' | 'while' | 'conditional' | 'custom-call' | 'dynamic-reshape'
   | 'after-all' | 'add-dependency' | 'all-gather' | 'all-gather-start' | 'all-gather-done' | 'all-reduce' | 'all-reduce-start'
   | 'all-reduce-done' | 'all-to-all' | 'ragged-all-to-all' | 'reduce-scatter' | 'collective-broadcast' | 'collective-permute'
   | 'collective-permute-start' | 'collective-permute-done' | 'async-start' | 'async-update' | 'async-done' | 'copy-start'
@@ -14,7 +14,6 @@ type RefusedOp =
   | 'ragged-dot' | 'scaled-dot';
 
 export const REFUSED: { [O in RefusedOp]: NotDifferentiable } = {
-  sort: nd('sort is not differentiable yet (it needs its permutation, from a variadic sort with an iota, to gather the tangent)'),
   map: nd("map is not differentiable yet (its to_apply would have to be differentiated as a scalar function); write it elementwise"),
   rng: nd('rng draws random numbers; its result is not a differentiable function of its parameters'),
   'rng-bit-generator': nd('rng-bit-generator makes random bits; it has no derivative'),

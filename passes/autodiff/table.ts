@@ -5,6 +5,7 @@ import { convolution } from './rules_conv.js';
 import { ELEMENTWISE_RULES } from './rules_elementwise.js';
 import { GATHER_RULES } from './rules_gather.js';
 import { REFUSED } from './rules_refused.js';
+import { sort } from './rules_sort.js';
 import { STRUCTURAL_RULES } from './rules_structural.js';
 import { WINDOW_RULES } from './rules_window.js';
 import type { RuleTable } from './types.js';
@@ -16,5 +17,6 @@ export const RULES: RuleTable = {
   convolution,
   ...WINDOW_RULES,
   ...GATHER_RULES,
+  sort,
   ...REFUSED,
 };

@@ -14,7 +14,17 @@ const conv = (name: string, lhs: number[], rhs: number[], opts: ConvOptions): Ca
   name: `convolution ${name}`, build: mod('conv', [lhs, rhs], (c, [x, w]) => c.convolution(x, w, opts)),
 });
 
+const lessThan = (b: ModuleBuilder, n: number) => b.computation('lt', (c) => {
+  const ps = Array.from({ length: 2 * n }, () => c.parameter(scalar('f64')));
+  return c.compare(ps[0], ps[1], 'LT');
+});
+
 export const COMPUTE_CASES: Partial<Record<Opcode, Case[]>> = {
+  sort: [
+    { name: 'sort 1-d', build: mod('sort', [[6]], (c, [x], b) => c.sine(c.sort(x, 0, lessThan(b, 1)))) },
+    { name: 'sort 2-d along dim 0', build: mod('sort', [[4, 3]], (c, [x], b) => c.sine(c.sort(c.multiply(x, x), 0, lessThan(b, 1)))) },
+    { name: 'sort keys and values', build: mod('sort', [[5], [5]], (c, [k, v], b) => c.sort([k, c.exponential(v)], 0, lessThan(b, 2), true)) },
+  ],
   dot: [
     { name: 'dot matmul', build: mod('dot', [[2, 3], [3, 4]], (c, [a, b]) => c.dot(a, b)) },
     { name: 'dot, batch last, two contracting dims out of order', build: mod('dot', [[3, 2, 4], [4, 3, 5, 2]], (c, [a, b]) =>
