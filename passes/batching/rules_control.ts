@@ -20,7 +20,7 @@ function selectLeaves(ctx: RuleCtx, pred: Instruction, onTrue: BVal, onFalse: BV
     return ctx.c.tuple(shape.elements.map((e, k) => selectLeaves(ctx, pred, t[k], f[k], e)));
   }
   const dims = dimsOf(onTrue.x);
-  const p = ctx.c.op('broadcast', [pred], { dimensions: [0] }, array('pred', dims));
+  const p = dims.length === 1 ? pred : ctx.c.op('broadcast', [pred], { dimensions: [0] }, array('pred', dims));
   return ctx.c.select(p, onTrue.x, onFalse.x);
 }
 

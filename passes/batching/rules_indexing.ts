@@ -25,7 +25,7 @@ export const dynamicSliceRule: BatchRule<'dynamic-slice'> = (ctx, instr, args) =
   const sizes = instr.attrs.dynamic_slice_sizes;
   if (starts.every((s) => s.b === null)) {
     const b = arrayBdim(operand)!;
-    const zero = ctx.c.constantScalar(dtypeOf(starts[0]?.x ?? operand.x), 0);
+    const zero = ctx.c.constantScalar(starts.length > 0 ? dtypeOf(starts[0].x) : 's32', 0);
     const xs = insertAt(starts.map((s) => s.x), b, zero);
     return { x: ctx.c.dynamicSlice(operand.x, xs, insertAt(sizes, b, ctx.size)), b };
   }
@@ -56,7 +56,7 @@ export const dynamicUpdateSliceRule: BatchRule<'dynamic-update-slice'> = (ctx, i
   const [operand, update, ...starts] = args;
   if (starts.every((s) => s.b === null)) {
     const { xs: [o, u], b } = allAt(ctx, [operand, update]);
-    const zero = ctx.c.constantScalar(dtypeOf(starts[0]?.x ?? o), 0);
+    const zero = ctx.c.constantScalar(starts.length > 0 ? dtypeOf(starts[0].x) : 's32', 0);
     return { x: ctx.c.dynamicUpdateSlice(o, u, insertAt(starts.map((s) => s.x), b, zero)), b };
   }
   const opDims = dimsOf(instr.operands[0]), upDims = dimsOf(instr.operands[1]);

@@ -1,5 +1,7 @@
 // Per-opcode cases for the elementwise rules: each a small per-example module.
+import type { ComputationBuilder } from '../../ir/builder.js';
 import type { DType } from '../../ir/dtype.js';
+import type { Instruction } from '../../ir/module.js';
 import type { Opcode } from '../../ir/opcodes.js';
 import { array, scalar } from '../../ir/shape.js';
 import { mod } from './harness.js';
@@ -14,13 +16,16 @@ const INT_UNARY = ['not', 'popcnt', 'clz'] as const;
 const FLOAT_BINARY = ['add', 'subtract', 'multiply', 'divide', 'remainder', 'power', 'maximum', 'minimum', 'atan2'] as const;
 const INT_BINARY = ['and', 'or', 'xor', 'shift-left', 'shift-right-arithmetic', 'shift-right-logical'] as const;
 
+/** Any opcode without attributes, over the operands. */
+const plain = (c: ComputationBuilder, op: Opcode, xs: Instruction[]): Instruction => c.op(op, xs, {} as never) as Instruction;
+
 const unary = (op: Opcode, dtype: DType): Case => ({
-  module: () => mod([array(dtype, [2, 3])], (c, [x]) => c.op(op, [x], {} as never)),
+  module: () => mod([array(dtype, [2, 3])], (c, [x]) => plain(c, op, [x])),
 });
 /** A binary op: two batched-or-not operands, and one operand against a constant. */
 const binary = (op: Opcode, dtype: DType): Case[] => [
-  { module: () => mod([array(dtype, [2, 3]), array(dtype, [2, 3])], (c, [x, y]) => c.op(op, [x, y], {} as never)) },
-  { module: () => mod([array(dtype, [3])], (c, [x]) => c.op(op, [c.constantArray(dtype, [3], [1, 2, 3]), x], {} as never)) },
+  { module: () => mod([array(dtype, [2, 3]), array(dtype, [2, 3])], (c, [x, y]) => plain(c, op, [x, y])) },
+  { module: () => mod([array(dtype, [3])], (c, [x]) => plain(c, op, [c.constantArray(dtype, [3], [1, 2, 3]), x])) },
 ];
 
 export const ELEMENTWISE_CASES: { [O in Opcode]?: Case[] } = {
