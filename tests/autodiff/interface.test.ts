@@ -35,9 +35,9 @@ describe('autodiff: the interface', () => {
       root: '(f64[3], s32[3], f64[3], f64[3], f64[3], f64[2])',
     });
     const out = leavesOf(interpret(v, [lit([3], [1, 2, 3]), lit([3], [1, 1, 1], 's32'), lit([3], [4, 5, 6]), lit([2], [0, 0]), lit([3], [1, 0, 0]), lit([3], [0, 1, 1])]));
-    expect(Array.from(out[3].data)).toEqual([4, 5, 6]); // d<ct, xy>/dx = (ct0 + ct2)·y
-    expect(Array.from(out[4].data)).toEqual([1, 2, 3]);
-    expect(Array.from(out[5].data)).toEqual([0, 0]);
+    expect(Array.from(out[3].data as Float64Array)).toEqual([4, 5, 6]); // d<ct, xy>/dx = (ct0 + ct2)·y
+    expect(Array.from(out[4].data as Float64Array)).toEqual([1, 2, 3]);
+    expect(Array.from(out[5].data as Float64Array)).toEqual([0, 0]);
   });
 
   it('jvp: params then one tangent per wrt param; outputs then one tangent per float output leaf', () => {
@@ -57,7 +57,7 @@ describe('autodiff: the interface', () => {
     const g = grad(b.build());
     expect(sig(g)).toEqual({ params: ['f32[4]'], root: '(f32[], f32[4])' });
     const out = leavesOf(interpret(g, [arrayLiteral(array('f32', [4]), [1, -2, 3, 0.5])]));
-    expect(Array.from(out[1].data)).toEqual([2, -4, 6, 1]);
+    expect(Array.from(out[1].data as Float64Array)).toEqual([2, -4, 6, 1]);
   });
 
   it('results verify and hold no dead code', () => {
