@@ -11,6 +11,7 @@ import { cse } from '../cse.js';
 import { dce } from '../dce.js';
 import { simplify } from '../simplify.js';
 import { Emitter } from './emitter.js';
+import { expandMaps } from './expand_map.js';
 import { AutodiffUsageError, NotDifferentiableError } from './errors.js';
 import { RULES } from './table.js';
 import { type Cot, type Rule, isCotTuple, isRule } from './types.js';
@@ -24,7 +25,7 @@ export const hasFloat = (s: Shape): boolean => leaves(s).some((l) => isFloat(l.d
 
 /** The module with calls inlined, and the checked list of parameter numbers to differentiate. */
 export function prepare(input: Module, opts: DiffOptions): { src: Computation; m: Module; wrt: number[] } {
-  const m = dce(callInline(input));
+  const m = dce(expandMaps(callInline(input)));
   const src = m.entry;
   for (const p of src.params)
     if (p.shape.kind === 'tuple') throw new AutodiffUsageError(`autodiff: parameter %${p.name} has a tuple shape; pass its elements as separate parameters`);

@@ -72,6 +72,22 @@ function winners(e: Emitter, x: Instruction, y: Instruction, kept: number[]) {
   return { mask, count };
 }
 
+/**
+ * ∂(∏x)/∂xᵢ = the product of the others, exact where inputs are zero: from the product of
+ * the nonzero elements and how many zeros the reduction saw (none: P/xᵢ; one: P at the
+ * zero, 0 elsewhere; more: 0).
+ */
+function productOfOthers(e: Emitter, x: Instruction, dims: readonly number[], kept: number[]): Instruction {
+  const d = dimsOf(x), t = dtypeOf(x);
+  const isZero = e.cmp(x, e.like(x, 0), 'EQ');
+  const nonzero = e.select(isZero, e.like(x, 1), x);
+  const spread = (v: Instruction) => e.broadcast(v, d, kept);
+  const p = spread(e.c.reduce(nonzero, e.scalar(t, 1), [...dims], e.scalarFn('multiply', t)));
+  const zeros = spread(e.sum(e.convert(isZero, t), dims));
+  const none = e.cmp(zeros, e.like(zeros, 0), 'EQ'), one = e.cmp(zeros, e.like(zeros, 1), 'EQ');
+  return e.select(none, e.div(p, nonzero), e.mask(e.c.and(one, isZero), p));
+}
+
 const reduce: Rule<'reduce'> = {
   jvp: (c) => {
     const { e, x, ops, attrs } = c;
@@ -79,7 +95,7 @@ const reduce: Rule<'reduce'> = {
     const [input] = ops, tin = e.materialize(c.t[0], input.shape);
     const kept = others(dimsOf(input).length, attrs.dimensions);
     if (kind === 'add') return replay(c, [tin, e.materialize(c.t[1], ops[1].shape)]);
-    if (kind === 'multiply') return e.mul(x, e.sum(e.div(tin, input), attrs.dimensions));
+    if (kind === 'multiply') return e.sum(e.mul(tin, productOfOthers(e, input, attrs.dimensions, kept)), attrs.dimensions);
     const { mask, count } = winners(e, input, x, kept);
     return e.div(e.sum(e.mask(mask, tin), attrs.dimensions), count);
   },
@@ -90,7 +106,7 @@ const reduce: Rule<'reduce'> = {
     const spread = (v: Instruction) => e.broadcast(v, d, kept);
     const initCt = wants[1] ? e.sum(g, range(dimsOf(g).length)) : undefined;
     if (kind === 'add') return [wants[0] ? spread(g) : undefined, initCt];
-    if (kind === 'multiply') return [e.div(spread(e.mul(g, x)), input)];
+    if (kind === 'multiply') return [e.mul(spread(g), productOfOthers(e, input, attrs.dimensions, kept))];
     const { mask, count } = winners(e, input, x, kept);
     return [e.mask(mask, spread(e.div(g, count)))];
   },

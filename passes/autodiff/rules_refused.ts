@@ -14,7 +14,7 @@ type RefusedOp =
   | 'ragged-dot' | 'scaled-dot';
 
 export const REFUSED: { [O in RefusedOp]: NotDifferentiable } = {
-  map: nd("map is not differentiable yet (its to_apply would have to be differentiated as a scalar function); write it elementwise"),
+  map: nd('map is differentiated only when its to_apply is elementwise arithmetic (then it is expanded into those ops first); this one is not'),
   rng: nd('rng draws random numbers; its result is not a differentiable function of its parameters'),
   'rng-bit-generator': nd('rng-bit-generator makes random bits; it has no derivative'),
   call: nd('calls are inlined before differentiation; one left here is a kiln bug'),

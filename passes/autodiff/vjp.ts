@@ -2,19 +2,19 @@
 // cotangents, asking each varying instruction's rule for its operands' cotangents and
 // adding those up. Zero cotangents stay symbolic (undefined) until a gradient must be
 // returned, so a branch nothing flows back through emits nothing.
-import type { Instruction, Module } from '../../ir/module.js';
 import { isFloat } from '../../ir/dtype.js';
+import type { Computation, Instruction, Module } from '../../ir/module.js';
+import type { Opcode } from '../../ir/opcodes.js';
 import type { Emitter } from './emitter.js';
 import { AutodiffUsageError } from './errors.js';
 import { type DiffOptions, copyForward, finishModule, isZero, leafValues, prepare, ruleFor, startOutput, variedSet } from './core.js';
 import type { Cot, VjpCtx } from './types.js';
-import type { Opcode } from '../../ir/opcodes.js';
-import type { Computation } from '../../ir/module.js';
 
 /** Builds `cotangent of root` from the output leaves (after the forward copy); undefined: zero. */
 type Seed = (e: Emitter, leaves: Instruction[]) => (Instruction | undefined)[];
 
-export function reverse(input: Module, opts: DiffOptions, seed: Seed, suffix: string, withValue: (leaves: Instruction[]) => Instruction[]): Module {
+/** The output leaves, then one gradient per wrt parameter. */
+function reverse(input: Module, opts: DiffOptions, seed: Seed, suffix: string): Module {
   const { src, m, wrt } = prepare(input, opts);
   const e = startOutput(m);
   const fwd = copyForward(src, e);
@@ -25,7 +25,7 @@ export function reverse(input: Module, opts: DiffOptions, seed: Seed, suffix: st
   if (rootCt) ct.set(src.root, rootCt);
   backprop(src, e, fwd, ct, variedSet(src, wrt));
   const grads = wrt.map((n) => e.materialize(ct.get(src.params[n]), src.params[n].shape));
-  return finishModule(m, e, e.c.tuple([...withValue(outs), ...grads]), suffix);
+  return finishModule(m, e, e.c.tuple([...outs, ...grads]), suffix);
 }
 
 /** The root's cotangent shaped like its value, consuming the leaf seeds in depth-first order. */
@@ -56,7 +56,7 @@ function backprop(src: Computation, e: Emitter, fwd: Map<Instruction, Instructio
 
 /** One cotangent parameter per floating-point output leaf. */
 export function vjpModule(m: Module, opts: DiffOptions = {}): Module {
-  return reverse(m, opts, (e, outs) => outs.map((o, k) => (hasFloatLeaf(o) ? e.c.parameter(o.shape, `ct${k}`) : undefined)), 'vjp', (outs) => outs);
+  return reverse(m, opts, (e, outs) => outs.map((o, k) => (hasFloatLeaf(o) ? e.c.parameter(o.shape, `ct${k}`) : undefined)), 'vjp');
 }
 
 /** Cotangent 1 on a scalar floating-point root. */
@@ -64,7 +64,7 @@ export function gradModule(m: Module, opts: DiffOptions = {}): Module {
   const root = m.entry.root.shape;
   if (root.kind !== 'array' || root.dims.length !== 0 || !isFloat(root.dtype))
     throw new AutodiffUsageError(`autodiff: grad needs a scalar floating-point root, %${m.entry.root.name} has another shape`);
-  return reverse(m, opts, (e) => [e.scalar(root.dtype, 1)], 'grad', (outs) => outs);
+  return reverse(m, opts, (e) => [e.scalar(root.dtype, 1)], 'grad');
 }
 
 const hasFloatLeaf = (o: Instruction): boolean => o.shape.kind === 'array' && isFloat(o.shape.dtype);

@@ -38,6 +38,10 @@ export const COMPUTE_CASES: Partial<Record<Opcode, Case[]>> = {
     { name: 'reduce min', build: mod('r', [[3, 4]], (c, [x], b) => c.reduce(x, c.constantScalar('f64', Infinity), [0], reducer(b, 'minimum'))) },
     { name: 'reduce max, init wins', args: [[-3, -2, 1, -1, -5, -4]], wrt: [], build: mod('r', [[2, 3]], (c, [x], b) => c.reduce(x, c.constantScalar('f64', 0), [1], reducer(b, 'maximum'))) },
     { name: 'reduce multiply', build: mod('r', [[3, 4]], (c, [x], b) => c.reduce(x, c.constantScalar('f64', 1), [1], reducer(b, 'multiply'))) },
+    {
+      name: 'reduce multiply, with zeros', args: [[0, 0.5, -1.5, 2, 0, 0, 1.5, 3, 1.1, -0.7, 0.9, 1.3]],
+      build: mod('r', [[3, 4]], (c, [x], b) => c.reduce(x, c.constantScalar('f64', 1), [1], reducer(b, 'multiply'))),
+    },
   ],
   convolution: [
     conv('NHWC', [2, 5, 5, 3], [3, 3, 3, 4], {}),
