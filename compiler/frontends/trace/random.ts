@@ -1,7 +1,8 @@
 // The `random` namespace: jax.random's explicit keys. A key is a u32[2] tensor; its bits
 // come from threefry2x32 (Salmon et al., Random123) written in u32 HLO ops, so one key
-// gives the same numbers on every backend, and the same bits as JAX's default
-// (non-partitionable) threefry: key, split, foldIn, bits and uniform match JAX exactly.
+// gives the same numbers on every backend. The counters are laid out as JAX's original
+// threefry (jax_threefry_partitionable=False, the default before JAX 0.5), whose
+// key, split, fold_in, bits, uniform and normal values these match.
 import type { DType } from '../../../runtime/core/dtype.js';
 import { asTensor, astype, axesOf, bitcast, binary, broadcastTo, compare, concat, iota, reshape, scalarTensor, sliceDims, type TensorLike } from './ops.js';
 import { Tensor } from './tensor.js';
