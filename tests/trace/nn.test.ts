@@ -77,6 +77,11 @@ describe('pools', () => {
     ref = poolNHWC(xData, xsShape, [3, 3], [2, 2], [[1, 1], [0, 1]], 'avg', false);
     expectValues(nn.avgPool(x, { window: 3, strides: 2, padding: 'SAME', countIncludePad: false }), ref.shape, ref.values);
   });
+  it('maxPool keeps integer dtypes (padding reads as the dtype\'s lowest value)', () => {
+    const q = nn.maxPool(np.array([0, 3, 2, 1, 0, 0], { dtype: 'u8', shape: [1, 2, 3, 1] }), { window: 2, padding: 'SAME' });
+    expect(q.dtype).toBe('u8');
+    expectValues(q, [1, 2, 3, 1], [3, 3, 2, 1, 0, 0]);
+  });
   it('NCHW pools the last two dims', () => {
     const ref = poolNHWC(xData, xsShape, [2, 3], [2, 3], [[0, 0], [0, 0]], 'max');
     const y = nn.maxPool(np.transpose(x, [0, 3, 1, 2]), { window: [2, 3], strides: [2, 3], layout: 'NCHW' });

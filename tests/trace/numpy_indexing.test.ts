@@ -33,6 +33,7 @@ describe('take, takeAlongAxis, flip, pad, oneHot', () => {
     expectValues(np.take(m, np.array([2], { dtype: 'u8' }), 1), [3, 1], [2, 6, 10]);
     expectValues(np.take(m, np.array([[-1, 0]], { dtype: 's64' }), 1), [3, 1, 2], [3, 0, 7, 4, 11, 8]);
     expectValues(np.take(m, np.array([5, 11], { dtype: 's32' })), [2], [5, 11]);
+    expectValues(np.take(m, -1, 1), [3], [3, 7, 11]);
     expect(() => np.take(m, np.array([1.5]), 0)).toThrow(/indices must be integers, got f32/);
   });
   it('takeAlongAxis picks per row, broadcasting the other dims', () => {

@@ -1,11 +1,14 @@
 // The `random` namespace: jax.random's explicit keys. A key is a u32[2] tensor; its bits
 // come from threefry2x32 (Salmon et al., Random123) written in u32 HLO ops, so one key
-// gives the same numbers on every backend, and the same bits as JAX's default
-// (non-partitionable) threefry: key, split, foldIn, bits and uniform match JAX exactly.
+// gives the same numbers on every backend. The counters are laid out as JAX's original
+// threefry (jax_threefry_partitionable=False, the default before JAX 0.5), whose
+// key, split, fold_in, bits, uniform and normal values these match.
 import type { DType } from '../../../runtime/core/dtype.js';
-import { asTensor, astype, bitcast, binary, broadcastTo, compare, concat, iota, reshape, scalarTensor, sliceDims, type TensorLike } from './ops.js';
+import { asTensor, astype, axesOf, bitcast, binary, broadcastTo, compare, concat, iota, reshape, scalarTensor, sliceDims, type TensorLike } from './ops.js';
 import { Tensor } from './tensor.js';
 import { erfInv } from './special.js';
+import { sortKeyVal } from './numpy/sorting.js';
+import { take } from './numpy/indexing.js';
 
 const u32 = (v: number): Tensor => scalarTensor(v, 'u32');
 const add = (a: Tensor, b: Tensor | number) => binary('add', a, typeof b === 'number' ? u32(b) : b);
@@ -113,4 +116,21 @@ export function normal(key: Tensor, shape: readonly number[] = []): Tensor {
 export function bernoulli(key: Tensor, p: TensorLike = 0.5, shape?: readonly number[]): Tensor {
   const prob = asTensor(p);
   return compare('LT', uniform(key, shape ?? prob.shape), prob);
+}
+
+/**
+ * A random permutation of arange(n), or of `x` along `axis`, as jax.random.permutation:
+ * rounds of a stable sort by fresh random bits (enough rounds that ties are unlikely:
+ * one up to ~1600 elements), each round's bits from a new split of the key.
+ */
+export function permutation(k: Tensor, x: number | Tensor, axis = 0): Tensor {
+  const n = typeof x === 'number' ? x : x.shape[axesOf(axis, x.ndim)[0]];
+  let order = iota('s32', [n], 0);
+  const rounds = Math.ceil((3 * Math.log(Math.max(1, n))) / Math.log(0xffffffff));
+  for (let i = 0; i < rounds; i++) {
+    const keys = split(k);
+    k = reshape(sliceDims(keys, [0, 0], [1, 2]), [2]);
+    order = sortKeyVal(bits(reshape(sliceDims(keys, [1, 0], [2, 2]), [2]), [n]), [order], 0)[1];
+  }
+  return typeof x === 'number' ? order : take(x, order, axis);
 }

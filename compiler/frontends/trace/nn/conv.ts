@@ -5,6 +5,7 @@ import { asTensor, astype, node, promote, reduceWindow, windowDim, type TensorLi
 import type { Tensor } from '../tensor.js';
 import { divide } from '../numpy/math.js';
 import { ones } from '../numpy/creation.js';
+import { lowest } from '../numpy/reductions.js';
 
 export type Layout = 'NHWC' | 'NCHW';
 /** 'SAME' (output size ceil(in/stride), the padding split low-first as XLA), 'VALID' (none), or [lo, hi] per spatial dim. */
@@ -85,7 +86,7 @@ function poolWindow(x: Tensor, opts: PoolOptions): WindowDim[] {
 /** The max over each window; padding never wins (it reads as -inf). */
 export function maxPool(x: TensorLike, opts: PoolOptions): Tensor {
   const t = asTensor(x);
-  return reduceWindow(t, poolWindow(t, opts), 'maximum', isFloat(t.dtype) ? -Infinity : -2147483648);
+  return reduceWindow(t, poolWindow(t, opts), 'maximum', lowest(t));
 }
 
 export interface AvgPoolOptions extends PoolOptions {

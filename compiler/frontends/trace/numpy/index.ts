@@ -12,3 +12,4 @@ export * from './search.js';
 export * from './statistics.js';
 export * from './grids.js';
 export { einsum, tensordot } from './einsum.js';
+export * from './sorting.js';

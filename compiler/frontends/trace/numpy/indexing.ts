@@ -62,7 +62,8 @@ export function flip(x: TensorLike, axis: number | readonly number[] | null = nu
 
 /** Integer indices as s32 with negative ones counted from the end of a dim of size n. */
 function indexTensor(indices: TensorLike, n: number): Tensor {
-  const i = asTensor(indices);
+  // A JS number is an index here, not a weak f32.
+  const i = typeof indices === 'number' ? scalarTensor(indices, 's32') : asTensor(indices);
   if (isFloat(i.dtype) || i.dtype === 'pred') throw new Error(`kiln: indices must be integers, got ${i.dtype}`);
   const s = astype(i, 's32');
   return where(compare('LT', s, 0), node('add', [s, broadcastTo(scalarTensor(n, 's32'), s.shape)], {}), s);

@@ -53,7 +53,8 @@ export function logsumexp(x: TensorLike, axis: Axis = null, opts: ReduceOptions 
   return opts.keepdims ? s : reshape(s, t.shape.filter((_, i) => !axes.includes(i)));
 }
 
-function lowest(t: Tensor): number | bigint | boolean {
+/** The identity of a max reduction over `t`: its dtype's lowest value (-inf for floats). */
+export function lowest(t: Tensor): number | bigint | boolean {
   if (t.dtype === 'pred') return false;
   if (isFloat(t.dtype)) return -Infinity;
   return INT_RANGE[t.dtype][0];
