@@ -175,6 +175,7 @@ export interface Prepared {
 /** A verified module loaded on `backend`, without compile()'s naming and checks (the tracer's path). */
 export async function prepare(backend: BackendName, m: Module, options: CompileOptions, threads: number): Promise<Prepared> {
   if (backend === 'wasm') {
+    await (await import('./plain_binaryen.js')).loadBinaryenPlainly();
     const { prepareWasm } = await import('../wasm_backend.js');
     const { model } = await prepareWasm(m, { threads, fusion: options.fusion, relaxedSimd: options.relaxedSimd, aliases: options.aliases });
     return {

@@ -137,8 +137,8 @@ describe('jit with donated arguments (wasm)', () => {
       if (i === 0) bytes = buffer.byteLength;
       expect(buffer.byteLength).toBe(bytes);
     }
-    expect(Array.from(await a.w.data())).toEqual(Array.from(await b.w.data()));
-    expect(Array.from(await a.v.data())).toEqual(Array.from(await b.v.data()));
+    expect(await list(a.w)).toEqual(await list(b.w));
+    expect(await list(a.v)).toEqual(await list(b.v));
     await expect(firstStep!.w.data()).rejects.toThrow(/donated to a jitted call/);
   });
 });

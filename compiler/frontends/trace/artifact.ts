@@ -29,6 +29,7 @@ export async function writeArtifact(fn: (...args: never[]) => unknown, exampleAr
     if (names.length > 0 && names.length !== module.entry.params.length)
       throw new Error(`kiln: writeArtifact got ${names.length} input names for ${module.entry.params.length} inputs`);
     names.forEach((n, i) => { module.entry.params[i].name = n; });
+    await (await import('../../api/plain_binaryen.js')).loadBinaryenPlainly();
     const [{ buildArtifact, writeArtifact: write }, { verified }] = await Promise.all([import('../../artifact/index.js'), import('../../verified.js')]);
     const art = buildArtifact(verified(module, name), { outputNames: opts.outputNames, embedWeights: false, threads: opts.threads });
     write(art, dir);
