@@ -3,7 +3,7 @@
 // rebuild wrote to dist/runtime/, beside this code's chunk; bin/kiln.mjs rebuilds them
 // when a runtime source is newer. From the TypeScript sources (vitest, tsx), built once
 // per process by the same function into memory, so tests ship the CLI's bytes.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRuntime, type RuntimeProblem } from '../../bin/runtime.mjs';
 
@@ -23,11 +23,17 @@ let built: Built | undefined;
  * folders where a module has no .d.ts (bin/runtime.mjs says why).
  */
 export function runtimeFiles(folders: readonly string[]): [string, Uint8Array][] {
-  built ??= FROM_SOURCES ? buildRuntime(join(import.meta.dirname, '..', '..', 'runtime')) : readBuilt(join(import.meta.dirname, 'runtime'));
+  built ??= FROM_SOURCES ? buildRuntime(join(import.meta.dirname, '..', '..', 'runtime')) : readBuilt(builtDir());
   const inFolders = (name: string) => folders.includes(name.split('/')[0]);
   const problem = built.problems.find((p) => inFolders(p.file));
   if (problem) throw new Error(`kiln: runtime/${problem.file} has no declarations to ship: ${problem.message}`);
   return [...built.files].filter(([name]) => inFolders(name));
+}
+
+/** dist/runtime/: beside the CLI's chunks (dist/), or one up from the library's (dist/lib/). */
+function builtDir(): string {
+  const beside = join(import.meta.dirname, 'runtime');
+  return existsSync(beside) ? beside : join(import.meta.dirname, '..', 'runtime');
 }
 
 /** dist/runtime/'s files, as its files.json lists them. */
