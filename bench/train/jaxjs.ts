@@ -11,12 +11,17 @@
 // Node 20 has none, so it runs on one thread (init checks).
 //
 // jax-js moves arrays into the operations that use them: `.ref` keeps a second use alive.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { readBatches, readF32, type Fixtures, type ModelName } from './fixtures.js';
 import type { TrainPeer } from './peer.js';
 
 type Jax = typeof import('@jax-js/jax');
 type Arr = import('@jax-js/jax').Array;
 let jax: Jax;
+/** Its package.json is not in its exports map; read it next to dist/. */
+const VERSION = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@jax-js/jax')), '..', 'package.json'), 'utf8')).version as string;
 const CONV = process.env.KILN_BENCH_JAXJS_CONV === 'lax' ? 'lax' : 'im2col';
 
 /** conv2d 'same', stride 1, NHWC input, HWIO kernel (odd k). */
@@ -67,7 +72,7 @@ const peer: TrainPeer = {
     jax.defaultDevice('wasm');
     if (typeof (globalThis as { Worker?: unknown }).Worker !== 'undefined') throw new Error('jax-js: Worker exists, its wasm backend would use threads');
   },
-  note: (model) => `jax-js ${'0.1.25'} wasm (1 thread), jit(valueAndGrad + ${model === 'cnn' ? `Adam by hand), conv as ${CONV === 'lax' ? 'lax.convGeneralDilated' : 'im2col + dot'}` : 'SGD)'}`,
+  note: (model) => `jax-js ${VERSION} wasm (1 thread), jit(valueAndGrad + ${model === 'cnn' ? `Adam by hand), conv as ${CONV === 'lax' ? 'lax.convGeneralDilated' : 'im2col + dot'}` : 'SGD)'}`,
 
   async setup(fx: Fixtures, model: ModelName) {
     const { numpy: np } = jax;

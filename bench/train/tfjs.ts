@@ -46,9 +46,11 @@ function inputGrad(dy: TF.Tensor4D, w: TF.Tensor4D): TF.Tensor4D {
 
 /** relu(conv2d(x, w, 'same') + b), with the gradient tfjs-backend-wasm cannot compute written out. */
 function convBiasRelu(needInputGrad: boolean) {
-  return tf.customGrad((x, w, b, save) => {
-    const y = tf.fused.conv2d({ x: x as TF.Tensor4D, filter: w as TF.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' });
-    save([x, w, y]);
+  return tf.customGrad((...args: (TF.Tensor | TF.GradSaveFunc)[]) => {
+    const [x, w, b] = args as TF.Tensor4D[];
+    const save = args[3] as TF.GradSaveFunc;
+    const y = tf.fused.conv2d({ x: x!, filter: w!, strides: 1, pad: 'same', bias: b, activation: 'relu' });
+    save([x!, w!, y]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
@@ -83,7 +85,7 @@ const peer: TrainPeer = {
       x: model === 'cnn' ? tf.tensor4d(b.images, [spec.batch, 28, 28, 1]) : tf.tensor2d(b.images, [spec.batch, 784]),
       y: tf.tensor1d(b.labels, 'int32'),
     }));
-    const opt = spec.optimizer.kind === 'adam' ? tf.train.adam(spec.optimizer.lr, spec.optimizer.beta1, spec.optimizer.beta2, spec.optimizer.eps) : tf.train.sgd(spec.optimizer.lr);
+    const opt: TF.Optimizer = spec.optimizer.kind === 'adam' ? tf.train.adam(spec.optimizer.lr, spec.optimizer.beta1, spec.optimizer.beta2, spec.optimizer.eps) : tf.train.sgd(spec.optimizer.lr);
     const conv1 = convBiasRelu(false), conv2 = convBiasRelu(true);
     const logits =
       model === 'cnn'
