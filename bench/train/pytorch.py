@@ -88,14 +88,14 @@ def step():
 
 
 def blas():
-    """The BLAS library this process mapped (after a matmul has run)."""
+    """The BLAS libraries this process mapped (after a matmul has run), as folder/file."""
     libs = set()
     with open("/proc/self/maps") as f:
         for line in f:
-            path = line.split()[-1]
+            path = os.path.realpath(line.split()[-1])
             if "blas" in os.path.basename(path):
-                libs.add(os.path.realpath(path))
-    return ", ".join(sorted(libs)) or "none mapped"
+                libs.add(os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path)))
+    return " + ".join(sorted(libs)) or "none mapped"
 
 
 setup_ms = (time.perf_counter() - t0) * 1000
