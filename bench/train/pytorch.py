@@ -88,14 +88,15 @@ def step():
 
 
 def blas():
-    """The BLAS libraries this process mapped (after a matmul has run), as folder/file."""
-    libs = set()
+    """The libblas.so.3 this process mapped (Debian's torch calls BLAS through it), as folder/file."""
     with open("/proc/self/maps") as f:
         for line in f:
             path = os.path.realpath(line.split()[-1])
-            if "blas" in os.path.basename(path):
-                libs.add(os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path)))
-    return " + ".join(sorted(libs)) or "none mapped"
+            if os.path.basename(path).startswith("libblas.so"):
+                folder = os.path.basename(os.path.dirname(path))
+                kind = "OpenBLAS" if "openblas" in folder else "the reference BLAS" if folder == "blas" else "BLAS"
+                return f"{kind} ({folder}/{os.path.basename(path)})"
+    return "none mapped"
 
 
 setup_ms = (time.perf_counter() - t0) * 1000
