@@ -94,7 +94,7 @@ def blas():
             path = os.path.realpath(line.split()[-1])
             if os.path.basename(path).startswith("libblas.so"):
                 folder = os.path.basename(os.path.dirname(path))
-                kind = "OpenBLAS" if "openblas" in folder else "the reference BLAS" if folder == "blas" else "BLAS"
+                kind = "OpenBLAS" if "openblas" in folder else "reference" if folder == "blas" else "other"
                 return f"{kind} ({folder}/{os.path.basename(path)})"
     return "none mapped"
 
@@ -116,6 +116,6 @@ for _ in range(args.samples):
 conv = ""
 if args.model == "cnn":
     conv = ", conv by oneDNN" if torch.backends.mkldnn.is_available() else ", conv by im2col + BLAS"
-note = f"PyTorch {torch.__version__} eager, {torch.get_num_threads()} thread, BLAS {blas()}{conv}"
+note = f"PyTorch {torch.__version__} eager, {torch.get_num_threads()} thread, BLAS: {blas()}{conv}"
 result = {"peer": "pytorch", "model": args.model, "note": note, "setupMs": setup_ms, "firstStepMs": first_ms, "samples": samples, "losses": losses}
 print("RESULT " + json.dumps(result), flush=True)
