@@ -50,7 +50,7 @@ export async function buildCli({ clean = false } = {}) {
   const [result, lib] = await Promise.all([
     build({ ...common, entryPoints: { kiln: join(ROOT, 'compiler', 'cli', 'main.ts') }, outdir: DIST, platform: 'node', target: 'node20', external: EXTERNAL }),
     build({
-      ...common, entryPoints: { index: join(ROOT, 'compiler', 'index.ts') }, outdir: DIST_LIB, platform: 'neutral', target: 'es2022',
+      ...common, entryPoints: { index: join(ROOT, 'compiler', 'index.ts'), node: join(ROOT, 'compiler', 'node.ts') }, outdir: DIST_LIB, platform: 'neutral', target: 'es2022',
       mainFields: ['module', 'main'], external: [...EXTERNAL, 'node:*'],
     }),
   ]);
@@ -85,11 +85,13 @@ async function libTypes(clean) {
     if (sources.every((p) => (statSync(join(ROOT, p), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= built)) return sources;
   }
   const { buildTypes, typeClosure } = await import('./types.mjs');
-  const entry = 'compiler/index.ts';
-  const sources = ['bin/types.mjs', ...typeClosure(ROOT, entry)];
-  for (const [name, text] of buildTypes(ROOT, entry)) {
-    mkdirSync(dirname(join(LIB_TYPES, name)), { recursive: true });
-    writeAtomically(join(LIB_TYPES, name), text);
+  const entries = ['compiler/index.ts', 'compiler/node.ts'];
+  const sources = ['bin/types.mjs', ...new Set(entries.flatMap((e) => typeClosure(ROOT, e)))];
+  for (const entry of entries) {
+    for (const [name, text] of buildTypes(ROOT, entry)) {
+      mkdirSync(dirname(join(LIB_TYPES, name)), { recursive: true });
+      writeAtomically(join(LIB_TYPES, name), text);
+    }
   }
   writeAtomically(list, JSON.stringify({ sources }, null, 1) + '\n');
   return sources;

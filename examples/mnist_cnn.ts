@@ -3,7 +3,8 @@
 // held-out digits, then written as a `kiln compile` artifact that runs without kiln.
 //
 //   npx tsx examples/mnist_cnn.ts [--steps 600] [--batch 64] [--lr 0.001] [--fashion] [--out examples/out/mnist_cnn]
-import { jit, nn, numpy as np, optim, random, valueAndGrad, writeArtifact, type Tensor } from 'kiln';
+import { jit, nn, numpy as np, optim, random, valueAndGrad, type Tensor } from 'kiln';
+import { writeArtifact } from 'kiln/node';
 import { batcher, loadDigits, progress } from './mnist_data.js';
 
 const flag = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);

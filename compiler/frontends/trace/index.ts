@@ -1,5 +1,6 @@
 // The traced array API: tensors, the numpy, nn and random namespaces, jit, the
-// transformations (grad, vjp, jvp, vmap), optimisers, ONNX models as functions, artifacts.
+// transformations (grad, vjp, jvp, vmap), optimisers, ONNX models as functions.
+// (writeArtifact, which writes files, is compiler/node.ts's: 'kiln/node'.)
 export { Tensor } from './tensor.js';
 export { jit, type JitOptions, type Jitted, type Lowered } from './jit.js';
 export { grad, jvp, valueAndGrad, vjp, vmap, type GradOptions, type InAxes } from './transforms.js';
@@ -7,7 +8,6 @@ export { setBackend } from './config.js';
 export { clearExecutables } from './executables.js';
 export { treeMap, type Tree } from './pytree.js';
 export { fromOnnx, type OnnxFunction } from './onnx.js';
-export { writeArtifact, type ArtifactOptions } from './artifact.js';
 export * as numpy from './numpy/index.js';
 export * as nn from './nn/index.js';
 export * as random from './random.js';
