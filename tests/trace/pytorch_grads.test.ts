@@ -80,10 +80,10 @@ describe.skipIf(!haveTorch)(`PyTorch's cross-entropy gradients${haveTorch ? '' :
         expect(Object.keys(grads).sort()).toEqual(Object.keys(c.f.params).sort());
         expect(Object.keys(grads).sort()).toEqual(Object.keys(c.grads).sort());
         const names = Object.keys(c.grads);
-        const [loss, ...got] = await realize([value, ...names.map((n) => grads[n])]);
+        const [loss, ...got] = (await realize([value, ...names.map((n) => grads[n])])) as Float32Array[];
         const errors = [`loss ${relError(loss, [c.loss]).toExponential(2)}`];
         names.forEach((n, i) => {
-          const rel = relError(got[i] as Float32Array, c.grads[n]);
+          const rel = relError(got[i], c.grads[n]);
           errors.push(`${n} ${rel.toExponential(2)}`);
           expect(rel, `${how}: d loss / d ${n}`).toBeLessThanOrEqual(RTOL);
         });
