@@ -2,9 +2,7 @@
 // python3-torch) must match PyTorch's own outputs within 1e-4 relative on every backend.
 // The models are exported afresh into a temporary folder (LeNet-5's weights alone are
 // 13 MB, too big to commit); without python3-torch these tests are skipped.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../compiler/backend.js';
@@ -13,10 +11,7 @@ import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
 import type { ImportOptions } from '../../compiler/frontends/onnx/import.js';
 import { readNpy } from '../../compiler/io/npy.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
-
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = join(import.meta.dirname, 'pytorch', 'export.py');
-const haveTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
+import { exportedModels, haveTorch } from './pytorch/exported.js';
 
 /** Relative tolerance against PyTorch, with an absolute floor for values near zero. */
 const RTOL = 1e-4, ATOL = 1e-5;
@@ -51,9 +46,7 @@ const maxAbs = (got: ArrayLiteral, want: ArrayLiteral): number =>
 describe.skipIf(!haveTorch)('PyTorch-exported models', () => {
   let dir = '';
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kiln-torch-'));
-    const r = spawnSync(PYTHON, [SCRIPT, dir], { encoding: 'utf8', timeout: 300_000 });
-    if (r.status !== 0) throw new Error(`export.py failed: ${r.stderr}`);
+    dir = exportedModels();
   }, 300_000);
 
   it('exports every model', () => {

@@ -5,6 +5,11 @@ Run with Debian's python3 (python3-torch 1.13, python3-onnx):
     /usr/bin/python3 tests/onnx/pytorch/export.py OUT_DIR
 Writes OUT_DIR/<model>/model.onnx, input_N.npy and output_N.npy per model. Seeds are
 fixed, so a run reproduces the same weights, inputs and outputs.
+
+For the models in GRAD_MODELS it also writes labels.npy (int32), and PyTorch's value and
+gradients of the mean cross-entropy `F.cross_entropy(model(input_0), labels)`, computed in
+float64: loss.npy, and grads/<initializer>.npy per parameter under the name of the ONNX
+initializer it exports as (the export is checked to hold each parameter as it is).
 """
 import os
 import sys
@@ -13,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from onnx import load as load_onnx, numpy_helper
 
 OPSET = 13
 
@@ -154,6 +160,32 @@ MODELS = [
     ('mlp_dynamic_batch', MLP, (5, 784), True, False),
 ]
 
+# Models whose cross-entropy gradients are written too (their parameters are all initializers).
+GRAD_MODELS = {'mlp', 'lenet5_b64'}
+
+
+def write_grads(d, model, x):
+    """labels.npy, loss.npy and grads/<initializer>.npy: the mean cross-entropy's value and
+    gradient with respect to every parameter, in float64, keyed by ONNX initializer name."""
+    inits = {t.name: numpy_helper.to_array(t) for t in load_onnx(os.path.join(d, 'model.onnx')).graph.initializer}
+    params = dict(model.named_parameters())
+    if set(params) != set(inits):
+        raise SystemExit(f'{d}: initializers {sorted(inits)} are not the parameters {sorted(params)}')
+    for name, p in params.items():
+        # A folded or transposed initializer would not be this parameter's gradient's shape or values.
+        if not np.array_equal(inits[name], p.detach().numpy()):
+            raise SystemExit(f'{d}: initializer {name} is not parameter {name} as it is')
+    labels = torch.randint(0, model(x).shape[1], (x.shape[0],), generator=torch.Generator().manual_seed(2))
+    m64 = model.double()
+    loss = F.cross_entropy(m64(x.double()), labels)  # reduction='mean'
+    grads = torch.autograd.grad(loss, list(params.values()))
+    model.float()
+    np.save(os.path.join(d, 'labels.npy'), labels.numpy().astype(np.int32))
+    np.save(os.path.join(d, 'loss.npy'), loss.detach().numpy())
+    os.makedirs(os.path.join(d, 'grads'), exist_ok=True)
+    for name, g in zip(params, grads):
+        np.save(os.path.join(d, 'grads', name + '.npy'), g.numpy())
+
 
 def export(out_dir, name, ctor, shape, dynamic, keep_bn):
     torch.manual_seed(0)
@@ -175,6 +207,8 @@ def export(out_dir, name, ctor, shape, dynamic, keep_bn):
         do_constant_folding=not keep_bn, **kwargs)
     np.save(os.path.join(d, 'input_0.npy'), x.numpy())
     np.save(os.path.join(d, 'output_0.npy'), y.numpy())
+    if name in GRAD_MODELS:
+        write_grads(d, model, x)
 
 
 def main():
