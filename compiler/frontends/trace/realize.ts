@@ -28,6 +28,32 @@ export async function realize(tensors: readonly Tensor[]): Promise<TypedArray[]>
 /** The node's values for a caller to keep: a copy where they are a view a later run overwrites. */
 const readable = (n: Node): TypedArray => (n.kind === 'data' && n.resident ? n.array!.slice() : hostArray(n)!);
 
+let batch: { tensors: Tensor[]; done: Promise<Promise<TypedArray>[]> } | undefined;
+
+/** `t`'s values, computed with every other tensor read in the same turn, by one module. */
+export function realizeSoon(t: Tensor): Promise<TypedArray> {
+  if (!batch) {
+    const tensors: Tensor[] = [];
+    // The batch is closed when the microtask runs: reads after that start the next one.
+    const done = Promise.resolve().then(() => {
+      batch = undefined;
+      return realizeEach(tensors);
+    });
+    batch = { tensors, done };
+  }
+  const at = batch.tensors.push(t) - 1;
+  return batch.done.then((results) => results[at]);
+}
+
+/** Together; where that fails, one by one, so each read gets its own error (or value). */
+async function realizeEach(tensors: Tensor[]): Promise<Promise<TypedArray>[]> {
+  try {
+    return (await realize(tensors)).map((a) => Promise.resolve(a));
+  } catch {
+    return tensors.map((t) => realize([t]).then(([a]) => a));
+  }
+}
+
 export function realizeSync(t: Tensor): TypedArray {
   const pending = unknown([t]);
   const waiting = futures([t.node]);

@@ -3,7 +3,7 @@
 // configured backend (`await t.data()`) or the interpreter (`t.dataSync()`), and kept.
 import type { DType, TypedArray } from '../../../runtime/core/dtype.js';
 import { arrayShape, type Node } from './node.js';
-import { realize, realizeSync } from './realize.js';
+import { realizeSoon, realizeSync } from './realize.js';
 
 export class Tensor {
   /**
@@ -18,9 +18,13 @@ export class Tensor {
   get ndim(): number { return arrayShape(this.node).dims.length; }
   get size(): number { return arrayShape(this.node).dims.reduce((a, b) => a * b, 1); }
 
-  /** The values, row-major, in the typed array of the dtype (shared: do not modify it). */
-  async data(): Promise<TypedArray> {
-    return realize([this]).then(([a]) => a);
+  /**
+   * The values, row-major, in the typed array of the dtype (shared: do not modify it).
+   * Reads asked for in the same turn are computed together, by one module:
+   * `await Promise.all(ts.map((t) => t.data()))` runs the graph once.
+   */
+  data(): Promise<TypedArray> {
+    return realizeSoon(this);
   }
 
   /** The values, computed now on the interpreter (or already known). */
