@@ -7,6 +7,6 @@ export { KilnError, type ErrorCode } from './api/errors.js';
 export type { BackendName, CompileOptions, DType, Executable, Inputs, OnnxOptions, Output, TensorInfo, TypedArray } from './api/types.js';
 export type { Module } from '../ir/module.js';
 export {
-  Tensor, jit, grad, valueAndGrad, vjp, jvp, vmap, numpy, nn, random, optim, fromOnnx, setBackend, clearExecutables, treeMap,
+  Tensor, jit, grad, valueAndGrad, vjp, jvp, vmap, numpy, nn, random, optim, fromOnnx, setBackend, setCacheDir, clearExecutables, treeMap,
   type JitOptions, type Jitted, type Lowered, type GradOptions, type InAxes, type OnnxFunction, type Tree,
 } from './frontends/trace/index.js';

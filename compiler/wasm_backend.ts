@@ -3,7 +3,7 @@
 import type { Literal } from '../ir/literal.js';
 import type { Module } from '../ir/module.js';
 import { ARRAY_OF, hasRelaxedSimd, loadModel, type Model } from '../runtime/wasm/index.js';
-import { compileWasm } from '../targets/wasm/index.js';
+import { compileWasm, type WasmArtifact } from '../targets/wasm/index.js';
 import { WASM_TARGET } from '../targets/wasm/target.js';
 import type { Backend, Executable } from './backend.js';
 import { compileProgram, type CompileOptions } from './compile.js';
@@ -17,13 +17,14 @@ export interface WasmBackendOptions extends CompileOptions {
 }
 
 /** Compiles `m` to a loaded wasm model; inputs and outputs by position. */
-export async function prepareWasm(m: Module, opts: WasmBackendOptions = {}): Promise<Executable & { model: Model }> {
+export async function prepareWasm(m: Module, opts: WasmBackendOptions = {}): Promise<Executable & { model: Model; artifact: WasmArtifact }> {
   const { program } = compileProgram(m, { ...opts, target: opts.target ?? WASM_TARGET });
   const threads = opts.threads ?? 1;
   const art = compileWasm(program, { shared: threads > 1, relaxedSimd: opts.relaxedSimd ?? hasRelaxedSimd() });
   const model = await loadModel(art.wasm, art.manifest, { threads, weights: art.weights });
   return {
     model,
+    artifact: art,
     run: async (args: readonly Literal[]) => {
       // Each input's bytes are a fresh buffer of exactly its size: view them as the runtime wants.
       const inputs = inputBytes(program, args).map(({ bytes }, i) => new ARRAY_OF[art.manifest.inputs[i].dtype](bytes.buffer));

@@ -172,21 +172,25 @@ export interface Prepared {
   model?: WasmModel;
 }
 
+/** A loaded wasm model as a Prepared: the runtime takes and gives the same typed arrays, no conversion. */
+export function wasmPrepared(model: WasmModel): Prepared {
+  return {
+    run: async (inputs) => {
+      const out = await model.run(inputs);
+      return model.manifest.outputs.map((t) => out[t.name]);
+    },
+    dispose: async () => model.dispose(),
+    model,
+  };
+}
+
 /** A verified module loaded on `backend`, without compile()'s naming and checks (the tracer's path). */
 export async function prepare(backend: BackendName, m: Module, options: CompileOptions, threads: number): Promise<Prepared> {
   if (backend === 'wasm') {
     await (await import('./plain_binaryen.js')).loadBinaryenPlainly();
     const { prepareWasm } = await import('../wasm_backend.js');
     const { model } = await prepareWasm(m, { threads, fusion: options.fusion, relaxedSimd: options.relaxedSimd, aliases: options.aliases });
-    return {
-      // The runtime takes and gives the same typed arrays: no conversion.
-      run: async (inputs) => {
-        const out = await model.run(inputs);
-        return model.manifest.outputs.map((t) => out[t.name]);
-      },
-      dispose: async () => model.dispose(),
-      model,
-    };
+    return wasmPrepared(model);
   }
   const convert = await import('./literals.js');
   if (backend === 'webgpu') {

@@ -4,7 +4,7 @@
 export { Tensor } from './tensor.js';
 export { jit, type JitOptions, type Jitted, type Lowered } from './jit.js';
 export { grad, jvp, valueAndGrad, vjp, vmap, type GradOptions, type InAxes } from './transforms.js';
-export { setBackend } from './config.js';
+export { setBackend, setCacheDir } from './config.js';
 export { clearExecutables } from './executables.js';
 export { treeMap, type Tree } from './pytree.js';
 export { fromOnnx, type OnnxFunction } from './onnx.js';
