@@ -16,7 +16,10 @@ export const STRUCTURAL_CASES: { [O in Opcode]?: Case[] } = {
     { module: () => mod([f32(3, 2)], (c, [x]) => c.broadcast(x, [3, 4, 2], [0, 2])) },
   ],
   reshape: [{ module: () => mod([f32(2, 3, 2)], (c, [x]) => c.reshape(x, [3, 4])) }],
-  bitcast: [{ module: () => mod([f32(2, 3)], (c, [x]) => c.op('bitcast', [x], {}, f32(3, 2))) }],
+  bitcast: [
+    { module: () => mod([f32(2, 3)], (c, [x]) => c.op('bitcast', [x], {}, f32(3, 2))) },
+    { module: () => mod([array('u32', [6])], (c, [x]) => c.op('bitcast', [x], {}, f32(2, 3))) },
+  ],
   transpose: [{ module: () => mod([f32(2, 3, 4)], (c, [x]) => c.transpose(x, [2, 0, 1])) }],
   slice: [{ module: () => mod([f32(5, 6)], (c, [x]) => c.slice(x, [1, 0], [5, 6], [2, 3])) }],
   reverse: [{ module: () => mod([f32(2, 3, 4)], (c, [x]) => c.reverse(x, [0, 2])) }],
