@@ -17,7 +17,7 @@ function indexMatrix(ctx: RuleCtx, starts: readonly BVal[], adjust?: (x: Instruc
     const v = moveTo(ctx, s, 0);
     return ctx.c.reshape(adjust ? adjust(v, k) : v, [ctx.size, 1]);
   });
-  return ctx.c.concatenate(cols, 1);
+  return cols.length === 1 ? cols[0] : ctx.c.concatenate(cols, 1);
 }
 
 export const dynamicSliceRule: BatchRule<'dynamic-slice'> = (ctx, instr, args) => {
