@@ -41,10 +41,13 @@ export const STRUCTURAL_CASES: { [O in Opcode]?: Case[] } = {
   'dynamic-slice': [
     { module: () => mod([f32(5, 4), s32, s32], (c, [x, i, j]) => c.dynamicSlice(x, [i, j], [2, 3])) },
     { module: () => mod([f32(6), s32], (c, [x, i]) => c.dynamicSlice(x, [i], [3])) },
+    // Old dumps' form: one vector of starts.
+    { module: () => mod([f32(5, 4), array('s32', [2])], (c, [x, i]) => c.op('dynamic-slice', [x, i], { dynamic_slice_sizes: [2, 3] })) },
   ],
   'dynamic-update-slice': [
     { module: () => mod([f32(5, 4), f32(2, 3), s32, s32], (c, [x, u, i, j]) => c.dynamicUpdateSlice(x, u, [i, j])) },
     { module: () => mod([f32(6), f32(2), s32], (c, [x, u, i]) => c.dynamicUpdateSlice(x, u, [i])) },
+    { module: () => mod([f32(5, 4), f32(2, 3), array('s32', [2])], (c, [x, u, i]) => c.op('dynamic-update-slice', [x, u, i], {})) },
   ],
   gather: [
     {
