@@ -2,14 +2,14 @@
 // and kernels, against the interpreter on the batched module (within wasm's rounding:
 // fused multiply-adds).
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/index.js';
+import { compile, type TypedArray } from '../../compiler/index.js';
 import { randomInputs } from '../../compiler/random.js';
 import { interpret } from '../../ir/interpret/index.js';
 import type { ArrayLiteral, Literal, TupleLiteral } from '../../ir/literal.js';
 import { vmap } from '../../passes/batching/index.js';
 import { CASES } from './cases.js';
 
-const TYPED: Record<string, new (xs: ArrayLike<number>) => ArrayLike<number>> = {
+const TYPED: Record<string, new (xs: ArrayLike<number>) => TypedArray> = {
   f32: Float32Array, s32: Int32Array, u32: Uint32Array, pred: Uint8Array, u8: Uint8Array, s8: Int8Array,
 };
 
