@@ -10,6 +10,14 @@ const f32 = (...dims: number[]) => array('f32', dims);
 const add = (b: ModuleBuilder) => scalarFn(b, 'add', 'f32', (c, x, y) => c.add(x, y));
 const max = (b: ModuleBuilder) => scalarFn(b, 'max', 'f32', (c, x, y) => c.maximum(x, y));
 
+function argmaxComputation(b: ModuleBuilder) {
+  return b.computation('argmax', (c) => {
+    const [v, i, w, j] = [c.parameter(scalar('f32')), c.parameter(scalar('s32')), c.parameter(scalar('f32')), c.parameter(scalar('s32'))];
+    const keep = c.compare(v, w, 'GE');
+    return [c.select(keep, v, w), c.select(keep, i, j)];
+  });
+}
+
 export const COMPUTE_CASES: { [O in Opcode]?: Case[] } = {
   dot: [
     { module: () => mod([f32(2, 3), f32(3, 4)], (c, [x, y]) => c.dot(x, y)) },
@@ -33,13 +41,19 @@ export const COMPUTE_CASES: { [O in Opcode]?: Case[] } = {
       axes: [[0, null], [2, null], [1, null]],
     },
     {
+      // The init batched too: each example folds its own init first.
+      module: () => mod([f32(3, 2, 4), scalar('f32')], (c, [x, init], [sum]) => c.reduce(c.multiply(x, x), init, [0, 2], sum), (b) => [add(b)]),
+      axes: [[0, 0], [3, 0], [null, 0], [1, 0]],
+    },
+    {
+      // Variadic with batched inits: the max and where it is, from a per-example start.
+      module: () => mod([f32(3, 4), scalar('f32'), scalar('s32')], (c, [x, v0, i0], [argmax]) => c.reduce([x, c.iota(array('s32', [3, 4]), 0)], [v0, i0], [0], argmax),
+        (b) => [argmaxComputation(b)]),
+    },
+    {
       // Variadic: the max and where it is, along dim 1.
       module: () => mod([f32(3, 4)], (c, [x], [argmax]) => c.reduce([x, c.iota(array('s32', [3, 4]), 1)], [c.constantScalar('f32', -Infinity), c.constantScalar('s32', 0)], [1], argmax),
-        (b) => [b.computation('argmax', (c) => {
-          const [v, i, w, j] = [c.parameter(scalar('f32')), c.parameter(scalar('s32')), c.parameter(scalar('f32')), c.parameter(scalar('s32'))];
-          const keep = c.compare(v, w, 'GE');
-          return [c.select(keep, v, w), c.select(keep, i, j)];
-        })]),
+        (b) => [argmaxComputation(b)]),
     },
   ],
   'reduce-window': [
