@@ -85,10 +85,6 @@ export function sameBdim(a: BDim, b: BDim): boolean {
   return a.length === b.length && a.every((x, k) => sameBdim(x, b[k]));
 }
 
-export function scalarConstant(ctx: RuleCtx, dtype: DType, value: number | boolean): Instruction {
-  return ctx.c.constantScalar(dtype, value);
-}
-
 /** An array shape with another element type. */
 export const withType = (s: Shape, dtype: DType): Shape => (s.kind === 'array' ? { ...s, dtype } : s);
 

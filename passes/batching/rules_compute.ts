@@ -1,10 +1,11 @@
 // dot, reductions, windows, sort and map. The batch dim becomes a dot batch dim (or a free
 // dim when only one side is batched), a kept dim of a reduce, a size-1 window dim, a dim
-// sort does not sort along. Init values must be unbatched: a reducer's init is one scalar.
+// sort does not sort along. A window's init must be unbatched; a reduce's may not be.
 import type { WindowDim } from '../../ir/attrs.js';
 import type { Instruction } from '../../ir/module.js';
 import type { OpAttrs } from '../../ir/opcodes.js';
 import { inferShape } from '../../ir/shape_inference.js';
+import { reduceBatchedInit } from './rules_reduce_init.js';
 import { allAt, dimsOf, dtypeOf, insertAt, shift, withType } from './moves.js';
 import { type BDim, type BVal, type BatchRule, arrayBdim, refuse } from './types.js';
 
@@ -45,12 +46,12 @@ const results = (instr: Instruction, b: number): BDim => (instr.shape.kind === '
 
 function unbatchedInits(instr: Instruction, inits: readonly BVal[]): void {
   if (inits.some((v) => v.b !== null))
-    refuse(instr, "its init value is batched: a reducer's init is one scalar for all examples (JAX refuses this too); make the init a constant");
+    refuse(instr, "its init value is batched: a window's init is one scalar for all examples, and padding and dilation holes read it (JAX refuses this too)");
 }
 
 export const reduceRule: BatchRule<'reduce'> = (ctx, instr, args) => {
   const k = args.length / 2;
-  unbatchedInits(instr, args.slice(k));
+  if (args.slice(k).some((v) => v.b !== null)) return reduceBatchedInit(ctx, instr, args);
   const { xs, b } = allAt(ctx, args.slice(0, k));
   const dims = instr.attrs.dimensions;
   const attrs: OpAttrs<'reduce'> = { ...instr.attrs, dimensions: dims.map((d) => shift(d, b)) };

@@ -17,11 +17,29 @@ function indexMatrix(ctx: RuleCtx, starts: readonly BVal[], adjust?: (x: Instruc
     const v = moveTo(ctx, s, 0);
     return ctx.c.reshape(adjust ? adjust(v, k) : v, [ctx.size, 1]);
   });
-  return ctx.c.concatenate(cols, 1);
+  return cols.length === 1 ? cols[0] : ctx.c.concatenate(cols, 1);
+}
+
+/**
+ * The start indices as scalars. Old dumps give them as one rank-1 vector operand; it is split
+ * (an unbatched one into scalars, a batched one into one [size] vector per component).
+ */
+function startScalars(ctx: RuleCtx, starts: readonly BVal[], original: readonly Instruction[]): readonly BVal[] {
+  if (original.length !== 1 || dimsOf(original[0]).length !== 1) return starts;
+  const r = dimsOf(original[0])[0];
+  const v = starts[0];
+  const batched = v.b !== null;
+  const x = batched ? moveTo(ctx, v, 0) : v.x;
+  const n = batched ? [ctx.size] : [];
+  return Array.from({ length: r }, (_, k) => {
+    const part = ctx.c.slice(x, [...n.map(() => 0), k], [...n, k + 1]);
+    return { x: ctx.c.reshape(part, n), b: batched ? 0 : null };
+  });
 }
 
 export const dynamicSliceRule: BatchRule<'dynamic-slice'> = (ctx, instr, args) => {
-  const [operand, ...starts] = args;
+  const operand = args[0];
+  const starts = startScalars(ctx, args.slice(1), instr.operands.slice(1));
   const sizes = instr.attrs.dynamic_slice_sizes;
   if (starts.every((s) => s.b === null)) {
     const b = arrayBdim(operand)!;
@@ -53,7 +71,8 @@ function overwrite(ctx: RuleCtx, dtype: DType) {
  * scatter would drop it.
  */
 export const dynamicUpdateSliceRule: BatchRule<'dynamic-update-slice'> = (ctx, instr, args) => {
-  const [operand, update, ...starts] = args;
+  const [operand, update] = args;
+  const starts = startScalars(ctx, args.slice(2), instr.operands.slice(2));
   if (starts.every((s) => s.b === null)) {
     const { xs: [o, u], b } = allAt(ctx, [operand, update]);
     const zero = ctx.c.constantScalar(starts.length > 0 ? dtypeOf(starts[0].x) : 's32', 0);

@@ -18,13 +18,18 @@ export const reshapeRule = (ctx: RuleCtx, instr: Instruction, args: readonly BVa
   return { x: ctx.c.reshape(x, [ctx.size, ...dimsOf(instr)]), b: 0 };
 };
 
-/** With row-major layouts a bitcast is a reshape; with others its meaning hangs on the layouts. */
+/**
+ * With row-major layouts a bitcast reinterprets each example's elements in order (a reshape,
+ * perhaps to another element type of the same width): batched in front, it does that per
+ * example. With other layouts its meaning hangs on them.
+ */
 export const bitcastRule: BatchRule<'bitcast'> = (ctx, instr, args) => {
   const rowMajor = (i: Instruction) => i.shape.kind === 'array' && (i.shape.layout === undefined ||
     shapeEquals(i.shape, { ...i.shape, layout: defaultLayout(i.shape.dims.length) }));
   if (!rowMajor(instr) || !rowMajor(instr.operands[0]))
     refuse(instr, 'a bitcast between non-row-major layouts reinterprets memory; batching would change which elements it reads');
-  return reshapeRule(ctx, instr, args);
+  const x = moveTo(ctx, args[0], 0);
+  return { x: ctx.c.op('bitcast', [x], {}, array(dtypeOf(instr), [ctx.size, ...dimsOf(instr)])), b: 0 };
 };
 
 export const transposeRule: BatchRule<'transpose'> = (ctx, instr, args) => {

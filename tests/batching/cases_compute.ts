@@ -10,6 +10,14 @@ const f32 = (...dims: number[]) => array('f32', dims);
 const add = (b: ModuleBuilder) => scalarFn(b, 'add', 'f32', (c, x, y) => c.add(x, y));
 const max = (b: ModuleBuilder) => scalarFn(b, 'max', 'f32', (c, x, y) => c.maximum(x, y));
 
+function argmaxComputation(b: ModuleBuilder) {
+  return b.computation('argmax', (c) => {
+    const [v, i, w, j] = [c.parameter(scalar('f32')), c.parameter(scalar('s32')), c.parameter(scalar('f32')), c.parameter(scalar('s32'))];
+    const keep = c.compare(v, w, 'GE');
+    return [c.select(keep, v, w), c.select(keep, i, j)];
+  });
+}
+
 export const COMPUTE_CASES: { [O in Opcode]?: Case[] } = {
   dot: [
     { module: () => mod([f32(2, 3), f32(3, 4)], (c, [x, y]) => c.dot(x, y)) },
@@ -33,13 +41,19 @@ export const COMPUTE_CASES: { [O in Opcode]?: Case[] } = {
       axes: [[0, null], [2, null], [1, null]],
     },
     {
+      // The init batched too: each example folds its own init first.
+      module: () => mod([f32(3, 2, 4), scalar('f32')], (c, [x, init], [sum]) => c.reduce(c.multiply(x, x), init, [0, 2], sum), (b) => [add(b)]),
+      axes: [[0, 0], [3, 0], [null, 0], [1, 0]],
+    },
+    {
+      // Variadic with batched inits: the max and where it is, from a per-example start.
+      module: () => mod([f32(3, 4), scalar('f32'), scalar('s32')], (c, [x, v0, i0], [argmax]) => c.reduce([x, c.iota(array('s32', [3, 4]), 0)], [v0, i0], [0], argmax),
+        (b) => [argmaxComputation(b)]),
+    },
+    {
       // Variadic: the max and where it is, along dim 1.
       module: () => mod([f32(3, 4)], (c, [x], [argmax]) => c.reduce([x, c.iota(array('s32', [3, 4]), 1)], [c.constantScalar('f32', -Infinity), c.constantScalar('s32', 0)], [1], argmax),
-        (b) => [b.computation('argmax', (c) => {
-          const [v, i, w, j] = [c.parameter(scalar('f32')), c.parameter(scalar('s32')), c.parameter(scalar('f32')), c.parameter(scalar('s32'))];
-          const keep = c.compare(v, w, 'GE');
-          return [c.select(keep, v, w), c.select(keep, i, j)];
-        })]),
+        (b) => [argmaxComputation(b)]),
     },
   ],
   'reduce-window': [
@@ -69,11 +83,32 @@ export const COMPUTE_CASES: { [O in Opcode]?: Case[] } = {
 };
 
 /** A loop counter `i < bound` over a (s32 i, ...) carry. */
-function counterLoop(b: ModuleBuilder, carry: Shape, bound: (c: ComputationBuilder, t: Instruction) => Instruction) {
-  return b.computation('cond', (c) => {
+function counterLoop(b: ModuleBuilder, carry: Shape, bound: (c: ComputationBuilder, t: Instruction) => Instruction, name = 'cond') {
+  return b.computation(name, (c) => {
     const t = c.parameter(carry);
     return c.compare(c.getTupleElement(t, 0), bound(c, t), 'LT');
   });
+}
+
+/** Loops over (i, n, x, acc): the outer runs i < n, its body an inner loop of i steps adding x to acc. */
+function nestedLoops(b: ModuleBuilder) {
+  const outer = tuple([scalar('s32'), scalar('s32'), f32(2), f32(2)]);
+  const inner = tuple([scalar('s32'), scalar('s32'), f32(2), f32(2)]);
+  const lt = (name: string, s: Shape) => counterLoop(b, s, (c, t) => c.getTupleElement(t, 1), name);
+  const innerCond = lt('inner_cond', inner);
+  const innerBody = b.computation('inner_body', (c) => {
+    const t = c.parameter(inner);
+    const [j, m, x, acc] = [0, 1, 2, 3].map((k) => c.getTupleElement(t, k));
+    return [c.add(j, c.constantScalar('s32', 1)), m, x, c.add(acc, x)];
+  });
+  const outerCond = lt('outer_cond', outer);
+  const outerBody = b.computation('outer_body', (c) => {
+    const t = c.parameter(outer);
+    const [i, n, x, acc] = [0, 1, 2, 3].map((k) => c.getTupleElement(t, k));
+    const r = c.whileLoop(innerCond, innerBody, c.tuple([c.constantScalar('s32', 0), i, x, acc]));
+    return [c.add(i, c.constantScalar('s32', 1)), n, x, c.getTupleElement(r, 3)];
+  });
+  return [outerCond, outerBody];
 }
 
 const carry3 = tuple([scalar('s32'), f32(3), f32(3)]);
@@ -85,6 +120,12 @@ export const CONTROL_CASES: { [O in Opcode]?: Case[] } = {
       (b) => [b.computation('f', (c) => c.add(c.multiply(c.parameter(f32(3)), c.parameter(f32(3))), c.constantArray('f32', [3], [1, 1, 1])))]),
   }],
   while: [
+    {
+      // Nested loops: for i < n: for j < i: acc += x; the inner bound is the outer counter.
+      module: () => mod([scalar('s32'), f32(2)], (c, [n, x], [outerCond, outerBody]) =>
+        c.getTupleElement(c.whileLoop(outerCond, outerBody, c.tuple([c.constantScalar('s32', 0), n, x, c.constantArray('f32', [2], [0, 0])])), 3),
+      (b) => nestedLoops(b)),
+    },
     {
       // (i, x, w) -> (i + 1, x * w + 1, w) four times; the bound is a constant.
       module: () => mod([f32(3), f32(3)], (c, [x, w], [cond, body]) => c.getTupleElement(c.whileLoop(cond, body, c.tuple([c.constantScalar('s32', 0), x, w])), 1),
@@ -114,6 +155,21 @@ export const CONTROL_CASES: { [O in Opcode]?: Case[] } = {
     },
   ],
   conditional: [
+    {
+      // Tuple results, one branch leaving its operand alone.
+      module: () => mod([scalar('pred'), f32(2, 3)], (c, [p, x], [t, f]) => {
+        const r = c.conditional(p, [t, f], [x, x]);
+        return [c.getTupleElement(r, 0), c.getTupleElement(r, 1)];
+      }, (b) => {
+        const sum = add(b);
+        const pair = (name: string, flip: boolean) => b.computation(name, (c) => {
+          const x = c.parameter(f32(2, 3));
+          const s = c.reduce(x, c.constantScalar('f32', 0), [1], sum);
+          return flip ? [c.negate(s), c.constantArray('f32', [2, 3], [1, 2, 3, 4, 5, 6])] : [s, x];
+        });
+        return [pair('t', false), pair('f', true)];
+      }),
+    },
     {
       module: () => mod([scalar('pred'), f32(3), f32(2, 3)], (c, [p, x, y], [, t, f]) => c.conditional(p, [t, f], [x, y]),
         (b) => {

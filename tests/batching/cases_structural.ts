@@ -16,7 +16,10 @@ export const STRUCTURAL_CASES: { [O in Opcode]?: Case[] } = {
     { module: () => mod([f32(3, 2)], (c, [x]) => c.broadcast(x, [3, 4, 2], [0, 2])) },
   ],
   reshape: [{ module: () => mod([f32(2, 3, 2)], (c, [x]) => c.reshape(x, [3, 4])) }],
-  bitcast: [{ module: () => mod([f32(2, 3)], (c, [x]) => c.op('bitcast', [x], {}, f32(3, 2))) }],
+  bitcast: [
+    { module: () => mod([f32(2, 3)], (c, [x]) => c.op('bitcast', [x], {}, f32(3, 2))) },
+    { module: () => mod([array('u32', [6])], (c, [x]) => c.op('bitcast', [x], {}, f32(2, 3))) },
+  ],
   transpose: [{ module: () => mod([f32(2, 3, 4)], (c, [x]) => c.transpose(x, [2, 0, 1])) }],
   slice: [{ module: () => mod([f32(5, 6)], (c, [x]) => c.slice(x, [1, 0], [5, 6], [2, 3])) }],
   reverse: [{ module: () => mod([f32(2, 3, 4)], (c, [x]) => c.reverse(x, [0, 2])) }],
@@ -38,10 +41,13 @@ export const STRUCTURAL_CASES: { [O in Opcode]?: Case[] } = {
   'dynamic-slice': [
     { module: () => mod([f32(5, 4), s32, s32], (c, [x, i, j]) => c.dynamicSlice(x, [i, j], [2, 3])) },
     { module: () => mod([f32(6), s32], (c, [x, i]) => c.dynamicSlice(x, [i], [3])) },
+    // Old dumps' form: one vector of starts.
+    { module: () => mod([f32(5, 4), array('s32', [2])], (c, [x, i]) => c.op('dynamic-slice', [x, i], { dynamic_slice_sizes: [2, 3] })) },
   ],
   'dynamic-update-slice': [
     { module: () => mod([f32(5, 4), f32(2, 3), s32, s32], (c, [x, u, i, j]) => c.dynamicUpdateSlice(x, u, [i, j])) },
     { module: () => mod([f32(6), f32(2), s32], (c, [x, u, i]) => c.dynamicUpdateSlice(x, u, [i])) },
+    { module: () => mod([f32(5, 4), f32(2, 3), array('s32', [2])], (c, [x, u, i]) => c.op('dynamic-update-slice', [x, u, i], {})) },
   ],
   gather: [
     {

@@ -34,10 +34,11 @@ describe('vmap refuses, naming the instruction', () => {
     expect(() => vmap(b.build(), [0], 2)).toThrow(/%fus \(fusion\): fusion is a backend decision/);
   });
 
-  it('a reduce whose init is batched', () => {
-    const m = mod([f32(3), scalar('f32')], (c, [x, init], [add]) => c.op('reduce', [x, init], { dimensions: [0], to_apply: add }, undefined, 'total'),
-      (b) => [scalarFn(b, 'add', 'f32', (c, x, y) => c.add(x, y))]);
-    expect(() => vmap(m, [0, 0], 2)).toThrow(/%total \(reduce\): its init value is batched/);
+  it('a reduce-window whose init is batched', () => {
+    const m = mod([f32(4), scalar('f32')], (c, [x, init], [add]) => c.op('reduce-window', [x, init], {
+      window: [{ size: 2, stride: 1, padLow: 1, padHigh: 0, lhsDilate: 1, rhsDilate: 1, reversal: false }], to_apply: add,
+    }, undefined, 'sums'), (b) => [scalarFn(b, 'add', 'f32', (c, x, y) => c.add(x, y))]);
+    expect(() => vmap(m, [0, 0], 2)).toThrow(/%sums \(reduce-window\): its init value is batched/);
     expect(() => vmap(m, [0, null], 2)).not.toThrow();
   });
 

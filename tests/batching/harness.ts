@@ -78,6 +78,8 @@ export interface CheckOptions {
   shapesOnly?: boolean;
   /** Inputs for one example, when random ones do not suit the module. */
   inputs?: (example: number, next: () => number) => Literal[];
+  /** The interpreter's work budget per run (none by default). */
+  maxElements?: number;
 }
 
 /** vmap m with these axes and check it against running m per example. */
@@ -102,11 +104,12 @@ export function checkVmap(m: Module, inAxes: readonly (number | null)[], size: n
     expect(JSON.stringify(strip(batched.entry.root.shape))).toBe(JSON.stringify(strip(want)));
     return batched;
   }
-  const results = perExample.map((ins) => interpret(m, ins));
+  const budget = { maxElements: opts.maxElements };
+  const results = perExample.map((ins) => interpret(m, ins, budget));
   const expected = root.kind === 'tuple'
     ? tupleLiteral(root.elements.map((_, k) => stack(results.map((r) => (r as TupleLiteral).elements[k]), axes[k])))
     : stack(results, axes[0]);
-  const actual = interpret(batched, batchedInputs);
+  const actual = interpret(batched, batchedInputs, budget);
   const diff = difference(actual, expected, opts.tol ?? 0);
   expect(diff, `in-axes [${inAxes.join(', ')}] out-axes [${axes.join(', ')}]`).toBeUndefined();
   return batched;
