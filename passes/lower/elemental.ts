@@ -15,6 +15,7 @@ import {
 } from './elemental_structural.js';
 import { bitcastConvertRule, reducePrecisionRule } from './elemental_bits.js';
 import { convolutionRule, dotRule, mapRule, reduceRule, reduceWindowRule } from './elemental_compute.js';
+import { selectAndScatterRule } from './elemental_select_and_scatter.js';
 
 type Rule<K extends Opcode> = ((em: Emitter, instr: InstructionOf<K>, index: readonly Idx[]) => Expr[]) | string;
 
@@ -80,7 +81,8 @@ export const ELEMENT_RULES: { [K in Opcode]: Rule<K> } = {
   convolution: convolutionRule,
   reduce: reduceRule,
   'reduce-window': reduceWindowRule,
-  'select-and-scatter': OWN_KERNELS,
+  // Disjoint windows only; select_and_scatter.ts sends the others to kernels of their own.
+  'select-and-scatter': selectAndScatterRule,
   gather: gatherRule,
   scatter: OWN_KERNELS,
   sort: OWN_KERNELS,

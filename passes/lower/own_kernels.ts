@@ -1,8 +1,10 @@
 // Ops that are not one value per output element: sort, scatter and select-and-scatter
 // each lower to kernels of their own (a row-parallel merge sort; a copy, then updates
-// applied in the interpreter's order). Their elemental rules stay strings, so fusion never
-// puts them inside a fusion (passes/fusion.ts fuses only elementwise and loop-structural
-// ops) and the emitter refuses them if it ever did.
+// applied in the interpreter's order). Fusion never puts them inside a fusion
+// (passes/fusion.ts fuses only elementwise and loop-structural ops); sort's and scatter's
+// elemental rules stay strings, so the emitter refuses them if it ever did.
+// select-and-scatter with disjoint windows has an elemental rule, which its own lowering
+// runs as a loop kernel.
 import type { Opcode } from '../../ir/opcodes.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';

@@ -1,4 +1,6 @@
-// select-and-scatter: the output is filled with the init value, then for each source
+// select-and-scatter whose windows may share operand elements (disjoint windows are a map
+// over the output: elemental_select_and_scatter.ts, run as a loop kernel). Here the
+// output is filled with the init value, then for each source
 // element the window over the operand is walked row-major as the interpreter walks it
 // (ir/interpret/reduce.ts): the first position inside the operand is selected, and each
 // later one replaces it whenever select(selected, candidate) is false; the source value
@@ -14,9 +16,10 @@ import type { WindowDim } from '../../ir/attrs.js';
 import { Emitter } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { windowPosition } from './elemental_compute.js';
+import { disjointWindow, elementalSelectAndScatter } from './elemental_select_and_scatter.js';
 import { NotCompiled } from './errors.js';
 import { KernelBuilder } from './kernel_builder.js';
-import type { BufferRef, LoweredKernel } from './loop_kernel.js';
+import { loopKernel, type BufferRef, type LoweredKernel } from './loop_kernel.js';
 import type { OwnKernelSpec } from './own_kernels.js';
 import { computeType, storageType } from './types.js';
 
@@ -27,6 +30,7 @@ export function selectAndScatterKernels(instr: InstructionOf<'select-and-scatter
   const win = fullWindow(instr.attrs.window, shapeOf(x).dims.length);
   if (win.some((w) => w.reversal)) throw new NotCompiled(instr, 'window reversal');
   if (product(shapeOf(x).dims) === 0) return [];
+  if (elementalSelectAndScatter(instr)) return [loopKernel(spec)];
   return [fillKernel(spec, spec.inputs.get(init)!, spec.outputs[0]), scatterKernel(instr, spec, win)];
 }
 
@@ -40,9 +44,6 @@ function fillKernel(spec: OwnKernelSpec, init: BufferRef, out: BufferRef): Lower
   const body = [k.store(o, k.variable(i), k.load(v, k.int(0), computeType(init.shape.dtype)))];
   return { kernel: kb.finish(`${spec.name}_init`, [k.loop(i, 0, total, body, 'parallel')], spec.source.name), args: kb.args };
 }
-
-/** Windows of consecutive positions never share an operand element. */
-const disjoint = (w: WindowDim): boolean => w.stride >= (w.size - 1) * w.rhsDilate + 1;
 
 function scatterKernel(instr: InstructionOf<'select-and-scatter'>, spec: OwnKernelSpec, win: readonly WindowDim[]): LoweredKernel {
   const [x, source] = instr.operands;
@@ -88,7 +89,7 @@ function scatterKernel(instr: InstructionOf<'select-and-scatter'>, spec: OwnKern
     });
     em.out.push(k.ifStmt(k.compare('GE', selE, k.int(0)), combine));
   });
-  const parallel = win.every(disjoint);
+  const parallel = win.every(disjointWindow);
   const n = product(srcDims);
   const kernel = kb.finish(spec.name, [k.loop(p, 0, n, body, parallel ? 'parallel' : 'serial')], instr.name, { parallel: parallel ? 1 : 0 });
   return { kernel, args: kb.args };

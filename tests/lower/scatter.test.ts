@@ -138,9 +138,53 @@ ENTRY main {
     expect(loopModes(p)).toEqual(['parallel', 'serial']);
   });
 
-  it('disjoint windows run in parallel; NaN in a window selects as the comparator says', async () => {
+  it('disjoint windows: one parallel map over the output; NaN in a window selects as the comparator says', async () => {
     const x = range(42, (j) => (j === 8 ? NaN : hash(j, 7) - 3));
     const p = await expectExact(module('size=2x2 stride=2x3', [3, 2]), [x, range(6, (j) => -j)]);
+    expect(loopModes(p)).toEqual(['parallel']);
+  });
+
+  // Values from {0, 1, 2}: most windows hold a tie for their maximum, and the first one in window order wins.
+  const ties = range(42, (j) => hash(j, 3));
+  it.each([
+    ['padding that leaves positions in no window', 'size=2x2 stride=2x2 pad=1_0x0_1', [3, 4]],
+    ['window dilation', 'size=2x2 stride=3x3 rhs_dilate=2x2', [2, 2]],
+    ['a window of more positions than are unrolled (a loop)', 'size=3x6 stride=3x6 pad=0_0x0_1', [2, 1]],
+    ['a window of more positions than are unrolled, over padding', 'size=3x5 stride=3x5 pad=0_0x2_1', [2, 2]],
+  ])('disjoint windows with ties, %s: the interpreter\'s picks, in one kernel', async (_, window, src) => {
+    const n = (src as number[]).reduce((a, b) => a * b, 1);
+    const p = await expectExact(module(window as string, src as number[]), [ties, range(n, (j) => j + 1)]);
+    expect(loopModes(p)).toEqual(['parallel']);
+  });
+
+  it('disjoint windows under negative low padding keep the fill and the scatter', async () => {
+    const p = await expectExact(module('size=2x2 stride=2x2 pad=-1_0x0_0', [2, 3]), [ties, range(6, (j) => j + 1)]);
     expect(loopModes(p)).toEqual(['parallel', 'parallel']);
+  });
+
+  // The max-pool gradient's form: NHWC, 2×2 windows over H and W; C is vectorised where the
+  // loop kernel vectorises (32-bit types: lanes along a dim the window does not span), with
+  // padding and a C that is not a multiple of 4.
+  it.each([
+    ['f32', 8, 'pad=0_0x1_0x0_1x0_0', [2, 3, 3, 8], 4],
+    ['f32', 6, 'pad=0_0x0_0x0_0x0_0', [2, 2, 2, 6], 4],
+    ['bf16', 8, 'pad=0_0x0_0x0_1x0_0', [2, 2, 3, 8], 1],
+  ])('NHWC max-pool gradient in %s, C=%i, %s', async (t, c, pad, src, lanes) => {
+    const hlo = `HloModule pool
+ge {
+  a = ${t}[] parameter(0)
+  b = ${t}[] parameter(1)
+  ROOT r = pred[] compare(a, b), direction=GE
+}
+${add(t as string)}
+ENTRY main {
+  x = ${t}[2,5,5,${c}] parameter(0)
+  src = ${t}[${(src as number[]).join(',')}] parameter(1)
+  z = ${t}[] constant(0)
+  ROOT s = ${t}[2,5,5,${c}] select-and-scatter(x, src, z), window={size=1x2x2x1 stride=1x2x2x1 ${pad}}, select=ge, scatter=add
+}`;
+    const n = (src as number[]).reduce((a, b) => a * b, 1);
+    const p = await expectExact(hlo, [range(50 * (c as number), (j) => hash(j, 4) - 1), range(n, (j) => (j % 7) - 3)]);
+    expect(p.kernels.map((k) => k.schedule?.lanes)).toEqual([lanes]);
   });
 });

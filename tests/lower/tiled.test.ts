@@ -94,6 +94,13 @@ describe('tiled dot', () => {
     check(dotModule([10, 6], [10, 9], [6, 9], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
   });
 
+  // A weight gradient's form (x[K,M] · g[K,N], MNIST's fc1: K=64, M=3136, N=1024): one K
+  // block, several row and column blocks with ragged edges, A read down its columns.
+  it('short K across several row and column blocks, lhs contracting its major dim', () => {
+    const p = check(dotModule([16, 70], [16, 139], [70, 139], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
+    expect(tiledKernels(p, 'mr')[0].schedule).toMatchObject({ kc: 16, mc: 64, nc: 128 });
+  });
+
   it('vector x matrix', () => {
     check(dotModule([12], [12, 10], [10], 'lhs_contracting_dims={0}, rhs_contracting_dims={0}'), 'mr');
   });
