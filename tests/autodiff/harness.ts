@@ -1,6 +1,7 @@
 // Checking derivatives against the reference interpreter: random inputs from a fixed
 // seed, vjp checked by <v, J·u> = <Jᵀ·v, u> (J·u by central differences), jvp by
 // J·u elementwise, both in f64.
+import { rng } from '../../compiler/random.js';
 import { expect } from 'vitest';
 import { isFloat } from '../../ir/dtype.js';
 import { interpret } from '../../ir/interpret/index.js';
@@ -24,16 +25,7 @@ export interface Case {
   tol?: number;
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const values = (l: Literal): number[] => Array.from((l as ArrayLiteral).data as Float64Array, Number);
 export const leavesOf = (l: Literal): ArrayLiteral[] => (isTupleLiteral(l) ? l.elements.flatMap(leavesOf) : [l as ArrayLiteral]);

@@ -3,7 +3,7 @@
 import { array, type ArrayShape } from '../../../ir/shape.js';
 import { emit, type Emitted, type HostPolicy } from './emit.js';
 import { paramNode, withTrace, type Node, type ParamNode } from './node.js';
-import { flatten, type Leaf, type Structure } from './pytree.js';
+import { flatten, unflatten, type Leaf, type Structure } from './pytree.js';
 import { Tensor } from './tensor.js';
 
 /** A function's trace: its parameters, the nodes it returned, and how to rebuild its result. */
@@ -40,25 +40,11 @@ export function trace(name: string, fn: (...args: never[]) => unknown, args: rea
   return withTrace((level) => {
     const params = leaves.map((x, i) => paramNode(shapes?.[i] ?? leafShape(x), i, level));
     const tracers = params.map((p, i) => new Tensor(p, isWeakLeaf(leaves[i])));
-    const result = fn(...(rebuild(structure, tracers) as never[]));
+    const result = fn(...unflatten<never[]>(structure, tracers));
     const out = flatten(result);
     const outLeaves = out.leaves.map(asTracedOutput);
     return { name, level, params, outputs: outLeaves.map((t) => t.node), output: out.structure, weakOutputs: outLeaves.map((t) => t.weak) };
   });
-}
-
-function rebuild(structure: Structure, leaves: Tensor[]): unknown[] {
-  if (structure.kind !== 'array') throw new Error('kiln trace: arguments are a list');
-  let next = 0;
-  const take = (s: Structure): unknown => {
-    switch (s.kind) {
-      case 'leaf': return leaves[next++];
-      case 'none': return s.value;
-      case 'array': return s.children.map(take);
-      case 'object': return Object.fromEntries(s.keys.map((k, i) => [k, take(s.children[i])]));
-    }
-  };
-  return structure.children.map(take);
 }
 
 /** A returned leaf as a tensor: a JS number returned as it is becomes a weak constant. */
