@@ -1,4 +1,4 @@
-// The library in a browser: an app that imports { compile } from 'kiln', bundled by esbuild
+// The library in a browser: an app that imports compile and the traced API from 'kiln', bundled by esbuild
 // for the browser (node: modules left out, docs/api.md), compiles HLO text in headless
 // Chromium on the interpreter and on wasm (binaryen in the page), and an ONNX model's bytes
 // on wasm, and runs them. Skipped
@@ -15,7 +15,13 @@ const CHROMIUM = process.env.KILN_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/ch
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-const APP = `import { compile } from 'kiln';
+const APP = `import { compile, grad, jit, numpy as np, setBackend } from 'kiln';
+export async function traced() {
+  setBackend('wasm');
+  const f = jit((w, x) => grad((v) => np.sum(np.square(np.matmul(x, v))))(w));
+  const g = f(np.array([1, 2]), np.array([[1, 0], [0, 1], [1, 1]]));
+  return { jitGrad: Array.from(await g.data()), sync: Array.from(np.add(np.array([1, 2]), 1).dataSync()) };
+}
 export async function run(backend) {
   const exe = await compile('HloModule m\\nENTRY e {\\n  x = f32[3] parameter(0)\\n  w = f32[3] parameter(1)\\n  ROOT y = f32[3] multiply(x, w)\\n}', { backend });
   const { y } = await exe.run({ x: new Float32Array([1, 2, 3]), w: new Float32Array([4, 5, 6]) });
@@ -81,11 +87,12 @@ describe.skipIf(!CHROMIUM)('kiln in a browser bundle', () => {
       // Text, not a function: vitest would rewrite a function's import() for Node.
       const results = await page.evaluate(`(async () => {
         const app = await import('/app.js');
-        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm'), onnx: await app.runOnnx('wasm'), webgpu: await app.webgpuRefusal() };
+        return { interpreter: await app.run('interpreter'), wasm: await app.run('wasm'), onnx: await app.runOnnx('wasm'), webgpu: await app.webgpuRefusal(), traced: await app.traced() };
       })()`);
       const want = { dtype: 'f32', dims: [3], data: [4, 10, 18] };
       // webgpu in a page is not there yet: refused as unavailable (code 5), not a crash.
-      expect(results).toEqual({ interpreter: want, wasm: want, onnx: [2, 0, 6], webgpu: { code: 5, kind: 'unavailable' } });
+      // The traced API too: grad inside jit, compiled to wasm in the page; an eager read on the interpreter.
+      expect(results).toEqual({ interpreter: want, wasm: want, onnx: [2, 0, 6], webgpu: { code: 5, kind: 'unavailable' }, traced: { jitGrad: [8, 10], sync: [2, 3] } });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
