@@ -2,6 +2,9 @@
 // hand, against each other, eagerly and inside jit, nested, and closing over traced values.
 import { afterAll, describe, expect, it } from 'vitest';
 import { clearExecutables, grad, jit, jvp, nn, numpy as np, optim, setBackend, valueAndGrad, vjp, vmap, type Tensor } from '../../compiler/index.js';
+import { webgpuUnavailable } from '../../compiler/webgpu_backend.js';
+
+const gpuWhy = await webgpuUnavailable();
 
 afterAll(async () => {
   setBackend('wasm');
@@ -51,6 +54,12 @@ describe('grad', () => {
     const inJit = jit((w: Tensor, x: Tensor) => grad((v: Tensor) => np.sum(np.multiply(np.tanh(v), x)))(w));
     const w = np.array([0.1, 0.7]), x = np.array([2, 3]);
     close(Array.from((await inJit(w, x).data()) as Float32Array), [0.1, 0.7].map((v, i) => (1 - Math.tanh(v) ** 2) * [2, 3][i]), 1e-5);
+  });
+
+  it.skipIf(gpuWhy !== undefined)('runs a jitted gradient on webgpu (WGSL through Deno)', async () => {
+    const f = jit((w: Tensor, x: Tensor) => grad((v: Tensor) => np.sum(np.square(np.matmul(x, v))))(w), { backend: 'webgpu' });
+    // d/dw sum((x·w)²) = 2 xᵀ(x·w)
+    expect(Array.from((await f(np.array([1, 2]), np.array([[1, 0], [0, 1], [1, 1]])).data()) as Float32Array)).toEqual([8, 10]);
   });
 
   it('refuses what it cannot differentiate, saying why', () => {
