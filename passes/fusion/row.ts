@@ -83,7 +83,8 @@ class RowSpace {
   /** A user inside the group reads a row-space value at its own row. */
   readsAtRow(user: Instruction): boolean {
     if (user.opcode !== 'broadcast') return this.space(user) === 'row';
-    const bd = (user.attrs as { dimensions: readonly number[] }).dimensions;
+    // Old dumps broadcast scalars without `dimensions`: XLA reads that as {}.
+    const bd = (user.attrs as { dimensions?: readonly number[] }).dimensions ?? [];
     return this.space(user) === 'full' && bd.length === this.rowDims.length && bd.every((d, k) => d === k);
   }
 }

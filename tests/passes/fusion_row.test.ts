@@ -63,6 +63,20 @@ describe('row fusion (kRow)', () => {
     `);
   });
 
+  it('takes a scalar broadcast written without dimensions (old dumps, XLA reads {}): a vector normalised by its sum', () => {
+    // The row of a vector is the whole vector: its sum is a scalar, broadcast back as `broadcast(s)`.
+    const m = fuse(`HloModule normalise
+${REDUCERS}
+ENTRY e {
+  x = f32[32] parameter(0)
+  zero = f32[] constant(0)
+  s = f32[] reduce(x, zero), dimensions={0}, to_apply=add
+  b = f32[32] broadcast(s)
+  ROOT o = f32[32] divide(x, b)
+}`);
+    expect(kinds(m)).toEqual(['kRow']);
+  });
+
   it('fuses LayerNorm into one kRow fusion: mean, variance, normalise and scale', () => {
     const m = fuse(LAYERNORM);
     expect(kinds(m)).toEqual(['kRow']);
