@@ -112,7 +112,7 @@ export type TargetSchedule = CpuSchedule | GpuSchedule;
 export interface HloPreferences {
   /** Convolution padding as an explicit `pad` (conv-padding), so tiled convolutions read without bounds checks. */
   readonly explicitConvPadding: boolean;
-  /** Kernels of NCHW convolutions: 'hwio' (conv-layout, for the CPU planar mode's vector loads of output features) or as given. */
+  /** Convolution kernels: 'hwio' (conv-layout, for the CPU planar and feature modes' vector loads of output features; feature-mode inputs NHWC too) or as given. */
   readonly convKernelLayout: 'hwio' | 'as-given';
   /** Row fusion (kRow: a row's reductions with their producers and consumers in one kernel), where the target has a row kernel that gains from it. */
   readonly rowFusion: boolean;

@@ -39,8 +39,9 @@ export const PASSES: Record<string, Pass> = {
  * simplify (it exposes constants and duplicates), fold, then remove the control flow
  * constants decided (a conditional on a constant, a loop that runs 0 or 1 times), merge,
  * sweep away the dead, make convolution padding explicit (so tiled convolutions read
- * without bounds checks), give NCHW convolutions HWIO kernels (their tiled kernel's planar
- * mode), then fuse. The two convolution passes are a target's choice (pipelineFor); wasm
+ * without bounds checks), give convolutions HWIO kernels (and NHWC inputs where their
+ * outputs' features are minor: the tiled kernel's planar and feature modes), then fuse.
+ * The two convolution passes are a target's choice (pipelineFor); wasm
  * makes both, so this is wasm's pipeline and what `--passes default` runs.
  */
 export const DEFAULT_PIPELINE: readonly string[] = [

@@ -52,7 +52,40 @@ ENTRY e {
     sameResult(text);
   });
 
-  it('leaves NHWC outputs, HWIO kernels, grouped and narrow convolutions alone', () => {
+  it('gives an NHWC input gradient (01oi kernel) an HWIO kernel', () => {
+    const text = `HloModule m
+ENTRY e {
+  g = f32[4,6,6,8] parameter(0)
+  w = f32[3,3,4,8] parameter(1)
+  r = f32[3,3,4,8] reverse(w), dimensions={0,1}
+  ROOT y = f32[4,6,6,4] convolution(g, r), window={size=3x3 pad=1_1x1_1}, dim_labels=b01f_01oi->b01f
+}`;
+    expect(lines(optimise(text, layout).entry).slice(3)).toEqual([
+      'r.hwio = f32[3,3,8,4] transpose(r), dimensions={0,1,3,2}',
+      'ROOT y = f32[4,6,6,4] convolution(g, r.hwio), window={size=3x3 pad=1_1x1_1}, dim_labels=b01f_01io->b01f',
+    ]);
+    sameResult(text);
+  });
+
+  it('gives a kernel gradient (f01b input, i01o kernel, 01bf output) an NHWC input and an HWIO kernel', () => {
+    const text = `HloModule m
+ENTRY e {
+  x = f32[2,6,6,16] parameter(0)
+  g = f32[2,6,6,16] parameter(1)
+  ROOT y = f32[5,5,16,16] convolution(x, g), window={size=6x6 pad=2_2x2_2}, dim_labels=f01b_i01o->01bf
+}`;
+    expect(lines(optimise(text, layout).entry).slice(2)).toEqual([
+      'x.nhwc = f32[16,6,6,2] transpose(x), dimensions={3,1,2,0}',
+      'g.hwio = f32[6,6,2,16] transpose(g), dimensions={1,2,0,3}',
+      'ROOT y = f32[5,5,16,16] convolution(x.nhwc, g.hwio), window={size=6x6 pad=2_2x2_2}, dim_labels=b01f_01io->01bf',
+    ]);
+    sameResult(text);
+    // With 2 features each side the copies outweigh the convolution: left alone.
+    const small = text.replace('f32[5,5,16,16]', 'f32[5,5,2,2]').replaceAll(',6,16]', ',6,2]');
+    expect(opcodes(optimise(small, layout))).toEqual(['parameter', 'parameter', 'convolution']);
+  });
+
+  it('leaves small NHWC convolutions, HWIO kernels, grouped and narrow convolutions alone', () => {
     for (const conv of [
       'f32[1,4,4,4] convolution(x, w), window={size=1x1}, dim_labels=b01f_io01->b01f',
       'f32[1,4,4,4] convolution(x, w), window={size=1x1}, dim_labels=bf01_01io->bf01',
