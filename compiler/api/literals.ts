@@ -4,25 +4,19 @@
 import type { ArrayLiteral, Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { leaves } from '../../ir/shape.js';
-import { literalBytes, literalFromBytes } from '../../ir/scalar/elements.js';
-import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
+import type { TypedArray } from '../../runtime/core/dtype.js';
+import { arrayOfLiteral, literalOfArray } from '../io/typed_arrays.js';
 import { leavesOf } from '../compare.js';
 import { resultLiteral } from '../program_io.js';
 
 /** One literal per entry parameter, from the (checked) arrays of its leaves in order. */
 export function toLiterals(m: Module, arrays: readonly TypedArray[]): Literal[] {
   let next = 0;
-  return m.entry.params.map((p) => resultLiteral(p.shape, leaves(p.shape).map((s) => {
-    const x = arrays[next++];
-    return literalFromBytes(s, new DataView(x.buffer, x.byteOffset, x.byteLength));
-  })));
+  return m.entry.params.map((p) => resultLiteral(p.shape, leaves(p.shape).map((s) => literalOfArray(s, arrays[next++]))));
 }
 
 /** The result's array leaves, depth first, each as the typed array of its dtype. */
 export function fromLiteral(result: Literal): TypedArray[] {
-  return leavesOf(result).map(({ value }: { value: ArrayLiteral }) => {
-    const bytes = literalBytes(value).slice(); // a buffer of its own, at offset 0
-    return new ARRAY_OF[value.shape.dtype as DType](bytes.buffer);
-  });
+  return leavesOf(result).map(({ value }: { value: ArrayLiteral }) => arrayOfLiteral(value));
 }
 

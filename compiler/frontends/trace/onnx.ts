@@ -6,7 +6,7 @@ import type { DType } from '../../../runtime/core/dtype.js';
 import type { OnnxOptions } from '../../api/types.js';
 import { asKilnError } from '../../api/compile.js';
 import { inline } from './emit.js';
-import { fromLiteral } from './host.js';
+import { arrayOfLiteral } from '../../io/typed_arrays.js';
 import { dataNode } from './node.js';
 import { Tensor } from './tensor.js';
 
@@ -28,7 +28,7 @@ export async function fromOnnx(bytes: Uint8Array, options: OnnxOptions & { name?
     const name = options.name ?? '<model>';
     const imported = importOnnx(bytes, name, { shapes: options.shapes, dims: options.dims, weightsAsParameters: true });
     const module = verified(imported.module, name);
-    const params = Object.fromEntries(imported.weights.map((w) => [w.name, new Tensor(dataNode(w.value.shape, fromLiteral(w.value)))]));
+    const params = Object.fromEntries(imported.weights.map((w) => [w.name, new Tensor(dataNode(w.value.shape, arrayOfLiteral(w.value)))]));
     const graphInputs = imported.inputs.slice(0, imported.inputs.length - imported.weights.length);
     const shapes = module.entry.params.map((p) => p.shape as ArrayShape);
     const inputs = Object.fromEntries(graphInputs.map((n, i) => [n, { shape: [...shapes[i].dims], dtype: shapes[i].dtype as DType }]));

@@ -6,7 +6,7 @@ import type { OpAttrs, Opcode } from '../../../ir/opcodes.js';
 import { array, type ArrayShape } from '../../../ir/shape.js';
 import { isFloat } from '../../../ir/dtype.js';
 import type { DType } from '../../../runtime/core/dtype.js';
-import { fromLiteral } from './host.js';
+import { arrayOfLiteral } from '../../io/typed_arrays.js';
 import { arrayShape, dataNode, opNode, type Node } from './node.js';
 import { concrete, isWeak, join, type LatticeType } from './promote.js';
 import { reducer, type ReducerKind } from './reducers.js';
@@ -18,7 +18,7 @@ export type Direction = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE';
 /** A scalar tensor of `dtype` holding `v`. */
 export function scalarTensor(v: number | bigint | boolean, dtype: DType, weak = false): Tensor {
   const shape = array(dtype, []);
-  return new Tensor(dataNode(shape, fromLiteral(arrayLiteral(shape, [v]))), weak);
+  return new Tensor(dataNode(shape, arrayOfLiteral(arrayLiteral(shape, [v]))), weak);
 }
 
 export const node = <K extends Opcode>(opcode: K, operands: readonly Tensor[], attrs: OpAttrs<K>, shape?: ArrayShape): Tensor =>

@@ -6,7 +6,8 @@ import type { TypedArray } from '../../../runtime/core/dtype.js';
 import { config } from './config.js';
 import { emitEager } from './emit.js';
 import { executableFor } from './executables.js';
-import { fromLiteral, hostArray, toLiteral } from './host.js';
+import { arrayOfLiteral, literalOfArray } from '../../io/typed_arrays.js';
+import { hostArray } from './host.js';
 import type { DataNode, Node } from './node.js';
 import type { Tensor } from './tensor.js';
 import type { ArrayLiteral } from '../../../ir/literal.js';
@@ -60,10 +61,10 @@ export function realizeSync(t: Tensor): TypedArray {
   if (waiting.length > 0) throw new Error('kiln: dataSync() on a value a jitted call is still computing: use await t.data()');
   if (pending.length > 0) {
     const { module, inputs } = emitEager(pending);
-    const args = inputs.map((n) => toLiteral(n.shape as ArrayShape, hostArray(n)!));
+    const args = inputs.map((n) => literalOfArray(n.shape as ArrayShape, hostArray(n)!));
     const result = interpret(module, args);
     if (result.shape.kind !== 'tuple') throw new Error('kiln: an eager module returned no tuple');
-    pending.forEach((n, i) => { n.value = fromLiteral((result as { elements: readonly ArrayLiteral[] }).elements[i]); });
+    pending.forEach((n, i) => { n.value = arrayOfLiteral((result as { elements: readonly ArrayLiteral[] }).elements[i]); });
   }
   return readable(t.node);
 }
