@@ -15,7 +15,7 @@ import { executableFor } from './executables.js';
 import { hostArray } from './host.js';
 import { pendingNode, tracing, type Node } from './node.js';
 import { ResidentRunner } from './resident.js';
-import { flatten, structureKey, unflatten, type Leaf } from './pytree.js';
+import { flatten, leafPositions, leafRanges, structureKey, unflatten, type Leaf } from './pytree.js';
 import { arrived, realize } from './realize.js';
 import { Tensor } from './tensor.js';
 import { emitTraced, trace, type Traced } from './trace.js';
@@ -79,7 +79,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
     const key = `${structureKey(structure)}|${leaves.map(leafKey).join(';')}|${statics.size > 0 ? staticKey(fixed) : ''}`;
     let entry = cache.get(key);
     if (!entry) {
-      entry = makeEntry(trace(name, bound as never, traced), donatedLeaves(traced, options.donateArgnums), options);
+      entry = makeEntry(trace(name, bound as never, traced), new Set(leafPositions(leafRanges(traced), options.donateArgnums ?? [])), options);
       cache.set(key, entry);
     }
     return { entry, leaves };
@@ -117,18 +117,6 @@ function makeEntry(t: Traced, donated: ReadonlySet<number>, options: JitOptions)
   executable.catch(() => {});
   const runner = aliases.length > 0 ? executable.then((exe) => new ResidentRunner(exe.model!, aliasOf, donated)) : undefined;
   return { traced: t, module, captured, executable, outShapes, runner };
-}
-
-/** The flattened leaf positions of the donated arguments. */
-function donatedLeaves(args: readonly unknown[], argnums: readonly number[] = []): Set<number> {
-  const out = new Set<number>();
-  let at = 0;
-  args.forEach((a, i) => {
-    const n = flatten(a).leaves.length;
-    if (argnums.includes(i)) for (let k = 0; k < n; k++) out.add(at + k);
-    at += n;
-  });
-  return out;
 }
 
 /** Per output leaf, the first unused donated parameter of its shape and dtype (as jax.jit matches them). */

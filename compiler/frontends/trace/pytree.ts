@@ -74,3 +74,24 @@ export function treeMap<T = Tree>(f: (...leaves: Leaf[]) => unknown, tree: unkno
   });
   return unflatten<T>(structure, leaves.map((l, i) => f(l, ...others.map((o) => o[i]))));
 }
+
+/** Each argument's [start, end) among the leaves of flatten(args), in order. */
+export function leafRanges(args: readonly unknown[]): [number, number][] {
+  let at = 0;
+  return args.map((a) => {
+    const n = flatten(a).leaves.length;
+    at += n;
+    return [at - n, at];
+  });
+}
+
+/**
+ * The positions, among flatten(args)'s leaves, of every leaf of the arguments at `argnums`
+ * (ranges from leafRanges); a position past the arguments has none.
+ */
+export function leafPositions(ranges: readonly (readonly [number, number])[], argnums: readonly number[]): number[] {
+  return argnums.flatMap((a) => {
+    const [lo, hi] = ranges[a] ?? [0, 0];
+    return Array.from({ length: hi - lo }, (_, i) => lo + i);
+  });
+}

@@ -11,7 +11,7 @@ import { inline } from './emit.js';
 import type { Node } from './node.js';
 import { asTensor, scalarTensor } from './ops.js';
 import type { DType } from '../../../runtime/core/dtype.js';
-import { flatten, unflatten, type Leaf, type Structure } from './pytree.js';
+import { flatten, leafPositions, leafRanges, unflatten, type Leaf, type Structure } from './pytree.js';
 import { Tensor } from './tensor.js';
 import { emitTraced, leafShape, trace, type Traced } from './trace.js';
 
@@ -27,16 +27,6 @@ export interface GradOptions {
 /** The leaves of `args` as graph nodes (a JS number as a weak f32 scalar, as trace() made its parameter). */
 const argNodes = (leaves: readonly Leaf[]): Node[] => leaves.map((x) => asTensor(x).node);
 
-/** Each positional argument's leaf range in the flattened arguments. */
-function argRanges(args: readonly unknown[]): [number, number][] {
-  let at = 0;
-  return args.map((a) => {
-    const n = flatten(a).leaves.length;
-    at += n;
-    return [at - n, at];
-  });
-}
-
 const tensors = (nodes: readonly Node[], weak: readonly boolean[] = []): Tensor[] => nodes.map((n, i) => new Tensor(n, weak[i] ?? false));
 
 /** valueAndGrad(fn)(...args) → [value, grads] (with hasAux: [[value, aux], grads]), grads shaped like args[argnums]. */
@@ -49,12 +39,9 @@ export function valueAndGrad(fn: Fn, opts: GradOptions = {}) {
     const t = trace(`grad_${fn.name || 'fn'}`, fn, args);
     const value = t.outputs[0];
     checkScalarLoss(value, opts.hasAux === true, t);
-    const ranges = argRanges(args);
-    const wrt = argnums.flatMap((a) => {
-      if (!ranges[a]) throw new Error(`kiln: grad's argnums ${a} is out of range for ${args.length} arguments`);
-      const [lo, hi] = ranges[a];
-      return Array.from({ length: hi - lo }, (_, i) => lo + i);
-    });
+    const ranges = leafRanges(args);
+    for (const a of argnums) if (!ranges[a]) throw new Error(`kiln: grad's argnums ${a} is out of range for ${args.length} arguments`);
+    const wrt = leafPositions(ranges, argnums);
     checkFloatLeaves(leaves, wrt);
     const { module, captured } = emitTraced(t, [value]);
     // The value's cotangent is 1: the reverse pass then gives the gradient.
@@ -128,7 +115,7 @@ export function vjp(fn: Fn, ...primals: unknown[]): [unknown, (cotangents: unkno
     const g = outs.slice(t.outputs.length);
     const all: (Tensor | null)[] = leaves.map(() => null);
     wrt.forEach((leaf, k) => { all[leaf] = new Tensor(g[k]); });
-    const ranges = argRanges(primals);
+    const ranges = leafRanges(primals);
     return primals.map((p, a) => unflatten(flatten(p).structure, all.slice(ranges[a][0], ranges[a][1])));
   };
   return [outputs, back];
