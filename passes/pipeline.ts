@@ -14,6 +14,7 @@ import { fusion } from './fusion.js';
 import { narrowInt64 } from './narrow_int64.js';
 import type { Pass } from './rewrite.js';
 import { simplify } from './simplify.js';
+import { transposedConv } from './transposed_conv.js';
 import { whileSimplify } from './while_simplify.js';
 
 export type { Pass } from './rewrite.js';
@@ -26,6 +27,7 @@ export const PASSES: Record<string, Pass> = {
   dce,
   fusion: (m) => fusion(m),
   'fusion-no-rows': (m) => fusion(m, { rows: false }),
+  'transposed-conv': transposedConv,
   'conv-padding': convPadding,
   'conv-layout': convLayout,
   'conditional-simplify': conditionalSimplify,
@@ -45,7 +47,7 @@ export const PASSES: Record<string, Pass> = {
  * makes both, so this is wasm's pipeline and what `--passes default` runs.
  */
 export const DEFAULT_PIPELINE: readonly string[] = [
-  'call-inline', 'simplify', 'constant-fold', 'conditional-simplify', 'while-simplify', 'cse', 'dce', 'conv-padding', 'conv-layout', 'fusion',
+  'call-inline', 'simplify', 'constant-fold', 'conditional-simplify', 'while-simplify', 'cse', 'dce', 'transposed-conv', 'conv-padding', 'conv-layout', 'fusion',
 ];
 
 /** The passes that serve one target's kernels rather than every target's, and whether a target wants each. */

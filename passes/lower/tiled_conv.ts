@@ -11,6 +11,7 @@
 //            pointer; the register tile is transposed at the store, so 4 positions of
 //            one feature go out as one vector. No width is wasted on a narrow image
 //            (LeNet's 14-wide rows are 3.5 vectors in spatial mode).
+// Feature groups (depthwise, grouped) run in spatial mode, each row tile within one group.
 // The other output dims (batch, the other spatial dims) and the row tiles are the
 // parallel loop; the reduction runs over input features and the window. Padding never
 // reads out of bounds: window rows over padding on the outer spatial dims are skipped,
@@ -40,8 +41,8 @@ function interior(w: WindowDim, inSize: number, outSize: number): [number, numbe
 /** The convolution's tiled kernel under `sched` (the target's CPU schedule), or undefined where no mode applies. */
 export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, sched: ConvSchedule): LoweredKernel | undefined {
   const a = conv.attrs, cd = a.dim_labels;
-  const { mr, nr } = sched;
-  if ((a.batch_group_count ?? 1) !== 1 || (a.feature_group_count ?? 1) !== 1 || nr % 4 !== 0 || sched.pnr % 4 !== 0 || sched.pmr < 1) return undefined;
+  const groups = a.feature_group_count ?? 1;
+  if ((a.batch_group_count ?? 1) !== 1 || sched.nr % 4 !== 0 || sched.pnr % 4 !== 0 || sched.pmr < 1) return undefined;
   const [input, kernel] = conv.operands;
   const id = (input.shape as ArrayShape).dims, kd = (kernel.shape as ArrayShape).dims, od = (conv.shape as ArrayShape).dims;
   const nsp = cd.inputSpatial.length;
@@ -51,13 +52,16 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const is = strides(id), ks = strides(kd), os = strides(od);
   const minor = od.length - 1;
   const featureMode = cd.outputFeature === minor;
+  // Feature groups run in spatial mode only, a row tile within one group (its rows share the input).
+  if (groups > 1 && featureMode) return undefined;
+  const { mr, nr } = groups > 1 ? groupedTile(od[cd.outputFeature] / groups, sched) : sched;
   // The tiled spatial dim (x): the output's minor dim, or in feature mode its innermost spatial dim.
   const xs = featureMode ? cd.outputSpatial.indexOf(Math.max(...cd.outputSpatial)) : cd.outputSpatial.indexOf(minor);
   if (xs < 0) return undefined;
   const xDim = cd.outputSpatial[xs], X = od[xDim], O = od[cd.outputFeature], Cin = kd[cd.kernelInput];
   const wx = win[xs], inX = id[cd.inputSpatial[xs]];
   const [xLo, xHi] = interior(wx, inX, X);
-  if (!featureMode && sched.planar > 0) {
+  if (!featureMode && sched.planar > 0 && groups === 1) {
     const g: Geometry = { conv, cd, id, kd, od, is, ks, os, win, nsp };
     if (planarApplies(g) && (sched.planar === 2 || colUse(O) * rowUse(product(cd.outputSpatial.map((d) => od[d])), sched.pmr) > colUse(X)))
       return planarConv(spec, g, sched.pmr, sched.pnr);
@@ -86,7 +90,9 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const row0 = bind('r0', k.mul(rt, k.int(mr)));
   const batch = pos.get(cd.outputBatch)!;
   const outBase = bind('out_base', outer.reduce((acc, d) => k.add(acc, k.mul(pos.get(d)!, k.int(os[d]))), k.int(0) as Expr));
-  const inBase = bind('in_base', k.mul(batch, k.int(is[cd.inputBatch])));
+  // A grouped convolution's row tile reads its group's input features (the kernel's input dim is the group's).
+  const groupBase = groups === 1 ? k.int(0) : k.mul(k.div(row0, O / groups), k.int(Cin * is[cd.inputFeature]));
+  const inBase = bind('in_base', k.add(k.mul(batch, k.int(is[cd.inputBatch])), groupBase));
 
   // Reduction dims, outermost first: input features and each window dim, by input stride.
   type Red = { kind: 'c' } | { kind: 'w'; s: number };
@@ -219,6 +225,19 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   }
   return tk.finish([k.loop(tName, 0, tasks, body, 'parallel')], { mr, nr, conv: featureMode ? 2 : 1 });
 }
+
+/**
+ * A grouped convolution's register tile: the most rows (output features) up to the
+ * schedule's that divide a group's features, so no tile straddles two groups, and columns
+ * widened to keep the tile's accumulators (depthwise: one row of 4·mr·nr/4 x positions).
+ */
+function groupedTile(perGroup: number, sched: ConvSchedule): { mr: number; nr: number } {
+  let mr = Math.min(sched.mr, perGroup);
+  while (perGroup % mr !== 0) mr--;
+  return { mr, nr: Math.max(sched.nr, Math.min(MAX_GROUPED_NR, Math.floor((sched.mr * sched.nr) / mr / 4) * 4)) };
+}
+/** Widest column tile of a grouped convolution's narrow row tiles (x positions). */
+const MAX_GROUPED_NR = 16;
 
 /** What the modes need to know about a convolution's dims. */
 interface Geometry {

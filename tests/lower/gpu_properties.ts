@@ -212,8 +212,13 @@ function convCases(g: Gen, n: number): PropertyCase[] {
   // LeNet-5's first layer, as ONNX gives it.
   cases.push(make('NCHW LeNet conv1 [32,32]×1→6 b=2 window 5x5 relu', convModule([2, 1, 32, 32], [6, 1, 5, 5], [2, 6, 28, 28], `window={size=5x5}, ${NCHW}`, 'relu'), ['gemm']));
   cases.push(make('NHWC [8,8]×3→7 window 3x3 pad 2_1,0_1 rhs_dilate 2', convModule([1, 8, 8, 3], [3, 3, 3, 7], [1, 7, 5, 7], `window={size=3x3 pad=2_1x0_1 rhs_dilate=2x2}, ${NHWC}`), ['gemm']));
-  // A transposed convolution as ONNX's ConvTranspose gives it: the input dilated by the stride.
-  cases.push(make('NCHW [4,4]×2→3 window 3x3 pad 2_2,2_2 lhs_dilate 2', convModule([1, 2, 4, 4], [3, 2, 3, 3], [1, 3, 9, 9], `window={size=3x3 pad=2_2x2_2 lhs_dilate=2x2}, ${NCHW}`), ['gemm']));
+  // A transposed convolution as ONNX's ConvTranspose gives it: the input dilated by the
+  // stride. The transposed-conv pass writes it as 4 phase convolutions, each after a loop
+  // that slices its taps from the kernel parameter, and one loop that interleaves them.
+  cases.push(make('NCHW [4,4]×2→3 window 3x3 pad 2_2,2_2 lhs_dilate 2', convModule([1, 2, 4, 4], [3, 2, 3, 3], [1, 3, 9, 9], `window={size=3x3 pad=2_2x2_2 lhs_dilate=2x2}, ${NCHW}`),
+    [...Array.from({ length: 4 }, () => ['loop', 'gemm']).flat(), 'loop']));
+  // The dilated-input path of the GEMM template itself: strided, which the pass leaves alone.
+  cases.push(make('NCHW [4,4]×2→3 window 3x3 stride 2 pad 2_2,2_2 lhs_dilate 2', convModule([1, 2, 4, 4], [3, 2, 3, 3], [1, 3, 5, 5], `window={size=3x3 stride=2x2 pad=2_2x2_2 lhs_dilate=2x2}, ${NCHW}`), ['gemm']));
   return cases;
 }
 

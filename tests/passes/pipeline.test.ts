@@ -32,10 +32,10 @@ async function kiln(...args: string[]): Promise<{ code: number; out: string; err
 
 describe('pipeline', () => {
   it('names the passes and expands default', () => {
-    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'fusion-no-rows', 'narrow-int64', 'simplify', 'while-simplify']);
+    expect(Object.keys(PASSES).sort()).toEqual(['call-inline', 'conditional-simplify', 'constant-fold', 'conv-layout', 'conv-padding', 'cse', 'dce', 'fusion', 'fusion-no-rows', 'narrow-int64', 'simplify', 'transposed-conv', 'while-simplify']);
     expect(resolvePasses('default')).toEqual([...DEFAULT_PIPELINE]);
     expect(resolvePasses('dce,default')).toEqual(['dce', ...DEFAULT_PIPELINE]);
-    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
+    expect(() => resolvePasses('dce,fuse')).toThrow(/unknown pass 'fuse'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, transposed-conv, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 
   it("is a function of the target's description: wasm's is the default pipeline; the convolution passes are its choices", () => {
@@ -69,10 +69,10 @@ describe('pipeline', () => {
     expect(r.out).toContain('ROOT %p = f32[2]{0} parameter(0)');
     expect(readdirSync(dump).sort()).toEqual([
       '00-input.hlo', '01-call-inline.hlo', '02-simplify.hlo', '03-constant-fold.hlo', '04-conditional-simplify.hlo', '05-while-simplify.hlo',
-      '06-cse.hlo', '07-dce.hlo', '08-conv-padding.hlo', '09-conv-layout.hlo', '10-fusion.hlo',
+      '06-cse.hlo', '07-dce.hlo', '08-transposed-conv.hlo', '09-conv-padding.hlo', '10-conv-layout.hlo', '11-fusion.hlo',
     ]);
     expect(readFileSync(join(dump, '00-input.hlo'), 'utf8')).toBe(TEXT);
-    expect(readFileSync(join(dump, '10-fusion.hlo'), 'utf8')).toBe(r.out);
+    expect(readFileSync(join(dump, '11-fusion.hlo'), 'utf8')).toBe(r.out);
   });
 
   it('kiln opt --passes with an unknown name is a usage error listing the known ones', async () => {
@@ -81,6 +81,6 @@ describe('pipeline', () => {
     writeFileSync(file, TEXT);
     const r = await kiln('opt', file, '--passes', 'simplify,nope');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
+    expect(r.err).toMatch(/unknown pass 'nope'; known: call-inline, simplify, constant-fold, cse, dce, fusion, fusion-no-rows, transposed-conv, conv-padding, conv-layout, conditional-simplify, while-simplify, narrow-int64, default/);
   });
 });
