@@ -38,8 +38,10 @@ export interface ProfileRow {
 export interface KernelProfile {
   /** The profiled runs (after the warm-up ones). */
   runs: number;
-  /** The kernels' total per run: the profiled module's run less its entry and the input and output copies. */
+  /** The kernels' total per run, the mean (the rows' sum): the profiled module's run less its entry and the input and output copies. */
   totalMs: number;
+  /** The kernels' total per run, the median over the runs: steadier than the mean on a busy machine. */
+  kernelsMedianMs: number;
   /** The profiled runs' median, whole: entry, kernels, ticks, and the input and output copies. */
   runMedianMs: number;
   rows: ProfileRow[];
@@ -57,6 +59,8 @@ export interface ProfileOptions {
 class SiteClock {
   readonly ms: Float64Array;
   readonly calls: Float64Array;
+  /** All sites' time since the last reset. */
+  total = 0;
   private last = 0;
   constructor(sites: number) {
     this.ms = new Float64Array(sites);
@@ -67,6 +71,7 @@ class SiteClock {
     const now = performance.now();
     if (site !== PROFILE_START) {
       this.ms[site] += now - this.last;
+      this.total += now - this.last;
       this.calls[site]++;
     }
     this.last = now;
@@ -74,6 +79,7 @@ class SiteClock {
   reset(): void {
     this.ms.fill(0);
     this.calls.fill(0);
+    this.total = 0;
   }
 }
 
@@ -90,20 +96,21 @@ export async function profileWasm(m: Module, args: readonly Literal[], opts: Pro
     for (let i = 0; i < opts.warmup; i++) await model.run(inputs);
     clock.reset();
     let outputs: Record<string, TypedArray> = {};
-    const samples: number[] = [];
+    const runs: number[] = [], kernels: number[] = [];
     for (let i = 0; i < opts.reps; i++) {
-      const t = performance.now();
+      const t = performance.now(), before = clock.total;
       outputs = await model.run(inputs);
-      samples.push(performance.now() - t);
+      runs.push(performance.now() - t);
+      kernels.push(clock.total - before);
     }
-    return { ...kernelRows(program, optimized, sites, clock, opts.reps), runMedianMs: stats(samples).median, outputs };
+    return { ...kernelRows(program, optimized, sites, clock, opts.reps), kernelsMedianMs: stats(kernels).median, runMedianMs: stats(runs).median, outputs };
   } finally {
     model.dispose();
   }
 }
 
 /** The sites' times summed per kernel (a kernel may have several sites), heaviest first. */
-function kernelRows(p: Program, optimized: Module, sites: readonly number[], clock: SiteClock, runs: number): Omit<KernelProfile, 'runMedianMs'> {
+function kernelRows(p: Program, optimized: Module, sites: readonly number[], clock: SiteClock, runs: number): Omit<KernelProfile, 'runMedianMs' | 'kernelsMedianMs'> {
   const ms = new Float64Array(p.kernels.length), calls = new Float64Array(p.kernels.length);
   sites.forEach((k, site) => { ms[k] += clock.ms[site]; calls[k] += clock.calls[site]; });
   const total = ms.reduce((a, b) => a + b, 0);

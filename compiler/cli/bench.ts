@@ -194,8 +194,9 @@ export async function bench(file: string, v: Values): Promise<BenchResult> {
   if (!profile) return result;
   // Imported here, not at the top: it loads binaryen (see backend.ts).
   const { profileWasm } = await import('../profile.js');
-  const { runs, totalMs, runMedianMs, rows } = await profileWasm(m, args, { fusion, relaxedSimd, binaryen, warmup, reps });
-  return { ...result, profile: { runs, totalMs: round3(totalMs), runMedianMs: round3(runMedianMs), rows: rows.map((x) => ({ ...x, ms: round3(x.ms), share: Math.round(x.share * 100) / 100 })) } };
+  const { runs, totalMs, kernelsMedianMs, runMedianMs, rows } = await profileWasm(m, args, { fusion, relaxedSimd, binaryen, warmup, reps });
+  const times = { totalMs: round3(totalMs), kernelsMedianMs: round3(kernelsMedianMs), runMedianMs: round3(runMedianMs) };
+  return { ...result, profile: { runs, ...times, rows: rows.map((x) => ({ ...x, ms: round3(x.ms), share: Math.round(x.share * 100) / 100 })) } };
 }
 
 /** Milliseconds to the microsecond, for the JSON. */

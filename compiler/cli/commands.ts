@@ -50,7 +50,7 @@ export const COMMANDS: Record<string, Command> = {
       json: {
         type: 'boolean',
         help: 'prints one JSON object: compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs, reps, warmup, threads, ' +
-          'threadsRequested, backend, fusion, module, file; with --profile, profile: { runs, totalMs, runMedianMs, rows: [{ kernel, ' +
+          'threadsRequested, backend, fusion, module, file; with --profile, profile: { runs, totalMs, kernelsMedianMs, runMedianMs, rows: [{ kernel, ' +
           'schedule, source, ms, calls, share }] }',
       },
     },

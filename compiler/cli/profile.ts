@@ -33,7 +33,7 @@ export function profileText(p: KernelProfile, unprofiledMedianMs: number): strin
     `kernels, mean of ${p.runs} profiled run${p.runs === 1 ? '' : 's'} on 1 thread (a tick after every launch):`,
     line(COLUMNS.map((c) => c.head)),
     ...cells.map(line),
-    `  sum ${ms(p.totalMs)} per run in ${p.rows.length} kernels; whole runs' median ${ms(p.runMedianMs)} profiled, ` +
-      `${ms(unprofiledMedianMs)} unprofiled (a whole run also copies inputs in and outputs out)`,
+    `  sum ${ms(p.totalMs)} per run in ${p.rows.length} kernels (the mean; median ${ms(p.kernelsMedianMs)}); whole runs' median ` +
+      `${ms(p.runMedianMs)} profiled, ${ms(unprofiledMedianMs)} unprofiled (a whole run also copies inputs in and outputs out)`,
   ].join('\n');
 }

@@ -53,7 +53,7 @@ describe('kiln bench --profile', () => {
     expect(lines[head + 1]).toMatch(/^ +1 +\d+\.\d%/);
     // The inner while's body runs more than once per run.
     expect(lines.slice(head + 1).some((l) => /^ +\d+ +\d+\.\d% +\d+\.\d+ +([2-9]|\d\d+)(\.\d+)? /.test(l))).toBe(true);
-    expect(r.stdout).toMatch(/\n {2}sum \d+\.\d+ ms per run in \d+ kernels; whole runs' median \d+\.\d+ ms profiled, \d+\.\d+ ms unprofiled/);
+    expect(r.stdout).toMatch(/\n {2}sum \d+\.\d+ ms per run in \d+ kernels \(the mean; median \d+\.\d+ ms\); whole runs' median \d+\.\d+ ms profiled, \d+\.\d+ ms unprofiled/);
   });
 
   it("computes what the plain build computes", async () => {
