@@ -12,6 +12,7 @@ import type { Module } from '../../ir/module.js';
 import { ARRAY_OF, type TypedArray } from '../../runtime/wasm/index.js';
 import type { WasmOptimize } from '../../targets/wasm/index.js';
 import type { CompiledArtifact } from '../artifact/index.js';
+import type { KernelProfile } from '../profile.js';
 import { findBackend, type Backend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { inputBytes } from '../program_io.js';
@@ -19,6 +20,7 @@ import { stats } from '../stats.js';
 import { TARGETS } from '../targets.js';
 import { binaryenFlag, ensureAvailable, integerFlag, one } from './flags.js';
 import { modelWithInputs } from './model_inputs.js';
+import { profileText } from './profile.js';
 import { BENCH_DEFAULTS, type Values } from './options.js';
 
 const { reps: DEFAULT_REPS, warmup: DEFAULT_WARMUP } = BENCH_DEFAULTS;
@@ -45,6 +47,8 @@ export interface BenchResult {
   /** Timed runs (after `warmup` untimed ones, which follow the first run). */
   reps: number;
   warmup: number;
+  /** --profile: each kernel's time, from a profiled build run `warmup` + `reps` times more. */
+  profile?: KernelProfile;
 }
 
 /** A model ready to time: `run()` runs it once on fixed inputs. */
@@ -163,28 +167,40 @@ function settings(v: Values) {
   if (backend.name !== 'wasm' && binaryen) throw new UsageError(`--binaryen applies to --backend wasm only (got --backend ${backend.name})`);
   const relaxedSimd = v['relaxed-simd'] === true;
   if (backend.name !== 'wasm' && relaxedSimd) throw new UsageError(`--relaxed-simd applies to --backend wasm only (got --backend ${backend.name})`);
-  return { backend, threads, fusion, relaxedSimd, binaryen, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
+  const profile = v.profile === true;
+  if (profile && backend.name !== 'wasm') throw new UsageError(`--profile applies to --backend wasm only (got --backend ${backend.name})`);
+  if (profile && threads > 1) throw new UsageError(`--profile runs on one thread (got --threads ${threads})`);
+  return { backend, threads, fusion, relaxedSimd, binaryen, profile, reps: integerFlag(v, 'reps', DEFAULT_REPS, 1), warmup: integerFlag(v, 'warmup', DEFAULT_WARMUP, 0) };
 }
 
 export async function bench(file: string, v: Values): Promise<BenchResult> {
-  const { backend, threads, fusion, relaxedSimd, binaryen, reps, warmup } = settings(v);
+  const { backend, threads, fusion, relaxedSimd, binaryen, profile, reps, warmup } = settings(v);
   const { module: m, outputNames, args } = modelWithInputs(file, v, (line) => console.error(`kiln bench: note: ${line}`));
   await ensureAvailable(backend.name);
   const subject = backend.name === 'wasm' ? await wasmSubject(m, args, { threads, fusion, relaxedSimd, binaryen, outputNames })
     : backend.name === 'webgpu' ? await webgpuSubject(m, args) : await backendSubject(backend, m, args);
+  let result: BenchResult;
   try {
     const { firstRunMs, samples } = await timeRuns(subject, warmup, reps);
     const s = stats(samples);
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return {
+    result = {
       file, backend: backend.name, threads: subject.threads, threadsRequested: threads, fusion, module: subject.module,
-      compileMs: r(subject.compileMs), loadMs: subject.loadMs === null ? null : r(subject.loadMs), firstRunMs: r(firstRunMs),
-      medianMs: r(s.median), p10Ms: r(s.p10), p90Ms: r(s.p90), minMs: r(s.min), reps, warmup,
+      compileMs: round3(subject.compileMs), loadMs: subject.loadMs === null ? null : round3(subject.loadMs), firstRunMs: round3(firstRunMs),
+      medianMs: round3(s.median), p10Ms: round3(s.p10), p90Ms: round3(s.p90), minMs: round3(s.min), reps, warmup,
     };
   } finally {
     subject.dispose(); // stops the runtime's worker threads, so the process can exit
   }
+  if (!profile) return result;
+  // Imported here, not at the top: it loads binaryen (see backend.ts).
+  const { profileWasm } = await import('../profile.js');
+  const { runs, totalMs, kernelsMedianMs, runMedianMs, rows } = await profileWasm(m, args, { fusion, relaxedSimd, binaryen, warmup, reps });
+  const times = { totalMs: round3(totalMs), kernelsMedianMs: round3(kernelsMedianMs), runMedianMs: round3(runMedianMs) };
+  return { ...result, profile: { runs, ...times, rows: rows.map((x) => ({ ...x, ms: round3(x.ms), share: Math.round(x.share * 100) / 100 })) } };
 }
+
+/** Milliseconds to the microsecond, for the JSON. */
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** What each backend's compile and load times hold, where it has more than prepare(). */
 const COMPILE_NOTE: Readonly<Record<string, string>> = { wasm: 'passes, lowering, binaryen', webgpu: 'passes, lowering' };
@@ -212,6 +228,7 @@ export function benchText(r: BenchResult): string {
 
 export async function runBench(pos: string[], v: Values): Promise<number> {
   const result = await bench(one(pos, 'model file'), v);
-  console.log(v.json ? JSON.stringify(result) : benchText(result));
+  const profile = result.profile ? `\n\n${profileText(result.profile, result.medianMs)}` : '';
+  console.log(v.json ? JSON.stringify(result) : benchText(result) + profile);
   return 0;
 }

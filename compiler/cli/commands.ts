@@ -41,10 +41,17 @@ export const COMMANDS: Record<string, Command> = {
       threads: { type: 'string', arg: 'N', help: 'builds for shared memory and runs on N threads (default 1; wasm only)' },
       reps: { type: 'string', arg: 'N', help: `timed runs (default ${BENCH_DEFAULTS.reps})` },
       warmup: { type: 'string', arg: 'N', help: `untimed runs after the first, before the timed ones (default ${BENCH_DEFAULTS.warmup})` },
+      profile: {
+        type: 'boolean',
+        help: "then builds the model again with a clock tick after every launch, runs it --warmup and --reps times more, and " +
+          'prints each kernel: its share, ms and launches per run, schedule, and the HLO instruction it came from, heaviest ' +
+          'first, with their sum beside the unprofiled median (wasm, one thread)',
+      },
       json: {
         type: 'boolean',
         help: 'prints one JSON object: compileMs, loadMs, firstRunMs, medianMs, p10Ms, p90Ms, minMs, reps, warmup, threads, ' +
-          'threadsRequested, backend, fusion, module, file',
+          'threadsRequested, backend, fusion, module, file; with --profile, profile: { runs, totalMs, kernelsMedianMs, runMedianMs, rows: [{ kernel, ' +
+          'schedule, source, ms, calls, share }] }',
       },
     },
     run: async (pos, v) => (await import('./bench.js')).runBench(pos, v),

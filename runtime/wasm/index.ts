@@ -30,6 +30,12 @@ export interface LoadOptions {
    * cost memory and start-up time. `Model.threads` says how many are used.
    */
   readonly threads?: number;
+  /**
+   * Functions the module imports from `env` beside its memory: a profiled build's
+   * `profile_tick` (kiln bench --profile). A model given them runs on one thread, since
+   * functions cannot be sent to worker threads.
+   */
+  readonly imports?: Readonly<Record<string, WebAssembly.ImportValue>>;
 }
 
 export interface Model {
@@ -107,7 +113,7 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
       throw new Error(`kiln wasm: ${manifest.name} weights are ${opts.weights.byteLength} bytes, expected ${layout.constantsBytes}`);
   }
   const module = wasm instanceof WebAssembly.Module ? wasm : await compile(wasm, manifest);
-  const canThread = manifest.shared && typeof SharedArrayBuffer !== 'undefined' && (await threadSupport()) !== undefined;
+  const canThread = manifest.shared && !opts.imports && typeof SharedArrayBuffer !== 'undefined' && (await threadSupport()) !== undefined;
   let threads = canThread ? Math.min(wanted, await hardwareThreads(), threadsThatFit(layout)) : 1;
 
   const pages = Math.ceil(memoryBytes(layout, threads) / 65536);
@@ -117,7 +123,7 @@ export async function loadModel(wasm: BufferSource | WebAssembly.Module, manifes
   } catch (e) {
     throw new Error(`kiln wasm: ${manifest.name} is a shared-memory build and this host cannot make shared memory (${String(e)}); use a non-shared build`);
   }
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const instance = await WebAssembly.instantiate(module, { env: { ...opts.imports, memory } });
   const ex = instance.exports as unknown as Exports;
   ex.init?.();
   if (!layout.constantsEmbedded && opts.weights) new Uint8Array(memory.buffer, layout.constantsOffset, layout.constantsBytes).set(opts.weights);

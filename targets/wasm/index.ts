@@ -13,9 +13,11 @@ import { withDataSegment } from './data_section.js';
 import { emitKernel, planKernel } from './kernel.js';
 import { Lib, type X } from './lib.js';
 import { NotSupported, Ops } from './ops.js';
+import { importProfileTick, PROFILE_START, profileTick } from './profile.js';
 
 export type { WasmManifest } from '../../runtime/wasm/manifest.js';
 export { NotSupported } from './ops.js';
+export { PROFILE_START, PROFILE_TICK } from './profile.js';
 
 export interface WasmOptions {
   /** Shared memory + atomics, so a runtime may run the module on several threads. */
@@ -30,6 +32,12 @@ export interface WasmOptions {
    * SIMD refuse such a module; runtime/wasm's hasRelaxedSimd() says which a host is.
    */
   readonly relaxedSimd?: boolean;
+  /**
+   * A profiled build (default false): the module also imports `env.profile_tick(site)` and
+   * calls it at the start of a run and after every launch (targets/wasm/profile.ts);
+   * `profileSites` says which kernel each site launches. For measuring, not for shipping.
+   */
+  readonly profile?: boolean;
 }
 
 /**
@@ -59,6 +67,8 @@ export interface WasmArtifact {
   readonly manifest: WasmManifest;
   /** The constants region image, when constants are not embedded. */
   readonly weights?: Uint8Array;
+  /** A profiled build's launch sites: the kernel (index in Program.kernels) of each site, by the ordinal its tick passes. */
+  readonly profileSites?: readonly number[];
 }
 
 const SCRATCH_BYTES = 1024;
@@ -151,9 +161,13 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
     const I = binaryen.i32;
     const tid = () => m.local.get(0, I), n = () => m.local.get(1, I);
     if (shared) defineBarrier(m);
-    const steps = renderSteps(m, p.steps, { shared, launch: launchFunction, address, tid, n });
+    const sites: number[] = [];
+    if (opts.profile) importProfileTick(m);
+    const tick = opts.profile ? (l: Launch): X => profileTick(m, sites.push(l.kernel) - 1, shared, tid) : undefined;
+    const start = opts.profile ? [profileTick(m, PROFILE_START, shared, tid)] : [];
+    const steps = renderSteps(m, p.steps, { shared, launch: launchFunction, address, tid, n, tick });
     // Non-shared builds run everything on thread 0: other threads have nothing to do.
-    const body = shared ? steps : [m.if(tid(), m.return()), ...steps];
+    const body = shared ? [...start, ...steps] : [m.if(tid(), m.return()), ...start, ...steps];
     m.addFunction('run_thread', binaryen.createType([I, I]), binaryen.none, [I], m.block(null, body, binaryen.none));
     m.addFunction('run', binaryen.none, binaryen.none, [], m.call('run_thread', [m.i32.const(0), m.i32.const(1)], binaryen.none));
     m.addFunctionExport('run_thread', 'run_thread');
@@ -192,7 +206,8 @@ function build(p: Program, opts: WasmOptions): WasmArtifact | undefined {
       format: 'kiln-wasm/1', name: p.name, shared, memory: layout,
       inputs: p.inputs.map(tensor), outputs: p.outputs.map(tensor),
     };
-    return embed ? { wasm, manifest } : { wasm, manifest, weights: image ?? new Uint8Array(p.constantsBytes) };
+    const art: WasmArtifact = embed ? { wasm, manifest } : { wasm, manifest, weights: image ?? new Uint8Array(p.constantsBytes) };
+    return opts.profile ? { ...art, profileSites: sites } : art;
   } finally {
     m.dispose();
   }

@@ -16,6 +16,8 @@ export interface StepContext {
   readonly address: (id: number) => number;
   readonly tid: () => X;
   readonly n: () => X;
+  /** A profiled build's tick after a launch (targets/wasm/profile.ts); absent otherwise. */
+  readonly tick?: (l: Launch) => X;
 }
 
 /** run_thread's local 2: the selector a control step just read. */
@@ -35,7 +37,7 @@ export function renderSteps(m: binaryen.Module, steps: Program['steps'], ctx: St
 
   const render = (ss: readonly Step[]): X[] => ss.flatMap((s): X[] => {
     switch (s.k) {
-      case 'launch': return [m.call(ctx.launch(s), ctx.shared ? [ctx.tid(), ctx.n()] : [], binaryen.none), ...sync()];
+      case 'launch': return [m.call(ctx.launch(s), ctx.shared ? [ctx.tid(), ctx.n()] : [], binaryen.none), ...sync(), ...(ctx.tick ? [ctx.tick(s)] : [])];
       case 'while': {
         const id = labels++, out = `while${id}_end`, top = `while${id}`;
         const iteration = [...render(s.cond), ...read(s.pred, 'pred'), m.br(out, m.i32.eqz(selector())), ...render(s.body), m.br(top)];
