@@ -216,7 +216,7 @@ function convCases(g: Gen, n: number): PropertyCase[] {
   // stride. The transposed-conv pass writes it as 4 phase convolutions, each after a loop
   // that slices its taps from the kernel parameter, and one loop that interleaves them.
   cases.push(make('NCHW [4,4]×2→3 window 3x3 pad 2_2,2_2 lhs_dilate 2', convModule([1, 2, 4, 4], [3, 2, 3, 3], [1, 3, 9, 9], `window={size=3x3 pad=2_2x2_2 lhs_dilate=2x2}, ${NCHW}`),
-    [...Array.from({ length: 4 }, () => ['loop', 'gemm']).flat(), 'loop']));
+    [...Array.from({ length: 4 }, (): KernelKind[] => ['loop', 'gemm']).flat(), 'loop']));
   // The dilated-input path of the GEMM template itself: strided, which the pass leaves alone.
   cases.push(make('NCHW [4,4]×2→3 window 3x3 stride 2 pad 2_2,2_2 lhs_dilate 2', convModule([1, 2, 4, 4], [3, 2, 3, 3], [1, 3, 5, 5], `window={size=3x3 stride=2x2 pad=2_2x2_2 lhs_dilate=2x2}, ${NCHW}`), ['gemm']));
   return cases;
