@@ -18,6 +18,7 @@ import { storageType, touchesWide } from './types.js';
 import { gpuSchedule } from './gpu_grid.js';
 import { gpuLoopKernel } from './gpu_loop.js';
 import { gpuReduceKernel } from './gpu_reduce.js';
+import { padRows } from './pad_rows.js';
 
 /** A program buffer seen by a kernel. */
 export interface BufferRef {
@@ -110,7 +111,9 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
     body.push(k.loop(j, from, to, stmts, 'serial', lanes));
   };
 
-  if (r === 0) {
+  const padded = vectorMinor && chunks === 1 && outs.length === 1 ? padRows(spec.root, { kb, emitter, out: outs[0], rowIndex, rowBase }) : undefined;
+  if (padded) body.push(...padded);
+  else if (r === 0) {
     const em = emitter(1);
     const [stmts] = em.nested(() => em.values(spec.root, []).forEach((v, o) => em.out.push(k.store(outs[o], k.int(0), v))));
     body.push(...stmts);
