@@ -3,6 +3,7 @@
 // compared across runs and runners.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readNpyFile } from '../compiler/io/npy.js';
 import { rng } from '../compiler/random.js';
 import { GraphBuilder } from './onnx_builder.js';
 import type { BenchModel, Family, TensorSpec } from './runner.js';
@@ -170,8 +171,9 @@ function selected(only: readonly string[]): Def[] {
   return defs;
 }
 
-/** The inputs every runner gets: uniform in [-1, 1), seeded by the model's name. */
+/** The inputs every runner gets: its inputFiles, or uniform in [-1, 1) seeded by the model's name. */
 export function modelInputs(model: BenchModel): Float32Array[] {
+  if (model.inputFiles) return model.inputFiles.map((f) => Float32Array.from(readNpyFile(f).data as Float64Array));
   const next = rng(seedOf(`${model.name}/inputs`));
   return model.inputs.map((t) => uniform(prod(t.dims), next));
 }

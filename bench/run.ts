@@ -2,10 +2,7 @@
 // measures every runner at each thread count, then the native roof, and prints one table.
 //
 // Each runner × thread count runs in a child process of its own (this file again,
-// with --child): runtimes fix their thread pools when their .wasm starts (ort reads
-// numThreads once per process), cold starts should be cold, and one runner's heap or
-// worker threads must not slow the next.
-import { fork } from 'node:child_process';
+// with --child; fork.ts says why).
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +12,7 @@ import { benchModels, writeModels } from './models.js';
 import { crossCheck, report } from './report.js';
 import { measureRoof } from './roof/roof.js';
 import type { RunnerSpec } from './runner.js';
-import { hasRelaxedSimd } from '../runtime/wasm/index.js';
+import { runChild, sendAndExit } from './fork.js';
 
 /** The runners, in table order; the first one to run a model is the cross-check's reference. */
 const RUNNERS: RunnerSpec[] = [
@@ -25,13 +22,6 @@ const RUNNERS: RunnerSpec[] = [
   { name: 'kiln-simd128', threads: [1], create: async (t) => (await import('./peers/kiln.js')).createKiln(t, { relaxedSimd: false }) },
   { name: 'kiln-nofusion', threads: [1], create: async (t) => (await import('./peers/kiln.js')).createKiln(t, { fusion: false }) },
 ];
-/**
- * Every child runs on an engine with relaxed SIMD, as browsers ship it (Chrome 114+) and
- * Node 22+ has it by default; Node 20's V8 has it behind a flag. Every runner gets the same
- * engine; only kiln uses relaxed SIMD (ort's and tfjs's .wasm files are plain SIMD128), and
- * kiln-simd128 shows kiln without it.
- */
-const CHILD_EXEC_ARGV = hasRelaxedSimd() ? process.execArgv : [...process.execArgv, '--experimental-wasm-relaxed-simd'];
 /** `--only roof` (or `openblas`) selects the native roof. */
 const ROOF_NAMES = ['roof', 'openblas'];
 
@@ -69,22 +59,7 @@ else
 async function child(which: string) {
   const [name, threads] = which.split(':');
   const spec = RUNNERS.find((r) => r.name === name)!;
-  const result = await measureRunner(spec, Number(threads), benchModels(modelFilter), reps);
-  await new Promise<void>((resolve, reject) => process.send!(result, (e: Error | null) => (e ? reject(e) : resolve())));
-  // Runtimes may leave worker threads running; the result is sent, so leave now.
-  process.exit(0);
-}
-
-function runChild(spec: RunnerSpec, threads: number): Promise<RunnerResult> {
-  const base = { runner: spec.name, threads, models: [] };
-  const args = ['--child', `${spec.name}:${threads}`, '--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])];
-  // 'advanced' serialization passes the outputs' Float32Arrays as they are, not as JSON.
-  const proc = fork(fileURLToPath(import.meta.url), args, { execArgv: CHILD_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve) => {
-    let result: RunnerResult | undefined;
-    proc.on('message', (m) => (result = m as RunnerResult));
-    proc.on('exit', (code, signal) => resolve(result ?? { ...base, skip: `child process died (${signal ?? `exit ${code}`})` }));
-  });
+  await sendAndExit(await measureRunner(spec, Number(threads), benchModels(modelFilter), reps));
 }
 
 async function main() {
@@ -101,7 +76,7 @@ async function main() {
     for (const spec of runners)
       for (const t of spec.threads) {
         const start = performance.now();
-        const r = await runChild(spec, t);
+        const r = await runChild(fileURLToPath(import.meta.url), spec.name, t, ['--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])]);
         const key = `${r.runner} ${r.threads}`;
         byCell.set(key, [...(byCell.get(key) ?? []), r]);
         console.error(`  round ${round}/${rounds} ${spec.name} ${t}t: ${((performance.now() - start) / 1000).toFixed(1)} s`);

@@ -3,8 +3,11 @@
 // the harness does all the timing, so every runner is measured the same way.
 import type { Tensor } from './onnx_builder.js';
 
-/** What the graph is; runners that rebuild graphs by hand (tfjs) key on it. `corpus`: an HLO-only workload. */
-export type Family = 'matmul' | 'mlp' | 'lenet' | 'chain' | 'corpus';
+/**
+ * What the graph is; runners that rebuild graphs by hand (tfjs) key on it. `corpus`: an
+ * HLO-only workload; `vision`: a PyTorch export of bench/vision/ (ONNX only).
+ */
+export type Family = 'matmul' | 'mlp' | 'lenet' | 'chain' | 'corpus' | 'vision';
 
 export interface TensorSpec {
   name: string;
@@ -23,6 +26,8 @@ export interface BenchModel {
   hlo?: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** .npy files of the inputs every runner gets, one per input; seeded uniform inputs otherwise. */
+  inputFiles?: string[];
   /** The ONNX initializers by name, for runners that rebuild the graph with their own ops. */
   weights: Map<string, Tensor>;
   /** 2 × multiply-adds of the dots and convolutions (the rest is noise next to them). */
