@@ -1,4 +1,4 @@
-// Convolution padding made explicit: `convolution(x)` with window padding becomes
+// Convolution (and pooling) padding made explicit: `convolution(x)` with window padding becomes
 // `convolution(pad(x))` with none. The tiled convolution kernel then reads every window
 // position straight from memory (contiguous vectors along x), instead of clamping and
 // selecting at each of the many border tiles a small image has (LeNet's 14×14 rows with
@@ -6,10 +6,10 @@
 // the same way. Only f32 convolutions without base dilation or reversal, where the
 // padded input stays small (≤ 2^24 elements), are rewritten.
 import { arrayLiteral } from '../ir/literal.js';
-import type { Instruction, Module } from '../ir/module.js';
+import type { Instruction, InstructionOf, Module } from '../ir/module.js';
 import { array, type ArrayShape } from '../ir/shape.js';
 import type { PadDim } from '../ir/attrs.js';
-import { cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass } from './rewrite.js';
+import { cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass, type Rewrite } from './rewrite.js';
 
 const MAX_PADDED = 1 << 24;
 
@@ -18,6 +18,7 @@ export const convPadding: Pass = (input: Module) => {
   const names = moduleNames(m);
   for (const c of m.computations) {
     const n = sweep(c, (i) => {
+      if (i.opcode === 'reduce-window') return windowPadding(i as InstructionOf<'reduce-window'>, names);
       if (i.opcode !== 'convolution') return undefined;
       const x = i.operands[0];
       const xs = x.shape as ArrayShape;
@@ -43,3 +44,26 @@ export const convPadding: Pass = (input: Module) => {
   }
   return m;
 };
+
+/**
+ * A pooling window's padding made explicit the same way: reduce-window pads with its init
+ * value, so `reduce-window(x, init)` with padding is `reduce-window(pad(x, init), init)`
+ * without, which the vectorised pooling kernel (tiled_window.ts) takes; with the padding
+ * it went to the elemental rule, which clamps and tests every window position
+ * (ShuffleNet's 3×3 stride-2 max pool: 4.2 ms of its 19).
+ */
+function windowPadding(i: InstructionOf<'reduce-window'>, names: ReturnType<typeof moduleNames>): Rewrite | undefined {
+  if (i.operands.length !== 2 || i.shape.kind !== 'array') return undefined;
+  const [x, init] = i.operands;
+  const xs = x.shape as ArrayShape, win = i.attrs.window;
+  if (x.shape.kind !== 'array' || xs.dtype !== 'f32' || init.shape.kind !== 'array' || init.shape.dtype !== 'f32' || !win || win.every((w) => w.padLow === 0 && w.padHigh === 0)) return undefined;
+  if (win.some((w) => w.padLow < 0 || w.padHigh < 0 || w.lhsDilate !== 1 || w.reversal)) return undefined;
+  const padding: PadDim[] = win.map((w) => ({ low: w.padLow, high: w.padHigh, interior: 0 }));
+  const dims = xs.dims.map((n0, d) => n0 + padding[d].low + padding[d].high);
+  if (dims.reduce((a, b) => a * b, 1) > MAX_PADDED) return undefined;
+  const padded = makeInstruction(names.unique(`${x.name}.padded`), 'pad', array('f32', dims), [x, init], { padding });
+  const name = i.name;
+  i.name = names.unique(`${name}.unpadded`);
+  const pooled = makeInstruction(name, 'reduce-window', i.shape, [padded, init], { ...i.attrs, window: win.map((w) => ({ ...w, padLow: 0, padHigh: 0 })) }, i.raw);
+  return { replacement: pooled, added: [padded, pooled] };
+}

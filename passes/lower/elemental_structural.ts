@@ -47,6 +47,12 @@ function sameTypeReshape(em: Emitter, instr: Instruction, index: readonly Idx[])
   const out = dimsOf(instr), inn = dimsOf(x);
   if (out.length === inn.length && out.every((d, i) => d === inn[i])) return em.values(x, index);
   const laneAtMinor = index.length > 0 && index[index.length - 1].lane && !index.slice(0, -1).some((i) => i.lane);
+  // The same minor dim on both sides (a reshape of the leading dims: ShuffleNet's channel
+  // shuffle): the minor index passes through, lanes and all, since a vector never crosses a row.
+  if (laneAtMinor && inn.length > 1 && out.length > 1 && inn[inn.length - 1] === out[out.length - 1]) {
+    const lead = em.bind('lin', k.linear(index.slice(0, -1).map((i) => i.e), out.slice(0, -1)));
+    return em.values(x, [...k.delinear(lead, inn.slice(0, -1)).map(fixed), index[index.length - 1]]);
+  }
   if (anyLane(index) && !(laneAtMinor && inn.length > 0 && inn[inn.length - 1] % 4 === 0 && out[out.length - 1] % 4 === 0))
     return em.perLane(index, (s, idx) => sameTypeReshape(s, instr, idx));
   const lin = em.bind('lin', k.linear(index.map((i) => i.e), out));

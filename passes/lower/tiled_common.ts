@@ -153,3 +153,12 @@ export function when(cond: Expr, then: Stmt[], otherwise: Stmt[] = []): Stmt[] {
   if (v === undefined) return [k.ifStmt(cond, then, otherwise)];
   return v ? then : otherwise;
 }
+
+/**
+ * The f32 values at `at`, +2, +4, +6 of `buf` (a stride-2 window along x) from two vector
+ * loads, at and at + 3, so nothing past +6 is read; targets render the lanes as one shuffle.
+ */
+export function everyOther(buf: number, at: Expr): Expr {
+  const lo = k.load(buf, at, 'f32', 4), hi = k.load(buf, k.add(at, k.int(3)), 'f32', 4);
+  return k.vector([k.extract(lo, 0), k.extract(lo, 2), k.extract(hi, 1), k.extract(hi, 3)]);
+}

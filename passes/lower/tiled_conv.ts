@@ -29,7 +29,7 @@ import type { ConvSchedule } from '../../ir/target.js';
 import { fixed, type Idx } from './emitter.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
-import { ceilDiv, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
+import { ceilDiv, everyOther, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
 
 /** Output positions [lo, hi) whose whole window lies inside the input along one spatial dim. */
 function interior(w: WindowDim, inSize: number, outSize: number): [number, number] {
@@ -148,6 +148,7 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
         return ks[cd.kernelOutput] === 1 ? k.load(W, at, 'f32', 4) : k.vector([0, 1, 2, 3].map((l) => k.load(W, k.add(at, k.int(l * ks[cd.kernelOutput])), 'f32')));
       }
       if (!border && col.inp === 1) return k.load(IN, inAt(k.add(x0, k.int(off))), 'f32', 4);
+      if (!border && col.inp === 2) return everyOther(IN, inAt(k.add(x0, k.int(off))));
       return k.vector([0, 1, 2, 3].map((l) => inputAt(k.add(x0, k.int(off + l)))));
     };
     const step: Stmt[] = [];

@@ -16,6 +16,7 @@ import { fullWindow } from '../../ir/interpret/window.js';
 import { Emitter } from './emitter.js';
 import { elementRule } from './elemental.js';
 import { KernelBuilder } from './kernel_builder.js';
+import { everyOther } from './tiled_common.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
 
 /** A CPU template (its schedule says how much to unroll); other targets get the elemental form. */
@@ -69,7 +70,7 @@ export function tiledWindow(spec: LoopKernelSpec): LoweredKernel | undefined {
     const accV = k.variable(acc, initV.type);
     const combine = (into: Stmt[], off: Expr): void => {
       const at = bind(into, 'at', k.add(k.add(inBase, k.mul(x0, k.int(sx))), off));
-      const x = sx === 1 ? k.load(IN, at, 'f32', 4) : k.vector([0, 1, 2, 3].map((l) => k.load(IN, k.add(at, k.int(l * sx)), 'f32')));
+      const x = sx === 1 ? k.load(IN, at, 'f32', 4) : sx === 2 ? everyOther(IN, at) : k.vector([0, 1, 2, 3].map((l) => k.load(IN, k.add(at, k.int(l * sx)), 'f32')));
       const em = new Emitter(kb, 4, new Map(), elementRule);
       em.out = into;
       const [next] = em.inline(reducer, [accV, x]);

@@ -13,6 +13,7 @@
 import binaryen from 'binaryen';
 import { computeTypeOf, isWide, unreachable, type Expr, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
 import { definedIn } from '../../ir/kernel/walk.js';
+import { printExpr } from '../../ir/kernel/print.js';
 import { Fn, Local, type X } from './lib.js';
 import { loadScalar, loadSplat, loadVector, log2Bytes, storeScalar, storeVector } from './memory.js';
 import { NotSupported, wasmType, type Ops } from './ops.js';
@@ -487,6 +488,8 @@ class KernelEmitter {
       case 'round': return ops.round(e.to, t.lanes, this.expr(e.a));
       case 'splat': return this.splatLoad(e.a) ?? ops.splat(e.a.type.scalar, this.expr(e.a));
       case 'vector': {
+        const shuffled = this.shuffle(e.lanes);
+        if (shuffled) return shuffled;
         let v = ops.splat(t.scalar, this.expr(e.lanes[0]));
         for (let l = 1; l < 4; l++) v = ops.replace(t.scalar, v, l, this.expr(e.lanes[l]));
         return v;
@@ -496,6 +499,25 @@ class KernelEmitter {
       case 'gpuId': return this.fail(`${e.id} invocation id outside a grid kernel`);
       default: return unreachable(e);
     }
+  }
+
+  /**
+   * Lanes that are all 32-bit lanes of at most two vectors (a strided convolution's input,
+   * gathered from two loads) as one i8x16.shuffle instead of four extracts and replaces.
+   */
+  private shuffle(lanes: readonly Expr[]): X | undefined {
+    if (!lanes.every((l) => l.k === 'extract' && l.a.type.lanes === 4 && l.a.type.scalar !== 'f64' && !isWide(l.a.type.scalar))) return undefined;
+    const sources: Expr[] = [];
+    const keys: string[] = [];
+    const picks = (lanes as Extract<Expr, { k: 'extract' }>[]).map((l) => {
+      const key = printExpr(l.a);
+      let i = keys.indexOf(key);
+      if (i < 0) { i = keys.length; keys.push(key); sources.push(l.a); }
+      return 4 * i + l.lane;
+    });
+    if (sources.length > 2) return undefined;
+    const a = this.expr(sources[0]), b = sources.length === 2 ? this.expr(sources[1]) : a;
+    return this.m.i8x16.shuffle(a, b, picks.flatMap((p) => [4 * p, 4 * p + 1, 4 * p + 2, 4 * p + 3]));
   }
 }
 
