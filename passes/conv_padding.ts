@@ -9,7 +9,7 @@ import { arrayLiteral } from '../ir/literal.js';
 import type { Instruction, InstructionOf, Module } from '../ir/module.js';
 import { array, type ArrayShape } from '../ir/shape.js';
 import type { PadDim } from '../ir/attrs.js';
-import { cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass, type Rewrite } from './rewrite.js';
+import { arrayValues, cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass, type Rewrite } from './rewrite.js';
 
 const MAX_PADDED = 1 << 24;
 
@@ -46,16 +46,19 @@ export const convPadding: Pass = (input: Module) => {
 };
 
 /**
- * A pooling window's padding made explicit the same way: reduce-window pads with its init
- * value, so `reduce-window(x, init)` with padding is `reduce-window(pad(x, init), init)`
- * without, which the vectorised pooling kernel (tiled_window.ts) takes; with the padding
- * it went to the elemental rule, which clamps and tests every window position
- * (ShuffleNet's 3×3 stride-2 max pool: 4.2 ms of its 19).
+ * A pooling window's padding made explicit the same way: `reduce-window(x, init)` with
+ * padding is `reduce-window(pad(x, init), init)` without, where reducing the init value is
+ * a no-op (XLA skips padded positions; StableHLO's spec pads with the init value: the same
+ * where the init value is the reducer's identity). The vectorised pooling kernel
+ * (tiled_window.ts) takes the unpadded window; with the padding it went to the elemental
+ * rule, which clamps and tests every window position (ShuffleNet's 3×3 stride-2 max pool:
+ * 4.2 ms of its 19).
  */
 function windowPadding(i: InstructionOf<'reduce-window'>, names: ReturnType<typeof moduleNames>): Rewrite | undefined {
   if (i.operands.length !== 2 || i.shape.kind !== 'array') return undefined;
   const [x, init] = i.operands;
   const xs = x.shape as ArrayShape, win = i.attrs.window;
+  if (!padsWithIdentity(i)) return undefined;
   if (x.shape.kind !== 'array' || xs.dtype !== 'f32' || init.shape.kind !== 'array' || init.shape.dtype !== 'f32' || !win || win.every((w) => w.padLow === 0 && w.padHigh === 0)) return undefined;
   if (win.some((w) => w.padLow < 0 || w.padHigh < 0 || w.lhsDilate !== 1 || w.reversal)) return undefined;
   const padding: PadDim[] = win.map((w) => ({ low: w.padLow, high: w.padHigh, interior: 0 }));
@@ -66,4 +69,19 @@ function windowPadding(i: InstructionOf<'reduce-window'>, names: ReturnType<type
   i.name = names.unique(`${name}.unpadded`);
   const pooled = makeInstruction(name, 'reduce-window', i.shape, [padded, init], { ...i.attrs, window: win.map((w) => ({ ...w, padLow: 0, padHigh: 0 })) }, i.raw);
   return { replacement: pooled, added: [padded, pooled] };
+}
+
+/** The identities of the reducers pooling uses, as constant init values (−0 or +0 for a sum: an accumulator started at the init value stays the same either way). */
+const IDENTITY: Readonly<Record<string, (v: number) => boolean>> = {
+  maximum: (v) => v === -Infinity,
+  minimum: (v) => v === Infinity,
+  add: (v) => v === 0,
+};
+
+/** Whether the window's init value is a constant identity of its reducer (one op of its two parameters). */
+function padsWithIdentity(i: InstructionOf<'reduce-window'>): boolean {
+  const init = i.operands[1], r = i.attrs.to_apply, root = r.root;
+  if (init.opcode !== 'constant' || r.params.length !== 2 || root.operands.length !== 2 || !root.operands.every((o) => r.params.includes(o))) return false;
+  const value = arrayValues(init.attrs.literal)?.data[0];
+  return typeof value === 'number' && (IDENTITY[root.opcode]?.(value) ?? false);
 }

@@ -359,6 +359,11 @@ describe('tiled reduce-window', () => {
   it('a padded window pads first (with the init value) and then runs tiled', () => {
     const p = check(windowModule([1, 2, 6, 8], [1, 2, 3, 5], 'size=1x1x2x2 stride=1x1x2x2 pad=0_0x0_0x0_0x1_1', 'maximum', '-inf'), 'window');
     expect(p.kernels.map((k) => 'window' in k.schedule)).toEqual([false, true]);
-    check(windowModule([1, 2, 7, 9], [1, 2, 4, 5], 'size=1x1x3x3 stride=1x1x2x2 pad=0_0x0_0x1_1x1_1', 'add', '0.25'), 'window');
+    check(windowModule([1, 2, 7, 9], [1, 2, 4, 5], 'size=1x1x3x3 stride=1x1x2x2 pad=0_0x0_0x1_1x1_1', 'add', '0'), 'window');
+  });
+
+  it('an init value that is not the identity keeps the padding (XLA skips padded positions)', () => {
+    const m = parseHlo(windowModule([1, 2, 7, 9], [1, 2, 4, 5], 'size=1x1x3x3 stride=1x1x2x2 pad=0_0x0_0x1_1x1_1', 'add', '0.25'));
+    expect(compileProgram(m).program.kernels.some((k) => 'window' in k.schedule)).toBe(false);
   });
 });
