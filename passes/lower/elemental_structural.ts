@@ -11,6 +11,7 @@ import { convertValue, dtypeOf, narrow } from './elemental_math.js';
 import { computeType } from './types.js';
 import { byteSize, type DType } from '../../ir/dtype.js';
 import { reinterpret } from './elemental_bits.js';
+import { interleavedPad } from './elemental_interleave.js';
 
 const dimsOf = (i: Instruction): readonly number[] => (i.shape as ArrayShape).dims;
 const anyLane = (index: readonly Idx[]): boolean => index.some((i) => i.lane);
@@ -95,13 +96,13 @@ export function constantRule(em: Emitter, instr: InstructionOf<'constant'>, inde
 export function padRule(em: Emitter, instr: InstructionOf<'pad'>, index: readonly Idx[]): Expr[] {
   const pads = instr.attrs.padding;
   const [x, padValue] = instr.operands;
-  if (index.some((i, d) => i.lane && (pads[d].low !== 0 || pads[d].high !== 0 || pads[d].interior !== 0)))
-    return em.perLane(index, (s, idx) => padRule(s, instr, idx));
+  const padded = (d: number): boolean => pads[d].low !== 0 || pads[d].high !== 0 || pads[d].interior !== 0;
+  const laneDim = index.findIndex((i, d) => i.lane && padded(d));
   const inDims = dimsOf(x);
   let inside: Expr = k.constant('pred', 1);
   const inIdx: Idx[] = index.map((i, d) => {
     const p = pads[d];
-    if (p.low === 0 && p.high === 0 && p.interior === 0) return i;
+    if (d === laneDim || !padded(d)) return i;
     const t = k.sub(i.e, k.int(p.low));
     const step = p.interior + 1;
     const q = step === 1 ? t : k.div(t, step);
@@ -109,6 +110,10 @@ export function padRule(em: Emitter, instr: InstructionOf<'pad'>, index: readonl
     if (step > 1) inside = k.and(inside, k.compare('EQ', k.mod(clampIdx(t, 0, (inDims[d] - 1) * step), step), k.int(0)));
     return fixed(clampIdx(q, 0, inDims[d] - 1));
   });
+  if (laneDim >= 0) {
+    const general = () => em.perLane(index, (s, idx) => padRule(s, instr, idx));
+    return interleavedPad(em, instr, index, inIdx, inside, general) ?? general();
+  }
   const v = em.value(x, inIdx), pv = em.value(padValue, []);
   return [k.select(inside, v, pv)];
 }
