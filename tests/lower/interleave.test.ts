@@ -24,7 +24,7 @@ function run(text: string): { kernels: string; same: boolean } {
   for (const { offset, bytes } of inputBytes(program, args)) mem.arena.set(bytes, offset);
   runProgram(program, mem);
   const got = readOutput(program, 0, mem.arena), want = interpret(m, args) as ArrayLiteral;
-  const same = got.data.length === want.data.length && Array.from(want.data).every((v, i) => Object.is(Number(got.data[i]), Number(v)));
+  const same = got.data.length === want.data.length && Array.from(want.data as ArrayLike<number>).every((v, i) => Object.is(Number(got.data[i]), Number(v)));
   return { kernels: program.kernels.map(printKernel).join('\n'), same };
 }
 
