@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../onnx_builder.js';
 import type { BenchModel, Prepared, Runner, Skip } from '../runner.js';
+import { ortSession } from './ort_session.js';
 
 const require = createRequire(import.meta.url);
 // Both packages' `exports` hide package.json; resolve their entries instead.
@@ -53,17 +54,7 @@ export async function createOrt(threads: number): Promise<Runner> {
     note: `onnxruntime-web ${ort.env.versions.web} wasm EP, graph optimizations 'all'`,
     async prepare(model: BenchModel): Promise<Prepared | Skip> {
       if (!model.onnx) return { skip: 'no ONNX form' };
-      const session = await ort.InferenceSession.create(model.onnx, options);
-      return {
-        async run(inputs) {
-          const feeds: Record<string, import('onnxruntime-web').Tensor> = {};
-          model.inputs.forEach((t, i) => (feeds[t.name] = new ort.Tensor('float32', inputs[i]!, t.dims)));
-          const results = await session.run(feeds);
-          // ort copies outputs out of its wasm heap into fresh arrays, as kiln's runtime does.
-          return model.outputs.map((t) => results[t.name]!.data as Float32Array);
-        },
-        dispose: () => session.release(),
-      };
+      return ortSession(ort, { ...model, onnx: model.onnx }, options);
     },
   };
 }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { OUT_DIR } from '../models.js';
 import type { BenchModel, Prepared, Runner } from '../runner.js';
+import { ortSession } from './ort_session.js';
 
 export const ORT_NODE_VERSION = '1.31.1';
 const PREFIX = join(OUT_DIR, 'ort-node');
@@ -51,16 +52,7 @@ export async function createOrtNode(threads: number): Promise<Runner> {
     note: `onnxruntime-node ${version}, native CPU EP, graph optimizations 'all'`,
     async prepare(model: BenchModel): Promise<Prepared> {
       if (!model.onnx) throw new Error(`${model.name}: ort-node reads the ONNX form`);
-      const session = await ort.InferenceSession.create(model.onnx, options);
-      return {
-        async run(inputs) {
-          const feeds: Record<string, import('onnxruntime-web').Tensor> = {};
-          model.inputs.forEach((t, i) => (feeds[t.name] = new ort.Tensor('float32', inputs[i]!, t.dims)));
-          const results = await session.run(feeds);
-          return model.outputs.map((t) => results[t.name]!.data as Float32Array);
-        },
-        dispose: () => session.release(),
-      };
+      return ortSession(ort, { ...model, onnx: model.onnx }, options);
     },
   };
 }

@@ -1,8 +1,8 @@
 // `kiln bench`: the JSON it prints, threads, and clear errors for bad calls.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { kilnHere } from './in_process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KILN = join(ROOT, 'bin', 'kiln.mjs');
@@ -12,16 +12,7 @@ function kiln(...args: string[]) {
   return spawnSync(process.execPath, [KILN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 100_000 });
 }
 
-/** Runs main() here, capturing what it prints. */
-async function kilnHere(...args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(args);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
-afterEach(() => vi.restoreAllMocks());
 
 function expectTimings(r: Record<string, unknown>) {
   for (const k of ['compileMs', 'loadMs', 'firstRunMs', 'medianMs', 'p10Ms', 'p90Ms']) {

@@ -1,20 +1,12 @@
 // What the CLI says when a model uses an op the chosen target does not compile: the
 // instruction and opcode, exit code 4, and no stack trace.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../compiler/cli/main.js';
+import { kilnHere } from './in_process.js';
 
-async function kilnHere(...args: string[]) {
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(args);
-  return { code, stderr: err.join('\n') };
-}
 
-afterEach(() => vi.restoreAllMocks());
 
 describe('kiln on an op the target does not compile', () => {
   // Complex numbers are compiled by no target yet (the imag of a real number is).

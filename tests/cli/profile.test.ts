@@ -1,8 +1,8 @@
 // `kiln bench --profile`: a row per kernel that ran, named as the program names it, shares
 // that add up to 100%, and a profiled build that computes what the plain one does.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { kilnHere } from './in_process.js';
 import { modelWithInputs } from '../../compiler/cli/model_inputs.js';
 import { compileProgram } from '../../compiler/compile.js';
 import { profileWasm } from '../../compiler/profile.js';
@@ -13,16 +13,7 @@ import type { ArrayLiteral, Literal } from '../../ir/literal.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const LENET = join(ROOT, 'examples', 'lenet5.hlo');
 
-/** Runs main() here, capturing what it prints. */
-async function kilnHere(...args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(args);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
-afterEach(() => vi.restoreAllMocks());
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
