@@ -29,6 +29,7 @@ import type { ConvSchedule } from '../../ir/target.js';
 import { fixed, type Idx } from './emitter.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
+import { tiledDepthwiseNhwc } from './tiled_depthwise.js';
 import { ceilDiv, everyOther, RegisterTile, TiledKernel, when, type TileShape } from './tiled_common.js';
 
 /** Output positions [lo, hi) whose whole window lies inside the input along one spatial dim. */
@@ -52,8 +53,9 @@ export function tiledConv(spec: LoopKernelSpec, conv: InstructionOf<'convolution
   const is = strides(id), ks = strides(kd), os = strides(od);
   const minor = od.length - 1;
   const featureMode = cd.outputFeature === minor;
-  // Feature groups run in spatial mode only, a row tile within one group (its rows share the input).
-  if (groups > 1 && featureMode) return undefined;
+  // Feature groups run in spatial mode, a row tile within one group (its rows share the
+  // input); with the features minor, only depthwise, vectorised along the channels.
+  if (groups > 1 && featureMode) return tiledDepthwiseNhwc(spec, conv, sched);
   const { mr, nr } = groups > 1 ? groupedTile(od[cd.outputFeature] / groups, sched) : sched;
   // The tiled spatial dim (x): the output's minor dim, or in feature mode its innermost spatial dim.
   const xs = featureMode ? cd.outputSpatial.indexOf(Math.max(...cd.outputSpatial)) : cd.outputSpatial.indexOf(minor);

@@ -93,6 +93,8 @@ def main():
     grouped('conv_depthwise_multiplier', values((2, 3, 6, 7), 13), values((6, 1, 3, 3), 14), 1, 1, 3)
     grouped('conv_grouped_g2', values((1, 8, 5, 10), 15), values((8, 4, 3, 3), 16), 1, 1, 2)
     grouped('conv_grouped_nhwc', values((1, 6, 5, 6), 17), values((6, 2, 3, 3), 18), 1, 1, 3, nhwc=True)
+    grouped('conv_depthwise_nhwc_3x3', values((2, 6, 5, 7), 19), values((6, 1, 3, 3), 20), 1, 1, 6, nhwc=True)
+    grouped('conv_depthwise_nhwc_5x5_s2', values((1, 9, 9, 11), 21), values((9, 1, 5, 5), 22), 2, 2, 9, nhwc=True)
 
 
 if __name__ == '__main__':

@@ -244,6 +244,28 @@ const NCHW = (n: number): string => {
   return `dim_labels=bf${s}_oi${s}->bf${s}`;
 };
 
+describe('tiled convolution, feature groups', () => {
+  it.each([
+    ['depthwise 3x3 pad 1', [1, 8, 7, 9], [8, 1, 3, 3], [1, 8, 7, 9], 'window={size=3x3 pad=1_1x1_1}', 8],
+    ['depthwise 5x5 stride 2 pad 2, 2 rows', [1, 6, 3, 17], [6, 1, 5, 5], [1, 6, 2, 9], 'window={size=5x5 stride=2x2 pad=2_2x2_2}', 6],
+    ['depthwise, channel multiplier 2', [2, 3, 6, 7], [6, 1, 3, 3], [2, 6, 4, 5], 'window={size=3x3}', 3],
+    ['4 groups of 4 → 8', [1, 16, 6, 10], [32, 4, 3, 3], [1, 32, 6, 10], 'window={size=3x3 pad=1_1x1_1}', 4],
+  ])('NCHW %s: spatial mode, a row tile per group', (_, x, w, y, win, groups) => {
+    check(convModule(x, w, y, `${win}, dim_labels=bf01_oi01->bf01, feature_group_count=${groups}`), 'conv');
+  });
+
+  it.each([
+    ['3x3 pad 1, 8 channels', [1, 7, 9, 8], [3, 3, 1, 8], [1, 7, 9, 8], 'window={size=3x3 pad=1_1x1_1}'],
+    ['5x5 stride 2, 13 channels (last vector overlaps), 2 batches', [2, 9, 11, 13], [5, 5, 1, 13], [2, 3, 4, 13], 'window={size=5x5 stride=2x2}'],
+    ['dilation 2, 4 channels, x narrower than the tile', [1, 6, 6, 4], [3, 3, 1, 4], [1, 2, 2, 4], 'window={size=3x3 rhs_dilate=2x2}'],
+    ['1-D, 20 channels', [2, 11, 20], [3, 1, 20], [2, 9, 20], 'window={size=3}'],
+  ])('NHWC depthwise %s: vectors along the channels', (_, x, w, y, win) => {
+    const sp = x.length === 3 ? '0' : '01';
+    const p = check(convModule(x, w, y, `${win}, dim_labels=b${sp}f_${sp}io->b${sp}f, feature_group_count=${x[x.length - 1]}`), 'conv');
+    expect(p.kernels.some((k) => k.schedule.conv === 4)).toBe(true);
+  });
+});
+
 describe('tiled convolution, planar mode (NCHW output, HWIO kernel)', () => {
   it.each([
     // LeNet's second convolution, small: 14-wide rows (tiles of 4 positions wrap to the next row).
