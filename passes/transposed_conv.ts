@@ -76,9 +76,17 @@ function phasePlan(conv: InstructionOf<'convolution'>): DimPlan[] | undefined {
   if (x.shape.kind !== 'array' || conv.shape.kind !== 'array' || conv.operands[1].shape.kind !== 'array') return undefined;
   if (!FLOATS.has(conv.shape.dtype)) return undefined;
   const id = x.shape.dims, od = conv.shape.dims;
+  if (win.reduce((n, w) => n * w.lhsDilate, 1) > MAX_PHASES) return undefined;
   const plans = win.map((w, s) => dimPlan(w, id[cd.inputSpatial[s]], od[cd.outputSpatial[s]]));
   return plans.every((p): p is DimPlan => p !== undefined) ? plans : undefined;
 }
+
+/**
+ * Most phases rewritten: the interleave reads every phase's pad at each output element, so
+ * its cost grows with their number (a 32× upsampling would be 1024 convolutions and a
+ * 1024-term sum per element); past this the dilated convolution stays as it is.
+ */
+const MAX_PHASES = 16;
 
 /** Element types whose constants the pass reads as numbers (and whose sums of a value and zeros are exact). */
 const FLOATS = new Set(['f32', 'f64', 'f16', 'bf16']);

@@ -75,8 +75,9 @@ ENTRY e {
     sameResult(text);
   });
 
-  it('leaves alone what it cannot rewrite: strides, kernel dilation, reversal', () => {
-    const cases: [string, number][] = [['size=3 pad=2_2 lhs_dilate=2 stride=2', 6], ['size=3 pad=2_2 lhs_dilate=2 rhs_dilate=2', 9], ['size=3 pad=2_2 lhs_dilate=2 rhs_reversal=1', 11]];
+  it('leaves alone what it cannot rewrite: strides, kernel dilation, reversal, more than 16 phases', () => {
+    const cases: [string, number][] = [['size=3 pad=2_2 lhs_dilate=2 stride=2', 6], ['size=3 pad=2_2 lhs_dilate=2 rhs_dilate=2', 9], ['size=3 pad=2_2 lhs_dilate=2 rhs_reversal=1', 11],
+      ['size=3 pad=2_2 lhs_dilate=17', 71]];
     for (const [window, out] of cases) {
       const text = `HloModule m
 ENTRY e {
