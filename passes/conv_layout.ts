@@ -20,9 +20,9 @@
 // makes the copies). Only f32 convolutions without feature or batch groups and with at
 // least 4 output features are rewritten; an operand shared by several convolutions is
 // permuted once.
-import { arrayLiteral } from '../ir/literal.js';
+import { evalTranspose } from '../ir/interpret/structural.js';
 import type { Instruction, InstructionOf, Module } from '../ir/module.js';
-import { array, strides, type ArrayShape } from '../ir/shape.js';
+import { array, type ArrayShape } from '../ir/shape.js';
 import { arrayValues, cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass } from './rewrite.js';
 
 /** Least flops (2 · multiply-adds) per element a feature-mode rewrite transposes. */
@@ -101,21 +101,8 @@ function permutations(conv: InstructionOf<'convolution'>): Permutations | undefi
 function permute(w: Instruction, perm: readonly number[], name: string): Instruction {
   const ws = w.shape as ArrayShape;
   const shape = array(ws.dtype, perm.map((d) => ws.dims[d]));
-  const values = w.opcode === 'constant' ? arrayValues(w.attrs.literal) : undefined;
-  if (!values) return makeInstruction(name, 'transpose', shape, [w], { dimensions: [...perm] });
-  // out[j0, j1, ...] = w[i] with i[perm[k]] = j_k.
-  const src = strides(ws.dims), n = values.data.length;
-  const out = new Array<number>(n);
-  const idx = new Array<number>(perm.length).fill(0);
-  for (let j = 0; j < n; j++) {
-    let at = 0;
-    for (let d = 0; d < perm.length; d++) at += idx[d] * src[perm[d]];
-    out[j] = Number(values.data[at]);
-    for (let d = perm.length - 1; d >= 0; d--) {
-      if (++idx[d] < shape.dims[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return makeInstruction(name, 'constant', shape, [], { literal: arrayLiteral(shape, out) });
+  const transpose = makeInstruction(name, 'transpose', shape, [w], { dimensions: [...perm] });
+  if (w.opcode !== 'constant' || !arrayValues(w.attrs.literal)) return transpose;
+  // A constant is permuted now, by the interpreter's own transpose.
+  return makeInstruction(name, 'constant', shape, [], { literal: evalTranspose(transpose as InstructionOf<'transpose'>, [w.attrs.literal]) });
 }
-

@@ -19,7 +19,8 @@
 // of the input.
 import { arrayLiteral } from '../ir/literal.js';
 import type { Instruction, InstructionOf, Module } from '../ir/module.js';
-import { array, strides, type ArrayShape } from '../ir/shape.js';
+import { evalSlice } from '../ir/interpret/structural.js';
+import { array, type ArrayShape } from '../ir/shape.js';
 import type { PadDim, SliceDim, WindowDim } from '../ir/attrs.js';
 import { arrayValues, cloneModule, makeInstruction, moduleNames, removeDead, sweep, type Pass } from './rewrite.js';
 
@@ -157,24 +158,8 @@ function subKernel(w: Instruction, kernelSpatial: readonly number[], combo: read
     return { start: p.k0, limit: p.k0 + (p.taps - 1) * dil + 1, stride: dil };
   });
   const out = array(ws.dtype, slice.map((sl) => Math.ceil((sl.limit - sl.start) / sl.stride)));
-  const values = w.opcode === 'constant' ? arrayValues(w.attrs.literal) : undefined;
-  if (!values) return make(`${w.name}.taps`, 'slice', out, [w], { slice });
-  return make(`${w.name}.taps`, 'constant', out, [], { literal: arrayLiteral(out, stridedSlice(values.data as ArrayLike<number>, ws.dims, slice, out.dims)) });
-}
-
-/** Row-major values of a strided slice of a row-major array. */
-function stridedSlice(data: ArrayLike<number>, dims: readonly number[], slice: readonly SliceDim[], outDims: readonly number[]): number[] {
-  const src = strides(dims), n = outDims.reduce((p, q) => p * q, 1);
-  const out = new Array<number>(n);
-  const idx = new Array<number>(outDims.length).fill(0);
-  for (let j = 0; j < n; j++) {
-    let at = 0;
-    for (let d = 0; d < idx.length; d++) at += (slice[d].start + idx[d] * slice[d].stride) * src[d];
-    out[j] = Number(data[at]);
-    for (let d = idx.length - 1; d >= 0; d--) {
-      if (++idx[d] < outDims[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return out;
+  if (w.opcode !== 'constant' || !arrayValues(w.attrs.literal)) return make(`${w.name}.taps`, 'slice', out, [w], { slice });
+  // A constant kernel's taps are sliced now, by the interpreter's own slice.
+  const literal = evalSlice(makeInstruction('taps', 'slice', out, [w], { slice }) as InstructionOf<'slice'>, [w.attrs.literal]);
+  return make(`${w.name}.taps`, 'constant', out, [], { literal });
 }
