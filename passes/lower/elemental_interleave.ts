@@ -10,6 +10,7 @@
 import * as k from '../../ir/kernel/build.js';
 import type { Expr } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
+import type { ArrayShape } from '../../ir/shape.js';
 import { fixed, type Emitter, type Idx } from './emitter.js';
 
 /** Widest interior step taken here: with 4 lanes, a wider one has at most one valid lane. */
@@ -27,7 +28,7 @@ export function interleavedPad(em: Emitter, pad: InstructionOf<'pad'>, index: re
   if (d < 0 || index.some((i, j) => i.lane && j !== d) || p.interior < 1 || p.interior + 1 > MAX_STEP) return undefined;
   const step = p.interior + 1;
   const [x, padValue] = pad.operands;
-  const n = (x.shape as { dims: readonly number[] }).dims[d];
+  const n = (x.shape as ArrayShape).dims[d];
   const t0 = em.bind('t', k.sub(index[d].e, k.int(p.low)));
   const pv = em.scalar().value(padValue, []);
   const result = em.kb.fresh('il');

@@ -18,7 +18,7 @@ import { storageType, touchesWide } from './types.js';
 import { gpuSchedule } from './gpu_grid.js';
 import { gpuLoopKernel } from './gpu_loop.js';
 import { gpuReduceKernel } from './gpu_reduce.js';
-import { padRows } from './pad_rows.js';
+import { padRows, type RowLoop } from './pad_rows.js';
 
 /** A program buffer seen by a kernel. */
 export interface BufferRef {
@@ -98,20 +98,22 @@ export function loopKernel(spec: LoopKernelSpec): LoweredKernel {
   const rowIndex = k.delinear(row, rowDims).map((e, d) => bindOnce(`i${d}`, e));
   const rowBase = bindOnce('base', k.mul(row, k.int(inner)));
 
-  const minorLoop = (lanes: Lanes, from: Expr, to: Expr): void => {
+  /** A loop over the row's minor positions [from, to), storing `valuesAt` (one value per output) at each. */
+  const rowLoop: RowLoop = (lanes, from, to, valuesAt) => {
     const em = emitter(lanes);
     const j = kb.fresh('j');
     const jv = k.variable(j);
     const [stmts] = em.nested(() => {
-      const index = r === 0 ? [] : [...rowIndex.map((e) => ({ e, lane: false })), { e: jv, lane: lanes === 4 }];
-      const values = em.values(spec.root, index);
       const at = k.add(rowBase, jv);
-      values.forEach((v, o) => em.out.push(k.store(outs[o], at, em.widen(v))));
+      valuesAt(em, jv).forEach((v, o) => em.out.push(k.store(outs[o], at, em.widen(v))));
     });
-    body.push(k.loop(j, from, to, stmts, 'serial', lanes));
+    return k.loop(j, from, to, stmts, 'serial', lanes);
+  };
+  const minorLoop = (lanes: Lanes, from: Expr, to: Expr): void => {
+    body.push(rowLoop(lanes, from, to, (em, j) => em.values(spec.root, [...rowIndex.map((e) => ({ e, lane: false })), { e: j, lane: lanes === 4 }])));
   };
 
-  const padded = vectorMinor && chunks === 1 && outs.length === 1 ? padRows(spec.root, { kb, emitter, out: outs[0], rowIndex, rowBase }) : undefined;
+  const padded = vectorMinor && chunks === 1 && outs.length === 1 ? padRows(spec.root, rowIndex, rowLoop) : undefined;
   if (padded) body.push(...padded);
   else if (r === 0) {
     const em = emitter(1);

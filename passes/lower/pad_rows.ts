@@ -10,20 +10,18 @@ import type { Expr, Lanes, Stmt } from '../../ir/kernel/kernel.js';
 import type { Instruction, InstructionOf } from '../../ir/module.js';
 import type { ArrayShape } from '../../ir/shape.js';
 import type { Emitter } from './emitter.js';
-import type { KernelBuilder } from './kernel_builder.js';
 
-export interface PadRowContext {
-  readonly kb: KernelBuilder;
-  readonly emitter: (lanes: Lanes) => Emitter;
-  /** The output buffer (the kernel's one output). */
-  readonly out: number;
-  /** The row's index along the output's leading dims, and its first element's offset. */
-  readonly rowIndex: readonly Expr[];
-  readonly rowBase: Expr;
-}
+/**
+ * The loop kernel's loop over one output row's minor positions [from, to) (`lanes` at a
+ * time), storing at each the values `valuesAt` gives for position `j` (one per output).
+ */
+export type RowLoop = (lanes: Lanes, from: Expr | number, to: Expr | number, valuesAt: (em: Emitter, j: Expr) => Expr[]) => Stmt;
 
-/** The pad root's rows, segment by segment, or undefined where the root is not such a pad. */
-export function padRows(root: Instruction, ctx: PadRowContext): Stmt[] | undefined {
+/**
+ * The pad root's rows, segment by segment, or undefined where the root is not such a pad.
+ * `rowIndex` is the row's index along the output's leading dims.
+ */
+export function padRows(root: Instruction, rowIndex: readonly Expr[], rowLoop: RowLoop): Stmt[] | undefined {
   if (root.opcode !== 'pad' || root.shape.kind !== 'array') return undefined;
   const pad = root as InstructionOf<'pad'>;
   const padding = pad.attrs.padding;
@@ -33,32 +31,21 @@ export function padRows(root: Instruction, ctx: PadRowContext): Stmt[] | undefin
   const r = outDims.length, minor = r - 1;
   const N = outDims[minor], lo = padding[minor].low, n = inDims[minor];
 
-  const segment = (lanes: Lanes, from: number, to: number, at: (j: Expr) => Expr | undefined): Stmt[] => {
+  /** Positions [from, to) `lanes` at a time: the operand's row at the shifted index, or the padding value. */
+  const segment = (lanes: Lanes, from: number, to: number, fromOperand: boolean): Stmt[] => {
     if (to <= from) return [];
-    const em = ctx.emitter(lanes);
-    const j = ctx.kb.fresh('j');
-    const jv = k.variable(j);
-    const [stmts] = em.nested(() => {
-      const shifted = at(jv);
-      const v = shifted ? em.values(operand, [...ctx.rowIndex.map((e, d) => ({ e: k.sub(e, k.int(padding[d].low)), lane: false })), { e: shifted, lane: lanes === 4 }])[0]
-        : splatTo(em.values(value, [])[0], lanes);
-      em.out.push(k.store(ctx.out, k.add(ctx.rowBase, jv), em.widen(v)));
-    });
-    return [k.loop(j, from, to, stmts, 'serial', lanes)];
+    return [rowLoop(lanes, from, to, (em, j) => fromOperand
+      ? em.values(operand, [...rowIndex.map((e, d) => ({ e: k.sub(e, k.int(padding[d].low)), lane: false })), { e: k.sub(j, k.int(lo)), lane: lanes === 4 }])
+      : [splatTo(em.values(value, [])[0], lanes)])];
   };
   const fill = (from: number, to: number): Stmt[] => {
     const vecTo = from + Math.floor((to - from) / 4) * 4;
-    return [...segment(4, from, vecTo, () => undefined), ...segment(1, vecTo, to, () => undefined)];
+    return [...segment(4, from, vecTo, false), ...segment(1, vecTo, to, false)];
   };
   const vecEnd = lo + Math.floor(n / 4) * 4;
-  const inside = [
-    ...fill(0, lo),
-    ...segment(4, lo, vecEnd, (j) => k.sub(j, k.int(lo))),
-    ...segment(1, vecEnd, lo + n, (j) => k.sub(j, k.int(lo))),
-    ...fill(lo + n, N),
-  ];
+  const inside = [...fill(0, lo), ...segment(4, lo, vecEnd, true), ...segment(1, vecEnd, lo + n, true), ...fill(lo + n, N)];
   // The row lies in the padding when any leading index does.
-  const inRow = ctx.rowIndex.reduce((c, e, d) => (padding[d].low === 0 && padding[d].high === 0 ? c : k.and(c, k.inRange(k.sub(e, k.int(padding[d].low)), inDims[d]))), k.constant('pred', 1) as Expr);
+  const inRow = rowIndex.reduce((c, e, d) => (padding[d].low === 0 && padding[d].high === 0 ? c : k.and(c, k.inRange(k.sub(e, k.int(padding[d].low)), inDims[d]))), k.constant('pred', 1) as Expr);
   return inRow.k === 'const' ? inside : [k.ifStmt(inRow, inside, fill(0, N))];
 }
 

@@ -10,14 +10,14 @@
 // (tiled_conv.ts, vectorised along x). A width or a feature count that is not a multiple of
 // the tile ends in a tile shifted back over the one before (outputs computed twice, alike).
 import * as k from '../../ir/kernel/build.js';
-import { VEC4, type Expr, type Stmt } from '../../ir/kernel/kernel.js';
+import type { Expr, Stmt } from '../../ir/kernel/kernel.js';
 import type { InstructionOf } from '../../ir/module.js';
 import { product, strides, type ArrayShape } from '../../ir/shape.js';
 import type { ConvSchedule } from '../../ir/target.js';
 import { fullWindow } from '../../ir/interpret/window.js';
 import { fixed, type Idx } from './emitter.js';
 import type { LoopKernelSpec, LoweredKernel } from './loop_kernel.js';
-import { ceilDiv, TiledKernel } from './tiled_common.js';
+import { ceilDiv, RegisterTile, TiledKernel } from './tiled_common.js';
 
 /** The NHWC depthwise kernel, or undefined where the convolution is not one it takes. */
 export function tiledDepthwiseNhwc(spec: LoopKernelSpec, conv: InstructionOf<'convolution'>, sched: ConvSchedule): LoweredKernel | undefined {
@@ -52,43 +52,38 @@ export function tiledDepthwiseNhwc(spec: LoopKernelSpec, conv: InstructionOf<'co
   const outBase = bind('out_base', outer.reduce((e, d) => k.add(e, k.mul(pos.get(d)!, k.int(os[d]))), k.mul(x0, k.int(os[cd.outputSpatial[xs]])) as Expr));
   const xStepIn = win[xs].stride * is[cd.inputSpatial[xs]], xStepOut = os[cd.outputSpatial[xs]];
 
-  /** One tile: mr positions × the feature vectors at f0, f0 + 4, … (`vectors` of them). */
-  const tile = (out: Stmt[], f0: Expr, vectors: readonly number[]): void => {
-    const acc = (r: number, c: number) => `acc${r}_${c}`;
-    const names = vectors.map((_, c) => Array.from({ length: mr }, (__, r) => tk.kb.fresh(acc(r, c))));
-    names.flat().forEach((n) => out.push(k.letStmt(n, k.constant('f32', 0, 4))));
+  /** One tile: mr positions × `width` features from f0, in vectors (the last shifted back when width is not a multiple of 4). */
+  const tile = (out: Stmt[], f0: Expr, width: number): void => {
+    const acc = new RegisterTile(tk, { rows: mr, groups: ceilDiv(width, 4), tail: 0, lastAt: width % 4 === 0 ? undefined : width - 4 });
+    acc.declare(out);
     const wNames = win.map((_, s) => tk.kb.fresh(`w${s}`));
     const step: Stmt[] = [];
     const wOff = win.reduce((e, _, s) => k.add(e, k.mul(k.variable(wNames[s]), k.int(ks[cd.kernelSpatial[s]]))), f0 as Expr);
     const inOff = win.reduce((e, w, s) => k.add(e, k.mul(k.variable(wNames[s]), k.int(w.rhsDilate * is[cd.inputSpatial[s]]))), k.add(inBase, f0));
-    vectors.forEach((off, c) => {
+    for (let c = 0; c < acc.shape.groups; c++) {
+      const off = acc.colOffset(c);
       const wv = tk.bind(step, `wv${c}`, k.load(W, k.add(wOff, k.int(off)), 'f32', 4));
-      for (let r = 0; r < mr; r++) {
-        const x = k.load(IN, k.add(inOff, k.int(r * xStepIn + off)), 'f32', 4);
-        step.push(k.assign(names[c][r], k.muladd(x, wv, k.variable(names[c][r], VEC4('f32')))));
-      }
-    });
+      for (let r = 0; r < mr; r++) step.push(acc.set(r, c, k.muladd(k.load(IN, k.add(inOff, k.int(r * xStepIn + off)), 'f32', 4), wv, acc.get(r, c))));
+    }
     let loops = step;
     for (let s = win.length - 1; s >= 0; s--) loops = win[s].size === 1 ? [k.letStmt(wNames[s], k.int(0)), ...loops] : [k.loop(wNames[s], 0, win[s].size, loops)];
     out.push(...loops);
-    vectors.forEach((off, c) => {
-      for (let r = 0; r < mr; r++) {
-        const index: Idx[] = od.map((_, d) => fixed(pos.get(d) ?? k.int(0)));
-        index[cd.outputSpatial[xs]] = fixed(k.add(x0, k.int(r)));
-        index[cd.outputFeature] = { e: k.add(f0, k.int(off)), lane: true };
-        tk.epilogue(out, k.variable(names[c][r], VEC4('f32')), index, k.add(k.add(outBase, k.int(r * xStepOut)), k.add(f0, k.int(off))));
-      }
+    acc.each((r, c) => {
+      const f = k.add(f0, k.int(acc.colOffset(c)));
+      const index: Idx[] = od.map((_, d) => fixed(pos.get(d) ?? k.int(0)));
+      index[cd.outputSpatial[xs]] = fixed(k.add(x0, k.int(r)));
+      index[cd.outputFeature] = { e: f, lane: true };
+      tk.epilogue(out, acc.get(r, c), index, k.add(k.add(outBase, k.int(r * xStepOut)), f));
     });
   };
-  // Full feature tiles, then the rest in vectors, the last shifted back when O is not a multiple of 4.
+  // Full feature tiles, then the rest (at least one vector, overlapping the tile before).
   const full = Math.floor(O / nr), rest = O - full * nr;
-  const vectorsOf = (n: number): number[] => Array.from({ length: ceilDiv(n, 4) }, (_, c) => Math.min(4 * c, n - 4));
   if (full > 0) {
     const ft = tk.kb.fresh('ft');
     const inner: Stmt[] = [];
-    tile(inner, tk.bind(inner, 'f0', k.mul(k.variable(ft), k.int(nr))), vectorsOf(nr));
+    tile(inner, tk.bind(inner, 'f0', k.mul(k.variable(ft), k.int(nr))), nr);
     body.push(k.loop(ft, 0, full, inner));
   }
-  if (rest > 0) tile(body, k.int(O - Math.max(rest, 4)), vectorsOf(Math.max(rest, 4)));
+  if (rest > 0) tile(body, k.int(O - Math.max(rest, 4)), Math.max(rest, 4));
   return tk.finish([k.loop(tName, 0, product(outer.map((d) => od[d])) * nXT, body, 'parallel')], { mr, nr, conv: 4 });
 }
