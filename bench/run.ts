@@ -4,15 +4,14 @@
 // Each runner × thread count runs in a child process of its own (this file again,
 // with --child; fork.ts says why).
 import { cpus, loadavg } from 'node:os';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measureRunner, medianOfRounds, type RunnerResult } from './measure.js';
+import { measureRunner } from './measure.js';
 import { benchModels, writeModels } from './models.js';
 import { crossCheck, report } from './report.js';
 import { measureRoof } from './roof/roof.js';
 import type { RunnerSpec } from './runner.js';
-import { runChild, sendAndExit } from './fork.js';
+import { countFlag, machineLine, runRounds, sendAndExit, writeJson } from './fork.js';
 
 /** The runners, in table order; the first one to run a model is the cross-check's reference. */
 const RUNNERS: RunnerSpec[] = [
@@ -34,14 +33,8 @@ const { values: opts } = parseArgs({
     child: { type: 'string' },
   },
 });
-function count(flag: 'reps' | 'rounds'): number {
-  const n = Number(opts[flag]);
-  if (Number.isInteger(n) && n >= 1) return n;
-  console.error(`bench: --${flag} must be a positive integer, not ${opts[flag]}`);
-  process.exit(2);
-}
-const reps = count('reps');
-const rounds = count('rounds');
+const reps = countFlag('bench', 'reps', opts.reps);
+const rounds = countFlag('bench', 'rounds', opts.rounds);
 // --only takes model names, families, runner names or `roof`, repeated or comma-separated.
 const only = opts.only.flatMap((o) => o.split(',')).filter(Boolean);
 const isRunner = (o: string) => RUNNERS.some((r) => r.name === o) || ROOF_NAMES.includes(o);
@@ -69,30 +62,13 @@ async function main() {
   const load = loadavg()[0]!.toFixed(2);
   console.error(`kiln bench: ${models.length} models, ${reps} timed runs each, ${rounds} round(s); ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
 
-  // Rounds interleave the runners, so a burst of load elsewhere hits one round of each
-  // rather than every round of one; medianOfRounds then takes each cell's median round.
-  const byCell = new Map<string, RunnerResult[]>();
-  for (let round = 1; round <= rounds; round++)
-    for (const spec of runners)
-      for (const t of spec.threads) {
-        const start = performance.now();
-        const r = await runChild(fileURLToPath(import.meta.url), spec.name, t, ['--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])]);
-        const key = `${r.runner} ${r.threads}`;
-        byCell.set(key, [...(byCell.get(key) ?? []), r]);
-        console.error(`  round ${round}/${rounds} ${spec.name} ${t}t: ${((performance.now() - start) / 1000).toFixed(1)} s`);
-      }
-  const results = [...byCell.values()].map(medianOfRounds);
+  const results = await runRounds(fileURLToPath(import.meta.url), runners, rounds, ['--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])]);
   const sizes = models.filter((m) => m.family === 'matmul').map((m) => m.params.n!);
   const roof = withRoof ? measureRoof(sizes, Math.max(reps, 10), [1, 2]) : undefined;
   const checks = crossCheck(results);
 
-  const per = rounds > 1 ? `${reps} timed runs per cell, the median round of ${rounds}` : `${reps} timed runs per cell`;
-  console.log(`\n${cpus().length} × ${cpus()[0]?.model}, node ${process.version}; load average ${load} before, ${loadavg()[0]!.toFixed(2)} after; ${per}\n`);
+  console.log(`\n${machineLine(load, reps, rounds)}\n`);
   console.log(report(models, results, roof, checks));
-  if (opts.json) {
-    const strip = results.map((r) => ({ ...r, models: r.models.map(({ outputs: _, ...m }) => m) }));
-    const plain = models.map(({ weights: _, ...m }) => m);
-    writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, reps, rounds, models: plain, results: strip, roof, checks }, null, 2));
-  }
+  if (opts.json) writeJson(opts.json, reps, rounds, models, results, { roof, checks });
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }

@@ -4,12 +4,11 @@
 // at 1 and 2 threads, with the main bench's harness: one child process per runner ×
 // threads (../fork.ts), rounds interleaved, each cell's median round, and every runner's
 // outputs checked against PyTorch's.
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runChild, sendAndExit } from '../fork.js';
-import { measureRunner, medianOfRounds, type RunnerResult } from '../measure.js';
+import { countFlag, machineLine, runRounds, sendAndExit, writeJson } from '../fork.js';
+import { measureRunner, type RunnerResult } from '../measure.js';
 import { crossCheck, report } from '../report.js';
 import type { RunnerSpec } from '../runner.js';
 import { pytorchOutputs, visionDir, visionModels } from './models.js';
@@ -34,14 +33,8 @@ const { values: opts } = parseArgs({
     dir: { type: 'string' },
   },
 });
-function count(flag: 'reps' | 'rounds'): number {
-  const n = Number(opts[flag]);
-  if (Number.isInteger(n) && n >= 1) return n;
-  console.error(`bench:vision: --${flag} must be a positive integer, not ${opts[flag]}`);
-  process.exit(2);
-}
-const reps = count('reps');
-const rounds = count('rounds');
+const reps = countFlag('bench:vision', 'reps', opts.reps);
+const rounds = countFlag('bench:vision', 'rounds', opts.rounds);
 // --only takes case names, kinds (network, op) or runner names, repeated or comma-separated.
 const only = opts.only.flatMap((o) => o.split(',')).filter(Boolean);
 const runnerFilter = only.filter((o) => RUNNERS.some((r) => r.name === o));
@@ -70,29 +63,14 @@ async function main() {
   console.error(`bench:vision: ${models.length} models, ${reps} timed runs each, ${rounds} round(s); ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
 
   const args = ['--dir', dir, '--reps', String(reps), ...modelFilter.flatMap((m) => ['--only', m])];
-  const byCell = new Map<string, RunnerResult[]>();
-  for (let round = 1; round <= rounds; round++)
-    for (const spec of runners)
-      for (const t of spec.threads) {
-        const start = performance.now();
-        const r = await runChild(fileURLToPath(import.meta.url), spec.name, t, args);
-        const key = `${r.runner} ${r.threads}`;
-        byCell.set(key, [...(byCell.get(key) ?? []), r]);
-        console.error(`  round ${round}/${rounds} ${spec.name} ${t}t: ${((performance.now() - start) / 1000).toFixed(1)} s`);
-      }
-  const results = [...byCell.values()].map(medianOfRounds);
+  const results = await runRounds(fileURLToPath(import.meta.url), runners, rounds, args);
   // PyTorch's outputs lead the list, so crossCheck holds every runner to them.
   const torch: RunnerResult = { runner: PYTORCH, threads: 1, models: models.map((m) => ({ model: m.name, outputs: pytorchOutputs(dir, m) })) };
   const checks = crossCheck([torch, ...results]).filter((c) => c.runner !== PYTORCH);
 
-  const per = rounds > 1 ? `${reps} timed runs per cell, the median round of ${rounds}` : `${reps} timed runs per cell`;
-  console.log(`\n${cpus().length} × ${cpus()[0]?.model}, node ${process.version}; load average ${load} before, ${loadavg()[0]!.toFixed(2)} after; ${per}\n`);
+  console.log(`\n${machineLine(load, reps, rounds)}\n`);
   console.log(visionReport(models, results, checks, THREADS));
   if (opts.detail) console.log(`\n${report(models, results, undefined, checks)}`);
-  if (opts.json) {
-    const strip = results.map((r) => ({ ...r, models: r.models.map(({ outputs: _, ...m }) => m) }));
-    const plain = models.map(({ weights: _, ...m }) => m);
-    writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, reps, rounds, models: plain, results: strip, checks }, null, 2));
-  }
+  if (opts.json) writeJson(opts.json, reps, rounds, models, results, { checks });
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
