@@ -3,6 +3,8 @@
 // code uses gets a `_` suffix. WGSL variables have one type while kernel-IR variables are
 // keyed by (name, type), so a second type of one name is another identifier.
 
+import { Names as SharedNames } from '../names.js';
+
 const KEYWORDS = `alias break case const const_assert continue continuing default diagnostic discard else enable false fn for if let
 loop override requires return struct switch true var while
 NULL Self abstract active alignas alignof as asm asm_fragment async attribute auto await become cast catch class co_await co_return
@@ -29,32 +31,9 @@ export function identifier(name: string): string {
   return id;
 }
 
-/** Unique identifiers for (name, type) pairs and temporaries of one function. */
-export class Names {
-  private readonly used = new Set<string>();
-  private readonly byKey = new Map<string, string>();
-
-  /** The identifier of variable `name` with type `type`, made on first use. */
-  variable(name: string, type: string): string {
-    const key = `${name}:${type}`;
-    let id = this.byKey.get(key);
-    if (!id) {
-      id = this.fresh(identifier(name));
-      this.byKey.set(key, id);
-    }
-    return id;
-  }
-
-  /** An identifier not used yet, starting with `base`. */
-  fresh(base: string): string {
-    let id = base;
-    for (let i = 1; this.used.has(id); i++) id = `${base}_${i}`;
-    this.used.add(id);
-    return id;
-  }
-
-  /** Keeps `id` from being handed out (module-scope names). */
-  reserve(id: string): void {
-    this.used.add(id);
+/** Unique identifiers of one shader, WGSL's rules. */
+export class Names extends SharedNames {
+  constructor() {
+    super(identifier);
   }
 }

@@ -8,6 +8,7 @@
 import { gridInvocations, isWide, SCALAR_TYPES, type Expr, type Grid, type Kernel, type Loop, type Stmt } from '../../ir/kernel/kernel.js';
 import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import { NotSupported } from './errors.js';
+import { fold, splitLoop } from '../gpu_plan.js';
 
 /** Invocations per workgroup of a split kernel. */
 export const WORKGROUP = 64;
@@ -24,26 +25,14 @@ export type Plan =
   /** Top-level statement `at` is the parallel loop; iteration j runs `start + j·step`, j < count. */
   | { readonly k: 'split'; readonly at: number; readonly loop: Loop; readonly start: number; readonly count: number; readonly groups: readonly [number, number, number] };
 
-const hasStore = (stmts: readonly Stmt[]): boolean => {
-  let found = false;
-  walkStmts(stmts, (s) => { if (s.k === 'store') found = true; });
-  return found;
-};
-
 export function planKernel(k: Kernel): Plan {
   if (k.grid) return { k: 'grid', grid: checkGrid(k, k.grid) };
-  const at = k.body.findIndex((s) => s.k === 'loop' && s.loop.mode === 'parallel');
-  if (at < 0 || hasStore(k.body.filter((_, i) => i !== at))) return { k: 'single' };
-  const loop = (k.body[at] as Extract<Stmt, { k: 'loop' }>).loop;
-  const env = constantLets(k.body.slice(0, at), k.body);
-  const start = fold(loop.start, env), end = fold(loop.end, env);
-  if (start === undefined || end === undefined || loop.step <= 0) return { k: 'single' };
-  const count = Math.max(0, Math.ceil((end - start) / loop.step));
-  if (count <= 1) return { k: 'single' };
-  const groups = Math.ceil(count / WORKGROUP);
+  const split = splitLoop(k);
+  if (!split) return { k: 'single' };
+  const groups = Math.ceil(split.count / WORKGROUP);
   const x = Math.min(groups, MAX_GROUPS), y = Math.ceil(groups / x);
-  if (y > MAX_GROUPS) throw new NotSupported(`${k.name}: ${count} invocations need more than ${MAX_GROUPS}² workgroups`);
-  return { k: 'split', at, loop, start, count, groups: [x, y, 1] };
+  if (y > MAX_GROUPS) throw new NotSupported(`${k.name}: ${split.count} invocations need more than ${MAX_GROUPS}² workgroups`);
+  return { k: 'split', ...split, groups: [x, y, 1] };
 }
 
 /** `g` if every device runs it (WebGPU's default limits), else NotSupported naming the kernel. */
@@ -56,45 +45,6 @@ function checkGrid(k: Kernel, g: Grid): Grid {
   walkStmts(k.body, (s) => { if (s.k === 'array' && s.scope === 'workgroup') bytes += s.size * Math.max(4, SCALAR_TYPES[s.type].bytes); });
   if (bytes > L.memoryBytes) throw new NotSupported(`${k.name}: ${bytes} bytes of workgroup arrays; WebGPU's default limit is ${L.memoryBytes}`);
   return g;
-}
-
-/** Top-level lets before the loop whose value folds, of names nothing else (re)defines. */
-function constantLets(before: readonly Stmt[], body: readonly Stmt[]): Map<string, number> {
-  const defs = new Map<string, number>();
-  walkStmts(body, (s) => {
-    const name = s.k === 'let' || s.k === 'assign' ? s.name : s.k === 'loop' ? s.loop.var : undefined;
-    if (name !== undefined) defs.set(name, (defs.get(name) ?? 0) + 1);
-  });
-  const env = new Map<string, number>();
-  for (const s of before) {
-    if (s.k !== 'let' || defs.get(s.name) !== 1) continue;
-    const v = fold(s.value, env);
-    if (v !== undefined) env.set(s.name, v);
-  }
-  return env;
-}
-
-/** The value of an s32 scalar expression of constants and folded variables. */
-function fold(e: Expr, env: ReadonlyMap<string, number>): number | undefined {
-  if (e.type.lanes !== 1 || e.type.scalar !== 's32') return undefined;
-  switch (e.k) {
-    case 'const': return Number(e.value) | 0;
-    case 'var': return env.get(e.name);
-    case 'binary': {
-      const a = fold(e.a, env), b = fold(e.b, env);
-      if (a === undefined || b === undefined) return undefined;
-      switch (e.op) {
-        case 'add': return (a + b) | 0;
-        case 'subtract': return (a - b) | 0;
-        case 'multiply': return Math.imul(a, b);
-        case 'divide': return b === 0 ? undefined : Math.trunc(a / b) | 0;
-        case 'maximum': return Math.max(a, b);
-        case 'minimum': return Math.min(a, b);
-        default: return undefined;
-      }
-    }
-    default: return undefined;
-  }
 }
 
 /**
