@@ -67,6 +67,12 @@ inline void fiber_prepare(Fiber* f, char* lo, size_t size, void (*entry)()) {
   f->stack_lo = lo;
   f->stack_size = size;
   f->fake_stack = nullptr;
+#if KILN_CPU_ASAN
+  // The stack is reused. Kernel frames unpoison themselves as they return, but the frames
+  // of the previous fiber's last switch (at the top) never returned: clear their redzones.
+  const size_t top_bytes = size < 16384 ? size : 16384;
+  ASAN_UNPOISON_MEMORY_REGION(lo + size - top_bytes, top_bytes);
+#endif
 #if KILN_CPU_X86_SWITCH
   // Laid out as swap_stacks leaves a switched-out fiber: control words, r15..rbp, then the
   // return address (entry) and a null "caller" so that entry starts with rsp ≡ 8 mod 16.
@@ -130,9 +136,9 @@ struct StackPool {
   size_t count = 0, stride = 0, page = 0;
 
   /** Makes room for `n` stacks of at least `size` bytes each (grows, never shrinks). */
-  void reserve(size_t n, size_t size) {
+  void reserve(size_t n, size_t bytes) {
     page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t want = page + ((size + page - 1) / page) * page;
+    size_t want = page + ((bytes + page - 1) / page) * page;
     if (n <= count && want <= stride) return;
     release();
     void* p = mmap(nullptr, n * want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -144,6 +150,10 @@ struct StackPool {
     count = n;
     stride = want;
     for (size_t i = 0; i < n; i++) mprotect(base + i * stride, page, PROT_NONE);
+#if KILN_CPU_ASAN
+    // The addresses may have held poisoned memory before: start with clean shadow.
+    for (size_t i = 0; i < n; i++) ASAN_UNPOISON_MEMORY_REGION(lo(i), size());
+#endif
   }
   char* lo(size_t i) const { return base + i * stride + page; }
   size_t size() const { return stride - page; }

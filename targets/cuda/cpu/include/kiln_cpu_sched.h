@@ -146,10 +146,6 @@ inline void shape_block(dim3 b) {
   const size_t n = (size_t)b.x * b.y * b.z;
   g_threads.resize(n);
   g_stacks.reserve(n, g_settings.stack_bytes);
-#if KILN_CPU_ASAN
-  // Stacks are reused: clear any poison a previous fiber's frames left in ASan's shadow.
-  ASAN_UNPOISON_MEMORY_REGION(g_stacks.lo(0), g_stacks.stride * n - g_stacks.page);
-#endif
   for (size_t i = 0; i < n; i++) {
     Thread& t = g_threads[i];
     t.linear = (unsigned)i;
