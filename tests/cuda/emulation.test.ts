@@ -155,5 +155,6 @@ describe.skipIf(!HAVE_GXX)('CUDA on the CPU (g++ and kiln_cuda_cpu.h)', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('AddressSanitizer: heap-buffer-overflow');
     expect(r.stderr).toMatch(/WRITE of size 4[^]*in oob_fill /);
+    expect(r.stderr).toContain('kiln cuda-cpu: the report above came from kernel oob_fill, block (1,0,0), thread 36 (36,0,0)');
   });
 });

@@ -162,12 +162,26 @@ inline Array<uint32_t>& block_order(dim3 g) {
   return g_blocks;
 }
 
+#if KILN_CPU_ASAN
+/** ASan's report names a source line; this says which CUDA thread was running it. */
+inline void asan_death_note() {
+  if (!g_cur) return;
+  fprintf(stderr, "kiln cuda-cpu: the report above came from kernel %s, block (%u,%u,%u), ", g_kernel, g_block_idx.x,
+          g_block_idx.y, g_block_idx.z);
+  print_thread(*g_cur);
+  fputc('\n', stderr);
+}
+#endif
+
 /** Runs a whole grid synchronously, calling body(ctx) as each thread. */
 inline void run_grid(const char* name, dim3 grid, dim3 block, void (*body)(void*), void* ctx) {
   // The scheduler's state is global: launches from several host threads take turns.
   static pthread_mutex_t one_launch_at_a_time = PTHREAD_MUTEX_INITIALIZER;
   pthread_mutex_lock(&one_launch_at_a_time);
   load_env();
+#if KILN_CPU_ASAN
+  __sanitizer_set_death_callback(asan_death_note);
+#endif
   if (!valid_config(grid, block)) {
     fail(cudaErrorInvalidConfiguration);
     pthread_mutex_unlock(&one_launch_at_a_time);
