@@ -19,6 +19,11 @@ export interface Backend {
   /** Why the backend cannot run here (e.g. no GPU), or undefined when it can. */
   unavailable(): Promise<string | undefined>;
   prepare(m: Module): Promise<Executable>;
+  /**
+   * Prepares many modules at once, where that is much cheaper than one by one (cuda-cpu:
+   * one g++ call for all); an Error in the place of a module that does not compile.
+   */
+  prepareMany?(ms: readonly Module[]): Promise<(Executable | Error)[]>;
 }
 
 export const interpreterBackend: Backend = {
@@ -56,7 +61,22 @@ const lazyWebGpuBackend: Backend = {
   prepare: async (m) => (await webgpu()).prepare(m),
 };
 
-export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend, lazyWebGpuBackend];
+// CUDA C: `cuda` on an NVIDIA GPU through runtime/cuda (the driver API), `cuda-cpu` the same
+// CUDA C compiled by g++ against kiln's CPU emulation of CUDA (compiler/cuda/).
+const cuda = () => import('./cuda/backends.js');
+const lazyCudaBackend: Backend = {
+  name: 'cuda',
+  unavailable: async () => (await cuda()).cudaBackend.unavailable(),
+  prepare: async (m) => (await cuda()).cudaBackend.prepare(m),
+};
+const lazyCudaCpuBackend: Backend = {
+  name: 'cuda-cpu',
+  unavailable: async () => (await cuda()).cudaCpuBackend.unavailable(),
+  prepare: async (m) => (await cuda()).cudaCpuBackend.prepare(m),
+  prepareMany: async (ms) => (await cuda()).cudaCpuBackend.prepareMany!(ms),
+};
+
+export const BACKENDS: readonly Backend[] = [interpreterBackend, kernelsBackend, lazyWasmBackend, lazyWebGpuBackend, lazyCudaBackend, lazyCudaCpuBackend];
 
 export function findBackend(name: string): Backend {
   const b = BACKENDS.find((x) => x.name === name);

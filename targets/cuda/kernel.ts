@@ -73,9 +73,12 @@ export function renderKernel(k: Kernel, o: KernelOptions): RenderedKernel {
   const body = w.write();
   const threads = plan.k === 'grid' ? plan.block[0] * plan.block[1] * plan.block[2] : plan.k === 'split' ? SPLIT_BLOCK : 1;
   if (w.sharedBytes > CUDA_LIMITS.sharedBytes) throw new NotSupported(`${k.name}: ${w.sharedBytes} bytes of __shared__ arrays; CUDA allows ${CUDA_LIMITS.sharedBytes} statically`);
-  // Blocks per SM for the register budget: ptxas, told only the block size, aims at full
-  // occupancy (2048 threads: 32 registers) and spills; half of it leaves 64 per thread.
-  const blocks = Math.max(1, Math.floor(1024 / threads));
+  // Blocks per SM, the register budget's hint: ptxas, told only the block size, aims at full
+  // occupancy (2048 threads: 32 registers each) and spills a GEMM tile's accumulators. A
+  // quarter of it, in whole warps, caps a thread at 128 registers; a kernel needing fewer
+  // uses fewer and keeps its occupancy. At most 32 blocks are resident on an SM (sm_90).
+  const warps = Math.ceil(threads / 32);
+  const blocks = Math.min(32, Math.max(1, Math.floor(16 / warps)));
   const head = `extern "C" __global__ void __launch_bounds__(${threads}, ${blocks}) ${o.entry}(${signature.join(', ')})`;
   const text = [`// ${k.name}: HLO ${k.source}`, `${head} {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
   const launch: { block: Dim3; grid: Dim3 } = plan.k === 'grid' ? plan

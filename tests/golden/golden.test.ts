@@ -1,10 +1,10 @@
 // Every golden case on every backend that can run here. A backend that is absent
 // (no GPU, no browser) is skipped with its reason, never silently passed.
-import { describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../compiler/backend.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, type Executable } from '../../compiler/backend.js';
 import { NotCompiled } from '../../passes/lower/errors.js';
 import { NotSupported } from '../../targets/wgsl/errors.js';
-import { loadCases, runCase } from './harness.js';
+import { loadCases, runCase, type GoldenCase } from './harness.js';
 
 const cases = loadCases();
 
@@ -32,6 +32,13 @@ const WEBGPU_NOT_SUPPORTED: Record<string, string> = {
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('golden on %s', async (name, backend) => {
   const why = await backend.unavailable();
+  // A backend that prepares many modules at once (cuda-cpu: one g++ call) prepares them all first.
+  let prepared: Map<GoldenCase, Executable | Error> | undefined;
+  beforeAll(async () => {
+    if (why !== undefined || !backend.prepareMany) return;
+    const exes = await backend.prepareMany(cases.map((c) => c.module));
+    prepared = new Map(cases.map((c, i) => [c, exes[i]]));
+  }, 300_000);
   it.skipIf(why !== undefined).each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const refused = name === 'webgpu' ? WEBGPU_NOT_SUPPORTED[c.name] : undefined;
     if (refused) {
@@ -43,7 +50,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('golden on %s', async (
     const expected = name === 'interpreter' ? undefined : NOT_COMPILED[c.name];
     let diffs;
     try {
-      diffs = await runCase(backend, c);
+      diffs = await runCase(backend, c, prepared?.get(c));
     } catch (e) {
       if (expected && e instanceof NotCompiled && e.opcode === expected) return;
       throw e;

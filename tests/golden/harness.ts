@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { verifyModule } from '../../ir/verify.js';
-import type { Backend } from '../../compiler/backend.js';
+import type { Backend, Executable } from '../../compiler/backend.js';
 import { OutputDiff, Tolerance, compareLiterals, leavesOf } from '../../compiler/compare.js';
 import { parseHlo, parseLiteralText } from '../../compiler/frontends/hlo/index.js';
 
@@ -52,8 +52,9 @@ export function loadCases(dir = CASES_DIR): GoldenCase[] {
 }
 
 /** Run a case on a backend and compare each output leaf with the expected one. */
-export async function runCase(backend: Backend, c: GoldenCase): Promise<OutputDiff[]> {
-  const exe = await backend.prepare(c.module);
+export async function runCase(backend: Backend, c: GoldenCase, prepared?: Executable | Error): Promise<OutputDiff[]> {
+  if (prepared instanceof Error) throw prepared;
+  const exe = prepared ?? await backend.prepare(c.module);
   const result = await exe.run(c.inputs);
   const got = leavesOf(result).map((l) => l.value);
   if (got.length !== c.outputs.length)

@@ -1,0 +1,72 @@
+// The two CUDA backends (compiler/backend.ts lists them, loading this file when first used):
+// `cuda` runs the generated code on an NVIDIA GPU through runtime/cuda, exactly as a CUDA
+// artifact runs (PTX built by nvcc here, loaded by the driver API); `cuda-cpu` compiles
+// the same CUDA C with g++ against kiln's CPU emulation (cpu_backend.ts).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Module } from '../../ir/module.js';
+import { cudaUnavailable, loadModel } from '../../runtime/cuda/index.js';
+import type { Backend, Executable } from '../backend.js';
+import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
+import { buildModels, compileForCuda, cudaCpuUnavailable, writeFiles } from './cpu_backend.js';
+import { buildPtx, cudaTool } from './nvcc.js';
+import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
+
+let models = 0;
+/** A model id unique in this process (models link into one executable in a batch). */
+const nextId = (m: Module): string => `${m.name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}_${models++}`;
+
+export const cudaCpuBackend: Backend = {
+  name: 'cuda-cpu',
+  unavailable: cudaCpuUnavailable,
+  prepare: async (m) => {
+    const [exe] = await cudaCpuBackend.prepareMany!([m]);
+    if (exe instanceof Error) throw exe;
+    return exe;
+  },
+  prepareMany: async (ms) => {
+    const compiled = ms.map((m) => { try { return compileForCuda(m, nextId(m)); } catch (e) { return e as Error; } });
+    return (await buildModels(compiled)).executables;
+  },
+};
+
+/** Why CUDA cannot run here: no nvcc to build PTX, or no driver and device. */
+async function gpuUnavailable(): Promise<string | undefined> {
+  if (!cudaTool('nvcc')) return 'no nvcc (on the PATH or in /usr/local/cuda/bin) to build PTX';
+  return cudaUnavailable();
+}
+
+export const cudaBackend: Backend = {
+  name: 'cuda',
+  unavailable: gpuUnavailable,
+  prepare: async (m) => {
+    const why = await gpuUnavailable();
+    if (why) throw new Error(`cuda: ${why}`);
+    const { program, artifact } = compileForCuda(m, nextId(m));
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-cuda-'));
+    try {
+      writeFiles(dir, artifact);
+      const ptx = readFileSync(await buildPtx(dir, artifact.manifest.arch), 'utf8');
+      const model = await loadModel(ptx, artifact.manifest, artifact.weights ? { weights: artifact.weights } : {});
+      const exe: Executable = {
+        run: async (args) => {
+          const inputs = inputBytes(program, args).map(({ bytes }, i) => bytesToTyped(bytes, artifact.manifest.inputs[i].dtype));
+          const out = await model.run(inputs);
+          return resultLiteral(m.entry.root.shape, artifact.manifest.outputs.map((t, i) => readOutput(program, i, typedToBytes(out[t.name]), 0)));
+        },
+      };
+      return exe;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+/** Little-endian bytes as the typed array of `dtype` (a copy, aligned). */
+const bytesToTyped = (bytes: Uint8Array, dtype: DType): TypedArray => {
+  const Ctor = ARRAY_OF[dtype];
+  return new Ctor(bytes.slice().buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
+};
+
+const typedToBytes = (t: TypedArray): Uint8Array => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
