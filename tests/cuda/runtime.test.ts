@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CudaError, CudaUnavailable, cudaUnavailable, loadModel, type CudaArg, type CudaManifest, type CudaStep } from '../../runtime/cuda/index.js';
+import { CudaError, CudaUnavailable, cudaUnavailable, loadModel, type CudaArg, type CudaManifest, type CudaStep, type Model } from '../../runtime/cuda/index.js';
 
 const HERE = import.meta.dirname;
 const haveGxx = spawnSync('g++', ['--version']).status === 0;
@@ -65,7 +65,13 @@ describe.skipIf(!haveGxx)('runtime/cuda on the fake driver', () => {
   let dir: string;
   let library: string;
   let fake: { live(): number; modules(): number; retained(): number; lastImage(): string };
-  const load = (m: CudaManifest = MANIFEST, weights: Uint8Array | undefined = WEIGHTS) => loadModel(PTX, m, { library, weights });
+  // Every model a test loads is disposed after it, passed or failed, so the leak counts of the next test start at 0.
+  const models: Model[] = [];
+  const load = async (m: CudaManifest = MANIFEST, weights: Uint8Array | undefined = WEIGHTS) => {
+    const model = await loadModel(PTX, m, { library, weights });
+    models.push(model);
+    return model;
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kiln-fake-cuda-'));
@@ -87,6 +93,7 @@ describe.skipIf(!haveGxx)('runtime/cuda on the fake driver', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => {
+    models.splice(0).forEach((m) => m.dispose());
     delete process.env.KILN_FAKE_CUDA_FAIL;
     delete process.env.KILN_FAKE_CUDA_DEVICES;
   });
