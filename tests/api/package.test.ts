@@ -88,9 +88,10 @@ try {
     const r = node(dir, `import * as runtime from 'kiln/runtime';
 import { loadModel } from 'kiln/runtime/wasm';
 import * as gpu from 'kiln/runtime/webgpu';
-console.log(Object.keys(runtime).sort().join(','), typeof loadModel, typeof gpu.loadModel, runtime.wasm.loadModel === loadModel);\n`);
+import * as cuda from 'kiln/runtime/cuda';
+console.log(Object.keys(runtime).sort().join(','), typeof loadModel, typeof gpu.loadModel, runtime.wasm.loadModel === loadModel, runtime.cuda.loadModel === cuda.loadModel);\n`);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('ARRAY_OF,ELEMENT_BYTES,elementCount,wasm,webgpu function function true');
+    expect(r.stdout.trim()).toBe('ARRAY_OF,ELEMENT_BYTES,cuda,elementCount,wasm,webgpu function function true true');
     expect(r.resolved.filter((u) => u.includes('/dist/') && !u.includes('/dist/runtime/'))).toEqual([]);
   });
 
