@@ -23,7 +23,7 @@ export interface Backend {
    * Prepares many modules at once, where that is much cheaper than one by one (cuda-cpu:
    * one g++ call for all); an Error in the place of a module that does not compile.
    */
-  prepareMany?(ms: readonly Module[]): Promise<(Executable | Error)[]>;
+  prepareMany?(ms: readonly Module[]): Promise<readonly (Executable | Error)[]>;
 }
 
 export const interpreterBackend: Backend = {
