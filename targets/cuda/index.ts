@@ -17,6 +17,7 @@ import { argText, bufferOf, headerText, hostText, manifestSteps, stepLines, type
 import { renderKernel, type Dim3, type RenderedKernel } from './kernel.js';
 import { cudaNames, identifier } from './names.js';
 import { STORAGE } from './types.js';
+import { constantsImage } from '../constants_image.js';
 
 export type { CudaManifest } from '../../runtime/cuda/manifest.js';
 export { NotSupported } from './errors.js';
@@ -155,15 +156,6 @@ function tensor(p: Program, io: ProgramIO): CudaTensor {
 export function modelId(name: string): string {
   const id = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/__+/g, '_').replace(/^_+|_+$/g, '');
   return /^[A-Za-z]/.test(id) ? id : `m${id}`;
-}
-
-/** The constants region as bytes (undefined when no constant has data). */
-function constantsImage(p: Program): Uint8Array | undefined {
-  const constants = p.buffers.filter((b) => b.region === 'constants' && b.data && b.data.length > 0);
-  if (constants.length === 0) return undefined;
-  const image = new Uint8Array(p.constantsBytes);
-  for (const b of constants) image.set(b.data!, b.offset);
-  return image;
 }
 
 function fail(msg: string): never {

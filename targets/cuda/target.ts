@@ -4,6 +4,7 @@
 // better ones (no machine here has one).
 import { WASM32_MEMORY_BYTES } from '../../ir/limits.js';
 import type { TargetDescription } from '../../ir/target.js';
+import { WGSL_TARGET } from '../wgsl/target.js';
 
 export const CUDA_TARGET: TargetDescription = {
   name: 'cuda',
@@ -20,11 +21,8 @@ export const CUDA_TARGET: TargetDescription = {
     maxMemoryBytes: WASM32_MEMORY_BYTES,
     maxMemoryReason: 'kiln addresses a program\'s memory with 32 bits',
   },
-  schedule: {
-    kind: 'gpu',
-    workgroupSize: 64,
-    rowWidth: 16,
-    dot: { tileM: 32, tileN: 32, tileK: 8 },
-  },
-  hlo: { explicitConvPadding: false, convKernelLayout: 'as-given', rowFusion: true },
+  // WGSL's GPU schedules and HLO preferences, as they are: the same templates, tested on
+  // both targets; tuning them for CUDA wants a GPU to measure on.
+  schedule: WGSL_TARGET.schedule,
+  hlo: WGSL_TARGET.hlo,
 };

@@ -14,6 +14,7 @@ import { emitKernel, planKernel } from './kernel.js';
 import { Lib, type X } from './lib.js';
 import { NotSupported, Ops } from './ops.js';
 import { importProfileTick, PROFILE_START, profileTick } from './profile.js';
+import { constantsImage } from '../constants_image.js';
 
 export type { WasmManifest } from '../../runtime/wasm/manifest.js';
 export { NotSupported } from './ops.js';
@@ -86,15 +87,6 @@ export function memoryLayout(p: Program, frameBytes: number, embedded: boolean):
     scratchBytes: SCRATCH_BYTES, constantsOffset, constantsBytes: p.constantsBytes, constantsEmbedded: embedded,
     arenaOffset, arenaBytes: p.arenaBytes, stackOffset, stackBytesPerThread: frameBytes, barrier: BARRIER,
   };
-}
-
-/** The constants region as bytes (undefined when no constant has data). */
-function constantsImage(p: Program): Uint8Array | undefined {
-  const constants = p.buffers.filter((b) => b.region === 'constants' && b.data && b.data.length > 0);
-  if (constants.length === 0) return undefined;
-  const image = new Uint8Array(p.constantsBytes);
-  for (const b of constants) image.set(b.data!, b.offset);
-  return image;
 }
 
 /** Whether a relaxed-SIMD build of `p` differs: it has an f32x4 muladd to fuse. */

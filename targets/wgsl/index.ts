@@ -12,6 +12,7 @@ import type { GpuShader, GpuStep, GpuTensor, WebGpuManifest } from '../../runtim
 import { NotSupported } from './errors.js';
 import { renderLaunch, type LaunchParam } from './kernel.js';
 import { identifier, Names } from './names.js';
+import { constantsImage } from '../constants_image.js';
 
 export type { WebGpuManifest } from '../../runtime/webgpu/manifest.js';
 export { NotSupported } from './errors.js';
@@ -53,7 +54,7 @@ export function compileWgsl(p: Program): WgslArtifact {
   };
 
   const gpuSteps = steps(p.steps);
-  const image = constantsImage(p);
+  const image = constantsImage(p, align4(p.constantsBytes));
   const constantsBytes = align4(p.constantsBytes), arenaBytes = loopCheck + 4;
   const bound = shaders.list.flatMap((s) => s.bindings.map((b) => (b.region === 'arena' ? arenaBytes : constantsBytes)));
   const manifest: WebGpuManifest = {
@@ -105,11 +106,3 @@ function fail(msg: string): never {
   throw new Error(msg);
 }
 
-/** The constants region as bytes (undefined when no constant has data). */
-function constantsImage(p: Program): Uint8Array | undefined {
-  const constants = p.buffers.filter((b) => b.region === 'constants' && b.data && b.data.length > 0);
-  if (constants.length === 0) return undefined;
-  const image = new Uint8Array(align4(p.constantsBytes));
-  for (const b of constants) image.set(b.data!, b.offset);
-  return image;
-}
