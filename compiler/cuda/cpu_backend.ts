@@ -49,20 +49,42 @@ export interface CpuRunOptions {
   readonly seed?: number;
 }
 
-/** Builds every compiled module into one executable; returns an Executable per module. */
-export async function buildModels(models: readonly (CpuModel | Error)[], o: CpuRunOptions = {}): Promise<CpuBuildResult> {
+/** A built program: each run takes its inputs' bytes in order and gives its outputs'. */
+export interface ProgramRunner {
+  run(inputs: readonly Uint8Array[]): Promise<Uint8Array[]>;
+}
+
+export interface ArtifactBuild {
+  readonly runners: readonly (ProgramRunner | Error)[];
+  readonly ms: number;
+  dispose(): void;
+}
+
+/** Builds every artifact into one executable (one g++ call); an Error stays in its place. */
+export async function buildArtifacts(artifacts: readonly (CudaArtifact | Error)[], o: CpuRunOptions = {}): Promise<ArtifactBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-cuda-cpu-'));
-  const built = models.flatMap((m, i) => (m instanceof Error ? [] : [{ m, i }]));
-  built.forEach(({ m }, j) => {
+  const built = artifacts.flatMap((a, i) => (a instanceof Error ? [] : [{ a, i }]));
+  const folders = built.map(({ a }, j) => {
     const folder = join(dir, `m${j}`);
-    rmSync(folder, { recursive: true, force: true });
-    writeFiles(folder, m.artifact);
+    writeFiles(folder, a);
+    return folder;
   });
   const exe = join(dir, o.asan ? 'models_asan' : 'models');
-  const { ms } = built.length ? await buildCpu({ sources: [{ file: 'models.cu', text: driverText(built.map(({ m }, j) => ({ dir: join(dir, `m${j}`), artifact: m.artifact }))) }], asan: o.asan, dir, exe }) : { ms: 0 };
+  const driver = driverText(built.map(({ a }, j) => ({ dir: folders[j], artifact: a })));
+  const { ms } = built.length ? await buildCpu({ sources: [{ file: 'models.cu', text: driver }], asan: o.asan, dir, exe }) : { ms: 0 };
   const index = new Map(built.map(({ i }, j) => [i, j]));
-  const executables = models.map((m, i) => (m instanceof Error ? m : executable(m, exe, index.get(i)!, join(dir, `m${index.get(i)!}`), o)));
-  return { executables, ms, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const runners = artifacts.map((a, i) => (a instanceof Error ? a : runner(a, exe, index.get(i)!, folders[index.get(i)!], o)));
+  return { runners, ms, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Builds every compiled module into one executable; returns an Executable per module. */
+export async function buildModels(models: readonly (CpuModel | Error)[], o: CpuRunOptions = {}): Promise<CpuBuildResult> {
+  const b = await buildArtifacts(models.map((m) => (m instanceof Error ? m : m.artifact)), o);
+  const executables = models.map((m, i) => {
+    const r = b.runners[i];
+    return m instanceof Error || r instanceof Error ? (r as Error) : executable(m, r);
+  });
+  return { executables, ms: b.ms, dispose: b.dispose };
 }
 
 export function writeFiles(folder: string, a: CudaArtifact): void {
@@ -73,23 +95,37 @@ export function writeFiles(folder: string, a: CudaArtifact): void {
   writeFileSync(join(folder, 'weights.bin'), a.weights ?? new Uint8Array(0));
 }
 
-function executable(m: CpuModel, exe: string, index: number, folder: string, o: CpuRunOptions): Executable {
+function executable(m: CpuModel, r: ProgramRunner): Executable {
   const p = m.program;
   return {
     run: async (args) => {
-      const ins = inputBytes(p, args).map(({ bytes }) => bytes);
-      const inPath = join(folder, 'inputs.bin'), outPath = join(folder, 'outputs.bin');
-      writeFileSync(inPath, concat(ins));
-      await runExe(exe, [String(index), join(folder, 'weights.bin'), inPath, outPath], o);
-      const out = readFileSync(outPath);
-      let at = 0;
-      const outputs = p.outputs.map((io, i) => {
-        const b = p.buffers[io.buffer];
-        const lit = readOutput(p, i, new Uint8Array(out.buffer, out.byteOffset + at, b.bytes), 0);
-        at += b.bytes;
-        return lit;
-      });
-      return resultLiteral(m.module.entry.root.shape, outputs);
+      const out = await r.run(inputBytes(p, args).map(({ bytes }) => bytes));
+      return resultLiteral(m.module.entry.root.shape, out.map((bytes, i) => readOutput(p, i, bytes, 0)));
+    },
+  };
+}
+
+let runs = 0;
+
+function runner(a: CudaArtifact, exe: string, index: number, folder: string, o: CpuRunOptions): ProgramRunner {
+  return {
+    run: async (inputs) => {
+      const n = runs++;
+      const inPath = join(folder, `inputs_${n}.bin`), outPath = join(folder, `outputs_${n}.bin`);
+      writeFileSync(inPath, concat(inputs));
+      try {
+        await runExe(exe, [String(index), join(folder, 'weights.bin'), inPath, outPath], o);
+        const out = readFileSync(outPath);
+        let at = 0;
+        return a.manifest.outputs.map((t) => {
+          const bytes = new Uint8Array(out.buffer, out.byteOffset + at, t.bytes);
+          at += t.bytes;
+          return bytes;
+        });
+      } finally {
+        rmSync(inPath, { force: true });
+        rmSync(outPath, { force: true });
+      }
     },
   };
 }

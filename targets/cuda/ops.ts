@@ -25,7 +25,7 @@ type BinaryRule = (s: ScalarType, a: string, b: string, c: OpContext) => string 
 
 const isFloat = (s: ScalarType): s is 'f32' | 'f64' => s === 'f32' || s === 'f64';
 const isSigned = (s: ScalarType): boolean => s === 's32' || s === 's64';
-const unsignedOf = (s: ScalarType): string => (s === 's64' ? 'unsigned long long' : 'unsigned');
+const unsignedOf = (s: ScalarType): string => (s === 's64' || s === 'u64' ? 'unsigned long long' : 'unsigned');
 
 /** libm's function for f32 (`expf`) and f64 (`exp`); undefined on integers (the reference's integer forms are not compiled). */
 const libm = (fn: string): UnaryRule => (s, x) => (s === 'f32' ? `${fn}f(${x})` : s === 'f64' ? `${fn}(${x})` : undefined);
