@@ -13,14 +13,21 @@ export const unavailable = noGxx;
 
 /** Outputs of the CUDA target on cuda-cpu, by name, as the reference executor gives them. */
 export async function runCudaCpu(p: Program, inputs: Record<string, TypedArray>): Promise<NumberOutputs> {
-  const built = await buildArtifacts([compileCuda(p)]);
+  return (await runCudaCpuMany([{ program: p, inputs }]))[0] as NumberOutputs;
+}
+
+/** Several programs built by one g++ call, each run on its inputs. */
+export async function runCudaCpuMany(runs: readonly { program: Program; inputs: Record<string, TypedArray> }[]): Promise<Record<string, TypedArray>[]> {
+  const built = await buildArtifacts(runs.map((r) => compileCuda(r.program)));
   try {
-    const r = built.runners[0];
-    if (r instanceof Error) throw r;
-    const out = await r.run(p.inputs.map((io) => { const x = inputs[io.name]; return new Uint8Array(x.buffer, x.byteOffset, x.byteLength); }));
-    const result: Record<string, TypedArray> = {};
-    p.outputs.forEach((io, i) => { result[io.name] = new ARRAY_OF[p.buffers[io.buffer].dtype](out[i].slice().buffer); });
-    return result as NumberOutputs;
+    return await Promise.all(runs.map(async ({ program: p, inputs }, i) => {
+      const r = built.runners[i];
+      if (r instanceof Error) throw r;
+      const out = await r.run(p.inputs.map((io) => { const x = inputs[io.name]; return new Uint8Array(x.buffer, x.byteOffset, x.byteLength); }));
+      const result: Record<string, TypedArray> = {};
+      p.outputs.forEach((io, j) => { result[io.name] = new ARRAY_OF[p.buffers[io.buffer].dtype](out[j].slice().buffer); });
+      return result;
+    }));
   } finally {
     built.dispose();
   }
