@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'tmp/**'],
     testTimeout: 120_000,
+    // Hooks build things (g++, nvcc, exports) on two shared cores: 10 s, the default, is not enough.
+    hookTimeout: 300_000,
     pool: 'forks',
     // Test on an engine with relaxed SIMD, as browsers and Node 22+ ship it: the wasm
     // backend then runs dots and convolutions with fused multiply-adds (Node 20 has them

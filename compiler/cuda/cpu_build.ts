@@ -66,7 +66,8 @@ export function gxxAvailable(): boolean {
 
 /** g++'s arguments: C++17, light optimisation, wrapping signed overflow as CUDA's code expects. */
 function gxxArgs(o: CpuBuildOptions, files: string[], exe: string): string[] {
-  const sanitize = o.asan ? ['-fsanitize=address', '-fno-omit-frame-pointer'] : [];
+  // With ASan, UBSan's alignment check too: a float4 access CUDA would fault on aborts here.
+  const sanitize = o.asan ? ['-fsanitize=address,alignment', '-fno-sanitize-recover=alignment', '-fno-omit-frame-pointer'] : [];
   return ['-std=c++17', '-O1', '-g', '-fwrapv', ...sanitize, '-I', cpuHeadersDir(), ...(o.flags ?? []), '-x', 'c++', ...files, '-o', exe];
 }
 

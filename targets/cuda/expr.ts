@@ -6,6 +6,7 @@
 // evaluated once.
 import { computeTypeOf, isWide, unreachable, type Expr, type Lanes, type ScalarType, type StorageType, type ValueType } from '../../ir/kernel/kernel.js';
 import { NotSupported } from './errors.js';
+import type { Multiples } from '../../passes/kernel/multiples.js';
 import type { S32Ranges } from '../../passes/kernel/ranges.js';
 import type { Helpers } from './helpers.js';
 import { BINARY, bitcast, compare, convert, UNARY, type OpContext } from './ops.js';
@@ -15,7 +16,12 @@ import { cScalar, cType, literal, STORAGE } from './types.js';
 export interface ParamRef {
   readonly id: string;
   readonly dtype: StorageType;
+  /** Every launch passes it 16-byte aligned (a float4 access at a multiple of 4 elements is aligned). */
+  readonly aligned16: boolean;
 }
+
+/** Storage types whose four elements are one CUDA vector (float4, int4, uint4). */
+const VECTOR_STORAGE: ReadonlySet<StorageType> = new Set(['f32', 's32', 'u32']);
 
 const LANES = ['x', 'y', 'z', 'w'] as const;
 const typeKey = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `${t.scalar}x4`);
@@ -31,7 +37,14 @@ export class ExprWriter {
     private readonly array: (name: string) => string,
     /** s32 values that provably stay inside s32 (their arithmetic needs no wrapping). */
     private readonly ranges: S32Ranges,
+    /** What power of two each index is a multiple of (aligned vector accesses). */
+    private readonly multiples: Multiples,
   ) {}
+
+  /** A 4-lane access of `p` at `index` is one aligned 128-bit access. */
+  private aligned(p: ParamRef, index: Expr): boolean {
+    return p.aligned16 && VECTOR_STORAGE.has(p.dtype) && this.multiples.of(index) % 4 === 0;
+  }
 
   fail(msg: string): never {
     throw new NotSupported(`${this.kernel}: ${msg}`);
@@ -138,9 +151,15 @@ export class ExprWriter {
     const from = computeTypeOf(p.dtype);
     const i = this.expr(index, true);
     if (t.lanes === 1) return convert(from, t.scalar, loadElement(p.dtype, `${p.id}[${i}]`), this.ctx(false));
-    const raw = `${this.lanes(`load4_${p.dtype}`, cType({ scalar: from, lanes: 4 }), [`const ${STORAGE[p.dtype]}*`, 'int'], (a) => loadElement(p.dtype, `${a[0]}[${a[1]} + L]`))}(${p.id}, ${i})`;
+    const raw = this.aligned(p, index) ? `${this.alignedLoad(p.dtype)}(${p.id}, ${i})` : `${this.lanes(`load4_${p.dtype}`, cType({ scalar: from, lanes: 4 }), [`const ${STORAGE[p.dtype]}*`, 'int'], (a) => loadElement(p.dtype, `${a[0]}[${a[1]} + L]`))}(${p.id}, ${i})`;
     if (from === t.scalar) return raw;
     return `${this.lanes(`convert_${from}x4_to_${t.scalar}`, cType(t), [cType({ scalar: from, lanes: 4 })], (a) => convert(from, t.scalar, a[0], this.ctx(false)), [4])}(${raw})`;
+  }
+
+  /** `kiln_load4a_<dtype>`: one 128-bit load of an aligned vector. */
+  private alignedLoad(dt: StorageType): string {
+    const t = cType({ scalar: computeTypeOf(dt), lanes: 4 });
+    return this.helpers.made(`load4a_${dt}`, (name) => `${t} ${name}(const ${STORAGE[dt]}* p, int i) { return *reinterpret_cast<const ${t}*>(p + i); }`);
   }
 
   /** A store statement: `value` converted to the element type of buffer `buf`. */
@@ -149,6 +168,11 @@ export class ExprWriter {
     const i = this.expr(index, true), v = this.expr(value);
     const from = value.type.scalar;
     if (value.type.lanes === 1) return `${p.id}[${i}] = ${this.storageValue(p.dtype, from, v)};`;
+    if (this.aligned(p, index) && computeTypeOf(p.dtype) === from) {
+      const t = cType(value.type);
+      const f = this.helpers.made(`store4a_${p.dtype}`, (name) => `void ${name}(${STORAGE[p.dtype]}* p, int i, ${t} v) { *reinterpret_cast<${t}*>(p + i) = v; }`);
+      return `${f}(${p.id}, ${i}, ${v});`;
+    }
     const f = this.lanes(`store4_${p.dtype}_from_${from}`, 'void', [`${STORAGE[p.dtype]}*`, 'int', cType(value.type)],
       (a) => `${a[0]}[${a[1]} + L] = ${this.storageValue(p.dtype, from, a[2])}`, [1, 1, 4]);
     return `${f}(${p.id}, ${i}, ${v});`;

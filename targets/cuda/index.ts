@@ -93,8 +93,11 @@ function renderKernels(p: Program, id: string, helpers: Helpers): Map<number, Ke
     if (out.has(l.kernel)) continue;
     const k = p.kernels[l.kernel] ?? fail(`${p.name}: launch of missing kernel ${l.kernel}`);
     const entry = names.fresh(`${id}_${identifier(k.name)}`);
-    const restrict = k.params.map((_, i) => launches.filter((x) => x.kernel === l.kernel).every((x) => !aliased(p, x, i, storedParams(k.body))));
-    out.set(l.kernel, { kernel: l.kernel, index: out.size, entry, rendered: renderKernel(k, { entry, restrict, helpers }) });
+    const own = launches.filter((x) => x.kernel === l.kernel);
+    const restrict = k.params.map((_, i) => own.every((x) => !aliased(p, x, i, storedParams(k.body))));
+    // Regions start 256-byte aligned (cudaMalloc); a buffer at a multiple of 16 bytes takes float4 accesses.
+    const aligned16 = k.params.map((_, i) => own.every((x) => bufferOf(p, x.args[i]).offset % 16 === 0));
+    out.set(l.kernel, { kernel: l.kernel, index: out.size, entry, rendered: renderKernel(k, { entry, restrict, aligned16, helpers }) });
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { NotSupported } from './errors.js';
 import { ExprWriter, type ParamRef } from './expr.js';
 import type { Helpers } from './helpers.js';
 import { cudaNames, identifier } from './names.js';
+import { Multiples } from '../../passes/kernel/multiples.js';
 import { S32Ranges } from '../../passes/kernel/ranges.js';
 import { cScalar, cType, literal, STORAGE } from './types.js';
 
@@ -55,6 +56,8 @@ export interface KernelOptions {
   readonly entry: string;
   /** Per parameter: whether no other parameter of any launch overlaps it (`__restrict__`). */
   readonly restrict: readonly boolean[];
+  /** Per parameter: whether every launch passes it 16-byte aligned. */
+  readonly aligned16: readonly boolean[];
   readonly helpers: Helpers;
 }
 
@@ -64,7 +67,7 @@ export function renderKernel(k: Kernel, o: KernelOptions): RenderedKernel {
   walkStmts(k.body, (s) => { if (s.k === 'store') stored.add(s.buf); });
   const names = cudaNames();
   for (const r of ['idx', 'kiln_i']) names.reserve(r);
-  const params = k.params.map((p): ParamRef => ({ id: names.fresh(identifier(p.name)), dtype: p.dtype }));
+  const params = k.params.map((p, i): ParamRef => ({ id: names.fresh(identifier(p.name)), dtype: p.dtype, aligned16: o.aligned16[i] }));
   const signature = params.map((p, i) => {
     const constness = stored.has(i) ? '' : 'const ';
     return `${constness}${STORAGE[p.dtype]}* ${o.restrict[i] ? '__restrict__ ' : ''}${p.id}`;
@@ -97,7 +100,7 @@ class KernelWriter {
   sharedBytes = 0;
 
   constructor(private readonly k: Kernel, private readonly names: Names, params: readonly ParamRef[], helpers: Helpers, private readonly plan: Plan) {
-    this.x = new ExprWriter(k.name, helpers, params, (name, t) => this.variable(name, t), (name) => this.array(name), new S32Ranges(k));
+    this.x = new ExprWriter(k.name, helpers, params, (name, t) => this.variable(name, t), (name) => this.array(name), new S32Ranges(k), new Multiples(k));
     this.read = readVariables(k.body);
     this.declare();
   }

@@ -24,7 +24,7 @@ const MAIN: Fixture[] = [
   { file: 'convert.cu', name: 'convert' },
   { file: 'contract.cu', name: 'contract' },
 ];
-const ASAN: Fixture[] = [{ file: 'oob.cu', name: 'oob' }];
+const ASAN: Fixture[] = [{ file: 'oob.cu', name: 'oob' }, { file: 'misaligned.cu', name: 'misaligned' }];
 
 interface Run {
   readonly status: number | null;
@@ -45,7 +45,7 @@ describe.skipIf(!HAVE_GXX)('CUDA on the CPU (g++ and kiln_cuda_cpu.h)', () => {
       buildCpu({ sources: ASAN.map(fixtureSource), driver: driverSource(ASAN), asan: true, dir: join(dir, 'asan'), exe: 'fixtures' }),
     ]);
     console.info(`g++: ${MAIN.length} fixtures in ${main.ms.toFixed(0)} ms; ASan build of ${ASAN.length} in ${asan.ms.toFixed(0)} ms`);
-  });
+  }, 300_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -156,5 +156,12 @@ describe.skipIf(!HAVE_GXX)('CUDA on the CPU (g++ and kiln_cuda_cpu.h)', () => {
     expect(r.stderr).toContain('AddressSanitizer: heap-buffer-overflow');
     expect(r.stderr).toMatch(/WRITE of size 4[^]*in oob_fill /);
     expect(r.stderr).toContain('kiln cuda-cpu: the report above came from kernel oob_fill, block (1,0,0), thread 36 (36,0,0)');
+  });
+
+  it('lets the ASan build catch a misaligned float4 read (a GPU faults on it), and pass an aligned one', () => {
+    expect(ok(asan, ['misaligned', 'aligned'])).toBe('first 6');
+    const r = run(asan, ['misaligned', 'misaligned']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/misaligned address/);
   });
 });
