@@ -1,9 +1,8 @@
 // CUDA C on NVIDIA GPUs, described (ir/target.ts): what lowering and the pipeline need to
 // know. The schedules are the GPU templates WGSL uses (passes/lower/gpu_*.ts), with CUDA's
-// larger limits where they are only limits; tile sizes stay WebGPU's until a GPU measures
-// better ones (no machine here has one).
+// larger limits.
 import { WASM32_MEMORY_BYTES } from '../../ir/limits.js';
-import type { TargetDescription } from '../../ir/target.js';
+import type { GpuSchedule, TargetDescription } from '../../ir/target.js';
 import { WGSL_TARGET } from '../wgsl/target.js';
 
 export const CUDA_TARGET: TargetDescription = {
@@ -21,8 +20,11 @@ export const CUDA_TARGET: TargetDescription = {
     maxMemoryBytes: WASM32_MEMORY_BYTES,
     maxMemoryReason: 'kiln addresses a program\'s memory with 32 bits',
   },
-  // WGSL's GPU schedules and HLO preferences, as they are: the same templates, tested on
-  // both targets; tuning them for CUDA wants a GPU to measure on.
-  schedule: WGSL_TARGET.schedule,
+  // WGSL's GPU schedules (the same templates, tested on both targets), with a GEMM tile
+  // sized for CUDA's limits rather than WebGPU's defaults: 64 × 64 outputs per block (256
+  // threads of 4 × 4 accumulators), K in steps of 16 through 8 KiB of shared memory, twice
+  // the outputs per staged element of WGSL's 32 × 32 × 8. Chosen by the usual SGEMM
+  // arithmetic, not measured: no GPU has run it yet (docs/cuda.md).
+  schedule: { ...(WGSL_TARGET.schedule as GpuSchedule), dot: { tileM: 64, tileN: 64, tileK: 16 } },
   hlo: WGSL_TARGET.hlo,
 };
