@@ -25,6 +25,9 @@ export const CUDA_RUNTIME = ['core', 'cuda'] as const;
 
 export const PTX_FILE = 'model.ptx';
 
+/** runtime/cuda reaches the driver through koffi (kiln's own dependency, the same range): `npm install` in the folder fetches it. */
+const CUDA_DEPENDENCIES = { koffi: '^2' } as const;
+
 export interface CudaArtifactOptions extends CompileOptions {
   /** Output names to use instead of the module's (ONNX graphs name theirs). */
   readonly outputNames?: readonly string[];
@@ -73,7 +76,10 @@ export function cudaArtifact(art: CudaArtifact, ptx: string | undefined, outputN
   if (ptx !== undefined) code.push([PTX_FILE, text(ptx)]);
   // Weights live in weights.bin, never in the code: embeddedWeightBytes is 0. model.ptx is
   // the same kernels again, compiled: counting it too would double the code's size.
-  return { manifest, code, weights: art.weights, runtime: CUDA_RUNTIME, wrapper: cudaWrapper(manifest), embeddedWeightBytes: ptx === undefined ? 0 : text(ptx).byteLength };
+  return {
+    manifest, code, weights: art.weights, runtime: CUDA_RUNTIME, wrapper: cudaWrapper(manifest),
+    embeddedWeightBytes: ptx === undefined ? 0 : text(ptx).byteLength, dependencies: CUDA_DEPENDENCIES,
+  };
 }
 
 /** What the CUDA wrapper imports, declares and defines besides the shared parts. */
