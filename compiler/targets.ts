@@ -4,6 +4,7 @@
 // this file). `kiln compile`'s builders (compiler/cli/compile.ts) are typed over these names, so a
 // target added here does not compile until `kiln compile` can build its folder.
 import type { TargetDescription } from '../ir/target.js';
+import { CUDA_TARGET } from '../targets/cuda/target.js';
 import { WASM_TARGET } from '../targets/wasm/target.js';
 import { WGSL_TARGET } from '../targets/wgsl/target.js';
 
@@ -16,6 +17,7 @@ export interface KnownTarget {
 export const TARGETS = {
   wasm: { description: WASM_TARGET, summary: 'WebAssembly SIMD: one module of v128 kernels, run by runtime/wasm' },
   wgsl: { description: WGSL_TARGET, summary: 'WGSL compute shaders (shaders/*.wgsl) for any WebGPU device, run by runtime/webgpu' },
+  cuda: { description: CUDA_TARGET, summary: 'CUDA C (model.cu, model.h) for NVIDIA GPUs, with model.ptx where nvcc is here, run by runtime/cuda or built into a C++ program' },
 } as const satisfies Readonly<Record<string, KnownTarget>>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -20,6 +20,8 @@ export interface TargetArtifact<M extends ManifestCore> {
   readonly wrapper: WrapperTarget;
   /** Bytes of the code files that are weights (constants embedded in a module), left out of codeBytes. */
   readonly embeddedWeightBytes: number;
+  /** npm packages the shipped runtime imports (cuda: koffi, its way to the driver), for package.json. */
+  readonly dependencies?: Readonly<Record<string, string>>;
 }
 
 export interface AssembledArtifact {
@@ -42,7 +44,8 @@ export function assemble<M extends ManifestCore>(t: TargetArtifact<M>): Assemble
   }
   for (const [name, bytes] of runtimeFiles(t.runtime)) files.set(`runtime/${name}`, bytes);
   for (const [name, body] of wrapperFiles(t.manifest, t.wrapper)) files.set(name, text(body));
-  files.set('package.json', text(JSON.stringify({ name: packageName(t.manifest.name), private: true, type: 'module', main: 'model.js', types: 'model.d.ts' }, null, 2) + '\n'));
+  const dependencies = t.dependencies ? { dependencies: t.dependencies } : {};
+  files.set('package.json', text(JSON.stringify({ name: packageName(t.manifest.name), private: true, type: 'module', main: 'model.js', types: 'model.d.ts', ...dependencies }, null, 2) + '\n'));
   let codeBytes = -t.embeddedWeightBytes;
   for (const [name] of t.code) codeBytes += files.get(name)!.byteLength;
   for (const [name, body] of files) if (name.endsWith('.js')) codeBytes += body.byteLength;

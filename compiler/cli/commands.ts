@@ -72,16 +72,19 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'compile a model into a folder that runs without kiln',
     args: 'FILE -o DIR',
     about: `Compiles FILE through the default passes and lowering for --target (default wasm) and writes DIR/:
-      the code (wasm: model.wasm; wgsl: shaders/*.wgsl and weights.bin), model.json (tensor layout), the runtime
-      (runtime/core and runtime/wasm or runtime/webgpu), and model.js + model.d.ts, a typed wrapper whose load() and run()
-      know the model's input and output names (as the model writes them), dtypes and shapes (wgsl: load(device), a
-      GPUDevice). The same input always gives the same bytes. ${ONNX_ABOUT}`,
+      the code (wasm: model.wasm; wgsl: shaders/*.wgsl and weights.bin; cuda: model.cu, model.h, weights.bin and
+      model.ptx where nvcc is here), model.json (tensor layout), the runtime (runtime/core and runtime/wasm,
+      runtime/webgpu or runtime/cuda), and model.js + model.d.ts, a typed wrapper whose load() and run() know the model's
+      input and output names (as the model writes them), dtypes and shapes (wgsl: load(device), a GPUDevice; cuda:
+      load() in Node through the NVIDIA driver). The same input always gives the same bytes. ${ONNX_ABOUT}`,
     options: {
       ...modelOptions, ...wasmOptions,
       o: { type: 'string', short: 'o', arg: 'DIR', help: 'the folder to write' },
       ...targetOption,
       threads: { type: 'boolean', help: 'builds for shared memory: the runtime then runs on N threads where the host allows (wasm)' },
-      'weights-file': { type: 'boolean', help: 'writes the constants to weights.bin instead of into model.wasm (wasm; wgsl always does)' },
+      'weights-file': { type: 'boolean', help: 'writes the constants to weights.bin instead of into model.wasm (wasm; wgsl and cuda always do)' },
+      arch: { type: 'string', arg: 'sm_NN', help: 'the GPU architecture model.ptx is built for (cuda; default sm_90)' },
+      'no-ptx': { type: 'boolean', help: 'writes no model.ptx (cuda; without nvcc on the PATH or in /usr/local/cuda there is none either)' },
     },
     run: async (pos, v) => (await import('./compile.js')).compile(pos, v),
   },

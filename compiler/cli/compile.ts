@@ -53,7 +53,29 @@ const BUILDERS: { readonly [T in TargetName]: (r: BuildRequest) => Promise<Built
     writeArtifact(art, dir);
     return { files: [...art.files.keys()], codeBytes: art.codeBytes, ms };
   },
+  cuda: async ({ m, outputNames, v, target, dir }) => {
+    for (const flag of ['threads', 'weights-file', 'relaxed-simd', 'binaryen'])
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to --target wasm only (a CUDA artifact always has weights.bin)`);
+    const { writeArtifact } = await import('../artifact/index.js');
+    const { buildCudaArtifact } = await import('../artifact/cuda.js');
+    const t0 = performance.now();
+    const art = await buildCudaArtifact(m, {
+      target, fusion: v['no-fusion'] !== true, outputNames, arch: archFlag(v), ptx: v['no-ptx'] !== true,
+      warn: (line) => console.error(`kiln compile: warning: ${line}`),
+    });
+    const ms = performance.now() - t0;
+    writeArtifact(art, dir);
+    return { files: [...art.files.keys()], codeBytes: art.codeBytes, ms };
+  },
 };
+
+/** --arch sm_NN (cuda only): what model.ptx is built for; the manifest names it. */
+function archFlag(v: Values): string | undefined {
+  const arch = v.arch;
+  if (arch === undefined) return undefined;
+  if (typeof arch !== 'string' || !/^(sm|compute)_\d+[a-z]?$/.test(arch)) throw new UsageError(`--arch wants a GPU architecture such as sm_90, got '${String(arch)}'`);
+  return arch;
+}
 
 export async function compile(pos: string[], v: Values): Promise<number> {
   const file = one(pos, 'model file');
@@ -61,6 +83,8 @@ export async function compile(pos: string[], v: Values): Promise<number> {
   if (!v.o) throw new UsageError('compile needs -o DIR');
   const { module: m, outputNames } = loadWithOptions(file, v);
   const dir = v.o as string;
+  for (const flag of ['arch', 'no-ptx'])
+    if (v[flag] !== undefined && target !== 'cuda') throw new UsageError(`--${flag} applies to --target cuda only`);
   const built = await BUILDERS[target]({ m, outputNames, v, target: TARGETS[target].description, dir });
   console.log(`${dir}: ${built.files.join(', ')}; code ${built.codeBytes} bytes without weights; compiled in ${built.ms.toFixed(0)} ms`);
   return 0;

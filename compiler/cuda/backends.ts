@@ -6,16 +6,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Module } from '../../ir/module.js';
-import { cudaUnavailable, loadModel } from '../../runtime/cuda/index.js';
+import { cudaUnavailable, loadModel, type Model } from '../../runtime/cuda/index.js';
 import type { Backend, Executable } from '../backend.js';
 import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
-import { buildModels, compileForCuda, cudaCpuUnavailable, writeFiles } from './cpu_backend.js';
+import { buildModels, compileForCuda, cudaCpuUnavailable, writeFiles, type CpuModel } from './cpu_backend.js';
 import { buildPtx, cudaTool } from './nvcc.js';
 import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
 
 let models = 0;
-/** A model id unique in this process (models link into one executable in a batch). */
-const nextId = (m: Module): string => `${m.name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}_${models++}`;
+/** The id of the `n`th model this process compiles: unique, since models link into one executable in a batch. */
+export const cudaModelId = (m: Module, n: number): string => `${m.name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}_${n}`;
+const nextId = (m: Module): string => cudaModelId(m, models++);
 
 export const cudaCpuBackend: Backend = {
   name: 'cuda-cpu',
@@ -31,10 +32,16 @@ export const cudaCpuBackend: Backend = {
   },
 };
 
+/**
+ * The driver library the cuda backend loads: libcuda.so.1 unless env KILN_CUDA_DRIVER names
+ * another. For testing: tests/cuda's fake driver runs `kiln run --backend cuda` on the CPU.
+ */
+const driverLibrary = (): string | undefined => process.env.KILN_CUDA_DRIVER || undefined;
+
 /** Why CUDA cannot run here: no nvcc to build PTX, or no driver and device. */
 async function gpuUnavailable(): Promise<string | undefined> {
   if (!cudaTool('nvcc')) return 'no nvcc (on the PATH or in /usr/local/cuda/bin) to build PTX';
-  return cudaUnavailable();
+  return cudaUnavailable(driverLibrary());
 }
 
 export const cudaBackend: Backend = {
@@ -43,25 +50,30 @@ export const cudaBackend: Backend = {
   prepare: async (m) => {
     const why = await gpuUnavailable();
     if (why) throw new Error(`cuda: ${why}`);
-    const { program, artifact } = compileForCuda(m, nextId(m));
+    const compiled = compileForCuda(m, nextId(m));
+    const { artifact } = compiled;
     const dir = mkdtempSync(join(tmpdir(), 'kiln-cuda-'));
     try {
       writeFiles(dir, artifact);
       const ptx = readFileSync(await buildPtx(dir, artifact.manifest.arch), 'utf8');
-      const model = await loadModel(ptx, artifact.manifest, artifact.weights ? { weights: artifact.weights } : {});
-      const exe: Executable = {
-        run: async (args) => {
-          const inputs = inputBytes(program, args).map(({ bytes }, i) => bytesToTyped(bytes, artifact.manifest.inputs[i].dtype));
-          const out = await model.run(inputs);
-          return resultLiteral(m.entry.root.shape, artifact.manifest.outputs.map((t, i) => readOutput(program, i, typedToBytes(out[t.name]), 0)));
-        },
-      };
-      return exe;
+      const model = await loadModel(ptx, artifact.manifest, { weights: artifact.weights, library: driverLibrary() });
+      return cudaExecutable(compiled, model);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   },
 };
+
+/** An Executable over a model runtime/cuda loaded: literals in, the module's result out. */
+export function cudaExecutable({ module: m, program, artifact }: CpuModel, model: Model): Executable {
+  return {
+    run: async (args) => {
+      const inputs = inputBytes(program, args).map(({ bytes }, i) => bytesToTyped(bytes, artifact.manifest.inputs[i].dtype));
+      const out = await model.run(inputs);
+      return resultLiteral(m.entry.root.shape, artifact.manifest.outputs.map((t, i) => readOutput(program, i, typedToBytes(out[t.name]), 0)));
+    },
+  };
+}
 
 /** Little-endian bytes as the typed array of `dtype` (a copy, aligned). */
 const bytesToTyped = (bytes: Uint8Array, dtype: DType): TypedArray => {

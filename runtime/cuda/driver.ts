@@ -188,12 +188,16 @@ function bind(library: string, fns: Record<Call, Fn>, check: Check): Driver {
 /**
  * kernelParams: an array of pointers, each to one argument's value (here an 8-byte device
  * address). koffi passes a JS array for `void **` as a C array of pointers, each typed
- * array element as a pointer to its bytes, which is what cuLaunchKernel reads.
+ * array element as a pointer to its bytes, which is what cuLaunchKernel reads. One NULL
+ * follows the last: the real driver takes the count from the module and never reads it,
+ * but a driver that cannot know the count (the tests' fake, running kernels built for the
+ * CPU) counts up to it.
  */
 class Params implements KernelParams {
-  readonly pointers: BigUint64Array[];
+  readonly pointers: (BigUint64Array | null)[];
+  readonly count: number;
   constructor(args: readonly bigint[]) {
-    this.pointers = args.map((a) => BigUint64Array.of(a));
+    this.pointers = [...args.map((a) => BigUint64Array.of(a)), null];
+    this.count = args.length;
   }
-  get count(): number { return this.pointers.length; }
 }

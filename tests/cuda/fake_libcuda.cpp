@@ -3,14 +3,25 @@
 // memory (a CUdeviceptr is the host address), checked against the live allocations so a
 // copy out of bounds fails as CUDA_ERROR_INVALID_VALUE instead of passing silently.
 // cuModuleLoadData keeps the PTX text (tests read it back) but runs the kernels of the
-// shared object named by env KILN_FAKE_CUDA_KERNELS (fake_kernels.cpp built for the CPU);
-// cuLaunchKernel calls the kernel once per (block, thread), one after another.
+// shared object named by env KILN_FAKE_CUDA_KERNELS: CUDA C (fake_kernels.cpp, or the
+// model.cu files kiln generates) built by g++ against kiln's CPU emulation of CUDA
+// (targets/cuda/cpu/include). cuLaunchKernel runs a kernel through the emulation's
+// kiln_cpu::launch_params, which runs each block's threads as fibers, so barriers and
+// __shared__ memory work as on a GPU.
+//
+// The real driver learns a kernel's parameter count from the module; a fake cannot read
+// it from a .so, so it counts kernelParams up to a NULL entry, which runtime/cuda passes
+// after the last parameter (and the real driver never reads).
+//
+// The emulation's state (the running fiber, block indices) is C++17 inline variables,
+// which g++ emits as STB_GNU_UNIQUE symbols: the dynamic linker binds this library's and
+// the kernels' copies to one, though both are loaded RTLD_LOCAL.
 //
 // Env: KILN_FAKE_CUDA_FAIL=<call>[:<code>] makes that call return <code> (default 999,
 // CUDA_ERROR_UNKNOWN); KILN_FAKE_CUDA_DEVICES=<n> sets the device count (default 1).
 // Both are read on each call, so a test can change them between calls.
 //
-//   g++ -shared -fPIC -O1 -o libfakecuda.so fake_libcuda.cpp -ldl
+//   g++ -std=c++17 -shared -fPIC -O1 -I targets/cuda/cpu/include -o libcuda.so.1 fake_libcuda.cpp -ldl
 #include <dlfcn.h>
 #include <cstdint>
 #include <cstdio>
@@ -21,10 +32,11 @@
 #include <string>
 #include <vector>
 
+#include "kiln_cuda_cpu.h"
+
 typedef int CUresult;
 typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
-struct dim3 { unsigned x, y, z; };
 
 enum : CUresult {
   SUCCESS = 0, INVALID_VALUE = 1, NOT_INITIALIZED = 3, NO_DEVICE = 100, INVALID_DEVICE = 101,
@@ -47,9 +59,8 @@ static const Error ERRORS[] = {
   { UNKNOWN, "CUDA_ERROR_UNKNOWN", "unknown error" },
 };
 
-typedef void (*SetCoords)(dim3 grid, dim3 block, dim3 b, dim3 t);
-struct Function { void* fn; int params; SetCoords setCoords; };
-struct Module { void* handle; SetCoords setCoords; std::vector<std::unique_ptr<Function>> functions; };
+struct Function { void (*fn)(); std::string name; };
+struct Module { void* handle; std::vector<std::unique_ptr<Function>> functions; };
 struct Context { int retained = 0; };
 
 static bool initialized = false;
@@ -86,40 +97,19 @@ static bool inside(uintptr_t p, size_t n) {
   return p >= it->first && p + n <= it->first + it->second;
 }
 
-/**
- * Calls `f` with `args` as its pointer parameters. The one place that knows how a kernel is
- * called: kiln's CPU emulation of CUDA (kiln_cpu::launch_params) replaces the loops in
- * launch() and this switch when it lands.
- */
-static bool call(const Function& f, void* const* a) {
-  typedef void* P;
-  switch (f.params) {
-    case 0: ((void (*)())f.fn)(); return true;
-    case 1: ((void (*)(P))f.fn)(a[0]); return true;
-    case 2: ((void (*)(P, P))f.fn)(a[0], a[1]); return true;
-    case 3: ((void (*)(P, P, P))f.fn)(a[0], a[1], a[2]); return true;
-    case 4: ((void (*)(P, P, P, P))f.fn)(a[0], a[1], a[2], a[3]); return true;
-    case 5: ((void (*)(P, P, P, P, P))f.fn)(a[0], a[1], a[2], a[3], a[4]); return true;
-    case 6: ((void (*)(P, P, P, P, P, P))f.fn)(a[0], a[1], a[2], a[3], a[4], a[5]); return true;
-    default: return false;
-  }
-}
+/** The emulation's limit on a kernel's pointer parameters. */
+static const int MAX_PARAMS = 32;
 
-/** Runs `f` over the grid, serially: every block, every thread, setting the coordinates first. */
+/** Runs `f` over the grid with the emulation; its parameters are the kernelParams before the NULL. */
 static CUresult launch(const Function& f, dim3 grid, dim3 block, void** params) {
-  std::vector<void*> args(f.params);
-  for (int i = 0; i < f.params; i++) {
-    if (!params || !params[i]) return INVALID_VALUE;
-    args[i] = *static_cast<void**>(params[i]);
+  if (!params) return INVALID_VALUE;
+  int count = 0;
+  for (; params[count]; count++) {
+    if (count == MAX_PARAMS) return INVALID_VALUE;  // no NULL: a runtime that forgot it
     // A kernel's pointer must lie in (or just past) an allocation: the runtime computes base + offset.
-    if (!inside(reinterpret_cast<uintptr_t>(args[i]), 0)) return INVALID_VALUE;
+    if (!inside(reinterpret_cast<uintptr_t>(*static_cast<void**>(params[count])), 0)) return INVALID_VALUE;
   }
-  for (unsigned bz = 0; bz < grid.z; bz++) for (unsigned by = 0; by < grid.y; by++) for (unsigned bx = 0; bx < grid.x; bx++)
-    for (unsigned tz = 0; tz < block.z; tz++) for (unsigned ty = 0; ty < block.y; ty++) for (unsigned tx = 0; tx < block.x; tx++) {
-      f.setCoords(grid, block, { bx, by, bz }, { tx, ty, tz });
-      if (!call(f, args.data())) return INVALID_VALUE;
-    }
-  return SUCCESS;
+  return kiln_cpu::launch_params(f.fn, grid, block, params, count, f.name.c_str()) == cudaSuccess ? SUCCESS : LAUNCH_FAILED;
 }
 
 extern "C" {
@@ -191,12 +181,9 @@ API CUresult cuModuleLoadData(Module** out, const void* image) {
   const char* path = getenv("KILN_FAKE_CUDA_KERNELS");
   void* h = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : nullptr;
   if (!h) return INVALID_IMAGE;
-  SetCoords set = reinterpret_cast<SetCoords>(dlsym(h, "kiln_fake_set_coords"));
-  if (!set) { dlclose(h); return INVALID_IMAGE; }
   lastImage = static_cast<const char*>(image);
   auto m = std::make_unique<Module>();
   m->handle = h;
-  m->setCoords = set;
   *out = m.get();
   modules[m.get()] = std::move(m);
   return SUCCESS;
@@ -207,9 +194,8 @@ API CUresult cuModuleGetFunction(Function** out, Module* m, const char* name) {
   IN_CONTEXT();
   if (!modules.count(m)) return INVALID_HANDLE;
   void* fn = dlsym(m->handle, name);
-  const int* params = static_cast<const int*>(dlsym(m->handle, (std::string(name) + "__params").c_str()));
-  if (!fn || !params) return NOT_FOUND;
-  m->functions.push_back(std::make_unique<Function>(Function{ fn, *params, m->setCoords }));
+  if (!fn) return NOT_FOUND;
+  m->functions.push_back(std::make_unique<Function>(Function{ reinterpret_cast<void (*)()>(fn), name }));
   *out = m->functions.back().get();
   return SUCCESS;
 }

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildFakeDriver, buildFakeKernels } from './fake_driver.js';
 import { CudaError, CudaUnavailable, cudaUnavailable, loadModel, type CudaArg, type CudaManifest, type CudaStep, type Model } from '../../runtime/cuda/index.js';
 
 const HERE = import.meta.dirname;
@@ -75,13 +76,8 @@ describe.skipIf(!haveGxx)('runtime/cuda on the fake driver', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kiln-fake-cuda-'));
-    library = join(dir, 'libcuda.so.1');
-    const kernels = join(dir, 'kernels.so');
-    for (const [src, out] of [['fake_libcuda.cpp', library], ['fake_kernels.cpp', kernels]]) {
-      const r = spawnSync('g++', ['-shared', '-fPIC', '-O1', '-Wall', '-Werror', '-o', out, join(HERE, src), '-ldl'], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`g++ ${src}: ${r.stderr}`);
-    }
-    process.env.KILN_FAKE_CUDA_KERNELS = kernels;
+    [library] = await Promise.all([buildFakeDriver(dir), buildFakeKernels([join(HERE, 'fake_kernels.cpp')], join(dir, 'kernels.so'))]);
+    process.env.KILN_FAKE_CUDA_KERNELS = join(dir, 'kernels.so');
     const koffi = (await import('koffi')).default;
     const lib = koffi.load(library);
     fake = {
