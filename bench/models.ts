@@ -126,6 +126,20 @@ function chain(batch: number, seq: number, hidden: number): Def {
 // ms on the peers rather than the hundreds [64,128,768] takes, so reps stay affordable.
 const DEFS: Def[] = [matmul(256), matmul(512), matmul(1024), mlp(64), lenet(1), lenet(64), chain(8, 128, 768)];
 
+/**
+ * The GPU bench's models (bench/cuda/prepare.ts): the same families at sizes that fill a GPU.
+ * Not in DEFS: the wasm bench does not run them.
+ */
+const GPU_DEFS: Def[] = [matmul(4096), mlp(1024), lenet(256), chain(8, 128, 768)];
+
+/** The GPU bench's models with their serialized ONNX. */
+export function gpuOnnxModels(): { model: BenchModel; bytes: Uint8Array }[] {
+  return GPU_DEFS.map((d) => {
+    const { model, graph } = build(d);
+    return { model, bytes: graph.toBytes(model.name, OPSET) };
+  });
+}
+
 /** Seeds from the name, so adding a model never changes another model's weights. */
 function seedOf(name: string): number {
   let h = 2166136261;

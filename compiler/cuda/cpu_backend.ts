@@ -141,8 +141,13 @@ function runExe(exe: string, args: readonly string[], o: CpuRunOptions): Promise
   });
 }
 
-/** The driver: every model in a namespace of its own, a table of their C API, and main(). */
-export function driverText(models: readonly { dir: string; artifact: CudaArtifact }[]): string {
+/**
+ * The driver: every model in a namespace of its own, a table of their C API, and main().
+ * `header: true` includes each model.h instead of model.cu: every symbol a model exports is
+ * `extern "C"` and carries its id, so each model.cu can then be its own translation unit,
+ * compiled in parallel and linked with the driver (bench/cuda/device.sh).
+ */
+export function driverText(models: readonly { dir: string; artifact: CudaArtifact }[], o: { header?: boolean } = {}): string {
   const entries = models.map(({ artifact: a }, i) => {
     const id = a.manifest.id;
     const sizes = (ts: readonly { bytes: number }[]) => `{ ${ts.map((t) => t.bytes).join(', ') || '0'} }`;
@@ -159,7 +164,7 @@ export function driverText(models: readonly { dir: string; artifact: CudaArtifac
 #include <stdio.h>
 #include <math.h>
 #include <stddef.h>
-${models.map((m, i) => `namespace kiln_model_${i} {\n#include ${JSON.stringify(join(m.dir, 'model.cu'))}\n}`).join('\n')}
+${models.map((m, i) => `namespace kiln_model_${i} {\n#include ${JSON.stringify(join(m.dir, o.header ? 'model.h' : 'model.cu'))}\n}`).join('\n')}
 
 typedef cudaError_t (*CreateFn)(void**, const void*, size_t);
 typedef cudaError_t (*RunFn)(void*, cudaStream_t, const void* const*, void* const*);
