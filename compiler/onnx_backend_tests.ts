@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArrayLiteral, Literal } from '../ir/literal.js';
 import type { Shape } from '../ir/shape.js';
-import { BACKENDS, type Backend } from './backend.js';
+import { BACKENDS, type Backend, type Executable } from './backend.js';
 import { OnnxError } from './frontends/onnx/errors.js';
 import { importOnnxFile, readModel, readTensorFile } from './frontends/onnx/file.js';
 
@@ -33,28 +33,90 @@ export function listCases(root = ONNX_TESTDATA): string[] {
   return out;
 }
 
+/** A case imported for running: the module and the note on how (shape-like inputs bound). */
+export interface ImportedCase {
+  readonly name: string;
+  readonly dir: string;
+  readonly imported: ImportedModel;
+  readonly note?: string;
+}
+
+type ImportedModel = ReturnType<typeof importOnnxFile>;
+
 /** Runs one case's every data set on a backend. Import errors count as 'unsupported'. */
 export async function runCase(name: string, root = ONNX_TESTDATA, backend: Backend = BACKENDS[0]): Promise<CaseResult> {
+  const c = importCase(name, root);
+  if (!('imported' in c)) return c;
+  let prepared: Executable;
+  try {
+    prepared = await backend.prepare(c.imported.module);
+  } catch (e) {
+    return { name, status: 'fail', reason: firstLine(e, c.dir) };
+  }
+  return checkCase(c, prepared);
+}
+
+/**
+ * Runs many cases on a backend that prepares many modules at once (cuda-cpu: one g++ call
+ * per chunk), `parallel` chunks at a time, so one chunk's build overlaps another's runs.
+ * The results are runCase's, in the order of `names`.
+ */
+export async function runCases(names: readonly string[], root: string, backend: Backend, o: { chunk?: number; parallel?: number } = {}): Promise<CaseResult[]> {
+  const size = o.chunk ?? 96;
+  const chunks: number[][] = [];
+  for (let i = 0; i < names.length; i += size) chunks.push(names.slice(i, i + size).map((_, j) => i + j));
+  const results: CaseResult[] = new Array(names.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let k = next++; k < chunks.length; k = next++) {
+      const got = await runChunk(chunks[k].map((i) => names[i]), root, backend);
+      chunks[k].forEach((i, j) => (results[i] = got[j]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.parallel ?? 2, chunks.length) }, worker));
+  return results;
+}
+
+/** One chunk: import each case, prepare the imported ones together, run them one by one. */
+async function runChunk(names: readonly string[], root: string, backend: Backend): Promise<CaseResult[]> {
+  const cases = names.map((n) => importCase(n, root));
+  const ready = cases.filter((c): c is ImportedCase => 'imported' in c);
+  const modules = ready.map((c) => c.imported.module);
+  const exes = backend.prepareMany ? await backend.prepareMany(modules)
+    : await Promise.all(modules.map((m) => backend.prepare(m).catch((e: unknown) => e as Error)));
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    if (!('imported' in c)) { results.push(c); continue; }
+    const exe = exes[ready.indexOf(c)];
+    results.push(exe instanceof Error ? { name: c.name, status: 'fail', reason: firstLine(exe, c.dir) } : await checkCase(c, exe));
+  }
+  return results;
+}
+
+/** A case's model imported, or its result when it does not import ('unsupported', or a crash). */
+export function importCase(name: string, root = ONNX_TESTDATA): ImportedCase | CaseResult {
   const dir = join(root, name);
-  let imported;
-  let note: string | undefined;
   try {
     try {
-      imported = importOnnxFile(join(dir, 'model.onnx'));
+      return { name, dir, imported: importOnnxFile(join(dir, 'model.onnx')) };
     } catch (e) {
       // A shape, axes, pads or scales fed as a graph input: kiln's shapes are static, so
       // compile for the test's values of those inputs, as a user would with those values.
       if (!(e instanceof OnnxError) || !/must be known at compile time/.test(e.message)) throw e;
       const constants = shapeLikeInputs(dir);
-      imported = importOnnxFile(join(dir, 'model.onnx'), { constants });
-      note = `inputs ${Object.keys(constants).join(', ')} bound at compile time`;
+      const imported = importOnnxFile(join(dir, 'model.onnx'), { constants });
+      return { name, dir, imported, note: `inputs ${Object.keys(constants).join(', ')} bound at compile time` };
     }
   } catch (e) {
     if (e instanceof OnnxError) return { name, status: 'unsupported', reason: firstLine(e, dir) };
     return { name, status: 'fail', reason: `import crashed: ${firstLine(e, dir)}` };
   }
+}
+
+/** Runs every data set of an imported case on its prepared executable and compares at ONNX's tolerances. */
+export async function checkCase(c: ImportedCase, prepared: Executable): Promise<CaseResult> {
+  const { name, dir, imported, note } = c;
   try {
-    const prepared = await backend.prepare(imported.module);
     for (const set of readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort()) {
       const params = imported.module.entry.params;
       const all = graphInputs(dir).map((n, i) => [n, join(dir, set, `input_${i}.pb`)] as const);
@@ -145,8 +207,8 @@ export const RATED_SUITES: readonly string[] = ['node', 'pytorch-converted', 'py
  * wrong number). A failure that matches none of these is a regression.
  */
 export const REFUSALS: readonly { readonly name: string; readonly backends: readonly string[]; readonly test: (r: CaseResult) => boolean }[] = [
-  { name: 'not compiled yet (an op lowering has no kernel for)', backends: ['kernels', 'wasm', 'webgpu'], test: (r) => /not compiled yet/.test(r.reason ?? '') },
-  { name: 'test data gives an input another shape than the model declares', backends: ['kernels', 'wasm', 'webgpu'], test: (r) => /^input \w+: expected .*, got /.test(r.reason ?? '') && DATA_CONTRADICTS_MODEL.has(r.name) },
+  { name: 'not compiled yet (an op lowering has no kernel for)', backends: ['kernels', 'wasm', 'webgpu', 'cuda', 'cuda-cpu'], test: (r) => /not compiled yet/.test(r.reason ?? '') },
+  { name: 'test data gives an input another shape than the model declares', backends: ['kernels', 'wasm', 'webgpu', 'cuda', 'cuda-cpu'], test: (r) => /^input \w+: expected .*, got /.test(r.reason ?? '') && DATA_CONTRADICTS_MODEL.has(r.name) },
   // s64/u64 are emulated on vec2<u32> (targets/wgsl/lib_int64.ts); f64 is not.
   { name: '64-bit floats (WGSL has none)', backends: ['webgpu'], test: (r) => /\bf64\b.*WGSL has no 64-bit floats/.test(r.reason ?? '') },
   { name: "a loop nest past lavapipe's 65535-iteration cap", backends: ['webgpu'], test: (r) => /stops every loop nest after \d+, silently/.test(r.reason ?? '') },

@@ -142,6 +142,9 @@ export function linear(index: readonly Expr[], dims: readonly number[]): Expr {
 
 /** The multi-index of a row-major linear index. */
 export function delinear(i: Expr, dims: readonly number[]): Expr[] {
+  // An empty shape has no element to index, and dividing its strides by a zero extent
+  // would make NaN constants (which integer passes cannot hold): every index is 0.
+  if (dims.includes(0)) return dims.map(() => int(0));
   const out: Expr[] = new Array(dims.length);
   let rest = i;
   let stride = dims.reduce((a, b) => a * b, 1);

@@ -26,6 +26,20 @@ const VECTOR_STORAGE: ReadonlySet<StorageType> = new Set(['f32', 's32', 'u32']);
 const LANES = ['x', 'y', 'z', 'w'] as const;
 const typeKey = (t: ValueType): string => (t.lanes === 1 ? t.scalar : `${t.scalar}x4`);
 
+const isZero = (e: Expr): boolean => (e.k === 'const' && Number(e.value) === 0) || (e.k === 'splat' && isZero(e.a));
+
+/**
+ * An unsigned value's sign test against a constant 0 (`x < 0`, `x >= 0`, `0 > x`, `0 <= x`),
+ * as a constant: nvcc warns of the pointless comparison (#186-D), an error under -Werror.
+ * ONNX's Mod on unsigned types builds these tests.
+ */
+function unsignedSign(e: Extract<Expr, { k: 'compare' }>): string | undefined {
+  if (e.a.type.scalar !== 'u32' && e.a.type.scalar !== 'u64') return undefined;
+  if (isZero(e.b) && (e.dir === 'LT' || e.dir === 'GE')) return e.dir === 'GE' ? 'true' : 'false';
+  if (isZero(e.a) && (e.dir === 'GT' || e.dir === 'LE')) return e.dir === 'LE' ? 'true' : 'false';
+  return undefined;
+}
+
 export class ExprWriter {
   constructor(
     readonly kernel: string,
@@ -83,7 +97,7 @@ export class ExprWriter {
         : `${this.lanes(`local4_${e.type.scalar}`, cType(e.type), [`const ${cScalar(e.type.scalar)}*`, 'int'], (a) => `${a[0]}[${a[1]} + L]`)}(${this.array(e.array)}, ${this.expr(e.index, true)})`;
       case 'unary': return UNARY[e.op](e.a.type.scalar, this.expr(e.a, index), this.fits(e, index)) ?? this.fail(`'${e.op}' is not defined on ${e.a.type.scalar} here`);
       case 'binary': return BINARY[e.op](e.type.scalar, this.expr(e.a, index), this.expr(e.b, index), this.fits(e, index)) ?? this.fail(`'${e.op}' is not defined on ${e.type.scalar} here`);
-      case 'compare': return compare(e.dir, this.expr(e.a, index), this.expr(e.b, index));
+      case 'compare': return unsignedSign(e) ?? compare(e.dir, this.expr(e.a, index), this.expr(e.b, index));
       case 'select': return `(${this.expr(e.cond, index)} ? ${this.expr(e.a, index)} : ${this.expr(e.b, index)})`;
       case 'muladd': return `${e.type.scalar === 'f64' ? 'fma' : 'fmaf'}(${this.expr(e.a)}, ${this.expr(e.b)}, ${this.expr(e.c)})`;
       case 'convert': return convert(e.a.type.scalar, e.type.scalar, this.expr(e.a, index), c);
@@ -111,7 +125,7 @@ export class ExprWriter {
     switch (e.k) {
       case 'unary': return call(`${ident(e.op)}_${typeKey(e.a.type)}`, [e.a], (a) => UNARY[e.op](e.a.type.scalar, a[0], c) ?? this.fail(`'${e.op}' is not defined on ${e.a.type.scalar} here`));
       case 'binary': return call(`${ident(e.op)}_${typeKey(e.type)}`, [e.a, e.b], (a) => BINARY[e.op](s, a[0], a[1], c) ?? this.fail(`'${e.op}' is not defined on ${s} here`));
-      case 'compare': return call(`${e.dir.toLowerCase()}_${typeKey(e.a.type)}`, [e.a, e.b], (a) => compare(e.dir, a[0], a[1]));
+      case 'compare': return call(`${e.dir.toLowerCase()}_${typeKey(e.a.type)}`, [e.a, e.b], (a) => unsignedSign(e) ?? compare(e.dir, a[0], a[1]));
       case 'select':
         if (e.cond.type.lanes === 1) return `(${this.expr(e.cond)} ? ${arg(e.a)} : ${arg(e.b)})`;
         return call(`select_${typeKey(e.type)}`, [e.cond, e.a, e.b], (a) => `(${a[0]} ? ${a[1]} : ${a[2]})`);

@@ -89,6 +89,18 @@ export function renderKernel(k: Kernel, o: KernelOptions): RenderedKernel {
   return { text, ...launch, sharedBytes: w.sharedBytes };
 }
 
+/**
+ * Whether a loop body holds another loop. nvcc unrolls every short constant loop of a nest
+ * on its own, and ptxas, given the launch bounds' register budget, schedules the whole
+ * unrolled nest's loads at once and spills (ONNX's NLLLoss-expanded reductions: six
+ * nested loops of 3 to 6, 128 registers and a spill); an outer serial loop stays rolled.
+ */
+function holdsLoop(body: readonly Stmt[]): boolean {
+  let found = false;
+  walkStmts(body, (s) => { if (s.k === 'loop') found = true; });
+  return found;
+}
+
 interface ArrayDecl { readonly id: string; readonly type: ScalarType; size: number; readonly shared: boolean }
 
 class KernelWriter {
@@ -219,7 +231,7 @@ class KernelWriter {
     const end = literalEnd ? endText : this.names.fresh(`${v}_end`);
     const bind = literalEnd ? [] : [`const ${cType(l.end.type)} ${end} = ${endText};`];
     const step = l.step === 1 ? `++${v}` : `${v} += ${l.step}`;
-    const pragma = l.mode === 'unroll' ? ['#pragma unroll'] : [];
+    const pragma = l.mode === 'unroll' ? ['#pragma unroll'] : l.mode === 'serial' && holdsLoop(l.body) ? ['#pragma unroll 1'] : [];
     return [...bind, ...pragma, `for (${v} = ${x.expr(l.start, true)}; ${v} < ${end}; ${step}) {${l.mode === 'parallel' ? ' // parallel' : ''}`, ...this.block(l.body), '}'];
   }
 }

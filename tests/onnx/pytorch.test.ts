@@ -8,27 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../compiler/backend.js';
 import { webgpuAdapter } from '../../compiler/webgpu_backend.js';
 import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
-import type { ImportOptions } from '../../compiler/frontends/onnx/import.js';
 import { readNpy } from '../../compiler/io/npy.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
 import { exportedModels, haveTorch } from './pytorch/exported.js';
+import { PYTORCH_CASES } from './pytorch_cases.js';
 
 /** Relative tolerance against PyTorch, with an absolute floor for values near zero. */
 const RTOL = 1e-4, ATOL = 1e-5;
 
-/** Per model: how to bind its dims, and the inputs to run (batch sizes for LeNet-5). */
-const CASES: { model: string; opts?: ImportOptions }[] = [
-  { model: 'softmax_regression' },
-  { model: 'mlp' },
-  { model: 'lenet5_b1' },
-  { model: 'lenet5_b64' },
-  { model: 'resnet_folded' },
-  { model: 'resnet_batchnorm' },
-  { model: 'mobilenet_block' },
-  { model: 'transformer_layer' },
-  { model: 'gru' },
-  { model: 'mlp_dynamic_batch', opts: { dims: { batch: 5 } } },
-];
+const CASES = PYTORCH_CASES;
 
 function worstError(got: ArrayLiteral, want: ArrayLiteral): { rel: number; at: number } {
   let rel = 0, at = -1;
