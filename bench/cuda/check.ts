@@ -14,10 +14,8 @@ import type { ArrayLiteral } from '../../ir/literal.js';
 import { literalFromBytes } from '../../ir/scalar/elements.js';
 import { array } from '../../ir/shape.js';
 import { loadCases } from '../../tests/golden/harness.js';
+import { RTOL, worstError } from '../../tests/onnx/pytorch_cases.js';
 import { PACK_DIR, type PackModel, type SuiteManifest, type TensorLayout } from './prepare.js';
-
-/** PyTorch: relative tolerance with an absolute floor, as tests/onnx/pytorch.test.ts. */
-const RTOL = 1e-4, ATOL = 1e-5;
 
 export interface Bench { runner: string; name: string; median: number; min: number; reps: number; rate: number; unit: string; kernels: number; checksum: number }
 export interface CaseResult { suite: string; name: string; ok: boolean; detail: string }
@@ -42,17 +40,6 @@ function decode(bytes: Buffer, outs: readonly TensorLayout[]): ArrayLiteral[] | 
     at += o.bytes;
     return lit;
   });
-}
-
-/** Worst (|got − want| − ATOL) / |want| over the elements, and its index. */
-function worstError(got: ArrayLiteral, want: ArrayLiteral): { rel: number; at: number } {
-  let rel = 0, at = -1;
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(got.data[i]), b = Number(want.data[i]);
-    const r = (Math.abs(a - b) - ATOL) / Math.abs(b);
-    if (!(r <= rel)) { rel = r; at = i; }
-  }
-  return { rel, at };
 }
 
 export function check(dir: string, pack = PACK_DIR): CheckResult {

@@ -14,7 +14,7 @@ import type { Helpers } from './helpers.js';
 import { cudaNames, identifier } from './names.js';
 import { Multiples } from '../../passes/kernel/multiples.js';
 import { S32Ranges } from '../../passes/kernel/ranges.js';
-import { cScalar, cType, literal, STORAGE } from './types.js';
+import { cScalar, cType, STORAGE, zero } from './types.js';
 
 /** Threads per block of a CPU-form kernel whose parallel loop becomes threads. */
 export const SPLIT_BLOCK = 256;
@@ -152,7 +152,7 @@ class KernelWriter {
   }
 
   write(): string[] {
-    const decls = [...this.vars].map(([id, t]) => `${cType(t)} ${id} = ${t.lanes === 1 ? literal(t.scalar, t.scalar === 's64' || t.scalar === 'u64' ? 0n : 0) : '{}'};`);
+    const decls = [...this.vars].map(([id, t]) => `${cType(t)} ${id} = ${t.lanes === 1 ? zero(t.scalar) : '{}'};`);
     const arrays = [...this.arrays.values()];
     const local = arrays.filter((a) => !a.shared).map((a) => `${cScalar(a.type)} ${a.id}[${a.size}] = {};`);
     const shared = arrays.filter((a) => a.shared);
@@ -177,7 +177,7 @@ class KernelWriter {
     return [
       ...shared.map((a) => `__shared__ ${cScalar(a.type)} ${a.id}[${a.size}];`),
       '// CUDA leaves shared memory undefined; the kernel IR starts it at zero.',
-      ...shared.map((a) => `for (int kiln_i = ${tid}; kiln_i < ${a.size}; kiln_i += ${threads}) ${a.id}[kiln_i] = ${literal(a.type, a.type === 's64' || a.type === 'u64' ? 0n : 0)};`),
+      ...shared.map((a) => `for (int kiln_i = ${tid}; kiln_i < ${a.size}; kiln_i += ${threads}) ${a.id}[kiln_i] = ${zero(a.type)};`),
       '__syncthreads();',
     ];
   }
@@ -207,7 +207,7 @@ class KernelWriter {
       case 'store': return [x.store(s.buf, s.index, s.value)];
       case 'array': {
         const a = this.arrays.get(s.name)!;
-        return a.shared ? [] : [`for (int kiln_i = 0; kiln_i < ${a.size}; ++kiln_i) ${a.id}[kiln_i] = ${literal(a.type, a.type === 's64' || a.type === 'u64' ? 0n : 0)};`];
+        return a.shared ? [] : [`for (int kiln_i = 0; kiln_i < ${a.size}; ++kiln_i) ${a.id}[kiln_i] = ${zero(a.type)};`];
       }
       case 'localStore': return [x.localStore(s.array, s.index, s.value)];
       case 'loop': return this.loop(s.loop);

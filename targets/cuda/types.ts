@@ -27,6 +27,9 @@ export const STORAGE: { readonly [S in StorageType]: string } = {
   f16: '__half', bf16: '__nv_bfloat16', f32: 'float', s64: 'long long', u64: 'unsigned long long', f64: 'double',
 };
 
+/** The zero of type `s` as a literal (what kernel-IR variables and arrays start at). */
+export const zero = (s: ScalarType): string => literal(s, s === 's64' || s === 'u64' ? 0n : 0);
+
 /** A scalar literal of type `s`, exact (f32 literals round-trip; ±inf and NaN by their bits). */
 export function literal(s: ScalarType, v: number | bigint): string {
   switch (s) {

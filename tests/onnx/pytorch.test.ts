@@ -11,22 +11,10 @@ import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
 import { readNpy } from '../../compiler/io/npy.js';
 import type { ArrayLiteral } from '../../ir/literal.js';
 import { exportedModels, haveTorch } from './pytorch/exported.js';
-import { PYTORCH_CASES } from './pytorch_cases.js';
+import { PYTORCH_CASES, RTOL, worstError } from './pytorch_cases.js';
 
-/** Relative tolerance against PyTorch, with an absolute floor for values near zero. */
-const RTOL = 1e-4, ATOL = 1e-5;
 
 const CASES = PYTORCH_CASES;
-
-function worstError(got: ArrayLiteral, want: ArrayLiteral): { rel: number; at: number } {
-  let rel = 0, at = -1;
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(got.data[i]), b = Number(want.data[i]);
-    const r = (Math.abs(a - b) - ATOL) / Math.abs(b);
-    if (!(r <= rel)) { rel = r; at = i; }
-  }
-  return { rel, at };
-}
 
 const maxAbs = (got: ArrayLiteral, want: ArrayLiteral): number =>
   Array.from(want.data as ArrayLike<number>).reduce((m, b, i) => Math.max(m, Math.abs(Number(got.data[i]) - b)), 0);
