@@ -15,7 +15,8 @@ export const CUDA_TARGET: TargetDescription = {
     // Static __shared__ memory per block (more needs a dynamic opt-in per kernel).
     workgroupMemoryBytes: 48 * 1024,
     maxStorageBindings: Infinity,
-    maxBindingBytes: Infinity,
+    // A kernel's pointer reaches its whole region; the regions are addressed with 32 bits.
+    maxBindingBytes: WASM32_MEMORY_BYTES,
     // Kernel IR indexes elements with s32, and the regions' offsets are 32-bit numbers.
     maxMemoryBytes: WASM32_MEMORY_BYTES,
     maxMemoryReason: 'kiln addresses a program\'s memory with 32 bits',

@@ -50,7 +50,7 @@ describe('kiln bench', () => {
   });
 
   it.each([
-    [['--backend', 'gpu'], 2, /unknown backend 'gpu' \(known: interpreter, kernels, wasm, webgpu\)/],
+    [['--backend', 'gpu'], 2, /unknown backend 'gpu' \(known: interpreter, kernels, wasm, webgpu, cuda, cuda-cpu\)/],
     [['--threads', '2', '--backend', 'webgpu'], 2, /--threads applies to --backend wasm only/],
     [['--reps', '0'], 2, /--reps wants a whole number ≥ 1, got '0'/],
     [['--threads', '2', '--backend', 'interpreter'], 2, /--threads applies to --backend wasm only/],

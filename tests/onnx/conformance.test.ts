@@ -19,6 +19,14 @@ const haveTestdata = existsSync(join(ONNX_TESTDATA, 'node'));
  */
 const FLOORS: Readonly<Record<string, number>> = { interpreter: 932, kernels: 930, wasm: 930, webgpu: 887, cuda: 930, 'cuda-cpu': 930 };
 
+/**
+ * cuda-cpu builds every case with g++ (about 3 minutes of the suite's two cores), so CI runs
+ * a fixed sample, every 3rd case by name, held to its own floor; `npm run test:cuda-onnx`
+ * (KILN_CUDA_ONNX=all) runs them all against FLOORS.
+ */
+const ALL_CUDA = process.env.KILN_CUDA_ONNX === 'all';
+const SAMPLED: Readonly<Record<string, { every: number; floor: number }>> = ALL_CUDA ? {} : { 'cuda-cpu': { every: 3, floor: 308 } };
+
 /** case name → status, from the committed table's `| suite/case | status | reason |` rows. */
 function committedStatus(): Map<string, string> {
   const out = new Map<string, string>();
@@ -28,11 +36,14 @@ function committedStatus(): Map<string, string> {
 }
 
 describe.skipIf(!haveTestdata)("ONNX backend tests (libonnx-testdata)", () => {
-  const cases = haveTestdata ? listCases() : [];
+  const allCases = haveTestdata ? listCases() : [];
   const committed = committedStatus();
 
   for (const backend of BACKENDS) {
-    describe(backend.name, () => {
+    const sample = SAMPLED[backend.name];
+    const cases = sample ? allCases.filter((_, i) => i % sample.every === 0) : allCases;
+    const floor = sample?.floor ?? FLOORS[backend.name];
+    describe(sample ? `${backend.name} (1 case in ${sample.every})` : backend.name, () => {
       const results: CaseResult[] = [];
       let unavailable: string | undefined;
       const SHARDS = 8;
@@ -62,7 +73,7 @@ describe.skipIf(!haveTestdata)("ONNX backend tests (libonnx-testdata)", () => {
         expect(regressed.map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
       });
 
-      it(`passes at least ${FLOORS[backend.name]} cases`, (ctx) => {
+      it(`passes at least ${floor} cases`, (ctx) => {
         if (unavailable) return ctx.skip();
         expect(results.length).toBe(cases.length);
         const passed = results.filter((r) => r.status === 'pass').length;
@@ -72,11 +83,11 @@ describe.skipIf(!haveTestdata)("ONNX backend tests (libonnx-testdata)", () => {
           if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
         }
         console.log(`${backend.name}: ${passed} pass; refused: ${[...counts].map(([k, n]) => `${n} ${k}`).join('; ') || 'none'}`);
-        expect(passed).toBeGreaterThanOrEqual(FLOORS[backend.name]);
+        expect(passed).toBeGreaterThanOrEqual(floor);
       });
 
       it('has every case in the committed table', () => {
-        expect(cases.filter((c) => !committed.has(c))).toEqual([]);
+        expect(allCases.filter((c) => !committed.has(c))).toEqual([]);
       });
     });
   }
