@@ -5,7 +5,7 @@
 // view's internal slots, which no subclass or proxy can change. Every target's runtime
 // takes its inputs through here.
 import { ARRAY_OF, elementCount } from './dtype.js';
-import type { TensorSpec } from './manifest.js';
+import type { ManifestCore, TensorSpec } from './manifest.js';
 
 const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
 
@@ -38,4 +38,26 @@ export function inputBytes(target: string, t: TensorSpec, x: unknown): Uint8Arra
   if (bytes !== count * bytesPerElement)
     throw new RangeError(`kiln ${target}: input '${t.name}' has shape [${t.dims.join(', ')}] (${count} elements), got ${bytes / bytesPerElement}`);
   return new Uint8Array(bufferOf(view), byteOffsetOf(view), bytes);
+}
+
+/**
+ * A run's inputs in `m`'s order, given in order (an array) or by name (an object): a wrong
+ * count, a name the model has not, or a missing input is refused, naming the model's inputs.
+ */
+export function orderedInputs(target: string, m: ManifestCore, inputs: unknown): unknown[] {
+  const ins = m.inputs;
+  const names = () => ins.map((t) => t.name).join(', ');
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== ins.length) throw new Error(`kiln ${target}: ${m.name} takes ${ins.length} inputs (${names()}), got ${inputs.length}`);
+    return [...inputs];
+  }
+  if (typeof inputs !== 'object' || inputs === null || ArrayBuffer.isView(inputs))
+    throw new TypeError(`kiln ${target}: ${m.name}: inputs are an array of typed arrays or an object of them by input name`);
+  const named = inputs as Readonly<Record<string, unknown>>;
+  const unknown = Object.keys(named).filter((k) => !ins.some((t) => t.name === k));
+  if (unknown.length) throw new Error(`kiln ${target}: ${m.name} has no input ${unknown.map((k) => `'${k}'`).join(', ')} (inputs: ${names()})`);
+  return ins.map((t) => {
+    if (!Object.hasOwn(named, t.name)) throw new Error(`kiln ${target}: ${m.name}: missing input '${t.name}'`);
+    return named[t.name];
+  });
 }

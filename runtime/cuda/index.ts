@@ -12,7 +12,7 @@
 // known, the call and the driver's error: a launch fault surfaces at the next call that
 // waits for the GPU (cuCtxSynchronize after the steps), as CUDA reports it.
 import { ARRAY_OF, elementCount, type TypedArray } from '../core/dtype.js';
-import { inputBytes } from '../core/inputs.js';
+import { inputBytes, orderedInputs } from '../core/inputs.js';
 import { checkManifest } from './check.js';
 import { CudaError, CudaUnavailable, openDriver, type Driver, type Handle, type KernelParams } from './driver.js';
 import type { CudaManifest, CudaStep, CudaTensor } from './manifest.js';
@@ -179,7 +179,7 @@ class CudaModel implements Model {
     let bytes: Uint8Array[];
     try {
       // Checked and copied now: the caller may reuse its arrays as soon as run() returns.
-      bytes = inputList(this.manifest, inputs).map((x, i) => inputBytes('cuda', this.manifest.inputs[i], x).slice());
+      bytes = orderedInputs('cuda', this.manifest, inputs).map((x, i) => inputBytes('cuda', this.manifest.inputs[i], x).slice());
     } catch (e) {
       return Promise.reject(e);
     }
@@ -250,22 +250,4 @@ class CudaModel implements Model {
     if (t.bytes > 0) within(`output '${t.name}': `, () => this.driver.copyFromDevice(bytes, this.arena + BigInt(t.offset)));
     return new ARRAY_OF[t.dtype](bytes.buffer, 0, elementCount(t.dims));
   }
-}
-
-/** The inputs in the manifest's order, from an array (in order) or a record (by name). */
-function inputList(m: CudaManifest, inputs: Inputs): unknown[] {
-  const ins = m.inputs;
-  if (Array.isArray(inputs)) {
-    if (inputs.length !== ins.length) throw new Error(`kiln cuda: ${m.name} takes ${ins.length} inputs (${ins.map((t) => t.name).join(', ')}), got ${inputs.length}`);
-    return [...inputs];
-  }
-  if (typeof inputs !== 'object' || inputs === null || ArrayBuffer.isView(inputs))
-    throw new TypeError(`kiln cuda: ${m.name}: inputs are an array of typed arrays or an object of them by input name`);
-  const named = inputs as Readonly<Record<string, TypedArray>>;
-  const unknown = Object.keys(named).filter((k) => !ins.some((t) => t.name === k));
-  if (unknown.length) throw new Error(`kiln cuda: ${m.name} has no input ${unknown.map((k) => `'${k}'`).join(', ')} (inputs: ${ins.map((t) => t.name).join(', ')})`);
-  return ins.map((t) => {
-    if (!Object.hasOwn(named, t.name)) throw new Error(`kiln cuda: ${m.name}: missing input '${t.name}'`);
-    return named[t.name];
-  });
 }

@@ -12,7 +12,7 @@
 // own barrier (atomics on scratch words) orders the launches. Without threads support
 // the model runs on one thread, silently.
 import { ARRAY_OF, elementCount, type TypedArray } from '../core/dtype.js';
-import { inputBytes } from '../core/inputs.js';
+import { inputBytes, orderedInputs } from '../core/inputs.js';
 import { checkManifest, MAX_MEMORY_BYTES, memoryBytes, type WasmManifest, type WasmTensor } from './manifest.js';
 
 export type { WasmDType, WasmManifest, WasmTensor } from './manifest.js';
@@ -256,14 +256,8 @@ async function compile(wasm: BufferSource, manifest: WasmManifest): Promise<WebA
 }
 
 function inputsByName(manifest: WasmManifest, inputs: Record<string, TypedArray> | readonly TypedArray[]): Record<string, TypedArray> {
-  const ins = manifest.inputs;
-  if (Array.isArray(inputs)) {
-    if (inputs.length !== ins.length) throw new Error(`kiln wasm: ${manifest.name} takes ${ins.length} inputs (${ins.map((t) => t.name).join(', ')}), got ${inputs.length}`);
-    return Object.fromEntries(ins.map((t, i) => [t.name, inputs[i]]));
-  }
-  const named = someInputs(manifest, inputs as Record<string, TypedArray>);
-  for (const t of ins) if (!(t.name in named)) throw new Error(`kiln wasm: ${manifest.name}: missing input '${t.name}'`);
-  return named;
+  const list = orderedInputs('wasm', manifest, inputs) as TypedArray[];
+  return Object.fromEntries(manifest.inputs.map((t, i) => [t.name, list[i]]));
 }
 
 /** Inputs by name, some of them (runStaged's), refusing names the model has not. */
