@@ -13,6 +13,8 @@ export interface TargetArtifact<M extends ManifestCore> {
   readonly manifest: M;
   /** The code files (wasm modules, WGSL shaders), by name, in a fixed order. */
   readonly code: readonly (readonly [string, Uint8Array])[];
+  /** Files compiled from the code (CUDA's model.ptx): shipped after it, not counted in codeBytes again. */
+  readonly builds?: readonly (readonly [string, Uint8Array])[];
   /** The weights file's bytes, when the code does not hold them. */
   readonly weights?: Uint8Array;
   /** runtime/'s folders the artifact ships (wasm: core and wasm). */
@@ -36,7 +38,7 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** The artifact's files: code, model.json, weights, runtime/, model.js + model.d.ts, package.json. */
 export function assemble<M extends ManifestCore>(t: TargetArtifact<M>): AssembledArtifact {
   const files = new Map<string, Uint8Array>();
-  for (const [name, bytes] of t.code) files.set(name, bytes);
+  for (const [name, bytes] of [...t.code, ...(t.builds ?? [])]) files.set(name, bytes);
   files.set('model.json', text(JSON.stringify(t.manifest, null, 2) + '\n'));
   if (t.weights) {
     if (t.manifest.weights === undefined) throw new Error(`${t.manifest.name}: weights without a file name in the manifest`);

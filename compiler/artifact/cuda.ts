@@ -6,16 +6,12 @@
 // driver API is Node's only way to a GPU here, so there is no browser case to serve), and
 // reads model.json rather than trusting its own copy of the manifest: a folder compiled
 // where nvcc was missing gets its PTX built later, and model.json then names it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Module } from '../../ir/module.js';
 import type { CudaManifest } from '../../runtime/cuda/manifest.js';
 import { compileCuda, type CudaArtifact } from '../../targets/cuda/index.js';
 import { CUDA_TARGET } from '../../targets/cuda/target.js';
 import { compileProgram, type CompileOptions } from '../compile.js';
-import { writeFiles } from '../cuda/cpu_backend.js';
-import { buildPtx, cudaTool } from '../cuda/nvcc.js';
+import { cudaTool, ptxOf } from '../cuda/nvcc.js';
 import { assemble, withOutputNames, type TargetArtifact } from './assemble.js';
 import type { Artifact } from './index.js';
 import type { WrapperTarget } from './wrapper.js';
@@ -46,24 +42,18 @@ export interface CudaFolder extends Omit<Artifact, 'manifest'> {
 /** The folder `kiln compile --target cuda` writes: CUDA C, manifest, weights, PTX where nvcc is here, runtime, wrapper. */
 export async function buildCudaArtifact(m: Module, opts: CudaArtifactOptions = {}): Promise<CudaFolder> {
   const art = compileCuda(compileProgram(m, { target: CUDA_TARGET, ...opts }).program, { arch: opts.arch });
-  const ptx = opts.ptx === false ? undefined : await ptxOf(art, opts.warn);
+  const ptx = opts.ptx === false ? undefined : await ptxIfNvcc(art, opts.warn);
   const target = cudaArtifact(art, ptx, opts.outputNames);
   return { ...assemble(target), manifest: target.manifest };
 }
 
-/** model.ptx's text, built in a scratch folder; undefined (after one warning) where there is no nvcc. */
-async function ptxOf(art: CudaArtifact, warn: (line: string) => void = () => {}): Promise<string | undefined> {
+/** model.ptx's text; undefined (after one warning) where there is no nvcc. */
+async function ptxIfNvcc(art: CudaArtifact, warn: (line: string) => void = () => {}): Promise<string | undefined> {
   if (!cudaTool('nvcc')) {
     warn(`no nvcc (on the PATH or in /usr/local/cuda/bin): the folder has no ${PTX_FILE}; build it with nvcc -ptx -arch=${art.manifest.arch} -fmad=false model.cu`);
     return undefined;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'kiln-ptx-'));
-  try {
-    writeFiles(dir, art);
-    return readFileSync(await buildPtx(dir, art.manifest.arch), 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return ptxOf(art);
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -73,12 +63,10 @@ export function cudaArtifact(art: CudaArtifact, ptx: string | undefined, outputN
   const named = withOutputNames(art.manifest, outputNames);
   const manifest: CudaManifest = ptx === undefined ? named : { ...named, ptx: PTX_FILE };
   const code: (readonly [string, Uint8Array])[] = [['model.cu', text(art.cu)], ['model.h', text(art.h)]];
-  if (ptx !== undefined) code.push([PTX_FILE, text(ptx)]);
-  // Weights live in weights.bin, never in the code: embeddedWeightBytes is 0. model.ptx is
-  // the same kernels again, compiled: counting it too would double the code's size.
+  // Weights live in weights.bin, never in the code: embeddedWeightBytes is 0.
   return {
-    manifest, code, weights: art.weights, runtime: CUDA_RUNTIME, wrapper: cudaWrapper(manifest),
-    embeddedWeightBytes: ptx === undefined ? 0 : text(ptx).byteLength, dependencies: CUDA_DEPENDENCIES,
+    manifest, code, builds: ptx === undefined ? [] : [[PTX_FILE, text(ptx)]], weights: art.weights, runtime: CUDA_RUNTIME,
+    wrapper: cudaWrapper(manifest), embeddedWeightBytes: 0, dependencies: CUDA_DEPENDENCIES,
   };
 }
 

@@ -2,15 +2,12 @@
 // `cuda` runs the generated code on an NVIDIA GPU through runtime/cuda, exactly as a CUDA
 // artifact runs (PTX built by nvcc here, loaded by the driver API); `cuda-cpu` compiles
 // the same CUDA C with g++ against kiln's CPU emulation (cpu_backend.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Module } from '../../ir/module.js';
 import { cudaUnavailable, loadModel, type Model } from '../../runtime/cuda/index.js';
 import type { Backend, Executable } from '../backend.js';
 import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
-import { buildModels, compileForCuda, cudaCpuUnavailable, writeFiles, type CpuModel } from './cpu_backend.js';
-import { buildPtx, cudaTool } from './nvcc.js';
+import { buildModels, compileForCuda, cudaCpuUnavailable, type CpuModel } from './cpu_backend.js';
+import { cudaTool, ptxOf } from './nvcc.js';
 import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
 
 let models = 0;
@@ -52,15 +49,8 @@ export const cudaBackend: Backend = {
     if (why) throw new Error(`cuda: ${why}`);
     const compiled = compileForCuda(m, nextId(m));
     const { artifact } = compiled;
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-cuda-'));
-    try {
-      writeFiles(dir, artifact);
-      const ptx = readFileSync(await buildPtx(dir, artifact.manifest.arch), 'utf8');
-      const model = await loadModel(ptx, artifact.manifest, { weights: artifact.weights, library: driverLibrary() });
-      return cudaExecutable(compiled, model);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const model = await loadModel(await ptxOf(artifact), artifact.manifest, { weights: artifact.weights, library: driverLibrary() });
+    return cudaExecutable(compiled, model);
   },
 };
 

@@ -6,10 +6,11 @@
 // one translation unit inside a namespace of its own (every symbol a model exports carries
 // its id, and its static helpers stay inside its namespace).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { CudaArtifact } from '../../targets/cuda/index.js';
 
 const run = promisify(execFile);
 
@@ -26,12 +27,19 @@ export class ToolchainError extends Error {
   override name = 'ToolchainError';
 }
 
-/** model.cu of `dir` (beside its model.h) compiled to PTX for `arch`. */
-export async function buildPtx(dir: string, arch: string): Promise<string> {
+/** `art`'s model.cu compiled to PTX for its manifest's architecture (in a scratch folder, beside its model.h). */
+export async function ptxOf(art: CudaArtifact): Promise<string> {
   const nvcc = cudaTool('nvcc') ?? fail('no nvcc (on the PATH or in /usr/local/cuda/bin)');
-  const out = join(dir, 'model.ptx');
-  await compile(nvcc, ['-ptx', `-arch=${arch}`, ...NVCC_FLAGS, join(dir, 'model.cu'), '-o', out]);
-  return out;
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-ptx-'));
+  try {
+    writeFileSync(join(dir, 'model.cu'), art.cu);
+    writeFileSync(join(dir, 'model.h'), art.h);
+    const out = join(dir, 'model.ptx');
+    await compile(nvcc, ['-ptx', `-arch=${art.manifest.arch}`, ...NVCC_FLAGS, join(dir, 'model.cu'), '-o', out]);
+    return readFileSync(out, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface KernelResources {
