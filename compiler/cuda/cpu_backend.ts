@@ -21,6 +21,7 @@ import type { Executable } from '../backend.js';
 import { compileProgram } from '../compile.js';
 import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
 import { buildCpu, gxxAvailable } from './cpu_build.js';
+import { batchUnit } from './nvcc.js';
 
 export interface CpuModel {
   readonly module: Module;
@@ -89,7 +90,7 @@ export async function buildModels(models: readonly (CpuModel | Error)[], o: CpuR
 
 export function writeFiles(folder: string, a: CudaArtifact): void {
   rmSync(folder, { recursive: true, force: true });
-  mkdirp(folder);
+  mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'model.cu'), a.cu);
   writeFileSync(join(folder, 'model.h'), a.h);
   writeFileSync(join(folder, 'weights.bin'), a.weights ?? new Uint8Array(0));
@@ -155,16 +156,9 @@ export function driverText(models: readonly { dir: string; artifact: CudaArtifac
       `reinterpret_cast<DestroyFn>(kiln_model_${i}::kiln_${id}_destroy), ${a.manifest.inputs.length}, ${a.manifest.outputs.length}, ${sizes(a.manifest.inputs)}, ${sizes(a.manifest.outputs)} },`;
   });
   const most = (f: (a: CudaArtifact) => number) => Math.max(1, ...models.map((m) => f(m.artifact)));
+  const unit = batchUnit(models.map((m) => m.dir), o.header ? 'model.h' : 'model.cu');
   return `// kiln cuda-cpu: ${models.length} models and a driver (compiler/cuda/cpu_backend.ts).
-#include <cuda_runtime.h>
-#include <cuda_fp16.h>
-#include <cuda_bf16.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <math.h>
-#include <stddef.h>
-${models.map((m, i) => `namespace kiln_model_${i} {\n#include ${JSON.stringify(join(m.dir, o.header ? 'model.h' : 'model.cu'))}\n}`).join('\n')}
+${unit}#include <stdio.h>
 
 typedef cudaError_t (*CreateFn)(void**, const void*, size_t);
 typedef cudaError_t (*RunFn)(void*, cudaStream_t, const void* const*, void* const*);
@@ -235,10 +229,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
-}
-
-function mkdirp(dir: string): void {
-  mkdirSync(dir, { recursive: true });
 }
 
 export const cudaCpuUnavailable = async (): Promise<string | undefined> => (gxxAvailable() ? undefined : 'no g++ (the cuda-cpu backend compiles the generated CUDA C with it)');

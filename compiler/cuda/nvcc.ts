@@ -72,12 +72,16 @@ export async function checkModels(dirs: readonly string[], arch = 'sm_90'): Prom
   }
 }
 
-/** One translation unit including each model.cu in a namespace of its own. */
-export function batchUnit(dirs: readonly string[]): string {
+/**
+ * One translation unit including each folder's model.cu (or `file`) in a namespace of its
+ * own, `kiln_model_<i>`, after the headers a model.cu includes (so that its own includes,
+ * inside the namespace, find them already there).
+ */
+export function batchUnit(dirs: readonly string[], file: 'model.cu' | 'model.h' = 'model.cu'): string {
   const headers = ['cuda_runtime.h', 'cuda_fp16.h', 'cuda_bf16.h', 'stdint.h', 'stdlib.h', 'math.h', 'stddef.h'];
   return [
     ...headers.map((h) => `#include <${h}>`),
-    ...dirs.map((d, i) => `namespace kiln_model_${i} {\n#include ${JSON.stringify(join(d, 'model.cu'))}\n}`),
+    ...dirs.map((d, i) => `namespace kiln_model_${i} {\n#include ${JSON.stringify(join(d, file))}\n}`),
     '',
   ].join('\n');
 }
