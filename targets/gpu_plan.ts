@@ -6,7 +6,7 @@
 // whole kernel is one invocation. The loop's bounds must fold to constants, since they
 // size the launch. Each target then cuts the iterations into its workgroups.
 import type { Expr, Kernel, Loop, Stmt } from '../ir/kernel/kernel.js';
-import { walkStmts } from '../ir/kernel/walk.js';
+import { someStmt, walkStmts } from '../ir/kernel/walk.js';
 
 /** Top-level statement `at` is the parallel loop; iteration j runs `start + j·step`, j < count. */
 export interface SplitLoop {
@@ -16,11 +16,7 @@ export interface SplitLoop {
   readonly count: number;
 }
 
-const hasStore = (stmts: readonly Stmt[]): boolean => {
-  let found = false;
-  walkStmts(stmts, (s) => { if (s.k === 'store') found = true; });
-  return found;
-};
+const hasStore = (stmts: readonly Stmt[]): boolean => someStmt(stmts, (s) => s.k === 'store');
 
 /** The loop whose iterations become invocations, or undefined: the kernel is one invocation. */
 export function splitLoop(k: Kernel): SplitLoop | undefined {

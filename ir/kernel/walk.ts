@@ -66,6 +66,11 @@ export function walkStmts(body: readonly Stmt[], visit: (s: Stmt) => void): void
   }
 }
 
+/** Whether some statement of `body`, loop and if bodies included, passes `test`. */
+export function someStmt(body: readonly Stmt[], test: (s: Stmt) => boolean): boolean {
+  return body.some((s) => test(s) || (s.k === 'loop' && someStmt(s.loop.body, test)) || (s.k === 'if' && (someStmt(s.then, test) || someStmt(s.else, test))));
+}
+
 /** Names a statement list (re)defines: let, assign, and loop variables, nested ones included. */
 export function definedIn(body: readonly Stmt[], into = new Set<string>()): Set<string> {
   walkStmts(body, (s) => {

@@ -55,12 +55,10 @@ export function compileCuda(program: Program, o: CudaOptions = {}): CudaArtifact
   const kernels = renderKernels(p, id, helpers);
   const launch = (s: Launch) => {
     const r = kernels.get(s.kernel) ?? fail(`${p.name}: launch of missing kernel ${s.kernel}`);
-    const k = p.kernels[s.kernel];
-    const stored = storedParams(k.body);
-    return { entry: r.entry, kernel: r.index, grid: r.rendered.grid, block: r.rendered.block, args: s.args.map((b, i) => argText(bufferOf(p, b), stored.has(i))) };
+    return { entry: r.entry, kernel: r.index, grid: r.rendered.grid, block: r.rendered.block, args: s.args.map((b, i) => argText(bufferOf(p, b), r.stored.has(i))) };
   };
   const steps = stepLines(p, p.steps, launch);
-  const control = p.steps.some(function has(s): boolean { return s.k !== 'launch'; });
+  const control = p.steps.some((s) => s.k !== 'launch');
   const ioNames = cudaNames();
   for (const r of ['model', 'stream', 'inputs', 'outputs', 'm', 'A', 'C', 'control']) ioNames.reserve(r);
   const inputs = p.inputs.map((io) => ioDecl(p, io, ioNames.fresh(identifier(io.name))));
@@ -82,7 +80,14 @@ export function compileCuda(program: Program, o: CudaOptions = {}): CudaArtifact
   return image ? { manifest, cu, h, weights: image } : { manifest, cu, h };
 }
 
-interface KernelEntry { readonly kernel: number; readonly index: number; readonly entry: string; readonly rendered: RenderedKernel }
+interface KernelEntry {
+  readonly kernel: number;
+  readonly index: number;
+  readonly entry: string;
+  /** The parameters it stores into. */
+  readonly stored: ReadonlySet<number>;
+  readonly rendered: RenderedKernel;
+}
 
 /** Every launched kernel, rendered once, in the order of first launch. */
 function renderKernels(p: Program, id: string, helpers: Helpers): Map<number, KernelEntry> {
@@ -94,10 +99,11 @@ function renderKernels(p: Program, id: string, helpers: Helpers): Map<number, Ke
     const k = p.kernels[l.kernel] ?? fail(`${p.name}: launch of missing kernel ${l.kernel}`);
     const entry = names.fresh(`${id}_${identifier(k.name)}`);
     const own = launches.filter((x) => x.kernel === l.kernel);
-    const restrict = k.params.map((_, i) => own.every((x) => !aliased(p, x, i, storedParams(k.body))));
+    const stored = storedParams(k.body);
+    const restrict = k.params.map((_, i) => own.every((x) => !aliased(p, x, i, stored)));
     // Regions start 256-byte aligned (cudaMalloc); a buffer at a multiple of 16 bytes takes float4 accesses.
     const aligned16 = k.params.map((_, i) => own.every((x) => bufferOf(p, x.args[i]).offset % 16 === 0));
-    out.set(l.kernel, { kernel: l.kernel, index: out.size, entry, rendered: renderKernel(k, { entry, restrict, aligned16, helpers }) });
+    out.set(l.kernel, { kernel: l.kernel, index: out.size, entry, stored, rendered: renderKernel(k, { entry, stored, restrict, aligned16, helpers }) });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 // `__shared__`, zero-filled by the block's threads before anything else (CUDA does not
 // zero shared memory; the kernel IR promises zeros).
 import { gridInvocations, SCALAR_TYPES, unreachable, type Kernel, type Loop, type ScalarType, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
-import { stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
+import { someStmt, stmtExprs, walkExpr, walkStmts } from '../../ir/kernel/walk.js';
 import { splitLoop, type SplitLoop } from '../gpu_plan.js';
 import type { Names } from '../names.js';
 import { NotSupported } from './errors.js';
@@ -54,6 +54,8 @@ function planKernel(k: Kernel): Plan {
 export interface KernelOptions {
   /** The function's name (the model's prefix + the kernel's name). */
   readonly entry: string;
+  /** The parameters the kernel stores into (the others are `const`). */
+  readonly stored: ReadonlySet<number>;
   /** Per parameter: whether no other parameter of any launch overlaps it (`__restrict__`). */
   readonly restrict: readonly boolean[];
   /** Per parameter: whether every launch passes it 16-byte aligned. */
@@ -63,18 +65,18 @@ export interface KernelOptions {
 
 export function renderKernel(k: Kernel, o: KernelOptions): RenderedKernel {
   const plan = planKernel(k);
-  const stored = new Set<number>();
-  walkStmts(k.body, (s) => { if (s.k === 'store') stored.add(s.buf); });
   const names = cudaNames();
   for (const r of ['idx', 'kiln_i']) names.reserve(r);
   const params = k.params.map((p, i): ParamRef => ({ id: names.fresh(identifier(p.name)), dtype: p.dtype, aligned16: o.aligned16[i] }));
   const signature = params.map((p, i) => {
-    const constness = stored.has(i) ? '' : 'const ';
+    const constness = o.stored.has(i) ? '' : 'const ';
     return `${constness}${STORAGE[p.dtype]}* ${o.restrict[i] ? '__restrict__ ' : ''}${p.id}`;
   });
   const w = new KernelWriter(k, names, params, o.helpers, plan);
   const body = w.write();
-  const threads = plan.k === 'grid' ? plan.block[0] * plan.block[1] * plan.block[2] : plan.k === 'split' ? SPLIT_BLOCK : 1;
+  const launch: { block: Dim3; grid: Dim3 } = plan.k === 'grid' ? { block: plan.block, grid: plan.grid }
+    : plan.k === 'split' ? { block: [SPLIT_BLOCK, 1, 1], grid: [plan.blocks, 1, 1] } : { block: [1, 1, 1], grid: [1, 1, 1] };
+  const threads = launch.block[0] * launch.block[1] * launch.block[2];
   if (w.sharedBytes > CUDA_LIMITS.sharedBytes) throw new NotSupported(`${k.name}: ${w.sharedBytes} bytes of __shared__ arrays; CUDA allows ${CUDA_LIMITS.sharedBytes} statically`);
   // Blocks per SM, the register budget's hint: ptxas, told only the block size, aims at full
   // occupancy (2048 threads: 32 registers each) and spills a GEMM tile's accumulators. A
@@ -84,21 +86,7 @@ export function renderKernel(k: Kernel, o: KernelOptions): RenderedKernel {
   const blocks = Math.min(32, Math.max(1, Math.floor(16 / warps)));
   const head = `extern "C" __global__ void __launch_bounds__(${threads}, ${blocks}) ${o.entry}(${signature.join(', ')})`;
   const text = [`// ${k.name}: HLO ${k.source}`, `${head} {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
-  const launch: { block: Dim3; grid: Dim3 } = plan.k === 'grid' ? plan
-    : plan.k === 'split' ? { block: [SPLIT_BLOCK, 1, 1], grid: [plan.blocks, 1, 1] } : { block: [1, 1, 1], grid: [1, 1, 1] };
   return { text, ...launch, sharedBytes: w.sharedBytes };
-}
-
-/**
- * Whether a loop body holds another loop. nvcc unrolls every short constant loop of a nest
- * on its own, and ptxas, given the launch bounds' register budget, schedules the whole
- * unrolled nest's loads at once and spills (ONNX's NLLLoss-expanded reductions: six
- * nested loops of 3 to 6, 128 registers and a spill); an outer serial loop stays rolled.
- */
-function holdsLoop(body: readonly Stmt[]): boolean {
-  let found = false;
-  walkStmts(body, (s) => { if (s.k === 'loop') found = true; });
-  return found;
 }
 
 interface ArrayDecl { readonly id: string; readonly type: ScalarType; size: number; readonly shared: boolean }
@@ -231,7 +219,11 @@ class KernelWriter {
     const end = literalEnd ? endText : this.names.fresh(`${v}_end`);
     const bind = literalEnd ? [] : [`const ${cType(l.end.type)} ${end} = ${endText};`];
     const step = l.step === 1 ? `++${v}` : `${v} += ${l.step}`;
-    const pragma = l.mode === 'unroll' ? ['#pragma unroll'] : l.mode === 'serial' && holdsLoop(l.body) ? ['#pragma unroll 1'] : [];
+    // A serial loop holding another stays rolled: nvcc unrolls every short constant loop of a
+    // nest on its own, and ptxas, at the launch bounds' register budget, then schedules the
+    // whole nest's loads at once and spills (ONNX's NLLLoss expanded: six nested loops of 3 to 6).
+    const nest = l.mode === 'serial' && someStmt(l.body, (s) => s.k === 'loop');
+    const pragma = l.mode === 'unroll' ? ['#pragma unroll'] : nest ? ['#pragma unroll 1'] : [];
     return [...bind, ...pragma, `for (${v} = ${x.expr(l.start, true)}; ${v} < ${end}; ${step}) {${l.mode === 'parallel' ? ' // parallel' : ''}`, ...this.block(l.body), '}'];
   }
 }

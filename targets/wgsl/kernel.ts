@@ -4,7 +4,7 @@
 // kernel, and WGSL zero-fills them as the reference does), local arrays likewise, zeroed
 // again where their `array` statement runs inside a loop or a branch.
 import { isWide, unreachable, type Kernel, type Loop, type Stmt, type ValueType } from '../../ir/kernel/kernel.js';
-import { walkStmts } from '../../ir/kernel/walk.js';
+import { someStmt, walkStmts } from '../../ir/kernel/walk.js';
 import type { GpuBinding } from '../../runtime/webgpu/manifest.js';
 import { ExprWriter, GPU_ID, type BoundParam } from './expr.js';
 import { Helpers, type HelperDef } from './helpers.js';
@@ -31,11 +31,7 @@ export interface RenderedLaunch {
   readonly bindings: readonly GpuBinding[];
 }
 
-const hasLoop = (stmts: readonly Stmt[]): boolean => {
-  let found = false;
-  walkStmts(stmts, (s) => { if (s.k === 'loop') found = true; });
-  return found;
-};
+const hasLoop = (stmts: readonly Stmt[]): boolean => someStmt(stmts, (s) => s.k === 'loop');
 
 const STATIC_HELPERS = new Map<string, HelperDef>([...Object.entries(INT_HELPERS), ...Object.entries(INT64_HELPERS), ...Object.entries(FLOAT_HELPERS), ...Object.entries(TRIG_HELPERS)]);
 const BINDING: { readonly [R in RegionName]: number } = { arena: 0, consts: 1 };
