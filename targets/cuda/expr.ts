@@ -125,7 +125,12 @@ export class ExprWriter {
     switch (e.k) {
       case 'unary': return call(`${ident(e.op)}_${typeKey(e.a.type)}`, [e.a], (a) => UNARY[e.op](e.a.type.scalar, a[0], c) ?? this.fail(`'${e.op}' is not defined on ${e.a.type.scalar} here`));
       case 'binary': return call(`${ident(e.op)}_${typeKey(e.type)}`, [e.a, e.b], (a) => BINARY[e.op](s, a[0], a[1], c) ?? this.fail(`'${e.op}' is not defined on ${s} here`));
-      case 'compare': return call(`${e.dir.toLowerCase()}_${typeKey(e.a.type)}`, [e.a, e.b], (a) => unsignedSign(e) ?? compare(e.dir, a[0], a[1]));
+      case 'compare': {
+        // A constant sign test is a constant vector, not the body of the helper every compare of this direction and type shares.
+        const known = unsignedSign(e);
+        if (known) return this.splat('pred', known);
+        return call(`${e.dir.toLowerCase()}_${typeKey(e.a.type)}`, [e.a, e.b], (a) => compare(e.dir, a[0], a[1]));
+      }
       case 'select':
         if (e.cond.type.lanes === 1) return `(${this.expr(e.cond)} ? ${arg(e.a)} : ${arg(e.b)})`;
         return call(`select_${typeKey(e.type)}`, [e.cond, e.a, e.b], (a) => `(${a[0]} ? ${a[1]} : ${a[2]})`);
