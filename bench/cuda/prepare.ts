@@ -9,8 +9,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileProgram } from '../../compiler/compile.js';
-import { driverText, writeFiles } from '../../compiler/cuda/cpu_backend.js';
+import { compileForCuda, concatBytes, driverText, writeFiles } from '../../compiler/cuda/cpu_backend.js';
 import { parseHlo } from '../../compiler/frontends/hlo/index.js';
 import { importOnnx } from '../../compiler/frontends/onnx/import.js';
 import { importOnnxFile } from '../../compiler/frontends/onnx/file.js';
@@ -21,8 +20,7 @@ import type { Literal } from '../../ir/literal.js';
 import type { Module } from '../../ir/module.js';
 import { literalBytes } from '../../ir/scalar/elements.js';
 import { verifyModule } from '../../ir/verify.js';
-import { compileCuda, type CudaArtifact } from '../../targets/cuda/index.js';
-import { CUDA_TARGET } from '../../targets/cuda/target.js';
+import type { CudaArtifact } from '../../targets/cuda/index.js';
 import { loadCases } from '../../tests/golden/harness.js';
 import { exportedModels, haveTorch } from '../../tests/onnx/pytorch/exported.js';
 import { gpuOnnxModels } from '../models.js';
@@ -71,20 +69,6 @@ export interface SuiteManifest {
 const layout = (p: Program, ios: Program['inputs']): TensorLayout[] =>
   ios.map((io) => { const b = p.buffers[io.buffer]; return { dtype: b.dtype, dims: [...b.dims], bytes: b.bytes }; });
 
-const cid = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
-function compile(m: Module, id: string, fusion = true): { program: Program; artifact: CudaArtifact } {
-  const { program } = compileProgram(m, { target: CUDA_TARGET, fusion });
-  return { program, artifact: compileCuda(program, { id }) };
-}
-
 /**
  * Writes one suite: per model m<i>/ (model.cu, model.h, weights.bin, inputs.bin,
  * expected.bin where given), models.cu and sample.cu (drivers including each model.h: each
@@ -97,11 +81,14 @@ function writeSuite(pack: string, suite: 'golden' | 'pytorch', items: { name: st
   const seen = new Map<string, string>();
   const built: { dir: string; artifact: CudaArtifact; name: string }[] = [];
   const models: PackModel[] = items.map((item, i) => {
-    const dir = `m${i}`, id = cid(`${suite === 'golden' ? 'g' : 't'}_${item.name}`);
+    const dir = `m${i}`;
+    // compileCuda makes the name a C identifier; the manifest's id is what the symbols carry.
+    let id = `${suite === 'golden' ? 'g' : 't'}_${item.name}`;
     try {
-      const { program, artifact } = compile(item.module(), id);
+      const { program, artifact } = compileForCuda(item.module(), id);
+      id = artifact.manifest.id;
       writeFiles(join(root, dir), artifact);
-      writeFileSync(join(root, dir, 'inputs.bin'), concat(inputBytes(program, item.inputs()).map((b) => b.bytes)));
+      writeFileSync(join(root, dir, 'inputs.bin'), concatBytes(inputBytes(program, item.inputs()).map((b) => b.bytes)));
       if (item.expected) writeFileSync(join(root, dir, 'expected.bin'), item.expected());
       let weights = '-';
       if (artifact.weights?.length) {
@@ -165,8 +152,9 @@ function writeBench(pack: string): BenchEntry[] {
     }
   }
   const entries = defs.map((d, i): BenchEntry => {
-    const dir = `m${i}`, id = cid(`b_${d.name}`);
-    const { program, artifact } = compile(d.module, id, d.fusion);
+    const dir = `m${i}`;
+    const { program, artifact } = compileForCuda(d.module, `b_${d.name}`, { fusion: d.fusion });
+    const id = artifact.manifest.id;
     writeFiles(join(root, dir), artifact);
     const hasWeights = !!artifact.weights?.length;
     if (!hasWeights) rmSync(join(root, dir, 'weights.bin'));

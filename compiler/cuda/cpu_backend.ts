@@ -18,7 +18,7 @@ import type { Module } from '../../ir/module.js';
 import { compileCuda, type CudaArtifact } from '../../targets/cuda/index.js';
 import { CUDA_TARGET } from '../../targets/cuda/target.js';
 import type { Executable } from '../backend.js';
-import { compileProgram } from '../compile.js';
+import { compileProgram, type CompileOptions } from '../compile.js';
 import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
 import { buildCpu, gxxAvailable } from './cpu_build.js';
 import { batchUnit } from './nvcc.js';
@@ -38,9 +38,9 @@ export interface CpuBuildResult {
   dispose(): void;
 }
 
-/** Compiles each module for CUDA (an Error in its place when it does not compile). */
-export function compileForCuda(m: Module, id: string): CpuModel {
-  const { program } = compileProgram(m, { target: CUDA_TARGET });
+/** `m` compiled for CUDA, its symbols prefixed with `id` (made a C identifier). */
+export function compileForCuda(m: Module, id: string, opts: Omit<CompileOptions, 'target'> = {}): CpuModel {
+  const { program } = compileProgram(m, { ...opts, target: CUDA_TARGET });
   return { module: m, program, artifact: compileCuda(program, { id }) };
 }
 
@@ -113,7 +113,7 @@ function runner(a: CudaArtifact, exe: string, index: number, folder: string, o: 
     run: async (inputs) => {
       const n = runs++;
       const inPath = join(folder, `inputs_${n}.bin`), outPath = join(folder, `outputs_${n}.bin`);
-      writeFileSync(inPath, concat(inputs));
+      writeFileSync(inPath, concatBytes(inputs));
       try {
         await runExe(exe, [String(index), join(folder, 'weights.bin'), inPath, outPath], o);
         const out = readFileSync(outPath);
@@ -224,7 +224,8 @@ int main(int argc, char** argv) {
 `;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The parts' bytes one after another (a run's inputs file). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
