@@ -6,7 +6,7 @@ import type { Module } from '../../ir/module.js';
 import { cudaUnavailable, loadModel, type Model } from '../../runtime/cuda/index.js';
 import type { Backend, Executable } from '../backend.js';
 import { inputBytes, readOutput, resultLiteral } from '../program_io.js';
-import { buildModels, compileForCuda, cudaCpuUnavailable, type CpuModel } from './cpu_backend.js';
+import { buildModels, compileEach, compileForCuda, cudaCpuUnavailable, type CpuModel } from './cpu_backend.js';
 import { cudaTool, ptxOf } from './nvcc.js';
 import { ARRAY_OF, type DType, type TypedArray } from '../../runtime/core/dtype.js';
 
@@ -24,8 +24,7 @@ export const cudaCpuBackend: Backend = {
     return exe;
   },
   prepareMany: async (ms) => {
-    const compiled = ms.map((m) => { try { return compileForCuda(m, nextId(m)); } catch (e) { return e as Error; } });
-    return (await buildModels(compiled)).executables;
+    return (await buildModels(compileEach(ms, nextId))).executables;
   },
 };
 

@@ -44,6 +44,17 @@ export function compileForCuda(m: Module, id: string, opts: Omit<CompileOptions,
   return { module: m, program, artifact: compileCuda(program, { id }) };
 }
 
+/** Each module compiled for CUDA, with the id `id` gives it; an Error in the place of one that does not compile. */
+export function compileEach(ms: readonly Module[], id: (m: Module, i: number) => string): (CpuModel | Error)[] {
+  return ms.map((m, i) => {
+    try {
+      return compileForCuda(m, id(m, i));
+    } catch (e) {
+      return e as Error;
+    }
+  });
+}
+
 export interface CpuRunOptions {
   readonly asan?: boolean;
   /** KILN_CUDA_CPU_SEED for the runs (the shuffle's seed). */
